@@ -1,0 +1,164 @@
+"""Staff roles as groups with permissions.
+
+Each role is a Django group; its permissions are listed here as ``app_label.codename``,
+where the codename may end in ``*`` (``ledger.view_*`` is every view permission of the
+ledger). ``sync_role_groups`` creates the groups and adds the permissions that exist; it
+is additive, so a permission staff add to a group in the admin stays. It runs in the
+migration ``accounts.0002_roles`` and again after every ``migrate`` so that the
+permissions of apps added later reach their roles.
+
+Later issues extend ``ROLES`` with their apps' permissions.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+
+from django.apps import apps as global_apps
+from django.utils.translation import gettext_lazy as _
+
+READ_ONLY_DOMAIN = (
+    "common.view_*",
+    "ledger.view_*",
+    "members.view_*",
+    "governance.view_*",
+    "claims.view_*",
+    "solvency.view_*",
+    "disclosure.view_*",
+)
+
+
+@dataclass(frozen=True)
+class Role:
+    slug: str
+    group_name: str
+    description: str
+    permissions: tuple[str, ...]
+
+
+ROLES: tuple[Role, ...] = (
+    Role(
+        "underwriter",
+        "核保员 Underwriter",
+        _("Reviews applications that the plan's rules referred; accepts or declines them."),
+        ("common.view_society", "members.*"),
+    ),
+    Role(
+        "claims_handler",
+        "理赔经办 Claims handler",
+        _("Takes claims in, asks for information, assesses them."),
+        ("common.view_society", "members.view_*", "claims.*"),
+    ),
+    Role(
+        "claims_approver",
+        "理赔审批 Claims approver",
+        _("Approves or rejects assessed claims; never their own assessment (four eyes)."),
+        ("common.view_society", "members.view_*", "claims.view_*", "claims.change_*"),
+    ),
+    Role(
+        "actuary",
+        "精算师 Actuary",
+        _("Runs reserves and solvency assessments; reads claims and the ledger."),
+        ("common.view_society", "ledger.view_*", "claims.view_*", "solvency.*"),
+    ),
+    Role(
+        "finance",
+        "财务 Finance",
+        _("Records payments and manual journal entries; reads the books."),
+        (
+            "common.view_society",
+            "ledger.view_*",
+            "ledger.add_journalentry",
+            "members.view_*",
+            "members.add_payment",
+        ),
+    ),
+    Role(
+        "compliance_officer",
+        "合规负责人 Compliance officer",
+        _("Reads everything, the sign-in logs and the schedule; publishes disclosures."),
+        (
+            *READ_ONLY_DOMAIN,
+            "disclosure.*",
+            "axes.view_*",
+            "django_celery_beat.view_*",
+        ),
+    ),
+    Role(
+        "board_secretary",
+        "董事会秘书 Board secretary",
+        _("Keeps the society's particulars, convenes meetings, records votes and minutes."),
+        ("common.view_society", "common.change_society", "members.view_*", "governance.*"),
+    ),
+    Role(
+        "director",
+        "董事 Director",
+        _("A member of the board of directors: reads the books, claims and solvency."),
+        READ_ONLY_DOMAIN,
+    ),
+    Role(
+        "supervisor",
+        "监事 Supervisor",
+        _("A member of the supervisory board: reads everything, changes nothing."),
+        READ_ONLY_DOMAIN,
+    ),
+    Role(
+        "regulator",
+        "监管 Regulator (read-only)",
+        _("A regulator's read-only account: views every record, changes nothing."),
+        READ_ONLY_DOMAIN,
+    ),
+)
+
+ROLE_BY_SLUG = {role.slug: role for role in ROLES}
+
+
+def _matching_permissions(Permission, pattern: str):  # noqa: N803 - a model class
+    app_label, _sep, codename = pattern.partition(".")
+    qs = Permission.objects.filter(content_type__app_label=app_label)
+    if "*" not in codename:
+        return list(qs.filter(codename=codename))
+    return [p for p in qs if fnmatch.fnmatchcase(p.codename, codename)]
+
+
+def sync_role_groups(apps=global_apps) -> None:
+    """Create each role's group and add the permissions of its patterns that exist."""
+    Group = apps.get_model("auth", "Group")  # noqa: N806
+    Permission = apps.get_model("auth", "Permission")  # noqa: N806
+    for role in ROLES:
+        group, _created = Group.objects.get_or_create(name=role.group_name)
+        wanted = []
+        for pattern in role.permissions:
+            wanted.extend(_matching_permissions(Permission, pattern))
+        if role.slug in {"regulator", "supervisor", "director"}:
+            # Read-only roles never get a write permission, whatever a pattern says.
+            wanted = [p for p in wanted if p.codename.startswith("view_")]
+        group.permissions.add(*wanted)
+
+
+def create_all_permissions(apps=global_apps, using: str = "default") -> None:
+    """Create the content types and permissions of every installed app now.
+
+    Django creates them in its own post_migrate handler, app by app; the roles need all
+    of them at once (and the migration needs them before that handler has run).
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        historical = getattr(app_config, "models_module", None) is None
+        if historical:
+            app_config.models_module = True
+        try:
+            create_permissions(app_config, verbosity=0, using=using, apps=apps)
+        finally:
+            if historical:
+                app_config.models_module = None
+
+
+def sync_after_migrate(sender, apps=global_apps, using: str = "default", **kwargs) -> None:
+    from django.db import connections
+
+    if "auth_group" in connections[using].introspection.table_names():
+        create_all_permissions(apps, using)
+        sync_role_groups(apps)

@@ -1,0 +1,273 @@
+"""API face of the ledger: the statements for staff, manual entries for finance."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mutualsociety.common.api import require_perms
+
+from . import selectors, services
+from .models import Account, JournalEntry
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Account
+        fields = ("code", "name", "name_en", "type", "is_active")
+
+
+class AccountListApi(ListAPIView):
+    """The chart of accounts."""
+
+    permission_classes = [require_perms("ledger.view_account")]
+    serializer_class = AccountSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.account_list()
+
+
+class PostingOutSerializer(serializers.Serializer):
+    account = serializers.CharField(source="account.code")
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2)
+
+
+class EntryOutSerializer(serializers.ModelSerializer):
+    postings = PostingOutSerializer(many=True)
+    reverses = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = JournalEntry
+        fields = (
+            "id",
+            "idempotency_key",
+            "date",
+            "memo",
+            "currency",
+            "source_type",
+            "source_id",
+            "reverses",
+            "created_at",
+            "postings",
+        )
+
+
+class LineInSerializer(serializers.Serializer):
+    account = serializers.CharField(max_length=20, help_text=_("Account code."))
+    debit = serializers.DecimalField(
+        max_digits=18, decimal_places=2, min_value=0, required=False, default=None,
+        allow_null=True,
+    )
+    credit = serializers.DecimalField(
+        max_digits=18, decimal_places=2, min_value=0, required=False, default=None,
+        allow_null=True,
+    )
+
+    def validate(self, attrs):
+        debit, credit = attrs.get("debit"), attrs.get("credit")
+        if (debit is None) == (credit is None):
+            raise serializers.ValidationError(_("Give either a debit or a credit, not both."))
+        return attrs
+
+
+class EntryInSerializer(serializers.Serializer):
+    idempotency_key = serializers.CharField(max_length=200)
+    date = serializers.DateField()
+    memo = serializers.CharField(max_length=500)
+    lines = LineInSerializer(many=True, allow_empty=False)
+
+
+class EntryListApi(APIView):
+    """List journal entries (staff who may view the ledger) or post a manual entry (finance).
+
+    A manual entry is refused with 400 when it does not balance, has a zero line or an
+    unknown account. Posting the same ``idempotency_key`` again returns the first entry
+    with 200; reusing the key for other lines answers 409.
+    """
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [require_perms("ledger.view_journalentry", "ledger.add_journalentry")()]
+        return [require_perms("ledger.view_journalentry")()]
+
+    @extend_schema(
+        responses=EntryOutSerializer(many=True),
+        parameters=[
+            OpenApiParameter("account", str, description="Only entries touching this account"),
+            OpenApiParameter("source_type", str),
+            OpenApiParameter("date_from", dt.date),
+            OpenApiParameter("date_to", dt.date),
+        ],
+    )
+    def get(self, request):
+        params = DateRangeSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        qs = selectors.entry_list(
+            account=request.query_params.get("account") or None,
+            source_type=request.query_params.get("source_type") or None,
+            date_from=params.validated_data.get("date_from"),
+            date_to=params.validated_data.get("date_to"),
+        )
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(EntryOutSerializer(page, many=True).data)
+
+    @extend_schema(request=EntryInSerializer, responses={201: EntryOutSerializer})
+    def post(self, request):
+        data = EntryInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        lines = [
+            services.Debit(line["account"], line["debit"])
+            if line.get("debit") is not None
+            else services.Credit(line["account"], line["credit"])
+            for line in values["lines"]
+        ]
+        before = JournalEntry.objects.filter(idempotency_key=values["idempotency_key"]).exists()
+        entry = services.entry_post(
+            idempotency_key=values["idempotency_key"],
+            date=values["date"],
+            memo=values["memo"],
+            lines=lines,
+            source_type="ledger.manual",
+            source_id=request.user.pk,
+            actor=request.user,
+        )
+        return Response(
+            EntryOutSerializer(entry).data,
+            status=status.HTTP_200_OK if before else status.HTTP_201_CREATED,
+        )
+
+
+class ReverseInSerializer(serializers.Serializer):
+    memo = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    date = serializers.DateField(required=False)
+
+
+class EntryReverseApi(APIView):
+    """Reverse an entry: post its mirror. Reversing twice returns the same reversal."""
+
+    permission_classes = [require_perms("ledger.view_journalentry", "ledger.add_journalentry")]
+
+    @extend_schema(request=ReverseInSerializer, responses={201: EntryOutSerializer})
+    def post(self, request, entry_id: int):
+        data = ReverseInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.entry_reverse(
+            entry=entry_id,
+            memo=data.validated_data.get("memo", ""),
+            date=data.validated_data.get("date"),
+            actor=request.user,
+        )
+        return Response(EntryOutSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class AsOfSerializer(serializers.Serializer):
+    as_of = serializers.DateField(required=False)
+
+
+class DateRangeSerializer(serializers.Serializer):
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+    def validate(self, attrs):
+        if attrs["start"] > attrs["end"]:
+            raise serializers.ValidationError({"end": _("The end is before the start.")})
+        return attrs
+
+
+def _money(value) -> str:
+    return f"{value:.2f}"
+
+
+class TrialBalanceApi(APIView):
+    """The trial balance at the end of ``as_of`` (default today)."""
+
+    permission_classes = [require_perms("ledger.view_posting")]
+
+    @extend_schema(parameters=[AsOfSerializer], responses={200: dict})
+    def get(self, request):
+        params = AsOfSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        as_of = params.validated_data.get("as_of") or timezone.localdate()
+        tb = selectors.trial_balance(as_of=as_of)
+        return Response(
+            {
+                "as_of": as_of,
+                "rows": [
+                    {
+                        "account": r.account.code,
+                        "name": r.account.display_name,
+                        "type": r.account.type,
+                        "debit": _money(r.debit_balance),
+                        "credit": _money(r.credit_balance),
+                    }
+                    for r in tb.rows
+                ],
+                "total_debits": _money(tb.total_debits),
+                "total_credits": _money(tb.total_credits),
+            }
+        )
+
+
+def _section(section) -> dict:
+    return {
+        "title": section.title,
+        "rows": [
+            {"account": a.code if a else None, "name": label, "amount": _money(amount)}
+            for a, label, amount in section.rows
+        ],
+        "total": _money(section.total),
+    }
+
+
+class BalanceSheetApi(APIView):
+    permission_classes = [require_perms("ledger.view_posting")]
+
+    @extend_schema(parameters=[AsOfSerializer], responses={200: dict})
+    def get(self, request):
+        params = AsOfSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        as_of = params.validated_data.get("as_of") or timezone.localdate()
+        sheet = selectors.balance_sheet(as_of=as_of)
+        return Response(
+            {
+                "as_of": as_of,
+                "assets": _section(sheet.assets),
+                "liabilities": _section(sheet.liabilities),
+                "equity": _section(sheet.equity),
+            }
+        )
+
+
+class IncomeStatementApi(APIView):
+    permission_classes = [require_perms("ledger.view_posting")]
+
+    @extend_schema(parameters=[PeriodSerializer], responses={200: dict})
+    def get(self, request):
+        params = PeriodSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        statement = selectors.income_statement(**params.validated_data)
+        return Response(
+            {
+                "start": statement.start,
+                "end": statement.end,
+                "income": _section(statement.income),
+                "expenses": _section(statement.expenses),
+                "net_result": _money(statement.net_result),
+            }
+        )

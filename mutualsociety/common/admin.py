@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Society, WorkerHeartbeat
+
+
+@admin.register(Society)
+class SocietyAdmin(admin.ModelAdmin):
+    """The society's identity. One row: it can be changed, never added or deleted."""
+
+    list_display = ("display_name", "kind", "founded_on", "require_staff_two_factor")
+    fieldsets = (
+        (None, {"fields": ("name", "name_en", "kind", "scope", "founded_on")}),
+        (
+            _("Registration and contact"),
+            {
+                "fields": (
+                    "registration_number",
+                    "registered_address",
+                    "contact_email",
+                    "contact_phone",
+                )
+            },
+        ),
+        (_("Home page"), {"fields": ("introduction", "introduction_en")}),
+        (_("Security"), {"fields": ("require_staff_two_factor",)}),
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ("hostname", "beat_at")
+    readonly_fields = ("hostname", "beat_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

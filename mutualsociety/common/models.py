@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Society(models.Model):
+    """The society this installation runs: its identity and a few site-wide policies.
+
+    There is exactly one row (primary key 1), created by a migration; staff edit it in the
+    admin.
+    """
+
+    class Kind(models.TextChoices):
+        MUTUAL_INSURANCE = "mutual_insurance", _("Mutual insurance society")
+        MUTUAL_AID = "mutual_aid", _("Mutual aid plan")
+
+    class Scope(models.TextChoices):
+        GENERAL = "general", _("General")
+        PROFESSIONAL = "professional", _("Professional or regional")
+
+    name = models.CharField(_("name (Chinese)"), max_length=200, default="相互保险社")
+    name_en = models.CharField(_("name (English)"), max_length=200, default="Mutual Society")
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=Kind.choices, default=Kind.MUTUAL_INSURANCE
+    )
+    scope = models.CharField(
+        _("scope"),
+        max_length=32,
+        choices=Scope.choices,
+        default=Scope.GENERAL,
+        help_text=_("Pilot Measures 2015: general societies and professional/regional ones."),
+    )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    registration_number = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True
+    )
+    registered_address = models.CharField(_("registered address"), max_length=300, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    introduction = models.TextField(
+        _("introduction (Chinese)"), blank=True, help_text=_("Shown on the home page.")
+    )
+    introduction_en = models.TextField(_("introduction (English)"), blank=True)
+    require_staff_two_factor = models.BooleanField(
+        _("staff must use two-factor authentication"),
+        default=False,
+        help_text=_(
+            "When on, staff without a confirmed authenticator cannot use the admin until "
+            "they set one up."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("society")
+        verbose_name_plural = _("society")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="society_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        language = (get_language() or "zh-hans").lower()
+        if language.startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+    @property
+    def display_introduction(self) -> str:
+        language = (get_language() or "zh-hans").lower()
+        if language.startswith("en") and self.introduction_en:
+            return self.introduction_en
+        return self.introduction
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time a Celery worker ran the periodic heartbeat (one row per worker host).
+
+    /healthz reads it to say whether periodic jobs are really running.
+    """
+
+    hostname = models.CharField(_("worker"), max_length=200, unique=True)
+    beat_at = models.DateTimeField(_("last heartbeat"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.hostname} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,92 @@
+"""The periodic jobs every deployment runs, installed into django-celery-beat's tables.
+
+``install_periodic_tasks()`` runs after every ``migrate`` (and by ``manage.py
+install_schedule``), so a fresh deployment has its jobs without anyone clicking in the
+admin. It creates what is missing and leaves alone what staff have since edited there
+(times, enabled flags): the schedule is data, and staff own it once it exists.
+
+Later issues add their jobs to ``PERIODIC_TASKS``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    task: str
+    description: str
+    minute: str = "*"
+    hour: str = "*"
+    day_of_month: str = "*"
+    month_of_year: str = "*"
+    day_of_week: str = "*"
+    kwargs: dict = field(default_factory=dict)
+
+
+PERIODIC_TASKS: tuple[PeriodicJob, ...] = (
+    PeriodicJob(
+        name="Worker heartbeat",
+        task="common.worker_heartbeat",
+        description="Every minute: records that a worker and beat are running (/healthz).",
+    ),
+    PeriodicJob(
+        name="Clear expired sessions",
+        task="common.clear_expired_sessions",
+        description="Daily at 03:10: deletes expired login sessions.",
+        minute="10",
+        hour="3",
+    ),
+    PeriodicJob(
+        name="Ledger integrity check",
+        task="ledger.integrity_check",
+        description=(
+            "Daily at 01:30: checks every journal entry balances and the trial balance is "
+            "zero; keeps one dated result per day and e-mails finance if it fails."
+        ),
+        minute="30",
+        hour="1",
+    ),
+)
+
+
+def install_periodic_tasks() -> list[str]:
+    """Create the periodic jobs that do not exist yet; return the names created."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    created: list[str] = []
+    for job in PERIODIC_TASKS:
+        if PeriodicTask.objects.filter(name=job.name).exists():
+            continue
+        crontab, _ = CrontabSchedule.objects.get_or_create(
+            minute=job.minute,
+            hour=job.hour,
+            day_of_month=job.day_of_month,
+            month_of_year=job.month_of_year,
+            day_of_week=job.day_of_week,
+            timezone=settings.TIME_ZONE,
+        )
+        PeriodicTask.objects.create(
+            name=job.name,
+            task=job.task,
+            crontab=crontab,
+            kwargs=json.dumps(job.kwargs),
+            description=job.description,
+            enabled=True,
+        )
+        created.append(job.name)
+    return created
+
+
+def install_after_migrate(sender, using: str = "default", **kwargs) -> None:
+    """post_migrate receiver: install the schedule once django-celery-beat's tables exist."""
+    from django.db import connections
+
+    tables = connections[using].introspection.table_names()
+    if "django_celery_beat_periodictask" in tables:
+        install_periodic_tasks()

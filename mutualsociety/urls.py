@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+portal_patterns = (
+    [path("", views.HomeView.as_view(), name="home")],
+    "portal",
+)
+
+api_v1_patterns = [
+    path("", views.ApiRootView.as_view(), name="api-root"),
+    path("ledger/", include("ledger.api_urls")),
+]
+
+urlpatterns = [
+    path("", include(portal_patterns)),
+    path("accounts/", include("accounts.urls")),
+    path("disclosure/", include("disclosure.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", include(api_v1_patterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler400 = "mutualsociety.views.bad_request"
+handler403 = "mutualsociety.views.permission_denied"
+handler404 = "mutualsociety.views.page_not_found"
+handler500 = "mutualsociety.views.server_error"

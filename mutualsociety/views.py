@@ -1,0 +1,92 @@
+"""Project-level pages: the society's home page, /healthz, the API root, error pages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from mutualsociety.common import health
+from mutualsociety.common.api import error_body
+
+
+class HomeView(TemplateView):
+    template_name = "portal/home.html"
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and readiness as JSON: 200 when the database and broker answer, else 503.
+
+    The worker's heartbeat is reported but does not fail the check: a web server can serve
+    while the worker restarts.
+    """
+    database = health.check_database()
+    broker = health.check_broker()
+    worker = health.check_worker()
+    ok = database["ok"] and broker["ok"]
+    return JsonResponse(
+        {
+            "status": "ok" if ok else "unavailable",
+            "database": database,
+            "broker": broker,
+            "worker": worker,
+        },
+        status=200 if ok else 503,
+    )
+
+
+class ApiRootView(APIView):
+    """The API's entry point: links to each part and to the schema."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, format=None):  # noqa: A002 - DRF's signature
+        def link(name: str, **kwargs) -> str:
+            return reverse(name, request=request, format=format, kwargs=kwargs or None)
+
+        return Response(
+            {
+                "schema": link("api-schema"),
+                "docs": link("api-docs"),
+                "ledger": {
+                    "accounts": link("ledger-api:accounts"),
+                    "entries": link("ledger-api:entries"),
+                    "trial_balance": link("ledger-api:trial-balance"),
+                    "balance_sheet": link("ledger-api:balance-sheet"),
+                    "income_statement": link("ledger-api:income-statement"),
+                },
+            }
+        )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body("not_found", str(_("There is nothing at this address."))), status=404
+        )
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body("server_error", str(_("Something went wrong on our side."))), status=500
+        )
+    return render(request, "500.html", status=500)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None):
+    return render(request, "403.html", status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None):
+    return render(request, "400.html", status=400)
