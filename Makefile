@@ -1,0 +1,46 @@
+# The README's two commands are `make run` and `make test`; the rest are helpers.
+PY := .venv/bin/python
+
+.PHONY: run test venv lint format migrations check-deploy messages lock bench clean
+
+venv:
+	@scripts/bootstrap
+
+## Install on first use, migrate, seed the demo society, serve 127.0.0.1:8000 with a worker and beat.
+run: venv
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py seed_demo
+	@$(PY) manage.py run_platform
+
+## Install on first use and run the whole test suite (in parallel on every core).
+test: venv
+	@$(PY) -m pytest -n auto -q
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: venv
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+migrations: venv
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: venv
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv
+
+## Recompile the lock files from pyproject.toml (then commit them).
+lock: venv
+	.venv/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		-o requirements/base.lock pyproject.toml
+	.venv/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		--extra dev -c requirements/base.lock -o requirements/dev.lock pyproject.toml
+
+## Benchmarks need DATABASE_URL on PostgreSQL: make bench NAME=ledger-trial-balance
+bench: venv
+	$(PY) bench/run.py $(NAME) $(if $(SCALE),--scale $(SCALE),)
+
+clean:
+	rm -rf var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,126 @@
+#!/usr/bin/env python
+"""Run one benchmark against PostgreSQL and print its result as JSON (the last line).
+
+    DATABASE_URL=postgres://... .venv/bin/python bench/run.py ledger-trial-balance [--scale N]
+    .venv/bin/python bench/run.py --list
+
+Each run creates its own scratch database beside the configured one (same server, the
+name with a ``_bench`` suffix), migrates it, generates its data, measures, and drops the
+scratch database again. Benchmarks are not tests and CI does not run them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import resource
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+#: name -> (module in bench/, default scale, what it measures)
+BENCHMARKS = {
+    "ledger-trial-balance": (
+        "bench.ledger_trial_balance",
+        1_000_000,
+        "trial balance over N postings vs. a bare SUM ... GROUP BY",
+    ),
+}
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def scratch_url(url: str) -> tuple[str, str, str]:
+    """(admin URL on the 'postgres' database, scratch URL, scratch database name)."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql", "pgsql", "postgis"}:
+        raise SystemExit(
+            "bench/run.py measures on PostgreSQL only: set DATABASE_URL=postgres://... "
+            f"(got a {parts.scheme or 'missing'} URL). SQLite numbers would say nothing "
+            "about production."
+        )
+    name = parts.path.lstrip("/") or "mutualsociety"
+    scratch = f"{name}_bench"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    return admin, urlunsplit(parts._replace(path=f"/{scratch}")), scratch
+
+
+def admin_execute(admin_url: str, sql: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(admin_url)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        conn.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("name", nargs="?", help="the benchmark to run")
+    parser.add_argument("--scale", type=int, help="size of the generated data")
+    parser.add_argument("--list", action="store_true", help="name the benchmarks")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = parser.parse_args(argv)
+
+    if args.list or not args.name:
+        for name, (_module, scale, what) in BENCHMARKS.items():
+            print(f"{name:<24} default scale {scale:>10,}  {what}")
+        return 0 if args.list else 2
+    if args.name not in BENCHMARKS:
+        print(f"unknown benchmark {args.name!r}; --list names them", file=sys.stderr)
+        return 2
+
+    module_name, default_scale, _what = BENCHMARKS[args.name]
+    scale = args.scale or default_scale
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        raise SystemExit("bench/run.py needs DATABASE_URL pointing at a PostgreSQL server.")
+    admin_url, bench_url, scratch = scratch_url(url)
+
+    admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    admin_execute(admin_url, f'CREATE DATABASE "{scratch}"')
+    try:
+        os.environ["DATABASE_URL"] = bench_url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualsociety.settings")
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        print(f"migrating scratch database {scratch} ...", file=sys.stderr)
+        call_command("migrate", verbosity=0, interactive=False)
+        module = importlib.import_module(module_name)
+        result = module.run(scale=scale, log=lambda msg: print(msg, file=sys.stderr))
+        seconds = result["seconds"]
+        baseline = result.get("baseline_seconds")
+        out = {
+            "name": args.name,
+            "scale": scale,
+            "seconds": round(seconds, 4),
+            "baseline_seconds": round(baseline, 4) if baseline else None,
+            "ratio": round(seconds / baseline, 2) if baseline else None,
+            **{k: v for k, v in result.items() if k not in {"seconds", "baseline_seconds"}},
+            "peak_rss_mb": peak_rss_mb(),
+        }
+        from django.db import connections
+
+        connections.close_all()
+    finally:
+        if not args.keep:
+            admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
