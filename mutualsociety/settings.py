@@ -279,8 +279,14 @@ if len(SOCIETY_CURRENCY) != 3 or not SOCIETY_CURRENCY.isalpha():
 
 # --- Static and media files --------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+if not PRODUCTION:
+    # WhiteNoise serves straight from the apps' static folders, so pages keep their
+    # styles with DEBUG off and without collectstatic; production serves STATIC_ROOT.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Uploaded documents live outside the web root and are served only through views that
 # check who may see them.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
