@@ -52,6 +52,30 @@ PERIODIC_TASKS: tuple[PeriodicJob, ...] = (
         minute="30",
         hour="1",
     ),
+    PeriodicJob(
+        name="Bill premiums",
+        task="members.bill_premiums",
+        description="Daily at 00:20: premiums due for the periods that start today.",
+        minute="20",
+        hour="0",
+    ),
+    PeriodicJob(
+        name="Enforce grace and lapse periods",
+        task="members.enforce_grace",
+        description=(
+            "Daily at 02:00: suspends memberships with contributions unpaid after the grace "
+            "period; lapses those suspended beyond the lapse period."
+        ),
+        minute="0",
+        hour="2",
+    ),
+    PeriodicJob(
+        name="Complete withdrawals",
+        task="members.complete_withdrawals",
+        description="Daily at 00:40: withdrawals whose effective date has come.",
+        minute="40",
+        hour="0",
+    ),
 )
 
 

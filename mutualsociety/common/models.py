@@ -101,3 +101,21 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Sequence(models.Model):
+    """A named counter for human-readable numbers (member numbers, claim numbers).
+
+    ``common.services.sequence_next`` locks the row, so numbers are unique and gapless
+    per committed transaction on every database.
+    """
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    value = models.PositiveBigIntegerField(_("last value"), default=0)
+
+    class Meta:
+        verbose_name = _("sequence")
+        verbose_name_plural = _("sequences")
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
