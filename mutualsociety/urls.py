@@ -12,11 +12,13 @@ portal_patterns = (
 api_v1_patterns = [
     path("", views.ApiRootView.as_view(), name="api-root"),
     path("ledger/", include("ledger.api_urls")),
+    path("", include("members.api_urls")),
 ]
 
 urlpatterns = [
     path("", include(portal_patterns)),
     path("accounts/", include("accounts.urls")),
+    path("", include("members.urls")),
     path("disclosure/", include("disclosure.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,85 @@
+"""Changes a member makes to their own contact details (identity changes go through staff)."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mutualsociety.common.exceptions import InvalidInput
+
+from ..models import Member, MemberEvent
+from ..regions import PROVINCES
+from .enrolment import PHONE_RE
+from .lifecycle import _lock, member_event
+
+CONTACT_FIELDS = ("phone", "email", "region", "address")
+
+
+@transaction.atomic
+def member_update_contact(*, member: Member | int, actor, **changes: str) -> Member:
+    """Change phone, e-mail, region or address; each change is kept in the history.
+
+    Name, identity document and date of birth are not contact details: staff change them
+    after checking documents.
+    """
+    unknown = set(changes) - set(CONTACT_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("Only contact details can be changed here: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))},
+            fields={name: [_("Ask the society's staff to change this.")] for name in unknown},
+        )
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, str] = {}
+    if "phone" in changes:
+        phone = re.sub(r"[\s-]", "", changes["phone"] or "")
+        if not PHONE_RE.match(phone):
+            errors["phone"] = [
+                _("Enter an 11-digit mobile number, or an international one with +.")
+            ]
+        cleaned["phone"] = phone
+    if "email" in changes:
+        email = (changes["email"] or "").strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors["email"] = [_("Enter a valid e-mail address.")]
+        cleaned["email"] = email
+    if "region" in changes:
+        if changes["region"] not in PROVINCES:
+            errors["region"] = [_("Choose your province or region.")]
+        cleaned["region"] = changes["region"]
+    if "address" in changes:
+        address = (changes["address"] or "").strip()
+        if len(address) > 300:
+            errors["address"] = [_("The address is longer than 300 characters.")]
+        cleaned["address"] = address
+    if errors:
+        raise InvalidInput(_("Please correct the marked fields."), fields=errors)
+    member = _lock(member)
+    changed = []
+    for name, value in cleaned.items():
+        old = getattr(member, name)
+        if old != value:
+            setattr(member, name, value)
+            changed.append(name)
+            member_event(
+                member=member,
+                type=MemberEvent.Type.PROFILE,
+                actor=actor,
+                old=old,
+                new=value,
+                data={"field": name},
+            )
+    if changed:
+        member.save(update_fields=changed)
+        if member.user_id and {"phone", "email"} & set(changed):
+            user = member.user
+            user.phone, user.email = member.phone, member.email
+            user.save(update_fields=["phone", "email"])
+    return member
