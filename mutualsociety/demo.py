@@ -149,4 +149,7 @@ def seed() -> dict:
         entry_post(idempotency_key=key, date=date, memo=memo, lines=lines, source_type="demo")
         for key, date, memo, lines in LEDGER
     ]
-    return {"society": society, "staff": staff, "entries": entries}
+    from mutualsociety import demo_members
+
+    members = demo_members.members(demo_password=DEMO_PASSWORD)
+    return {"society": society, "staff": staff, "entries": entries, "members": members}

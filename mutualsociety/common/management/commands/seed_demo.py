@@ -29,3 +29,14 @@ class Command(BaseCommand):
             role = user.role or "superuser"
             mark = "new" if created else "existing"
             self.stdout.write(f"  {user.username:<12} {role:<20} {user.full_name} ({mark})")
+        members = result["members"]
+        self.stdout.write(
+            f"Members: {members['created']} created this run"
+            + (
+                f", {members['suspended']['suspended']} suspended for arrears"
+                if members.get("suspended")
+                else ""
+            )
+            + ". Member logins (same password): "
+            + ", ".join(f"{username} ({name})" for username, name in members["logins"])
+        )
