@@ -14,6 +14,7 @@ from django.views.generic import FormView
 from django_otp import login as otp_login
 
 from mutualsociety.common.forms import DomainErrorFormMixin
+from mutualsociety.common.selectors import society_get
 
 from . import services
 from .forms import LoginForm, TokenForm
@@ -24,6 +25,18 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The reset e-mail in plain text and HTML, signed with the society's name."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    html_email_template_name = "registration/password_reset_email.html"
+
+    def get_extra_email_context(self):
+        return {"society": society_get()}
+
+    extra_email_context = property(get_extra_email_context)
 
 
 class TwoFactorForm(DomainErrorFormMixin, TokenForm):

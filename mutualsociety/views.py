@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -77,11 +78,12 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None):
 
 
 def server_error(request: HttpRequest):
+    """Rendered without context processors or the database: they may be what failed."""
     if request.path.startswith("/api/"):
         return JsonResponse(
             error_body("server_error", str(_("Something went wrong on our side."))), status=500
         )
-    return render(request, "500.html", status=500)
+    return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None):

@@ -505,7 +505,12 @@ def coverage_open(
     if is_premium and not premium:
         raise InvalidInput(
             _("The plan has no %(frequency)s premium for age %(age)d.")
-            % {"frequency": frequency, "age": age},
+            % {
+                "frequency": dict(Application._meta.get_field("payment_frequency").choices).get(
+                    frequency, frequency
+                ),
+                "age": age,
+            },
             field="payment_frequency",
         )
     coverage = Coverage.objects.create(

@@ -26,7 +26,7 @@ class Society(models.Model):
         MUTUAL_AID = "mutual_aid", _("Mutual aid plan")
 
     class Scope(models.TextChoices):
-        GENERAL = "general", _("General")
+        GENERAL = "general", _("General (nationwide)")
         PROFESSIONAL = "professional", _("Professional or regional")
 
     name = models.CharField(_("name (Chinese)"), max_length=200, default="相互保险社")
