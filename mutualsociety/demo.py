@@ -56,6 +56,9 @@ def _society() -> Society:
     society.registered_address = "上海市浦东新区世纪大道100号（演示）"
     society.contact_email = "service@tongzhou-mutual.example"
     society.contact_phone = "400-800-0000"
+    society.bank_name = "中国工商银行上海浦东分行 ICBC Shanghai Pudong Branch"
+    society.bank_account_name = "同舟相互保险社"
+    society.bank_account_number = "1001 2345 6789 0123 456"
     society.introduction = (
         "同舟相互保险社由会员共同所有：会员既是保单持有人，也是社里的主人。"
         "会员通过会员大会选举董事会和监事会，共担风险、共享盈余，并可随时查看本社的偿付能力与信息披露。"

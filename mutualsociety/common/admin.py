@@ -22,6 +22,10 @@ class SocietyAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            _("Bank account for contributions"),
+            {"fields": ("bank_name", "bank_account_name", "bank_account_number")},
+        ),
         (_("Home page"), {"fields": ("introduction", "introduction_en")}),
         (_("Security"), {"fields": ("require_staff_two_factor",)}),
     )

@@ -48,6 +48,14 @@ class Society(models.Model):
     registered_address = models.CharField(_("registered address"), max_length=300, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    bank_name = models.CharField(
+        _("bank"),
+        max_length=120,
+        blank=True,
+        help_text=_("Where members send contributions by bank transfer."),
+    )
+    bank_account_name = models.CharField(_("bank account name"), max_length=200, blank=True)
+    bank_account_number = models.CharField(_("bank account number"), max_length=40, blank=True)
     introduction = models.TextField(
         _("introduction (Chinese)"), blank=True, help_text=_("Shown on the home page.")
     )
