@@ -86,6 +86,13 @@ class EntryInSerializer(serializers.Serializer):
     lines = LineInSerializer(many=True, allow_empty=False)
 
 
+class EntryPagination(LimitOffsetPagination):
+    """``?limit=&offset=``; without a limit, the first 50 (DRF has no default page size)."""
+
+    default_limit = 50
+    max_limit = 500
+
+
 class EntryListApi(APIView):
     """List journal entries (staff who may view the ledger) or post a manual entry (finance).
 
@@ -117,7 +124,7 @@ class EntryListApi(APIView):
             date_from=params.validated_data.get("date_from"),
             date_to=params.validated_data.get("date_to"),
         )
-        paginator = LimitOffsetPagination()
+        paginator = EntryPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(EntryOutSerializer(page, many=True).data)
 

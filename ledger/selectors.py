@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from mutualsociety.common.money import ZERO
+from mutualsociety.common.money import ZERO, quantize_money
 
 from .models import DEBIT_NORMAL, Account, AccountType, JournalEntry, Posting
 
@@ -29,6 +29,12 @@ def account_get(*, code: str) -> Account | None:
 def account_list(*, active_only: bool = False) -> QuerySet[Account]:
     qs = Account.objects.all()
     return qs.filter(is_active=True) if active_only else qs
+
+
+def _cents(total: Decimal) -> Decimal:
+    """A database sum of amounts, to the cent: SQLite adds decimals as binary floats
+    (0.10 + 0.20 - 0.30 is not 0 there); PostgreSQL's sums are exact already."""
+    return quantize_money(total)
 
 
 def _normal(account_type: str, debit_positive: Decimal) -> Decimal:
@@ -43,7 +49,7 @@ def account_balance(*, account: Account | str, as_of: dt.date | None = None) -> 
     if as_of is not None:
         qs = qs.filter(date__lte=as_of)
     total = qs.aggregate(total=Sum("amount", default=ZERO))["total"]
-    return _normal(account.type, total)
+    return _normal(account.type, _cents(total))
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,11 @@ def _account_sums(
     }
     accounts = Account.objects.filter(pk__in=sums.keys()).order_by("code")
     return [
-        BalanceRow(account=a, debits=sums[a.pk]["debits"], credits=-sums[a.pk]["credits"])
+        BalanceRow(
+            account=a,
+            debits=_cents(sums[a.pk]["debits"]),
+            credits=-_cents(sums[a.pk]["credits"]),
+        )
         for a in accounts
     ]
 

@@ -20,9 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualsociety.common.exceptions import IdempotencyConflict, InvalidInput, NotFound
-from mutualsociety.common.money import ZERO, is_whole_cents, to_decimal
+from mutualsociety.common.money import ZERO, is_whole_cents, quantize_money, to_decimal
 
 from .models import Account, IntegrityCheck, JournalEntry, Posting
+
+HALF_CENT = Decimal("0.005")
 
 
 @dataclass(frozen=True)
@@ -260,10 +262,14 @@ def integrity_check_run(*, on: dt.date | None = None) -> IntegrityCheck:
         debits=Sum("amount", filter=Q(amount__gt=0), default=ZERO),
         credits=Sum("amount", filter=Q(amount__lt=0), default=ZERO),
     )
+    # SQLite adds decimals as binary floats (0.10 + 0.20 - 0.30 is not exactly 0 there):
+    # sums are rounded to the cent, and an entry is unbalanced when it misses zero by half
+    # a cent or more (amounts are whole cents, so a real difference is at least one).
+    debits, credits = quantize_money(totals["debits"]), quantize_money(totals["credits"])
     unbalanced = (
         Posting.objects.values("entry_id")
         .annotate(total=Sum("amount"))
-        .exclude(total=0)
+        .filter(Q(total__gte=HALF_CENT) | Q(total__lte=-HALF_CENT))
         .count()
     )
     check, created = IntegrityCheck.objects.get_or_create(
@@ -271,10 +277,10 @@ def integrity_check_run(*, on: dt.date | None = None) -> IntegrityCheck:
         defaults={
             "entries": JournalEntry.objects.count(),
             "postings": totals["postings"],
-            "total_debits": totals["debits"],
-            "total_credits": -totals["credits"],
+            "total_debits": debits,
+            "total_credits": -credits,
             "unbalanced_entries": unbalanced,
-            "ok": unbalanced == 0 and totals["debits"] == -totals["credits"],
+            "ok": unbalanced == 0 and debits == -credits,
         },
     )
     if created and not check.ok:

@@ -48,12 +48,83 @@ def _test_defaults(settings):
     """Per-test isolation: a private cache, tasks run in-process, mail kept in memory."""
     from mutualsociety.celery import app as celery_app
 
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    }
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     yield
     from django.core.cache import cache
 
     cache.clear()
+
+
+# --- Shared fixtures ---------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """A fast hasher: the production one takes most of a second per password by design."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# People are created the way staff create them (a user, then a role group from
+# accounts.roles); everything else is set up through the services.
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture
+def password() -> str:
+    """The password of every user made by ``make_user``."""
+    return PASSWORD
+
+
+@pytest.fixture
+def make_user(db):
+    """Make a user, optionally staff and in the groups of the given role slugs."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import ROLE_BY_SLUG
+
+    def make(username: str, *, roles: tuple[str, ...] = (), is_staff: bool = False, **extra):
+        user = get_user_model().objects.create_user(
+            username=username, password=PASSWORD, is_staff=is_staff, **extra
+        )
+        for slug in roles:
+            user.groups.add(Group.objects.get(name=ROLE_BY_SLUG[slug].group_name))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def finance_user(make_user):
+    """A staff member in the finance role (may post manual journal entries)."""
+    return make_user("finance", roles=("finance",), is_staff=True)
+
+
+@pytest.fixture
+def regulator_user(make_user):
+    """A regulator's read-only account."""
+    return make_user("regulator", roles=("regulator",), is_staff=True)
+
+
+@pytest.fixture
+def plain_user(make_user):
+    """A signed-in person without any staff role."""
+    return make_user("member")
+
+
+@pytest.fixture
+def chart_of_accounts(transactional_db):
+    """The chart of accounts of ledger migration 0002, for transactional tests.
+
+    A transactional test ends by emptying every table; the post_migrate handlers bring
+    back permissions, roles and the schedule, but data migrations do not run again.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    # A module name starting with a digit needs importlib.
+    import_module("ledger.migrations.0002_chart_of_accounts").seed_chart(apps, None)

@@ -28,20 +28,21 @@ CREATE TRIGGER ledger_posting_append_only
 
 CREATE FUNCTION ledger_check_entry_balanced() RETURNS trigger AS $$
 DECLARE
-    entry_id bigint;
+    -- Not named entry_id: PL/pgSQL would find that name ambiguous with the column.
+    checked_entry bigint;
     lines integer;
     total numeric;
 BEGIN
     IF TG_TABLE_NAME = 'ledger_journalentry' THEN
-        entry_id := NEW.id;
+        checked_entry := NEW.id;
     ELSE
-        entry_id := NEW.entry_id;
+        checked_entry := NEW.entry_id;
     END IF;
     SELECT count(*), coalesce(sum(amount), 0) INTO lines, total
-        FROM ledger_posting WHERE ledger_posting.entry_id = entry_id;
+        FROM ledger_posting WHERE ledger_posting.entry_id = checked_entry;
     IF lines < 2 OR total <> 0 THEN
         RAISE EXCEPTION 'journal entry % does not balance (% postings, sum %)',
-            entry_id, lines, total USING ERRCODE = 'integrity_constraint_violation';
+            checked_entry, lines, total USING ERRCODE = 'integrity_constraint_violation';
     END IF;
     RETURN NULL;
 END;
@@ -69,12 +70,14 @@ DROP FUNCTION IF EXISTS ledger_refuse_change();
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
+        # params=None: send the SQL as is; with parameters, psycopg would read the "%"
+        # placeholders of RAISE EXCEPTION as its own and fail.
+        schema_editor.execute(FORWARD, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
+        schema_editor.execute(BACKWARD, params=None)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,68 @@
+"""Staff roles are groups with permissions, created by migration accounts.0002."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from accounts.roles import ROLE_BY_SLUG, ROLES, sync_role_groups
+
+pytestmark = pytest.mark.django_db
+
+READ_ONLY = ("regulator", "supervisor", "director")
+
+
+def perms(slug: str) -> set[str]:
+    group = Group.objects.get(name=ROLE_BY_SLUG[slug].group_name)
+    return {
+        f"{app}.{codename}"
+        for app, codename in group.permissions.values_list("content_type__app_label", "codename")
+    }
+
+
+def test_the_migration_created_all_ten_role_groups():
+    """Every role of accounts.roles exists as a group after migrate."""
+    names = {role.group_name for role in ROLES}
+
+    assert len(ROLES) == 10
+    assert set(Group.objects.filter(name__in=names).values_list("name", flat=True)) == names
+    assert "财务 Finance" in names
+
+
+@pytest.mark.parametrize("slug", READ_ONLY)
+def test_read_only_roles_have_only_view_permissions(slug):
+    """The regulator, supervisors and directors can read the books but change nothing."""
+    granted = perms(slug)
+
+    assert {"ledger.view_journalentry", "ledger.view_posting", "common.view_society"} <= granted
+    assert all(p.split(".", 1)[1].startswith("view_") for p in granted), granted
+
+
+def test_finance_posts_journal_entries_but_never_changes_or_deletes_them():
+    """Finance may add entries and read the ledger; no change or delete of entries."""
+    granted = perms("finance")
+
+    assert {"ledger.add_journalentry", "ledger.view_journalentry", "ledger.view_posting"} <= (
+        granted
+    )
+    assert not {p for p in granted if p.startswith(("ledger.change_", "ledger.delete_"))}
+
+
+def test_every_role_has_some_permission():
+    """No role group is empty after migrate."""
+    assert all(perms(role.slug) for role in ROLES)
+
+
+def test_syncing_again_is_additive():
+    """A permission staff added to a group stays when the roles are synced again; nothing
+    is duplicated."""
+    group = Group.objects.get(name=ROLE_BY_SLUG["actuary"].group_name)
+    extra = Permission.objects.get(codename="add_journalentry")
+    group.permissions.add(extra)
+    before = group.permissions.count()
+
+    sync_role_groups()
+
+    assert group.permissions.count() == before
+    assert group.permissions.filter(pk=extra.pk).exists()
+    assert Group.objects.filter(name=group.name).count() == 1

@@ -1,0 +1,102 @@
+"""The staff face of the ledger: read-only records, reversals as an action, statements."""
+
+from __future__ import annotations
+
+import pytest
+
+from ledger.models import JournalEntry
+from tests.ledger.factories import CASH, CONTRIBUTIONS, ledger_counts, transfer
+
+pytestmark = pytest.mark.django_db
+
+ENTRIES = "/admin/ledger/journalentry/"
+STATEMENTS = "/admin/ledger/account/statements/"
+
+
+@pytest.fixture
+def entry():
+    return transfer("orig", CASH, CONTRIBUTIONS, "250.00")
+
+
+@pytest.fixture
+def finance(client, finance_user):
+    client.force_login(finance_user)
+    return client
+
+
+@pytest.fixture
+def regulator(client, regulator_user):
+    client.force_login(regulator_user)
+    return client
+
+
+def test_finance_lists_and_views_entries(finance, entry):
+    """The journal lists entries and shows one, read-only."""
+    listed = finance.get(ENTRIES)
+    shown = finance.get(f"{ENTRIES}{entry.pk}/change/")
+
+    assert listed.status_code == 200
+    assert shown.status_code == 200
+    assert shown.context["has_change_permission"] is False
+    assert shown.context["has_delete_permission"] is False
+
+
+@pytest.mark.parametrize(
+    "path",
+    [f"{ENTRIES}add/", "/admin/ledger/posting/add/", "/admin/ledger/integritycheck/add/"],
+)
+def test_no_one_adds_ledger_records_in_the_admin(admin_client, path):
+    """Even a superuser cannot add entries, postings or checks by hand: 403."""
+    assert admin_client.get(path).status_code == 403
+
+
+def test_no_one_deletes_an_entry_in_the_admin(admin_client, entry):
+    """The delete page is refused (403) and the entry stays."""
+    response = admin_client.post(f"{ENTRIES}{entry.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 403
+    assert ledger_counts() == (1, 2)
+
+
+def test_the_reverse_action_posts_mirror_entries(finance, entry):
+    """Finance reverses selected entries with the admin action; reversals once."""
+    data = {"action": "reverse_entries", "_selected_action": [entry.pk]}
+
+    first = finance.post(ENTRIES, data)
+    again = finance.post(ENTRIES, data)
+
+    assert first.status_code == again.status_code == 302
+    assert JournalEntry.objects.get(reverses=entry).source_type == "ledger.reversal"
+    assert ledger_counts() == (2, 4)
+
+
+def test_the_regulator_cannot_reverse(regulator, entry):
+    """The read-only role's action posts nothing."""
+    regulator.post(ENTRIES, {"action": "reverse_entries", "_selected_action": [entry.pk]})
+
+    assert ledger_counts() == (1, 2)
+
+
+def test_the_statements_page_renders(regulator, entry):
+    """The regulator opens the statements page for a period."""
+    response = regulator.get(STATEMENTS, {"start": "2025-01-01", "end": "2025-12-31"})
+
+    assert response.status_code == 200
+    assert response.context["trial_balance"].total_debits == 250
+    assert response.context["errors"] == []
+    assert response.context["balance_sheet"].balances is True
+
+
+def test_bad_dates_on_the_statements_page_are_reported(regulator):
+    """A date that is not a date falls back to the default and says so."""
+    response = regulator.get(STATEMENTS, {"start": "soon", "end": "2025-13-45"})
+
+    assert response.status_code == 200
+    assert len(response.context["errors"]) == 2
+
+
+def test_the_statements_page_needs_the_permission(client, make_user):
+    """Staff without the ledger's view permission are refused (403)."""
+    client.force_login(make_user("clerk", is_staff=True))
+
+    assert client.get(STATEMENTS).status_code == 403

@@ -1,0 +1,89 @@
+"""Settings from the environment: production refuses to start without what it needs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "a9F3kQ7zL2mX8pR4tV6wY1bN5cJ0hG7dS3eU9iO2aK8lZ4xC6vB1nM5qW7rT0yP3",
+    "ALLOWED_HOSTS": "example.org",
+    "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/x",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
+    """Run manage.py with only ``env`` (and PATH) set: nothing leaks from this shell."""
+    base = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "MUTUALSOCIETY_VAR_DIR": str(tmp_path / "var"),
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
+def test_production_stops_naming_the_missing_variable(missing, tmp_path):
+    """With DJANGO_ENV=production and one required variable unset, manage.py check fails
+    with a message naming that variable."""
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+
+    result = manage("check", env=env, tmp_path=tmp_path)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"The environment variable {missing} must be set" in result.stderr
+
+
+def test_production_refuses_debug(tmp_path):
+    """DEBUG cannot be switched on in production."""
+    result = manage("check", env={**PRODUCTION, "DJANGO_DEBUG": "1"}, tmp_path=tmp_path)
+
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be off" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("DJANGO_ENV", "staging"), ("DJANGO_DEBUG", "maybe"), ("SOCIETY_CURRENCY", "EURO")],
+)
+def test_a_malformed_variable_is_named(name, value, tmp_path):
+    """A value that cannot be read stops start-up with a message naming the variable."""
+    result = manage("check", env={name: value}, tmp_path=tmp_path)
+
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
+def test_a_complete_production_configuration_passes_the_deploy_checks(tmp_path):
+    """With every variable set, `check --deploy --fail-level WARNING` passes; it needs no
+    database or broker to answer."""
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION, tmp_path=tmp_path
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_development_needs_nothing(tmp_path):
+    """With no variable at all, development settings load and the checks pass."""
+    result = manage("check", env={}, tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stdout + result.stderr
