@@ -84,9 +84,7 @@ class AccountAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/ledger/statements.html", context)
 
 
-def _date_param(
-    request, name: str, label: str, default: dt.date, errors: list[str]
-) -> dt.date:
+def _date_param(request, name: str, label: str, default: dt.date, errors: list[str]) -> dt.date:
     raw = (request.GET.get(name) or "").strip()
     if not raw:
         return default
@@ -155,9 +153,7 @@ class JournalEntryAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Reverse the selected entries (post mirror entries)"))
     def reverse_entries(self, request, queryset):
         if not request.user.has_perm("ledger.add_journalentry"):
-            self.message_user(
-                request, gettext("You may not post journal entries."), messages.ERROR
-            )
+            self.message_user(request, gettext("You may not post journal entries."), messages.ERROR)
             return
         done = 0
         for entry in queryset:

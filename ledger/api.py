@@ -64,11 +64,19 @@ class EntryOutSerializer(serializers.ModelSerializer):
 class LineInSerializer(serializers.Serializer):
     account = serializers.CharField(max_length=20, help_text=_("Account code."))
     debit = serializers.DecimalField(
-        max_digits=18, decimal_places=2, min_value=0, required=False, default=None,
+        max_digits=18,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        default=None,
         allow_null=True,
     )
     credit = serializers.DecimalField(
-        max_digits=18, decimal_places=2, min_value=0, required=False, default=None,
+        max_digits=18,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        default=None,
         allow_null=True,
     )
 
@@ -161,7 +169,7 @@ class ReverseInSerializer(serializers.Serializer):
 
 
 class EntryReverseApi(APIView):
-    """Reverse an entry: post its mirror. Reversing twice returns the same reversal."""
+    """Reverse an entry: post its mirror (201). Reversing again returns that reversal (200)."""
 
     permission_classes = [require_perms("ledger.view_journalentry", "ledger.add_journalentry")]
 
@@ -169,13 +177,17 @@ class EntryReverseApi(APIView):
     def post(self, request, entry_id: int):
         data = ReverseInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        replay = JournalEntry.objects.filter(reverses_id=entry_id).exists()
         entry = services.entry_reverse(
             entry=entry_id,
             memo=data.validated_data.get("memo", ""),
             date=data.validated_data.get("date"),
             actor=request.user,
         )
-        return Response(EntryOutSerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(
+            EntryOutSerializer(entry).data,
+            status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED,
+        )
 
 
 class AsOfSerializer(serializers.Serializer):

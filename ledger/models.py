@@ -87,7 +87,10 @@ class JournalEntry(models.Model):
     memo = models.CharField(_("memo"), max_length=500)
     currency = models.CharField(_("currency"), max_length=3, default="CNY", editable=False)
     source_type = models.CharField(
-        _("source"), max_length=64, blank=True, db_index=True,
+        _("source"),
+        max_length=64,
+        blank=True,
+        db_index=True,
         help_text=_("What caused the entry, e.g. members.payment or claims.payment."),
     )
     source_id = models.CharField(_("source reference"), max_length=64, blank=True)
@@ -174,14 +177,6 @@ class Posting(models.Model):
     def __str__(self) -> str:
         return f"{self.account.code} {self.amount}"
 
-    @property
-    def debit(self) -> Decimal | None:
-        return self.amount if self.amount > 0 else None
-
-    @property
-    def credit(self) -> Decimal | None:
-        return -self.amount if self.amount < 0 else None
-
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise ImmutableRecord("Postings cannot be updated; post a reversal.")
@@ -189,6 +184,14 @@ class Posting(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableRecord("Postings cannot be deleted; post a reversal.")
+
+    @property
+    def debit(self) -> Decimal | None:
+        return self.amount if self.amount > 0 else None
+
+    @property
+    def credit(self) -> Decimal | None:
+        return -self.amount if self.amount < 0 else None
 
 
 class IntegrityCheck(models.Model):

@@ -198,16 +198,22 @@ def balance_sheet(*, as_of: dt.date) -> BalanceSheet:
 
 def income_statement(*, start: dt.date, end: dt.date) -> IncomeStatement:
     """Income and expenses posted from ``start`` to ``end``, both included."""
-    rows = _account_sums(
-        start=start, end=end, types={AccountType.INCOME, AccountType.EXPENSE}
-    )
+    rows = _account_sums(start=start, end=end, types={AccountType.INCOME, AccountType.EXPENSE})
     income = Section(
         _("Income"),
-        [(r.account, r.account.display_name, r.balance) for r in rows if r.account.type == "income"],
+        [
+            (r.account, r.account.display_name, r.balance)
+            for r in rows
+            if r.account.type == "income"
+        ],
     )
     expenses = Section(
         _("Expenses"),
-        [(r.account, r.account.display_name, r.balance) for r in rows if r.account.type == "expense"],
+        [
+            (r.account, r.account.display_name, r.balance)
+            for r in rows
+            if r.account.type == "expense"
+        ],
     )
     return IncomeStatement(start=start, end=end, income=income, expenses=expenses)
 

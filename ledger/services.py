@@ -98,8 +98,7 @@ def _normalise(lines: Sequence[Line]) -> list[tuple[str, Decimal]]:
 
 def _existing_matches(entry: JournalEntry, date: dt.date, lines: list[tuple[str, Decimal]]) -> bool:
     existing = sorted(
-        (code, amount)
-        for code, amount in entry.postings.values_list("account__code", "amount")
+        (code, amount) for code, amount in entry.postings.values_list("account__code", "amount")
     )
     return entry.date == date and existing == lines
 
@@ -154,7 +153,8 @@ def entry_post(
             _("Unknown account: %(codes)s.") % {"codes": ", ".join(unknown)}, field="lines"
         )
     inactive = sorted(code for code, account in accounts.items() if not account.is_active)
-    if inactive:
+    # A reversal corrects the past, so it may touch an account closed since.
+    if inactive and reverses is None:
         raise InvalidInput(
             _("Account %(codes)s is inactive and takes no new postings.")
             % {"codes": ", ".join(inactive)},
@@ -186,7 +186,9 @@ def entry_post(
     return entry
 
 
-def _replay(existing: JournalEntry, date: dt.date, lines: list[tuple[str, Decimal]]) -> JournalEntry:
+def _replay(
+    existing: JournalEntry, date: dt.date, lines: list[tuple[str, Decimal]]
+) -> JournalEntry:
     if not _existing_matches(existing, date, lines):
         raise IdempotencyConflict(
             _(
@@ -234,11 +236,17 @@ def entry_reverse(
             % {"date": original.date.isoformat()},
             field="date",
         )
-    lines = [Line(code, -amount) for code, amount in original.postings.values_list("account__code", "amount")]
+    lines = [
+        Line(code, -amount)
+        for code, amount in original.postings.values_list("account__code", "amount")
+    ]
     return entry_post(
         idempotency_key=f"reversal:{original.pk}",
         date=date,
-        memo=(memo or _("Reversal of entry #%(id)s: %(memo)s") % {"id": original.pk, "memo": original.memo}),
+        memo=(
+            memo
+            or _("Reversal of entry #%(id)s: %(memo)s") % {"id": original.pk, "memo": original.memo}
+        ),
         lines=lines,
         source_type="ledger.reversal",
         source_id=original.pk,

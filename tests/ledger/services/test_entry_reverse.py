@@ -122,3 +122,15 @@ def test_reversing_an_unknown_entry_is_not_found():
     assert missing.value.http_status == 404
     assert "987654" in missing.value.message
     assert ledger_counts() == (0, 0)
+
+
+def test_an_entry_on_an_account_closed_since_can_still_be_reversed(original):
+    """Deactivating an account stops new postings, not the correction of old ones."""
+    from ledger.models import Account
+
+    Account.objects.filter(code=OPERATING).update(is_active=False)
+
+    reversal = entry_reverse(entry=original, memo="Wrong account")
+
+    assert reversal.reverses_id == original.pk
+    assert selectors.account_balance(account=OPERATING) == Decimal("0.00")
