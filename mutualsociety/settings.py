@@ -355,6 +355,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
         "user": env_str("API_THROTTLE_USER", "1200/minute"),
+        # POST /api/v1/enrolment/ (anonymous: each attempt creates a login when it succeeds).
+        "enrolment": env_str("API_THROTTLE_ENROLMENT", "20/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -370,6 +372,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name ("status") get their own component names.
+    "ENUM_NAME_OVERRIDES": {
+        "MemberStatusEnum": "members.models.Member.Status",
+        "ApplicationStatusEnum": "members.models.Application.Status",
+        "CoverageStatusEnum": "members.models.Coverage.Status",
+    },
 }
 
 # --- Logging -----------------------------------------------------------------------------

@@ -65,6 +65,15 @@ class ApiRootView(APIView):
                     "balance_sheet": link("ledger-api:balance-sheet"),
                     "income_statement": link("ledger-api:income-statement"),
                 },
+                "members": {
+                    "enrolment": link("members-api:enrolment"),
+                    "me": link("members-api:me"),
+                    "me_coverages": link("members-api:me-coverages"),
+                    "me_contributions": link("members-api:me-contributions"),
+                    "me_payments": link("members-api:me-payments"),
+                    "applications": link("members-api:applications"),
+                    "members": link("members-api:members"),
+                },
             }
         )
 

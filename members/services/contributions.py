@@ -19,7 +19,7 @@ from ledger.services import Credit, Debit, entry_post
 from mutualsociety.common.exceptions import IdempotencyConflict, InvalidInput
 from mutualsociety.common.money import ZERO, is_whole_cents, to_decimal
 
-from ..calculations import add_months, period_end
+from ..calculations import FREQUENCY_MONTHS, add_months, period_end
 from ..models import (
     ContributionDue,
     Coverage,
@@ -133,6 +133,21 @@ def _apply_credit(due: ContributionDue) -> None:
         )
 
 
+def _period_end(coverage: Coverage, start: dt.date) -> dt.date:
+    """The last day of the period starting on ``start``, counted from the coverage's start.
+
+    Counting from the previous period's (clamped) start would drift: cover from 31 January
+    would be billed on the 28th for ever after February, and a 12-month term would get a
+    13th premium straddling its end.
+    """
+    anchor = coverage.start_date
+    if start < anchor:
+        return period_end(start, coverage.payment_frequency)
+    elapsed = (start.year - anchor.year) * 12 + start.month - anchor.month
+    months = elapsed + FREQUENCY_MONTHS[coverage.payment_frequency]
+    return add_months(anchor, months) - dt.timedelta(days=1)
+
+
 def coverage_bill(*, coverage: Coverage | int, until: dt.date) -> list[ContributionDue]:
     """Create the premiums due for every period of a coverage starting on or before ``until``.
 
@@ -164,7 +179,7 @@ def coverage_bill(*, coverage: Coverage | int, until: dt.date) -> list[Contribut
                 coverage.term_end = add_months(
                     coverage.term_end + dt.timedelta(days=1), version.policy_term_months
                 ) - dt.timedelta(days=1)
-            end = period_end(start, coverage.payment_frequency)
+            end = _period_end(coverage, start)
             due, was_created = due_create(
                 coverage=coverage,
                 kind=ContributionDue.Kind.PREMIUM,

@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ledger.services import entry_reverse
 from mutualsociety.common.exceptions import InvalidInput, TransitionNotAllowed
 
 from ..calculations import withdrawal_effective_date
@@ -73,16 +74,37 @@ def _set_status(
             updates["end_date"] = timezone.localdate()
         member.coverages.filter(status__in=live).update(**updates)
         if coverages_to in (Coverage.Status.ENDED, Coverage.Status.LAPSED):
-            # Nothing more falls due for cover that has ended.
-            member.dues.filter(
-                status=ContributionDue.Status.OPEN,
-                paid_amount=0,
-                period_start__gt=timezone.localdate(),
-            ).update(status=ContributionDue.Status.CANCELLED)
+            _dues_cancel_after_cover(member, actor=actor)
     member_event(
         member=member, type=MemberEvent.Type.STATUS, actor=actor, old=old, new=new, reason=reason
     )
     return member
+
+
+def _dues_cancel_after_cover(member: Member, *, actor) -> None:
+    """Nothing falls due for cover that has ended: the unpaid premiums billed for periods
+    from today on are cancelled and their ledger entries reversed, so that the ledger
+    does not keep them as receivable. (A premium billed ahead for the period that starts
+    on the day a withdrawal takes effect is one of them.) Apportioned shares stay owed: a
+    mutual aid member who leaves still pays for the claims already on notice."""
+    today = timezone.localdate()
+    dues = member.dues.select_for_update().filter(
+        kind=ContributionDue.Kind.PREMIUM,
+        status=ContributionDue.Status.OPEN,
+        paid_amount=0,
+        period_start__gte=today,
+    )
+    for due in dues:
+        due.status = ContributionDue.Status.CANCELLED
+        due.save(update_fields=["status"])
+        if due.ledger_entry_id:
+            entry_reverse(
+                entry=due.ledger_entry_id,
+                # A reversal is never dated before its entry (billed ahead: the due date).
+                date=max(today, due.due_date),
+                memo=_("Cancelled, the cover ended: %(due)s") % {"due": due},
+                actor=actor,
+            )
 
 
 @transaction.atomic
