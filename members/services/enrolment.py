@@ -451,6 +451,12 @@ def _application_create(
 def _accept(application: Application, *, actor, reasons: list[str]) -> Coverage:
     today = timezone.localdate()
     member = _lock(application.member_id)
+    if member.status not in (Member.Status.APPLICANT, Member.Status.ACTIVE):
+        # Withdrawn or suspended while the application waited: no cover is opened.
+        raise TransitionNotAllowed(
+            _("The membership is %(status)s; the application can only be declined.")
+            % {"status": member.get_status_display()}
+        )
     version = application.plan_version
     application.status = Application.Status.ACCEPTED
     application.reasons = reasons

@@ -578,3 +578,33 @@ def test_an_automatically_decided_application_cannot_be_decided_by_staff(premium
 
     with pytest.raises(TransitionNotAllowed):
         application_decline(application=application, actor=underwriter, reason="Changed mind.")
+
+
+@pytest.mark.parametrize("leave", ["withdraw", "suspend"])
+def test_an_application_of_a_member_no_longer_active_cannot_be_accepted(
+    premium, aid, underwriter, leave
+):
+    """Cover is not opened for a membership that was withdrawn or suspended while its
+    application waited; it can still be declined."""
+    from members.services.lifecycle import member_suspend, member_withdraw_request
+
+    member = enrol(aid).member
+    application = coverage_apply(
+        member=member,
+        plan="care",
+        answers=answers_for(premium, yes=("refer",)),
+        payment_frequency="monthly",
+    )
+    if leave == "withdraw":
+        member_withdraw_request(member=member)
+    else:
+        member_suspend(member=member, reason="Arrears.")
+    before = counts()
+
+    with pytest.raises(TransitionNotAllowed):
+        application_accept(application=application, actor=underwriter, reason="Fine.")
+
+    assert counts() == before
+    assert not member.coverages.filter(plan__code="care").exists()
+    declined = application_decline(application=application, actor=underwriter, reason="Left.")
+    assert declined.status == Application.Status.DECLINED
