@@ -385,9 +385,13 @@ def coverage_apply(
     channel: str = Application.Channel.PORTAL,
     actor=None,
 ) -> Application:
-    """An existing member applies for cover under another plan (same underwriting)."""
+    """An existing member applies for cover under another plan (same underwriting).
+
+    A person declined before applies again here, signed in with the login they have
+    (``enrolment_submit`` sends them here): the membership becomes an applicant again.
+    """
     member = _lock(member)
-    if member.status != Member.Status.ACTIVE:
+    if member.status not in (Member.Status.ACTIVE, Member.Status.DECLINED):
         raise NotAllowed(_("Only an active member can add a coverage."))
     today = timezone.localdate()
     errors = _Errors()
@@ -409,6 +413,8 @@ def coverage_apply(
         answers_clean = check_answers(version, answers or {}, errors)
         frequency = check_frequency(version, payment_frequency, errors)
     errors.raise_if_any()
+    if member.status == Member.Status.DECLINED:
+        _set_status(member, Member.Status.APPLICANT, actor=actor, reason=_("Applied again."))
     member_event(member=member, type=MemberEvent.Type.APPLIED, actor=actor, new=plan_obj.code)
     return _application_create(
         member=member,
