@@ -72,7 +72,7 @@ def luhn_digit(digits: str) -> str:
 
 
 def member_number(year: int, sequence: int) -> str:
-    """A stable, human-readable member number: M-2026-000123-4 (year, sequence, check)."""
+    """A stable, human-readable member number: M-2026-000123-3 (year, sequence, check)."""
     body = f"{year}{sequence:06d}"
     return f"M-{year}-{sequence:06d}-{luhn_digit(body)}"
 

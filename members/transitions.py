@@ -27,10 +27,14 @@ MEMBER_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def _label(status: str) -> str:
+    return S(status).label if status in S.values else str(status)
+
+
 def member_transition_check(current: str, new: str) -> None:
     """Raise TransitionNotAllowed unless ``current`` → ``new`` is in the table."""
     if new not in MEMBER_TRANSITIONS.get(current, frozenset()):
         raise TransitionNotAllowed(
             _("A membership cannot go from %(old)s to %(new)s.")
-            % {"old": S(current).label, "new": S(new).label}
+            % {"old": _label(current), "new": _label(new)}
         )

@@ -315,17 +315,26 @@ def payment_record(
         source_id=locked.pk,
         actor=actor,
     )
-    payment = Payment.objects.create(
-        member=locked,
-        amount=value,
-        received_on=received_on,
-        provider=provider,
-        reference=reference[:100],
-        idempotency_key=key,
-        allocated_amount=allocated,
-        ledger_entry=entry,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
-    )
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                member=locked,
+                amount=value,
+                received_on=received_on,
+                provider=provider,
+                reference=reference[:100],
+                idempotency_key=key,
+                allocated_amount=allocated,
+                ledger_entry=entry,
+                recorded_by=actor if getattr(actor, "pk", None) else None,
+            )
+    except IntegrityError as exc:
+        # The same new key, at the same moment, for another member (whose lock we do
+        # not hold): the unique key decides, and this call loses.
+        raise IdempotencyConflict(
+            _("This idempotency key was used for another payment; use a new key."),
+            field="idempotency_key",
+        ) from exc
     PaymentAllocation.objects.bulk_create(
         PaymentAllocation(payment=payment, due=due, amount=part) for due, part in plan
     )
