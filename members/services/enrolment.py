@@ -13,12 +13,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed, TransitionNotAllowed
@@ -309,13 +310,21 @@ def enrolment_submit(
     errors.raise_if_any()
 
     person = data.person
-    user = get_user_model().objects.create_user(
-        username=username,
-        password=data.password,
-        email=person.email,
-        full_name=person.legal_name,
-        phone=person.phone,
-    )
+    language = (translation.get_language() or settings.LANGUAGE_CODE).lower()
+    try:
+        with transaction.atomic():
+            user = get_user_model().objects.create_user(
+                username=username,
+                password=data.password,
+                email=person.email,
+                full_name=person.legal_name,
+                phone=person.phone,
+                # Notices go out in the language the person enrolled in.
+                preferred_language="en" if language.startswith("en") else "zh-hans",
+            )
+    except IntegrityError as exc:
+        # Someone took the same user name at this very moment.
+        raise InvalidInput(_("This user name is taken; choose another."), field="username") from exc
     try:
         with transaction.atomic():
             if returning is not None:

@@ -421,6 +421,24 @@ def test_the_welcome_email_is_sent_once_after_commit(premium, django_capture_on_
     assert len(mail.outbox) == 1
 
 
+def test_the_welcome_email_is_in_the_language_of_enrolment(
+    premium, django_capture_on_commit_callbacks
+):
+    """Someone who enrolled in Chinese gets the welcome in Chinese, in English in English."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        chinese = enrol(premium, person=person_data(email="zh@example.com"))
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        english = enrol(premium, person=person_data(email="en@example.com"))
+
+    assert chinese.member.user.preferred_language == "zh-hans"
+    assert english.member.user.preferred_language == "en"
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert "会员编号" in bodies[chinese.member.email]
+    assert "Your member number is" in bodies[english.member.email]
+
+
 def test_no_welcome_for_a_referred_or_declined_application(
     premium, django_capture_on_commit_callbacks
 ):
