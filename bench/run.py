@@ -30,6 +30,11 @@ BENCHMARKS = {
         1_000_000,
         "trial balance over N postings vs. a bare SUM ... GROUP BY",
     ),
+    "members-import": (
+        "bench.members_import",
+        100_000,
+        "import N members from CSV (validate, then write) vs. a bare COPY of the file",
+    ),
 }
 
 
