@@ -50,7 +50,9 @@ def _load(postings: int, log: Callable[[str], None]) -> None:
             SELECT e.id, (%(ids)s::bigint[])[e.a + 1], e.amount, e.date FROM e
             UNION ALL
             SELECT e.id,
-                   (%(ids)s::bigint[])[CASE WHEN e.b = e.a THEN (e.a + 1) %% %(n)s ELSE e.b END + 1],
+                   (%(ids)s::bigint[])[
+                       CASE WHEN e.b = e.a THEN (e.a + 1) %% %(n)s ELSE e.b END + 1
+                   ],
                    -e.amount, e.date
             FROM e
             """,
@@ -62,7 +64,8 @@ def _load(postings: int, log: Callable[[str], None]) -> None:
         cursor.execute("ALTER TABLE ledger_journalentry ENABLE TRIGGER USER")
         cursor.execute("ANALYZE ledger_posting")
         cursor.execute("ANALYZE ledger_journalentry")
-    log(f"loaded {entries:,} entries / {entries * 2:,} postings in {time.perf_counter() - started:.1f} s")
+    elapsed = time.perf_counter() - started
+    log(f"loaded {entries:,} entries / {entries * 2:,} postings in {elapsed:.1f} s")
 
 
 BASELINE_SQL = """

@@ -70,7 +70,9 @@ def admin_execute(admin_url: str, sql: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("name", nargs="?", help="the benchmark to run")
     parser.add_argument("--scale", type=int, help="size of the generated data")
     parser.add_argument("--list", action="store_true", help="name the benchmarks")
