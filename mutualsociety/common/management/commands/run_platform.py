@@ -46,6 +46,7 @@ class Command(BaseCommand):
             self.style.SUCCESS("\nMutualSociety is starting.")
             + f"\n  Portal:      {url}"
             + f"\n  Staff admin: {url}admin/   (user admin, or finance, actuary, regulator ...)"
+            + f"\n  Members:     {url}me/   (user chenmei, wangfang (suspended) or lijun)"
             + f"\n  Password:    {DEMO_PASSWORD}   (every demo user; see `manage.py seed_demo`)"
             + f"\n  API:         {url}api/v1/   docs: {url}api/docs/"
             + f"\n  Health:      {url}healthz"
