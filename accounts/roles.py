@@ -2,7 +2,9 @@
 
 Each role is a Django group; its permissions are listed here as ``app_label.codename``,
 where the codename may end in ``*`` (``ledger.view_*`` is every view permission of the
-ledger). ``sync_role_groups`` creates the groups and adds the permissions that exist; it
+ledger). A wildcard never grants a deletion (``delete_*``) nor a permission listed in
+``EXPLICIT_ONLY`` (seeing full identity numbers): those are given by name or not at all.
+``sync_role_groups`` creates the groups and adds the permissions that exist; it
 is additive, so a permission staff add to a group in the admin stays. It runs in the
 migration ``accounts.0002_roles`` and again after every ``migrate`` so that the
 permissions of apps added later reach their roles.
@@ -17,6 +19,9 @@ from dataclasses import dataclass
 
 from django.apps import apps as global_apps
 from django.utils.translation import gettext_lazy as _
+
+#: Permissions a wildcard pattern never grants: only a pattern naming them does.
+EXPLICIT_ONLY = frozenset({"view_identity_number"})
 
 READ_ONLY_DOMAIN = (
     "common.view_*",
@@ -41,14 +46,22 @@ ROLES: tuple[Role, ...] = (
     Role(
         "underwriter",
         "核保员 Underwriter",
-        _("Reviews applications that the plan's rules referred; accepts or declines them."),
-        ("common.view_society", "members.*"),
+        _("Decides referred applications, keeps members' records, imports members."),
+        (
+            "common.view_society",
+            "members.view_*",
+            # Underwriting checks the applicant's identity document.
+            "members.view_identity_number",
+            "members.change_application",
+            "members.change_member",
+            "members.add_member",
+        ),
     ),
     Role(
         "claims_handler",
         "理赔经办 Claims handler",
         _("Takes claims in, asks for information, assesses them."),
-        ("common.view_society", "members.view_*", "claims.*"),
+        ("common.view_society", "members.view_*", "members.view_identity_number", "claims.*"),
     ),
     Role(
         "claims_approver",
@@ -60,7 +73,24 @@ ROLES: tuple[Role, ...] = (
         "actuary",
         "精算师 Actuary",
         _("Runs reserves and solvency assessments; reads claims and the ledger."),
-        ("common.view_society", "ledger.view_*", "claims.view_*", "solvency.*"),
+        (
+            "common.view_society",
+            "ledger.view_*",
+            "claims.view_*",
+            "solvency.*",
+            "members.view_*",
+            # The actuary prices the plans: drafts of plan versions and their tables.
+            "members.add_plan",
+            "members.change_plan",
+            "members.add_planversion",
+            "members.change_planversion",
+            "members.add_ageband",
+            "members.change_ageband",
+            "members.delete_ageband",
+            "members.add_healthquestion",
+            "members.change_healthquestion",
+            "members.delete_healthquestion",
+        ),
     ),
     Role(
         "finance",
@@ -80,6 +110,7 @@ ROLES: tuple[Role, ...] = (
         _("Reads everything, the sign-in logs and the schedule; publishes disclosures."),
         (
             *READ_ONLY_DOMAIN,
+            "members.view_identity_number",
             "disclosure.*",
             "axes.view_*",
             "django_celery_beat.view_*",
@@ -119,22 +150,33 @@ def _matching_permissions(Permission, pattern: str):  # noqa: N803 - a model cla
     qs = Permission.objects.filter(content_type__app_label=app_label)
     if "*" not in codename:
         return list(qs.filter(codename=codename))
-    return [p for p in qs if fnmatch.fnmatchcase(p.codename, codename)]
+    return [
+        p
+        for p in qs
+        if fnmatch.fnmatchcase(p.codename, codename)
+        and not p.codename.startswith("delete_")
+        and p.codename not in EXPLICIT_ONLY
+    ]
+
+
+def role_permissions(role: Role, apps=global_apps) -> list:
+    """The permissions a role's patterns give, as they exist in the database now."""
+    Permission = apps.get_model("auth", "Permission")  # noqa: N806
+    wanted = []
+    for pattern in role.permissions:
+        wanted.extend(_matching_permissions(Permission, pattern))
+    if role.slug in {"regulator", "supervisor", "director"}:
+        # Read-only roles never get a write permission, whatever a pattern says.
+        wanted = [p for p in wanted if p.codename.startswith("view_")]
+    return wanted
 
 
 def sync_role_groups(apps=global_apps) -> None:
     """Create each role's group and add the permissions of its patterns that exist."""
     Group = apps.get_model("auth", "Group")  # noqa: N806
-    Permission = apps.get_model("auth", "Permission")  # noqa: N806
     for role in ROLES:
         group, _created = Group.objects.get_or_create(name=role.group_name)
-        wanted = []
-        for pattern in role.permissions:
-            wanted.extend(_matching_permissions(Permission, pattern))
-        if role.slug in {"regulator", "supervisor", "director"}:
-            # Read-only roles never get a write permission, whatever a pattern says.
-            wanted = [p for p in wanted if p.codename.startswith("view_")]
-        group.permissions.add(*wanted)
+        group.permissions.add(*role_permissions(role, apps))
 
 
 def create_all_permissions(apps=global_apps, using: str = "default") -> None:

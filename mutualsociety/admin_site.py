@@ -27,6 +27,22 @@ class SocietyAdminSite(admin.AdminSite):
         context["site_title"] = name
         return context
 
+    def login(self, request: HttpRequest, extra_context=None):
+        """Staff the society requires to use two-factor, and who have no authenticator
+        yet, are sent to set one up rather than shown the login form again."""
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        from accounts.selectors import user_must_enrol_second_factor
+
+        if request.user.is_authenticated and user_must_enrol_second_factor(request.user):
+            messages.info(
+                request,
+                _("The society requires staff to use an authenticator app: set one up first."),
+            )
+            return redirect("two_factor")
+        return super().login(request, extra_context)
+
     def has_permission(self, request: HttpRequest) -> bool:
         """Staff only; and a staff member with an authenticator must have used it."""
         from accounts.selectors import user_needs_second_factor

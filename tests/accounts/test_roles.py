@@ -66,3 +66,43 @@ def test_syncing_again_is_additive():
     assert group.permissions.count() == before
     assert group.permissions.filter(pk=extra.pk).exists()
     assert Group.objects.filter(name=group.name).count() == 1
+
+
+IDENTITY = "members.view_identity_number"
+
+
+@pytest.mark.parametrize(
+    ("slug", "sees_full_identity"),
+    [
+        ("underwriter", True),
+        ("claims_handler", True),
+        ("compliance_officer", True),
+        ("claims_approver", False),
+        ("actuary", False),
+        ("finance", False),
+        ("board_secretary", False),
+        ("director", False),
+        ("supervisor", False),
+        ("regulator", False),
+    ],
+)
+def test_only_roles_that_check_identity_see_full_identity_numbers(slug, sees_full_identity):
+    """A wildcard like members.view_* never grants the full identity number."""
+    assert (IDENTITY in perms(slug)) is sees_full_identity
+
+
+def test_wildcards_never_grant_deletions():
+    """Records are not deleted by role: only the actuary's draft tables are, by name."""
+    for role in ROLES:
+        deletions = {p for p in perms(role.slug) if ".delete_" in p}
+        allowed = {"members.delete_ageband", "members.delete_healthquestion"}
+        assert deletions <= (allowed if role.slug == "actuary" else set()), role.slug
+
+
+def test_the_underwriter_decides_applications_but_takes_no_payments():
+    underwriter = perms("underwriter")
+    assert {"members.change_application", "members.change_member", "members.add_member"} <= (
+        underwriter
+    )
+    assert "members.add_payment" not in underwriter
+    assert "members.change_payment" not in underwriter

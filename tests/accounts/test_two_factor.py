@@ -285,3 +285,51 @@ def test_removing_needs_a_valid_code(member):
         services.totp_device_remove(user=member, token=wrong_token(device))
 
     assert TOTPDevice.objects.filter(user=member, confirmed=True).count() == 1
+
+
+# --- The API under the same rule ---------------------------------------------------------
+
+API = "/api/v1/ledger/accounts/"
+
+
+def test_the_api_refuses_staff_the_society_requires_to_use_two_factor(client, staff):
+    """The API is no way around the rule the admin enforces: 403 with the error shape."""
+    Society.objects.filter(pk=1).update(require_staff_two_factor=True)
+    client.force_login(staff)
+
+    response = client.get(API)
+
+    assert response.status_code == 403
+    error = response.json()["error"]
+    assert error["code"] == "second_factor_required"
+    assert "/accounts/two-factor/" in error["message"]
+
+
+def test_the_api_refuses_a_session_that_skipped_its_authenticator(client, staff):
+    """Whoever has an authenticator must have used it, for the API as for the admin."""
+    enrol(staff)
+    client.force_login(staff)
+
+    response = client.get(API)
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "second_factor_required"
+
+
+def test_the_api_answers_staff_who_used_their_authenticator(client, staff, password):
+    device = enrol(staff)
+    Society.objects.filter(pk=1).update(require_staff_two_factor=True)
+    client.post(LOGIN, {"username": "staff", "password": password, "otp_token": next_token(device)})
+
+    assert client.get(API).status_code == 200
+
+
+def test_the_admin_sends_staff_who_must_enrol_to_the_set_up_page(client, staff):
+    """Instead of the login form again, the admin's login points to the set-up page."""
+    Society.objects.filter(pk=1).update(require_staff_two_factor=True)
+    client.force_login(staff)
+
+    response = client.get(ADMIN_LOGIN)
+
+    assert response.status_code == 302
+    assert response["Location"] == TWO_FACTOR
