@@ -802,7 +802,7 @@ class MemberAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         if changes:
-            member_update_contact(member=obj.pk, actor=request.user, **changes)
+            member_update_contact(member=obj.pk, actor=request.user, changes=changes)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

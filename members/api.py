@@ -365,7 +365,7 @@ class MeApi(APIView):
         changes = dict(data.validated_data)
         # Anything else is refused by the service, which names each field.
         changes.update({k: request.data[k] for k in request.data if k not in CONTACT_FIELDS})
-        member = member_update_contact(member=member, actor=request.user, **changes)
+        member = member_update_contact(member=member, actor=request.user, changes=changes)
         return Response(ProfileOut(member).data)
 
 

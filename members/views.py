@@ -488,7 +488,7 @@ class ProfileView(MemberMixin, FormView):
             member_update_contact,
             member=self.member,
             actor=self.request.user,
-            **form.changes(),
+            changes=form.changes(),
         )
         if member is None:
             return self.form_invalid(form)

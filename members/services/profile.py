@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -20,7 +21,7 @@ CONTACT_FIELDS = ("phone", "email", "region", "address")
 
 
 @transaction.atomic
-def member_update_contact(*, member: Member | int, actor, **changes: str) -> Member:
+def member_update_contact(*, member: Member | int, actor, changes: Mapping[str, str]) -> Member:
     """Change phone, e-mail, region or address; each change is kept in the history.
 
     Name, identity document and date of birth are not contact details: staff change them
