@@ -1,6 +1,7 @@
 """The membership state machine: which status may follow which.
 
-applicant → active (accepted) or declined; declined → applicant (applies again);
+applicant → active (accepted) or declined; declined, withdrawn or lapsed → applicant
+(applies again, keeping the member number);
 active ⇄ suspended (unpaid premium past the grace period / arrears paid);
 suspended → lapsed (not reinstated in time); active or suspended → withdrawn;
 any living status of a member → deceased.
@@ -21,8 +22,8 @@ MEMBER_TRANSITIONS: dict[str, frozenset[str]] = {
     S.DECLINED: frozenset({S.APPLICANT}),
     S.ACTIVE: frozenset({S.SUSPENDED, S.WITHDRAWN, S.DECEASED}),
     S.SUSPENDED: frozenset({S.ACTIVE, S.LAPSED, S.WITHDRAWN, S.DECEASED}),
-    S.LAPSED: frozenset({S.DECEASED}),
-    S.WITHDRAWN: frozenset(),
+    S.LAPSED: frozenset({S.APPLICANT, S.DECEASED}),
+    S.WITHDRAWN: frozenset({S.APPLICANT}),
     S.DECEASED: frozenset(),
 }
 

@@ -50,6 +50,7 @@ from .forms import (
 from .models import AgeBand, Application, Coverage, Member, MemberEvent, Plan
 from .selectors import member_dashboard, member_for_user, member_statement, plans_open_for_enrolment
 from .services.enrolment import (
+    REJOINING,
     EnrolmentData,
     coverage_apply,
     current_documents,
@@ -226,7 +227,7 @@ class EnrolmentWizard(ApplicationWizard):
         if member is None:
             return super().dispatch(request, *args, **kwargs)
         # One person, one membership: whoever has one applies through it.
-        if member.status == Member.Status.DECLINED:
+        if member.status in REJOINING:
             messages.info(request, _("Apply again for a plan with the membership you have."))
             return redirect("members:coverage_add")
         if member.status == Member.Status.APPLICANT:
@@ -305,7 +306,7 @@ class CoverageAddWizard(LoginRequiredMixin, ApplicationWizard):
     }
     # Who may apply: the service's rule (coverage_apply) decides; this only spares a
     # member a form the service would refuse.
-    allowed_statuses = (Member.Status.ACTIVE, Member.Status.DECLINED)
+    allowed_statuses = (Member.Status.ACTIVE, *REJOINING)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

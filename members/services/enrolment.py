@@ -42,6 +42,10 @@ from .contributions import coverage_bill
 from .lifecycle import _lock, _set_status, member_event
 from .plans import plan_current_version
 
+#: A membership in one of these states may apply again (re-underwritten, new waiting
+#: period); the member number stays.
+REJOINING = (Member.Status.DECLINED, Member.Status.WITHDRAWN, Member.Status.LAPSED)
+
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|\+\d{7,15})$")
 
 
@@ -145,6 +149,13 @@ def check_person(person: PersonData, errors: _Errors, *, today: dt.date) -> None
                 errors.add("sex", _("The identity number gives the other sex; check both."))
     elif not re.fullmatch(r"[A-Z0-9]{5,20}", person.id_number):
         errors.add("id_number", _("Use 5 to 20 letters and digits, as on the document."))
+    elif _is_resident_id(person.id_number, today):
+        # One person, one membership: the same number under another document type would
+        # slip past the unique (type, number) constraint.
+        errors.add(
+            "id_type",
+            _("This is a mainland resident identity number: choose the resident identity card."),
+        )
     if person.date_of_birth is None:
         errors.add("date_of_birth", _("Enter the date of birth."))
     elif person.date_of_birth > today:
@@ -164,12 +175,24 @@ def check_person(person: PersonData, errors: _Errors, *, today: dt.date) -> None
         errors.add("region", _("Choose your province or region."))
 
 
+def _is_resident_id(number: str, today: dt.date) -> bool:
+    try:
+        parse_resident_id(number, today=today)
+    except InvalidIdentityNumber:
+        return False
+    return True
+
+
 def check_not_member(person: PersonData, errors: _Errors) -> Member | None:
-    """One person, one membership. Returns a declined earlier applicant, who may apply again."""
+    """One person, one membership.
+
+    Returns the earlier membership of a person who was declined, withdrew or lapsed: they
+    may apply again, through the membership they have.
+    """
     existing = Member.objects.filter(id_type=person.id_type, id_number=person.id_number).first()
     if existing is None:
         return None
-    if existing.status == Member.Status.DECLINED:
+    if existing.status in REJOINING:
         return existing
     if existing.status == Member.Status.APPLICANT:
         errors.add(
@@ -345,9 +368,7 @@ def enrolment_submit(
                     setattr(member, name, getattr(person, name))
                 member.user = user
                 member.save()
-                _set_status(
-                    member, Member.Status.APPLICANT, actor=actor or user, reason=_("Applied again.")
-                )
+                _rejoin(member, actor=actor or user)
             else:
                 member = Member.objects.create(
                     user=user,
@@ -396,12 +417,17 @@ def coverage_apply(
 ) -> Application:
     """An existing member applies for cover under another plan (same underwriting).
 
-    A person declined before applies again here, signed in with the login they have
-    (``enrolment_submit`` sends them here): the membership becomes an applicant again.
+    A person declined before, or who withdrew or lapsed, applies again here, signed in
+    with the login they have (``enrolment_submit`` sends them here): the membership
+    becomes an applicant again, keeps its member number, and is underwritten anew.
     """
     member = _lock(member)
-    if member.status not in (Member.Status.ACTIVE, Member.Status.DECLINED):
-        raise NotAllowed(_("Only an active member can add a coverage."))
+    if member.status not in (Member.Status.ACTIVE, *REJOINING):
+        raise NotAllowed(
+            _("A suspended membership cannot add cover: pay what is overdue first.")
+            if member.status == Member.Status.SUSPENDED
+            else _("Only an active member can add a coverage.")
+        )
     today = timezone.localdate()
     errors = _Errors()
     plan_obj, version = plan_for_enrolment(plan, errors)
@@ -422,8 +448,8 @@ def coverage_apply(
         answers_clean = check_answers(version, answers or {}, errors)
         frequency = check_frequency(version, payment_frequency, errors)
     errors.raise_if_any()
-    if member.status == Member.Status.DECLINED:
-        _set_status(member, Member.Status.APPLICANT, actor=actor, reason=_("Applied again."))
+    if member.status in REJOINING:
+        _rejoin(member, actor=actor)
     member_event(member=member, type=MemberEvent.Type.APPLIED, actor=actor, new=plan_obj.code)
     return _application_create(
         member=member,
@@ -433,6 +459,15 @@ def coverage_apply(
         channel=channel,
         actor=actor,
     )
+
+
+def _rejoin(member: Member, *, actor) -> None:
+    """A declined, withdrawn or lapsed membership applies again."""
+    _set_status(member, Member.Status.APPLICANT, actor=actor, reason=_("Applied again."))
+    member.withdrawal_effective_on = None
+    member.suspended_on = None
+    member.lapses_on = None
+    member.save(update_fields=["withdrawal_effective_on", "suspended_on", "lapses_on"])
 
 
 def _application_create(
