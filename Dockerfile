@@ -29,7 +29,7 @@ USER app
 EXPOSE 8000
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"
+    CMD ["python", "docker/healthcheck.py"]
 
 CMD ["gunicorn", "mutualsociety.wsgi:application", "--bind", "0.0.0.0:8000", \
      "--workers", "3", "--access-logfile", "-", "--forwarded-allow-ips", "*"]

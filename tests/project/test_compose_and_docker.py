@@ -45,7 +45,7 @@ def test_compose_app_services_run_the_right_programs(compose):
     assert "migrate --noinput" in _command(services["web"])
     assert _command(services["worker"]).startswith("celery -A mutualsociety worker")
     assert _command(services["beat"]).startswith("celery -A mutualsociety beat")
-    assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
+    assert "docker/healthcheck.py" in " ".join(services["web"]["healthcheck"]["test"])
     assert "check_heartbeat" in " ".join(services["beat"]["healthcheck"]["test"])
     assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
     assert "ping" in " ".join(services["redis"]["healthcheck"]["test"])
@@ -95,3 +95,23 @@ def test_virtualenv_and_image_share_the_same_pins():
     assert "requirements/dev.lock" in (ROOT / "scripts" / "bootstrap").read_text()
     for tool in ("pytest", "pytest-django", "hypothesis", "ruff"):
         assert tool in dev and tool not in base
+
+
+def test_the_web_health_check_passes_behind_a_real_host_name(live_server, monkeypatch, settings):
+    """docker/healthcheck.py asks for /healthz with an allowed Host header, so the check
+    passes when ALLOWED_HOSTS names only the public host (as in production)."""
+    import runpy
+
+    settings.ALLOWED_HOSTS = ["mutual.example"]
+    port = live_server.url.rsplit(":", 1)[1]
+    source = (ROOT / "docker" / "healthcheck.py").read_text().replace("8000", port)
+    script = ROOT / "var" / "healthcheck_under_test.py"
+    script.parent.mkdir(exist_ok=True)
+    script.write_text(source)
+    monkeypatch.setenv("ALLOWED_HOSTS", "mutual.example,www.mutual.example")
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            runpy.run_path(str(script), run_name="__main__")
+    finally:
+        script.unlink()
+    assert exit_.value.code == 0
