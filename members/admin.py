@@ -46,8 +46,8 @@ from .models import (
     PlanVersion,
     mask_identity_number,
 )
+from .providers import provider_get
 from .selectors import member_search
-from .services.contributions import payment_record
 from .services.enrolment import application_accept, application_decline
 from .services.imports import ImportReport, members_import
 from .services.lifecycle import member_mark_deceased, member_reinstate, member_suspend
@@ -1038,8 +1038,9 @@ class PaymentRecordForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=200)
 
     def clean_member_number(self) -> Member:
-        number = self.cleaned_data["member_number"].strip().upper()
-        member = Member.objects.filter(member_number=number).first()
+        number = self.cleaned_data["member_number"].strip()
+        # Imported numbers keep the old system's letters as they were: match any case.
+        member = Member.objects.filter(member_number__iexact=number).first()
         if member is None:
             raise forms.ValidationError(
                 _("No member has the number %(number)s."), params={"number": number}
@@ -1107,11 +1108,11 @@ class PaymentAdmin(ReadOnlyAdmin):
         key = data["idempotency_key"]
         replay = Payment.objects.filter(idempotency_key=key).exists()
         try:
-            payment = payment_record(
+            # Whatever the provider, its receipt goes through payment_record.
+            payment = provider_get(data["provider"]).confirm(
                 member=data["member_number"],
                 amount=data["amount"],
                 received_on=data["received_on"],
-                provider=data["provider"],
                 reference=data["reference"],
                 idempotency_key=key,
                 actor=request.user,

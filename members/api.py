@@ -36,8 +36,8 @@ from mutualsociety.common.exceptions import DomainError, InvalidInput, NotFound
 
 from . import selectors
 from .models import Application, Coverage, Member, Payment, Plan
+from .providers import provider_get
 from .regions import PROVINCE_CHOICES
-from .services.contributions import payment_record
 from .services.enrolment import (
     EnrolmentData,
     PersonData,
@@ -691,8 +691,12 @@ class MemberPaymentApi(APIView):
         # payment is recorded once: the service serialises payments of one member.
         seen = Payment.objects.filter(idempotency_key=key).exists()
         try:
-            payment = payment_record(
-                member=member_id, idempotency_key=key, actor=request.user, **data.validated_data
+            values = dict(data.validated_data)
+            payment = provider_get(values.pop("provider")).confirm(
+                member=Member.objects.get(pk=member_id),
+                idempotency_key=key,
+                actor=request.user,
+                **values,
             )
         except DomainError as exc:
             _renamed(exc, ["idempotency_key"], to=IDEMPOTENCY_HEADER)
