@@ -34,8 +34,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "name_en", "type", "is_active")
-    list_filter = ("type", "is_active")
+    list_display = ("code", "name", "name_en", "type", "is_active", "manual_postings_allowed")
+    list_filter = ("type", "is_active", "manual_postings_allowed")
     search_fields = ("code", "name", "name_en")
     readonly_fields = ("code", "type")
 
@@ -150,15 +150,17 @@ class JournalEntryAdmin(ReadOnlyAdmin):
     )
     readonly_fields = fields
 
-    @admin.action(description=_("Reverse the selected entries (post mirror entries)"))
+    @admin.action(description=_("Reverse the selected manual entries (post mirror entries)"))
     def reverse_entries(self, request, queryset):
+        """Reverse manual entries; an entry another part of the system posted is refused
+        with the service's message (it is corrected there) and the others go on."""
         if not request.user.has_perm("ledger.add_journalentry"):
             self.message_user(request, gettext("You may not post journal entries."), messages.ERROR)
             return
         done = 0
         for entry in queryset:
             try:
-                services.entry_reverse(entry=entry, actor=request.user)
+                services.entry_reverse_manual(entry=entry, actor=request.user)
                 done += 1
             except DomainError as error:
                 self.message_user(request, f"#{entry.pk}: {error.message}", messages.ERROR)

@@ -22,7 +22,7 @@ from .models import Account, JournalEntry
 class AccountSerializer(serializers.ModelSerializer):
     class Meta:
         model = Account
-        fields = ("code", "name", "name_en", "type", "is_active")
+        fields = ("code", "name", "name_en", "type", "is_active", "manual_postings_allowed")
 
 
 class AccountListApi(ListAPIView):
@@ -88,7 +88,13 @@ class LineInSerializer(serializers.Serializer):
 
 
 class EntryInSerializer(serializers.Serializer):
-    idempotency_key = serializers.CharField(max_length=200)
+    idempotency_key = serializers.CharField(
+        max_length=services.MANUAL_KEY_MAX_LENGTH,
+        help_text=_(
+            "Your key for this entry; posting it again returns the same entry. It is stored "
+            "and shown back as manual:<key>."
+        ),
+    )
     date = serializers.DateField()
     memo = serializers.CharField(max_length=500)
     lines = LineInSerializer(many=True, allow_empty=False)
@@ -104,9 +110,11 @@ class EntryPagination(LimitOffsetPagination):
 class EntryListApi(APIView):
     """List journal entries (staff who may view the ledger) or post a manual entry (finance).
 
-    A manual entry is refused with 400 when it does not balance, has a zero line or an
-    unknown account. Posting the same ``idempotency_key`` again returns the first entry
-    with 200; reusing the key for other lines answers 409.
+    A manual entry is refused with 400 when it does not balance, has a zero line, an
+    unknown account or a line on an account that takes no manual entries (a control
+    account such as 1122). The key is stored, and shown back, as ``manual:<key>`` so that
+    it never takes a key of the system. Posting the same ``idempotency_key`` again returns
+    the first entry with 200; reusing the key for other lines answers 409.
     """
 
     def get_permissions(self):
@@ -147,14 +155,14 @@ class EntryListApi(APIView):
             else services.Credit(line["account"], line["credit"])
             for line in values["lines"]
         ]
-        before = JournalEntry.objects.filter(idempotency_key=values["idempotency_key"]).exists()
-        entry = services.entry_post(
+        before = JournalEntry.objects.filter(
+            idempotency_key=services.manual_idempotency_key(values["idempotency_key"])
+        ).exists()
+        entry = services.entry_post_manual(
             idempotency_key=values["idempotency_key"],
             date=values["date"],
             memo=values["memo"],
             lines=lines,
-            source_type="ledger.manual",
-            source_id=request.user.pk,
             actor=request.user,
         )
         return Response(
@@ -169,7 +177,11 @@ class ReverseInSerializer(serializers.Serializer):
 
 
 class EntryReverseApi(APIView):
-    """Reverse an entry: post its mirror (201). Reversing again returns that reversal (200)."""
+    """Reverse a manual entry: post its mirror (201); reversing again returns it (200).
+
+    An entry another part of the system posted (a due, a payment) answers 400 on "entry":
+    it is corrected there, not in the ledger.
+    """
 
     permission_classes = [require_perms("ledger.view_journalentry", "ledger.add_journalentry")]
 
@@ -178,7 +190,7 @@ class EntryReverseApi(APIView):
         data = ReverseInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         replay = JournalEntry.objects.filter(reverses_id=entry_id).exists()
-        entry = services.entry_reverse(
+        entry = services.entry_reverse_manual(
             entry=entry_id,
             memo=data.validated_data.get("memo", ""),
             date=data.validated_data.get("date"),

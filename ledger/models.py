@@ -47,6 +47,14 @@ class Account(models.Model):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive accounts take no new postings.")
     )
+    manual_postings_allowed = models.BooleanField(
+        _("manual entries allowed"),
+        default=True,
+        help_text=_(
+            "A control account whose balance is kept by another part of the system (its "
+            "balance must equal the sum of that part's records) takes no manual entries."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]

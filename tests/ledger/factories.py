@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ledger.models import JournalEntry, Posting
-from ledger.services import Credit, Debit, Line, entry_post
+from ledger.services import Credit, Debit, Line, entry_post, entry_post_manual
 
 JAN_15 = dt.date(2025, 1, 15)
 
@@ -13,6 +13,7 @@ JAN_15 = dt.date(2025, 1, 15)
 CASH = "1002"  # asset
 RECEIVABLE = "1122"  # asset
 CLAIMS_PAYABLE = "2202"  # liability
+PREPAID = "2203"  # liability
 CLAIMS_RESERVE = "2602"  # liability
 INITIAL_FUND = "4001"  # equity
 CONTRIBUTIONS = "6031"  # income
@@ -43,6 +44,33 @@ def transfer(
 ) -> JournalEntry:
     """Post a two-line entry moving ``amount`` from ``credit`` to ``debit``."""
     return post(key, Debit(debit, amount), Credit(credit, amount), on=on)
+
+
+def manual(
+    key: str, debit: str, credit: str, amount: str, *, on: dt.date = JAN_15, actor=None
+) -> JournalEntry:
+    """Post a two-line manual entry, as finance does through the API."""
+    return entry_post_manual(
+        idempotency_key=key,
+        date=on,
+        memo="Manual entry",
+        lines=[Debit(debit, amount), Credit(credit, amount)],
+        actor=actor,
+    )
+
+
+def system(
+    source_type: str, key: str, debit: str, credit: str, amount: str, *, on: dt.date = JAN_15
+) -> JournalEntry:
+    """Post a two-line entry as another part of the system does (e.g. "members.due")."""
+    return entry_post(
+        idempotency_key=key,
+        date=on,
+        memo=f"Posted by {source_type}",
+        lines=[Debit(debit, amount), Credit(credit, amount)],
+        source_type=source_type,
+        source_id="1",
+    )
 
 
 def ledger_counts() -> tuple[int, int]:

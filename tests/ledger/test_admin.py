@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.messages import get_messages
 
-from ledger.models import JournalEntry
-from tests.ledger.factories import CASH, CONTRIBUTIONS, ledger_counts, transfer
+from ledger.models import Account, JournalEntry
+from tests.ledger.factories import (
+    CASH,
+    CONTRIBUTIONS,
+    RECEIVABLE,
+    ledger_counts,
+    manual,
+    system,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +23,7 @@ STATEMENTS = "/admin/ledger/account/statements/"
 
 @pytest.fixture
 def entry():
-    return transfer("orig", CASH, CONTRIBUTIONS, "250.00")
+    return manual("orig", CASH, CONTRIBUTIONS, "250.00")
 
 
 @pytest.fixture
@@ -68,6 +76,62 @@ def test_the_reverse_action_posts_mirror_entries(finance, entry):
     assert first.status_code == again.status_code == 302
     assert JournalEntry.objects.get(reverses=entry).source_type == "ledger.reversal"
     assert ledger_counts() == (2, 4)
+
+
+def test_the_reverse_action_refuses_an_entry_of_another_part_of_the_system(finance, entry):
+    """An entry posted by members.due is refused with the service's message saying to
+    correct it there; the manual entry selected with it is still reversed."""
+    due = system("members.due", "members.due:1", RECEIVABLE, CONTRIBUTIONS, "30.00")
+
+    response = finance.post(
+        ENTRIES,
+        {"action": "reverse_entries", "_selected_action": [due.pk, entry.pk]},
+        follow=True,
+    )
+
+    shown = [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
+    errors = [text for level, text in shown if level == "error"]
+    assert len(errors) == 1
+    assert f"#{due.pk}" in errors[0]
+    assert "members.due" in errors[0]
+    assert not JournalEntry.objects.filter(reverses=due).exists()
+    assert JournalEntry.objects.filter(reverses=entry).exists()
+    assert ledger_counts() == (3, 6)
+
+
+def test_the_reverse_action_on_system_entries_only_posts_nothing(finance):
+    """Selecting only entries of other parts of the system posts nothing."""
+    due = system("members.due", "members.due:1", RECEIVABLE, CONTRIBUTIONS, "30.00")
+    paid = system("members.payment", "members.payment:1", CASH, RECEIVABLE, "30.00")
+
+    response = finance.post(
+        ENTRIES, {"action": "reverse_entries", "_selected_action": [due.pk, paid.pk]}
+    )
+
+    assert response.status_code == 302
+    assert ledger_counts() == (2, 4)
+
+
+def test_staff_close_an_account_to_manual_entries(admin_client):
+    """manual_postings_allowed is edited on the account's admin page (code and type stay)."""
+    account = Account.objects.get(code=CASH)
+    url = f"/admin/ledger/account/{account.pk}/change/"
+    form = admin_client.get(url).context["adminform"].form
+    assert "manual_postings_allowed" in form.fields
+
+    response = admin_client.post(
+        url,
+        {
+            "name": account.name,
+            "name_en": account.name_en,
+            "description": account.description,
+            "is_active": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.manual_postings_allowed is False
 
 
 def test_the_regulator_cannot_reverse(regulator, entry):

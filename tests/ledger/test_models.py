@@ -96,3 +96,14 @@ def test_debit_and_credit_read_the_sign_of_a_posting(entry):
 
     assert (str(cash.debit), cash.credit) == ("100.00", None)
     assert (income.debit, str(income.credit)) == (None, "100.00")
+
+
+def test_the_control_accounts_take_no_manual_entries():
+    """Migration 0004 closes 1122, 2202 and 2203 to manual entries; the others, the
+    reserves included, stay open."""
+    closed = set(
+        Account.objects.filter(manual_postings_allowed=False).values_list("code", flat=True)
+    )
+
+    assert closed == {"1122", "2202", "2203"}
+    assert Account.objects.filter(manual_postings_allowed=True, code="2602").exists()

@@ -8,8 +8,21 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from ledger.models import JournalEntry
+from ledger.services import Credit, Debit, entry_post
 from tests.helpers import assert_error
-from tests.ledger.factories import CASH, CONTRIBUTIONS, OPERATING, ledger_counts, post, transfer
+from tests.ledger.factories import (
+    CASH,
+    CONTRIBUTIONS,
+    JAN_15,
+    OPERATING,
+    PREPAID,
+    RECEIVABLE,
+    ledger_counts,
+    manual,
+    post,
+    system,
+    transfer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +104,7 @@ def test_a_post_needs_the_csrf_token_of_the_session(finance_user):
 
 def test_finance_posts_a_balanced_entry(finance, finance_user):
     """201 with the entry; amounts are decimal strings, debits positive; the entry is a
-    manual one recorded by the user."""
+    manual one recorded by the user, its key shown as stored (manual:<key>)."""
     response = finance.post(URL, body(), content_type="application/json")
 
     assert response.status_code == 201, response.content
@@ -99,7 +112,7 @@ def test_finance_posts_a_balanced_entry(finance, finance_user):
     entry = JournalEntry.objects.get()
     assert data["id"] == entry.pk
     assert {k: data[k] for k in data if k not in {"id", "created_at"}} == {
-        "idempotency_key": "manual-1",
+        "idempotency_key": "manual:manual-1",
         "date": "2025-01-15",
         "memo": "Contributions banked",
         "currency": "CNY",
@@ -201,6 +214,7 @@ def test_the_same_key_for_other_lines_is_a_409_conflict(finance):
         pytest.param(body(memo=""), {"memo"}, id="empty-memo"),
         pytest.param(body(idempotency_key=""), {"idempotency_key"}, id="empty-key"),
         pytest.param(body(idempotency_key="   "), {"idempotency_key"}, id="blank-key"),
+        pytest.param(body(idempotency_key="k" * 194), {"idempotency_key"}, id="key-too-long"),
         pytest.param({}, {"idempotency_key", "date", "memo", "lines"}, id="nothing"),
     ],
 )
@@ -224,6 +238,51 @@ def test_the_unbalanced_message_gives_the_amounts(finance):
     error = assert_error(response, 400, "invalid", fields={"lines"})
     assert error["fields"]["lines"] == [error["message"]]
     assert "99.00" in error["message"]
+
+
+@pytest.mark.parametrize("code", [RECEIVABLE, PREPAID, "2202"])
+def test_a_line_on_a_control_account_is_a_400_naming_it(finance, code):
+    """A control account (kept by another part of the system) takes no manual line: 400
+    invalid on "lines", the message naming the account; nothing is saved."""
+    response = finance.post(
+        URL,
+        body(lines=[{"account": code, "debit": "5.00"}, {"account": CASH, "credit": "5.00"}]),
+        content_type="application/json",
+    )
+
+    error = assert_error(response, 400, "invalid", fields={"lines"})
+    assert code in error["message"]
+    assert ledger_counts() == (0, 0)
+
+
+def test_a_manual_key_in_a_system_namespace_does_not_block_the_system(finance):
+    """The key "members.due:1" posted by hand is stored as manual:members.due:1; the
+    system's later post under members.due:1 makes its own entry."""
+    response = finance.post(URL, body(idempotency_key="members.due:1"), "application/json")
+
+    theirs = entry_post(
+        idempotency_key="members.due:1",
+        date=JAN_15,
+        memo="Premium due",
+        lines=[Debit(RECEIVABLE, "30.00"), Credit(CONTRIBUTIONS, "30.00")],
+        source_type="members.due",
+    )
+
+    assert response.status_code == 201
+    assert response.json()["idempotency_key"] == "manual:members.due:1"
+    assert theirs.pk != response.json()["id"]
+    assert ledger_counts() == (2, 4)
+
+
+def test_the_accounts_say_whether_they_take_manual_entries(finance):
+    """The chart of accounts shows manual_postings_allowed (off for 1122, 2202, 2203)."""
+    accounts = {a["code"]: a for a in finance.get("/api/v1/ledger/accounts/").json()}
+
+    assert {c for c, a in accounts.items() if not a["manual_postings_allowed"]} == {
+        RECEIVABLE,
+        "2202",
+        PREPAID,
+    }
 
 
 # --- Listing -------------------------------------------------------------------------------
@@ -294,7 +353,7 @@ def reverse_url(entry_id: int) -> str:
 
 def test_finance_reverses_an_entry(finance):
     """201 with the mirror entry, pointing to the original."""
-    entry = transfer("orig", CASH, CONTRIBUTIONS, "12.34")
+    entry = manual("orig", CASH, CONTRIBUTIONS, "12.34")
 
     response = finance.post(
         reverse_url(entry.pk), {"date": "2025-02-01", "memo": "Typo"}, "application/json"
@@ -315,7 +374,7 @@ def test_finance_reverses_an_entry(finance):
 
 def test_reversing_twice_returns_the_same_reversal(finance):
     """The second call answers 200 with the first reversal; nothing more is posted."""
-    entry = transfer("orig", CASH, CONTRIBUTIONS, "12.34")
+    entry = manual("orig", CASH, CONTRIBUTIONS, "12.34")
 
     first = finance.post(reverse_url(entry.pk), {}, "application/json")
     again = finance.post(reverse_url(entry.pk), {}, "application/json")
@@ -328,7 +387,7 @@ def test_reversing_twice_returns_the_same_reversal(finance):
 
 def test_a_reversal_cannot_be_reversed_through_the_api(finance):
     """Reversing a reversal answers 400 naming the entry."""
-    entry = transfer("orig", CASH, CONTRIBUTIONS, "12.34")
+    entry = manual("orig", CASH, CONTRIBUTIONS, "12.34")
     reversal_id = finance.post(reverse_url(entry.pk), {}, "application/json").json()["id"]
 
     response = finance.post(reverse_url(reversal_id), {}, "application/json")
@@ -339,7 +398,7 @@ def test_a_reversal_cannot_be_reversed_through_the_api(finance):
 
 def test_a_reversal_dated_before_the_entry_is_a_400(finance):
     """The date may not be before the entry's."""
-    entry = transfer("orig", CASH, CONTRIBUTIONS, "12.34")
+    entry = manual("orig", CASH, CONTRIBUTIONS, "12.34")
 
     response = finance.post(reverse_url(entry.pk), {"date": "2025-01-01"}, "application/json")
 
@@ -352,9 +411,36 @@ def test_reversing_an_unknown_entry_is_a_404(finance):
     assert_error(finance.post(reverse_url(999999), {}, "application/json"), 404, "not_found")
 
 
+@pytest.mark.parametrize("source", ["members.due", "members.payment", "members.allocation"])
+def test_an_entry_of_another_part_of_the_system_is_refused(finance, source):
+    """An entry another part of the system posted stands for a record kept there: 400
+    invalid on "entry", the message naming the entry and its source; nothing is posted."""
+    entry = system(source, f"{source}:1", RECEIVABLE, CONTRIBUTIONS, "30.00")
+
+    response = finance.post(reverse_url(entry.pk), {}, "application/json")
+
+    error = assert_error(response, 400, "invalid", fields={"entry"})
+    assert str(entry.pk) in error["message"]
+    assert source in error["message"]
+    assert ledger_counts() == (1, 2)
+
+
+def test_an_entry_the_system_reversed_is_still_refused(finance):
+    """Once its owner reversed it, the entry still answers 400, not that reversal."""
+    from ledger.services import entry_reverse
+
+    entry = system("members.due", "members.due:1", RECEIVABLE, CONTRIBUTIONS, "30.00")
+    entry_reverse(entry=entry)
+
+    response = finance.post(reverse_url(entry.pk), {}, "application/json")
+
+    assert_error(response, 400, "invalid", fields={"entry"})
+    assert ledger_counts() == (2, 4)
+
+
 def test_a_regulator_cannot_reverse(client, regulator_user):
     """Reversing is posting: the read-only role gets 403."""
-    entry = transfer("orig", CASH, CONTRIBUTIONS, "12.34")
+    entry = manual("orig", CASH, CONTRIBUTIONS, "12.34")
     client.force_login(regulator_user)
 
     response = client.post(reverse_url(entry.pk), {}, "application/json")

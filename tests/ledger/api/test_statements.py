@@ -154,6 +154,7 @@ def test_the_chart_of_accounts(regulator):
         "name_en": "Cash at bank",
         "type": "asset",
         "is_active": True,
+        "manual_postings_allowed": True,
     }
     assert [a["code"] for a in accounts] == sorted(a["code"] for a in accounts)
 
