@@ -117,7 +117,7 @@ def plain_user(make_user):
 
 @pytest.fixture
 def chart_of_accounts(transactional_db):
-    """The chart of accounts of ledger migration 0002, for transactional tests.
+    """The chart of accounts of ledger migrations 0002 and 0004, for transactional tests.
 
     A transactional test ends by emptying every table; the post_migrate handlers bring
     back permissions, roles and the schedule, but data migrations do not run again.
@@ -128,3 +128,5 @@ def chart_of_accounts(transactional_db):
 
     # A module name starting with a digit needs importlib.
     import_module("ledger.migrations.0002_chart_of_accounts").seed_chart(apps, None)
+    control = import_module("ledger.migrations.0004_account_manual_postings_allowed")
+    control.close_control_accounts(apps, None)
