@@ -76,6 +76,16 @@ PERIODIC_TASKS: tuple[PeriodicJob, ...] = (
         minute="40",
         hour="0",
     ),
+    PeriodicJob(
+        name="Expire ended cover",
+        task="members.expire_coverages",
+        description=(
+            "Daily at 00:50: ends cover whose term ended under a plan version that does not "
+            "renew, and cancels the premiums billed for later periods."
+        ),
+        minute="50",
+        hour="0",
+    ),
 )
 
 

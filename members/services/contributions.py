@@ -3,20 +3,33 @@
 Accounts (ledger chart): a due is Dr 1122 contributions receivable / Cr 6031 contribution
 income; a payment is Dr 1002 cash at bank / Cr 1122 for the part that settles dues and
 Cr 2203 contributions received in advance for the rest; that credit later settles new
-dues with Dr 2203 / Cr 1122.
+dues with Dr 2203 / Cr 1122. A premium for a period without cover is cancelled: what was
+paid on it goes back to the advance (Dr 1122 / Cr 2203) and its entry is reversed
+(Dr 6031 / Cr 1122). A lapsed membership's unpaid premiums are written off
+(Dr 6031 / Cr 1122 for the unpaid part).
+
+Locking: every write that touches a member's dues or payments locks the member row first
+(``SELECT ... FOR NO KEY UPDATE``), then the coverage, then dues and payments. Billing and
+a payment of the same member therefore queue up behind each other, and the one that runs
+second sees the rows the first committed (READ COMMITTED takes a new snapshot per
+statement). ``FOR NO KEY UPDATE`` rather than ``FOR UPDATE``: inserting a due or payment
+takes ``FOR KEY SHARE`` on the member row, which conflicts with ``FOR UPDATE`` but not
+with ``FOR NO KEY UPDATE``, and none of these writes changes a key of the member.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ledger.services import Credit, Debit, entry_post
-from mutualsociety.common.exceptions import IdempotencyConflict, InvalidInput
+from ledger.services import Credit, Debit, entry_post, entry_reverse
+from mutualsociety.common.exceptions import DomainError, IdempotencyConflict, InvalidInput
 from mutualsociety.common.money import ZERO, is_whole_cents, to_decimal
 
 from ..calculations import FREQUENCY_MONTHS, add_months, period_end
@@ -30,6 +43,8 @@ from ..models import (
     Plan,
 )
 from .lifecycle import member_event, member_reinstate, overdue_member_ids
+
+logger = logging.getLogger(__name__)
 
 CASH = "1002"
 RECEIVABLE = "1122"
@@ -47,11 +62,52 @@ def due_create(
     amount: Decimal,
     income_account: str = CONTRIBUTION_INCOME,
     memo: str = "",
+    billed_on: dt.date | None = None,
 ) -> tuple[ContributionDue, bool]:
     """Create one amount due, once per coverage, kind and period; post it; apply credit.
 
     Returns (due, created). A second call for the same period returns the first due.
+    The grace period runs from the due date or, for a period billed late (``billed_on``
+    after the due date, e.g. after a suspension), from the day it was billed: a premium
+    is never overdue on the day it is first asked for (PRC Insurance Law art. 36 counts
+    the 60 days from the insurer's demand). Without ``billed_on`` the due is taken as
+    billed on its due date (history rebuilt by imports and staff).
+
+    The member row is locked first (see the module docstring), so that an advance
+    recorded at the same moment is either seen here or sees this due.
     """
+    with transaction.atomic():
+        return _due_create(
+            coverage=coverage,
+            kind=kind,
+            period_start=period_start,
+            period_end=period_end,
+            due_date=due_date,
+            amount=amount,
+            income_account=income_account,
+            memo=memo,
+            billed_on=billed_on,
+        )
+
+
+def _lock_member(member_id: int) -> Member:
+    """Lock the member row: the first lock of every write to their dues and payments."""
+    return Member.objects.select_for_update(no_key=True).get(pk=member_id)
+
+
+def _due_create(
+    *,
+    coverage: Coverage,
+    kind: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    due_date: dt.date,
+    amount: Decimal,
+    income_account: str,
+    memo: str,
+    billed_on: dt.date | None,
+) -> tuple[ContributionDue, bool]:
+    _lock_member(coverage.member_id)
     existing = ContributionDue.objects.filter(
         coverage=coverage, kind=kind, period_start=period_start
     ).first()
@@ -69,7 +125,7 @@ def due_create(
                 period_start=period_start,
                 period_end=period_end,
                 due_date=due_date,
-                grace_ends_on=due_date + dt.timedelta(days=grace),
+                grace_ends_on=max(due_date, billed_on or due_date) + dt.timedelta(days=grace),
                 amount=amount,
             )
     except IntegrityError:
@@ -101,8 +157,9 @@ def due_create(
 def _apply_credit(due: ContributionDue) -> None:
     """Settle a new due from money the member paid in advance, oldest payment first."""
     remaining = due.amount - due.paid_amount
+    # The member row is locked by the caller, so no payment of theirs is being recorded.
     payments = (
-        Payment.objects.select_for_update()
+        Payment.objects.select_for_update(no_key=True)
         .filter(member_id=due.member_id)
         .order_by("received_on", "id")
     )
@@ -148,30 +205,54 @@ def _period_end(coverage: Coverage, start: dt.date) -> dt.date:
     return add_months(anchor, months) - dt.timedelta(days=1)
 
 
-def coverage_bill(*, coverage: Coverage | int, until: dt.date) -> list[ContributionDue]:
+def coverage_bill(
+    *, coverage: Coverage | int, until: dt.date, today: dt.date | None = None
+) -> list[ContributionDue]:
     """Create the premiums due for every period of a coverage starting on or before ``until``.
 
     Idempotent per coverage and period (the unique constraint and ``next_due_date``, read
     under a row lock). A term that ends renews when the plan version says so.
+
+    Suspended cover is billed too: the contract is suspended, not terminated (PRC
+    Insurance Law art. 36), and the premiums of those periods are part of what is owed to
+    reinstate it (art. 37). No period starting on or after the day the member's withdrawal
+    takes effect is billed: there is no cover then. ``today`` is the day of the billing
+    run; a period billed after its start gets its grace period from that day
+    (``due_create``).
+
+    Locks the member, then the coverage (the order ``payment_record`` and the lifecycle
+    services use).
     """
     created: list[ContributionDue] = []
     with transaction.atomic():
         coverage_id = coverage.pk if isinstance(coverage, Coverage) else coverage
+        member_id = (
+            coverage.member_id
+            if isinstance(coverage, Coverage)
+            else Coverage.objects.values_list("member_id", flat=True).get(pk=coverage_id)
+        )
+        member = _lock_member(member_id)
+        # of=("self",): lock the coverage only, not the plan and version rows that every
+        # member's billing reads (locking them would serialise all billing).
         coverage = (
-            Coverage.objects.select_for_update()
+            Coverage.objects.select_for_update(no_key=True, of=("self",))
             .select_related("plan", "plan_version", "member")
             .get(pk=coverage_id)
         )
         if (
             coverage.plan.kind != Plan.Kind.PREMIUM
-            or coverage.status != Coverage.Status.IN_FORCE
+            or coverage.status not in (Coverage.Status.IN_FORCE, Coverage.Status.SUSPENDED)
             or not coverage.payment_frequency
             or not coverage.premium
         ):
             return created
         version = coverage.plan_version
+        leaves_on = member.withdrawal_effective_on
         while coverage.next_due_date and coverage.next_due_date <= until:
             start = coverage.next_due_date
+            if leaves_on and start >= leaves_on:
+                # No cover from the day the withdrawal takes effect: nothing to bill.
+                break
             if coverage.term_end and start > coverage.term_end:
                 if not version.auto_renew:
                     coverage.next_due_date = None
@@ -187,6 +268,7 @@ def coverage_bill(*, coverage: Coverage | int, until: dt.date) -> list[Contribut
                 period_end=end,
                 due_date=start,
                 amount=coverage.premium,
+                billed_on=today,
             )
             if was_created:
                 created.append(due)
@@ -195,22 +277,154 @@ def coverage_bill(*, coverage: Coverage | int, until: dt.date) -> list[Contribut
     return created
 
 
-def premiums_bill(*, today: dt.date | None = None, horizon_days: int = 0) -> int:
-    """Daily: bill every premium coverage whose next period starts within the horizon.
+def premiums_bill(*, today: dt.date | None = None, horizon_days: int = 0) -> dict[str, int]:
+    """Daily: bill every premium coverage (in force or suspended) whose next period starts
+    within the horizon.
 
     The candidates are one indexed query; each coverage is billed in its own transaction,
-    so a failure leaves the others billed and a rerun bills only what is missing.
+    so a coverage that fails (a ``DomainError``, logged with its id) leaves the others
+    billed, and a rerun bills only what is missing. Returns the number of premiums
+    billed and of coverages that failed.
     """
     today = today or timezone.localdate()
     until = today + dt.timedelta(days=horizon_days)
     ids = list(
         Coverage.objects.filter(
             plan__kind=Plan.Kind.PREMIUM,
-            status=Coverage.Status.IN_FORCE,
+            status__in=[Coverage.Status.IN_FORCE, Coverage.Status.SUSPENDED],
             next_due_date__lte=until,
         ).values_list("pk", flat=True)
     )
-    return sum(len(coverage_bill(coverage=coverage_id, until=until)) for coverage_id in ids)
+    billed = failed = 0
+    for coverage_id in ids:
+        try:
+            billed += len(coverage_bill(coverage=coverage_id, until=until, today=today))
+        except DomainError as exc:
+            failed += 1
+            logger.warning("Billing coverage %s failed: %s", coverage_id, exc)
+    return {"billed": billed, "failed": failed}
+
+
+def dues_cancel_after_cover(
+    *,
+    member: Member,
+    ends_on: dt.date,
+    coverages: Iterable[int] | None = None,
+    write_off_unpaid: bool = False,
+    today: dt.date | None = None,
+    actor=None,
+    reason: str,
+) -> dict[str, list[int]]:
+    """Settle the premiums of cover that has ended on ``ends_on`` (the first day without
+    cover: the withdrawal's effective date, the date of death, the lapse date, the day
+    after a term that does not renew).
+
+    - Every premium (open, partly or fully paid) for a period starting on or after
+      ``ends_on`` is cancelled: nothing is owed for a period without cover. What was paid
+      on it goes back to the payments it came from (their allocations are removed, their
+      allocated amount reduced) and is held as an advance (Dr 1122 / Cr 2203); the due's
+      entry is reversed (Dr 6031 / Cr 1122).
+    - With ``write_off_unpaid`` (a lapse), the unpaid part of every earlier premium is
+      written off (Dr 6031 / Cr 1122): an insurer may not sue for life-insurance premiums
+      (PRC Insurance Law art. 38), so they will never be collected. What was paid stays.
+
+    Apportioned shares stay owed: a mutual aid member who leaves still pays for the claims
+    already on notice. ``member`` must be locked by the caller. Replaying changes nothing:
+    only open and paid dues are looked at, and every entry has a key per due.
+    """
+    today = today or timezone.localdate()
+    dues = ContributionDue.objects.select_for_update(no_key=True).filter(
+        member=member,
+        kind=ContributionDue.Kind.PREMIUM,
+        status__in=[ContributionDue.Status.OPEN, ContributionDue.Status.PAID],
+    )
+    if coverages is not None:
+        dues = dues.filter(coverage__in=list(coverages))
+    if not write_off_unpaid:
+        dues = dues.filter(period_start__gte=ends_on)
+    cancelled: list[int] = []
+    written_off: list[int] = []
+    returned = ZERO
+    for due in dues.order_by("period_start", "id"):
+        if due.period_start >= ends_on:
+            returned += _due_cancel(due, today=today, actor=actor)
+            cancelled.append(due.pk)
+        elif due.status == ContributionDue.Status.OPEN:
+            _due_write_off(due, today=today, actor=actor)
+            written_off.append(due.pk)
+    if cancelled or written_off:
+        member_event(
+            member=member,
+            type=MemberEvent.Type.COVERAGE,
+            actor=actor,
+            new=ends_on.isoformat(),
+            reason=reason,
+            data={
+                "cancelled": cancelled,
+                "written_off": written_off,
+                "returned_to_advance": str(returned),
+            },
+        )
+    return {"cancelled": cancelled, "written_off": written_off}
+
+
+def _due_cancel(due: ContributionDue, *, today: dt.date, actor) -> Decimal:
+    """Cancel one due for a period without cover; return what went back to the advance."""
+    allocations = list(due.allocations.all())
+    payments = {
+        payment.pk: payment
+        for payment in Payment.objects.select_for_update(no_key=True).filter(
+            pk__in={allocation.payment_id for allocation in allocations}
+        )
+    }
+    returned = ZERO
+    for allocation in allocations:
+        payment = payments[allocation.payment_id]
+        payment.allocated_amount -= allocation.amount
+        payment.save(update_fields=["allocated_amount"])
+        returned += allocation.amount
+    # The allocation rows go: they say which due a payment settles, and it settles none
+    # now. The ledger entry below and the member event keep the history.
+    PaymentAllocation.objects.filter(due=due).delete()
+    # Never dated before the due's own entry (a premium billed ahead: its due date).
+    on = max(today, due.due_date)
+    if returned:
+        entry_post(
+            idempotency_key=f"members.due-cancelled-refund:{due.pk}",
+            date=on,
+            memo=_("Returned to advance, the cover ended: %(due)s") % {"due": due},
+            lines=[Debit(RECEIVABLE, returned), Credit(PREPAID, returned)],
+            source_type="members.due",
+            source_id=due.pk,
+            actor=actor,
+        )
+    if due.ledger_entry_id:
+        entry_reverse(
+            entry=due.ledger_entry_id,
+            date=on,
+            memo=_("Cancelled, the cover ended: %(due)s") % {"due": due},
+            actor=actor,
+        )
+    due.status = ContributionDue.Status.CANCELLED
+    due.paid_amount = ZERO
+    due.save(update_fields=["status", "paid_amount"])
+    return returned
+
+
+def _due_write_off(due: ContributionDue, *, today: dt.date, actor) -> None:
+    """Write off the unpaid part of a premium of cover that lapsed; the paid part stays."""
+    unpaid = due.amount - due.paid_amount
+    entry_post(
+        idempotency_key=f"members.due-written-off:{due.pk}",
+        date=max(today, due.due_date),
+        memo=_("Written off, the membership lapsed: %(due)s") % {"due": due},
+        lines=[Debit(CONTRIBUTION_INCOME, unpaid), Credit(RECEIVABLE, unpaid)],
+        source_type="members.due",
+        source_id=due.pk,
+        actor=actor,
+    )
+    due.status = ContributionDue.Status.CANCELLED
+    due.save(update_fields=["status"])
 
 
 def _clean_amount(amount) -> Decimal:
@@ -257,8 +471,10 @@ def payment_record(
         raise InvalidInput(_("The date received cannot be in the future."), field="received_on")
     member_id = member.pk if isinstance(member, Member) else member
     # Lock the member first: payments of one member are serialised, and a concurrent
-    # replay of the same key sees the first one once it has the lock.
-    locked = Member.objects.select_for_update().filter(pk=member_id).first()
+    # replay of the same key sees the first one once it has the lock. Billing takes the
+    # same lock first (module docstring), so a due billed at the same moment is either
+    # committed before this reads the open dues, or sees this payment's advance.
+    locked = Member.objects.select_for_update(no_key=True).filter(pk=member_id).first()
     if locked is None:
         raise InvalidInput(_("There is no such member."), field="member")
     existing = Payment.objects.filter(idempotency_key=key).first()

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ledger.services import entry_reverse
-from mutualsociety.common.exceptions import InvalidInput, TransitionNotAllowed
+from mutualsociety.common.exceptions import DomainError, InvalidInput, TransitionNotAllowed
 
 from ..calculations import withdrawal_effective_date
 from ..models import ContributionDue, Coverage, Member, MemberEvent
 from ..transitions import member_transition_check
 
+logger = logging.getLogger(__name__)
 
-def _lock(member: Member | int) -> Member:
+
+def _lock(member: Member | int, *, no_key: bool = False) -> Member:
+    """Lock the member row. ``no_key``: ``FOR NO KEY UPDATE``, for changes that touch no
+    unique column, so that it does not wait on (or deadlock with) a transaction that only
+    inserted a row referring to the member (see ``contributions``)."""
     member_id = member.pk if isinstance(member, Member) else member
-    return Member.objects.select_for_update().get(pk=member_id)
+    return Member.objects.select_for_update(no_key=no_key).get(pk=member_id)
 
 
 def member_event(
@@ -44,23 +49,37 @@ def member_event(
 
 
 def _set_status(
-    member: Member, new: str, *, actor, reason: str, coverages_to: str | None = None
+    member: Member,
+    new: str,
+    *,
+    actor,
+    reason: str,
+    coverages_to: str | None = None,
+    on: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> Member:
+    """Change the status of a locked member, and of their live cover to ``coverages_to``.
+
+    ``on`` is the day the change takes effect (the suspension day; the first day without
+    cover: the withdrawal's effective date, the date of death, the lapse date); ``today``
+    the day it is processed (a daily job's day). Both default to today.
+    """
+    today = today or timezone.localdate()
+    on = on or today
     old = member.status
     member_transition_check(old, new)
     member.status = new
     member.status_changed_at = timezone.now()
     fields = ["status", "status_changed_at"]
     if new == Member.Status.SUSPENDED:
-        today = timezone.localdate()
         lapse_days = (
             member.coverages.filter(status=Coverage.Status.IN_FORCE).aggregate(
                 days=Max("plan_version__lapse_after_days")
             )["days"]
             or 730
         )
-        member.suspended_on = today
-        member.lapses_on = today + dt.timedelta(days=lapse_days)
+        member.suspended_on = on
+        member.lapses_on = on + dt.timedelta(days=lapse_days)
         fields += ["suspended_on", "lapses_on"]
     elif old == Member.Status.SUSPENDED:
         member.suspended_on = None
@@ -70,58 +89,96 @@ def _set_status(
     if coverages_to:
         live = [Coverage.Status.IN_FORCE, Coverage.Status.SUSPENDED]
         updates: dict = {"status": coverages_to}
-        if coverages_to in (Coverage.Status.ENDED, Coverage.Status.LAPSED):
-            updates["end_date"] = timezone.localdate()
+        ends = coverages_to in (Coverage.Status.ENDED, Coverage.Status.LAPSED)
+        if ends:
+            updates["end_date"] = on
         member.coverages.filter(status__in=live).update(**updates)
-        if coverages_to in (Coverage.Status.ENDED, Coverage.Status.LAPSED):
-            _dues_cancel_after_cover(member, actor=actor)
+        if ends:
+            _dues_cancel_after_cover(
+                member,
+                ends_on=on,
+                write_off_unpaid=new == Member.Status.LAPSED,
+                today=today,
+                actor=actor,
+            )
     member_event(
         member=member, type=MemberEvent.Type.STATUS, actor=actor, old=old, new=new, reason=reason
     )
     return member
 
 
-def _dues_cancel_after_cover(member: Member, *, actor) -> None:
-    """Nothing falls due for cover that has ended: the unpaid premiums billed for periods
-    from today on are cancelled and their ledger entries reversed, so that the ledger
-    does not keep them as receivable. (A premium billed ahead for the period that starts
-    on the day a withdrawal takes effect is one of them.) Apportioned shares stay owed: a
-    mutual aid member who leaves still pays for the claims already on notice."""
-    today = timezone.localdate()
-    dues = member.dues.select_for_update().filter(
-        kind=ContributionDue.Kind.PREMIUM,
-        status=ContributionDue.Status.OPEN,
-        paid_amount=0,
-        period_start__gte=today,
+def _dues_cancel_after_cover(
+    member: Member, *, ends_on: dt.date, write_off_unpaid: bool, today: dt.date, actor
+) -> None:
+    """Nothing falls due for cover that has ended: every premium for a period from
+    ``ends_on`` on is cancelled, paid or not, what was paid on it going back to the
+    advance; a lapse also writes off the unpaid earlier premiums (PRC Insurance Law
+    art. 38). Apportioned shares stay owed: a mutual aid member who leaves still pays for
+    the claims already on notice. See ``contributions.dues_cancel_after_cover``."""
+    # contributions imports this module at its top; import it here, once both exist.
+    from .contributions import dues_cancel_after_cover
+
+    dues_cancel_after_cover(
+        member=member,
+        ends_on=ends_on,
+        write_off_unpaid=write_off_unpaid,
+        today=today,
+        actor=actor,
+        reason=(
+            _("The membership lapsed: unpaid premiums written off.")
+            if write_off_unpaid
+            else _("The cover ended: premiums for later periods cancelled.")
+        ),
     )
-    for due in dues:
-        due.status = ContributionDue.Status.CANCELLED
-        due.save(update_fields=["status"])
-        if due.ledger_entry_id:
-            entry_reverse(
-                entry=due.ledger_entry_id,
-                # A reversal is never dated before its entry (billed ahead: the due date).
-                date=max(today, due.due_date),
-                memo=_("Cancelled, the cover ended: %(due)s") % {"due": due},
-                actor=actor,
-            )
 
 
 @transaction.atomic
-def member_suspend(*, member: Member | int, actor=None, reason: str) -> Member:
+def member_suspend(
+    *, member: Member | int, actor=None, reason: str, today: dt.date | None = None
+) -> Member:
     """Suspend a membership and its cover (premium unpaid past the grace period).
 
     PRC Insurance Law art. 36: cover is suspended when a premium is unpaid 60 days (the
-    plan's grace period) after it fell due.
+    plan's grace period) after it fell due. The contract is suspended, not terminated:
+    premiums keep falling due while it is suspended (``coverage_bill``) and are part of
+    the arrears to pay to reinstate it.
     """
-    member = _lock(member)
+    member = _lock(member, no_key=True)
     return _set_status(
         member,
         Member.Status.SUSPENDED,
         actor=actor,
         reason=reason,
         coverages_to=Coverage.Status.SUSPENDED,
+        today=today,
     )
+
+
+@transaction.atomic
+def member_suspend_if_overdue(
+    *, member: Member | int, today: dt.date, actor=None, reason: str
+) -> bool:
+    """Suspend an active member if, under the lock, an amount is still unpaid after its
+    grace period on ``today``; otherwise change nothing. Returns whether it suspended.
+
+    The daily job picks its candidates before taking any lock; a member who paid, was
+    suspended or withdrew in between is left as they are.
+    """
+    member = _lock(member, no_key=True)
+    if (
+        member.status != Member.Status.ACTIVE
+        or not overdue_member_ids(today=today).filter(member_id=member.pk).exists()
+    ):
+        return False
+    _set_status(
+        member,
+        Member.Status.SUSPENDED,
+        actor=actor,
+        reason=reason,
+        coverages_to=Coverage.Status.SUSPENDED,
+        today=today,
+    )
+    return True
 
 
 @transaction.atomic
@@ -129,9 +186,12 @@ def member_reinstate(*, member: Member | int, actor=None, reason: str) -> Member
     """Reinstate a suspended membership once no premium is overdue past its grace period.
 
     PRC Insurance Law art. 37: reinstatement is possible within two years of suspension
-    (the plan's lapse period); after that the membership lapses instead.
+    (the plan's lapse period) once the premiums owed are paid; after that the membership
+    lapses instead. What is owed includes the premiums billed while suspended whose grace
+    period is over; a period billed late (after the suspension) gets its grace period
+    from the day it was billed, so the member is not suspended again the next day.
     """
-    member = _lock(member)
+    member = _lock(member, no_key=True)
     if member.status != Member.Status.SUSPENDED:
         raise TransitionNotAllowed(_("Only a suspended membership can be reinstated."))
     today = timezone.localdate()
@@ -154,32 +214,75 @@ def member_reinstate(*, member: Member | int, actor=None, reason: str) -> Member
 
 
 @transaction.atomic
-def member_lapse(*, member: Member | int, actor=None, reason: str) -> Member:
-    """End a membership that stayed suspended beyond the plan's lapse period."""
-    member = _lock(member)
+def member_lapse(
+    *, member: Member | int, actor=None, reason: str, today: dt.date | None = None
+) -> Member:
+    """End a membership that stayed suspended beyond the plan's lapse period.
+
+    Cover ends on the lapse date (``lapses_on``; today if none is set). The unpaid
+    premiums are written off and those of periods from the lapse date on cancelled
+    (PRC Insurance Law art. 38: the insurer may not sue for them); shares stay owed.
+    """
+    member = _lock(member, no_key=True)
+    today = today or timezone.localdate()
     return _set_status(
         member,
         Member.Status.LAPSED,
         actor=actor,
         reason=reason,
         coverages_to=Coverage.Status.LAPSED,
+        on=min(member.lapses_on or today, today),
+        today=today,
     )
+
+
+@transaction.atomic
+def member_lapse_if_due(*, member: Member | int, today: dt.date, actor=None, reason: str) -> bool:
+    """Lapse a member if, under the lock, they are still suspended and their lapse date
+    has come on ``today``; otherwise change nothing. Returns whether it lapsed."""
+    member = _lock(member, no_key=True)
+    if (
+        member.status != Member.Status.SUSPENDED
+        or member.lapses_on is None
+        or member.lapses_on > today
+    ):
+        return False
+    _set_status(
+        member,
+        Member.Status.LAPSED,
+        actor=actor,
+        reason=reason,
+        coverages_to=Coverage.Status.LAPSED,
+        on=member.lapses_on,
+        today=today,
+    )
+    return True
 
 
 @transaction.atomic
 def member_mark_deceased(
     *, member: Member | int, actor, reason: str, died_on: dt.date | None = None
 ) -> Member:
-    """Record a member's death (staff only); cover ends."""
+    """Record a member's death (staff only); cover ends on the date of death.
+
+    Premiums for periods starting on or after the date of death (today if it is not
+    known) are cancelled, paid or not; what was paid on them is held as an advance for
+    the estate. Shares already apportioned stay owed.
+    """
     if not reason.strip():
         raise InvalidInput(_("Say how the death was established."), field="reason")
-    member = _lock(member)
+    today = timezone.localdate()
+    if died_on and died_on > today:
+        raise InvalidInput(_("The date of death cannot be in the future."), field="died_on")
+    member = _lock(member, no_key=True)
     _set_status(
         member,
         Member.Status.DECEASED,
         actor=actor,
         reason=reason,
         coverages_to=Coverage.Status.ENDED,
+        on=died_on or today,
+        today=today,
     )
     if died_on:
         member_event(
@@ -210,7 +313,7 @@ def member_withdraw_request(
     owes their share of the claims already on public notice when they leave (the claims
     part apportions those to everyone who was covered at the time).
     """
-    member = _lock(member)
+    member = _lock(member, no_key=True)
     if member.status not in (Member.Status.ACTIVE, Member.Status.SUSPENDED):
         raise TransitionNotAllowed(_("Only an active or suspended member can withdraw."))
     if member.withdrawal_effective_on:
@@ -244,6 +347,8 @@ def member_withdraw_request(
             actor=actor,
             reason=reason,
             coverages_to=Coverage.Status.ENDED,
+            on=effective,
+            today=today,
         )
     return member
 
@@ -261,40 +366,83 @@ def memberships_enforce_grace(*, today: dt.date | None = None, actor=None) -> di
     """Daily: suspend members whose dues are unpaid past the grace period, and lapse
     members suspended past the lapse period (PRC Insurance Law arts. 36 and 37).
 
-    The candidates are found by two set-based queries; each transition then goes through
-    its service (a lock, the transition check, an event row). Running it twice on the
-    same day changes nothing the second time: the members are no longer in the state the
-    queries look for.
+    The candidates are found by two set-based queries; each member then goes through a
+    service that locks them and checks the condition again (they may have paid, been
+    reinstated or withdrawn since the query). A member whose transition is refused
+    (a ``DomainError``) is logged with their id and counted as failed; the others are
+    still processed. Running it twice on the same day changes nothing the second time.
     """
     today = today or timezone.localdate()
+    counts = {"suspended": 0, "lapsed": 0, "failed": 0}
     to_suspend = list(
         Member.objects.filter(
             status=Member.Status.ACTIVE, pk__in=overdue_member_ids(today=today)
         ).values_list("pk", flat=True)
     )
     for member_id in to_suspend:
-        member_suspend(
-            member=member_id,
-            actor=actor,
-            reason=_("A contribution is unpaid after the grace period."),
-        )
+        try:
+            if member_suspend_if_overdue(
+                member=member_id,
+                today=today,
+                actor=actor,
+                reason=_("A contribution is unpaid after the grace period."),
+            ):
+                counts["suspended"] += 1
+        except DomainError as exc:
+            counts["failed"] += 1
+            logger.warning("Suspending member %s failed: %s", member_id, exc)
     to_lapse = list(
         Member.objects.filter(status=Member.Status.SUSPENDED, lapses_on__lte=today).values_list(
             "pk", flat=True
         )
     )
     for member_id in to_lapse:
-        member_lapse(
-            member=member_id,
-            actor=actor,
-            reason=_("Not reinstated within the lapse period after suspension."),
-        )
-    return {"suspended": len(to_suspend), "lapsed": len(to_lapse)}
+        try:
+            if member_lapse_if_due(
+                member=member_id,
+                today=today,
+                actor=actor,
+                reason=_("Not reinstated within the lapse period after suspension."),
+            ):
+                counts["lapsed"] += 1
+        except DomainError as exc:
+            counts["failed"] += 1
+            logger.warning("Lapsing member %s failed: %s", member_id, exc)
+    return counts
 
 
-def withdrawals_complete(*, today: dt.date | None = None) -> int:
-    """Daily: withdraw the members whose withdrawal takes effect today or earlier."""
+@transaction.atomic
+def member_withdrawal_complete(*, member: Member | int, today: dt.date) -> bool:
+    """Withdraw a member whose withdrawal takes effect on ``today`` or earlier, if under
+    the lock they are still active or suspended; cover ends on the effective date, and
+    the premiums for periods from then on are cancelled. Returns whether it withdrew."""
+    member = _lock(member, no_key=True)
+    effective = member.withdrawal_effective_on
+    if (
+        member.status not in (Member.Status.ACTIVE, Member.Status.SUSPENDED)
+        or effective is None
+        or effective > today
+    ):
+        return False
+    _set_status(
+        member,
+        Member.Status.WITHDRAWN,
+        actor=None,
+        reason=_("Withdrawal took effect."),
+        coverages_to=Coverage.Status.ENDED,
+        on=effective,
+        today=today,
+    )
+    return True
+
+
+def withdrawals_complete(*, today: dt.date | None = None) -> dict[str, int]:
+    """Daily: withdraw the members whose withdrawal takes effect today or earlier.
+
+    One transaction per member; a refused one is logged and counted as failed.
+    """
     today = today or timezone.localdate()
+    counts = {"withdrawn": 0, "failed": 0}
     due = list(
         Member.objects.filter(
             status__in=[Member.Status.ACTIVE, Member.Status.SUSPENDED],
@@ -302,13 +450,85 @@ def withdrawals_complete(*, today: dt.date | None = None) -> int:
         ).values_list("pk", flat=True)
     )
     for member_id in due:
-        with transaction.atomic():
-            member = _lock(member_id)
-            _set_status(
-                member,
-                Member.Status.WITHDRAWN,
-                actor=None,
-                reason=_("Withdrawal took effect."),
-                coverages_to=Coverage.Status.ENDED,
-            )
-    return len(due)
+        try:
+            if member_withdrawal_complete(member=member_id, today=today):
+                counts["withdrawn"] += 1
+        except DomainError as exc:
+            counts["failed"] += 1
+            logger.warning("Completing the withdrawal of member %s failed: %s", member_id, exc)
+    return counts
+
+
+@transaction.atomic
+def coverage_expire(*, coverage: Coverage | int, today: dt.date) -> bool:
+    """End one coverage whose term ended before ``today`` under a plan version that does
+    not renew: status ended, ``end_date`` the term's last day, an event row, and the
+    premiums for periods after the term cancelled. The member is not otherwise changed
+    (they stay a member without that cover). Returns whether it ended the coverage.
+
+    Locks the member, then the coverage (the order of billing and payments).
+    """
+    coverage_id = coverage.pk if isinstance(coverage, Coverage) else coverage
+    member = _lock(
+        Coverage.objects.values_list("member_id", flat=True).get(pk=coverage_id), no_key=True
+    )
+    coverage = (
+        Coverage.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("plan_version", "plan")
+        .get(pk=coverage_id)
+    )
+    if (
+        coverage.status not in (Coverage.Status.IN_FORCE, Coverage.Status.SUSPENDED)
+        or coverage.term_end is None
+        or coverage.term_end >= today
+        or coverage.plan_version.auto_renew
+    ):
+        return False
+    old = coverage.status
+    coverage.status = Coverage.Status.ENDED
+    coverage.end_date = coverage.term_end
+    coverage.next_due_date = None
+    coverage.save(update_fields=["status", "end_date", "next_due_date"])
+    member_event(
+        member=member,
+        type=MemberEvent.Type.COVERAGE,
+        old=old,
+        new=Coverage.Status.ENDED,
+        reason=_("The term of %(plan)s ended on %(date)s and does not renew.")
+        % {"plan": coverage.plan.code, "date": coverage.term_end.isoformat()},
+        data={"coverage": coverage.pk},
+    )
+    # contributions imports this module at its top; import it here, once both exist.
+    from .contributions import dues_cancel_after_cover
+
+    dues_cancel_after_cover(
+        member=member,
+        ends_on=coverage.term_end + dt.timedelta(days=1),
+        coverages=[coverage.pk],
+        today=today,
+        reason=_("The cover ended: premiums for later periods cancelled."),
+    )
+    return True
+
+
+def coverages_expire(*, today: dt.date | None = None) -> dict[str, int]:
+    """Daily: end the live coverages whose term ended before today under a plan version
+    that does not renew (``coverage_expire``). Idempotent: ended cover is not picked
+    again. A refused one is logged and counted as failed."""
+    today = today or timezone.localdate()
+    counts = {"ended": 0, "failed": 0}
+    ids = list(
+        Coverage.objects.filter(
+            status__in=[Coverage.Status.IN_FORCE, Coverage.Status.SUSPENDED],
+            term_end__lt=today,
+            plan_version__auto_renew=False,
+        ).values_list("pk", flat=True)
+    )
+    for coverage_id in ids:
+        try:
+            if coverage_expire(coverage=coverage_id, today=today):
+                counts["ended"] += 1
+        except DomainError as exc:
+            counts["failed"] += 1
+            logger.warning("Ending coverage %s failed: %s", coverage_id, exc)
+    return counts

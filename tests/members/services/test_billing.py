@@ -50,8 +50,8 @@ def test_premiums_bill_is_idempotent_per_period(premium):
     )
     second = premiums_bill(today=next_month)
 
-    assert first == 1
-    assert second == 0
+    assert first == {"billed": 1, "failed": 0}
+    assert second == {"billed": 0, "failed": 0}
     assert (ContributionDue.objects.count(), JournalEntry.objects.count()) == (
         state[0] + 1,
         state[1] + 1,
@@ -75,7 +75,7 @@ def test_billing_a_coverage_twice_for_the_same_day_adds_nothing(premium):
 def test_premiums_bill_with_a_horizon_bills_ahead(premium):
     member_make(premium)
 
-    assert premiums_bill(horizon_days=62) >= 2
+    assert premiums_bill(horizon_days=62)["billed"] >= 2
 
 
 def test_monthly_periods_from_the_31st_follow_the_end_of_the_month(premium):
@@ -158,18 +158,20 @@ def test_a_year_of_premiums_by_frequency(premium, frequency, amount, count):
     assert amounts == [Decimal(amount)] * count
 
 
-def test_a_suspended_coverage_is_not_billed(premium):
+def test_a_suspended_coverage_is_still_billed(premium):
+    """Suspended cover is not terminated (PRC Insurance Law art. 36): its premiums keep
+    falling due and are part of the arrears paid to reinstate it (art. 37)."""
     from members.services.lifecycle import member_suspend
 
     member = member_make(premium)
     member_suspend(member=member, reason="Test.")
 
-    assert premiums_bill(today=add_months(timezone.localdate(), 2)) == 0
-    assert member.dues.count() == 1
+    assert premiums_bill(today=add_months(timezone.localdate(), 2)) == {"billed": 2, "failed": 0}
+    assert member.dues.count() == 3
 
 
 def test_mutual_aid_cover_has_no_premiums(aid):
     member_make(aid)
 
-    assert premiums_bill(today=add_months(timezone.localdate(), 2)) == 0
+    assert premiums_bill(today=add_months(timezone.localdate(), 2)) == {"billed": 0, "failed": 0}
     assert not ContributionDue.objects.exists()

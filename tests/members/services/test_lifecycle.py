@@ -61,25 +61,30 @@ def test_an_unpaid_premium_suspends_the_day_after_the_grace_period(premium):
     member = member_make(premium)
     due = member.dues.get()
 
-    assert memberships_enforce_grace(today=due.grace_ends_on) == {"suspended": 0, "lapsed": 0}
+    assert memberships_enforce_grace(today=due.grace_ends_on) == {
+        "suspended": 0,
+        "lapsed": 0,
+        "failed": 0,
+    }
     assert status(member) == (Member.Status.ACTIVE, [Coverage.Status.IN_FORCE])
 
     result = memberships_enforce_grace(today=due.grace_ends_on + dt.timedelta(days=1))
 
-    assert result == {"suspended": 1, "lapsed": 0}
+    assert result == {"suspended": 1, "lapsed": 0, "failed": 0}
     assert status(member) == (Member.Status.SUSPENDED, [Coverage.Status.SUSPENDED])
-    assert member.suspended_on == timezone.localdate()
-    assert member.lapses_on == timezone.localdate() + dt.timedelta(days=730)
+    # The job's day, not the calendar's: a late or replayed run dates it as its day.
+    assert member.suspended_on == due.grace_ends_on + dt.timedelta(days=1)
+    assert member.lapses_on == member.suspended_on + dt.timedelta(days=730)
     event = member.events.filter(type=MemberEvent.Type.STATUS).first()
     assert (event.old_value, event.new_value) == ("active", "suspended")
     assert "grace period" in event.reason
 
 
 def test_enforcing_grace_twice_changes_nothing_the_second_time(in_arrears):
-    assert memberships_enforce_grace() == {"suspended": 1, "lapsed": 0}
+    assert memberships_enforce_grace() == {"suspended": 1, "lapsed": 0, "failed": 0}
     before = history()
 
-    assert memberships_enforce_grace() == {"suspended": 0, "lapsed": 0}
+    assert memberships_enforce_grace() == {"suspended": 0, "lapsed": 0, "failed": 0}
 
     assert history() == before
     assert status(in_arrears)[0] == Member.Status.SUSPENDED
@@ -93,6 +98,7 @@ def test_a_paid_premium_does_not_suspend(premium):
     assert memberships_enforce_grace(today=due.grace_ends_on + dt.timedelta(days=1)) == {
         "suspended": 0,
         "lapsed": 0,
+        "failed": 0,
     }
 
 
@@ -135,13 +141,15 @@ def test_a_suspension_not_reinstated_in_time_lapses(in_arrears):
     assert memberships_enforce_grace(today=lapses_on - dt.timedelta(days=1)) == {
         "suspended": 0,
         "lapsed": 0,
+        "failed": 0,
     }
-    assert memberships_enforce_grace(today=lapses_on) == {"suspended": 0, "lapsed": 1}
+    assert memberships_enforce_grace(today=lapses_on) == {"suspended": 0, "lapsed": 1, "failed": 0}
 
     assert status(in_arrears) == (Member.Status.LAPSED, [Coverage.Status.LAPSED] * 2)
-    assert set(in_arrears.coverages.values_list("end_date", flat=True)) == {timezone.localdate()}
+    # Cover ends on the lapse date, whatever day the job runs.
+    assert set(in_arrears.coverages.values_list("end_date", flat=True)) == {lapses_on}
     before = history()
-    assert memberships_enforce_grace(today=lapses_on) == {"suspended": 0, "lapsed": 0}
+    assert memberships_enforce_grace(today=lapses_on) == {"suspended": 0, "lapsed": 0, "failed": 0}
     assert history() == before
 
 
@@ -200,14 +208,20 @@ def test_a_withdrawal_takes_effect_after_the_paid_period(premium):
     assert member.withdrawal_effective_on == paid_to + dt.timedelta(days=1)
     assert member.status == Member.Status.ACTIVE
     assert member.events.filter(type=MemberEvent.Type.WITHDRAWAL).exists()
-    assert withdrawals_complete(today=paid_to) == 0
+    assert withdrawals_complete(today=paid_to) == {"withdrawn": 0, "failed": 0}
     assert status(member)[0] == Member.Status.ACTIVE
 
-    assert withdrawals_complete(today=member.withdrawal_effective_on) == 1
+    assert withdrawals_complete(today=member.withdrawal_effective_on) == {
+        "withdrawn": 1,
+        "failed": 0,
+    }
 
     assert status(member) == (Member.Status.WITHDRAWN, [Coverage.Status.ENDED])
     before = history()
-    assert withdrawals_complete(today=member.withdrawal_effective_on) == 0
+    assert withdrawals_complete(today=member.withdrawal_effective_on) == {
+        "withdrawn": 0,
+        "failed": 0,
+    }
     assert history() == before
 
 
@@ -287,15 +301,25 @@ def test_a_premium_for_a_period_starting_the_day_cover_ends_is_not_owed(premium)
     ]
 
 
-def test_premiums_of_periods_already_running_stay_owed(in_arrears):
-    """Cover that lapses keeps what fell due while it ran."""
+def test_a_lapse_writes_off_the_unpaid_premiums(in_arrears):
+    """Premiums a lapsed membership never paid will not be collected (PRC Insurance Law
+    art. 38): they are cancelled and the receivable written off (Dr 6031 / Cr 1122)."""
     memberships_enforce_grace()
-    owed = list(in_arrears.dues.values_list("pk", "status"))
+    owed = list(in_arrears.dues.filter(status="open").values_list("pk", flat=True))
+    assert owed
 
     member_lapse(member=in_arrears, reason="Test.")
 
-    assert list(in_arrears.dues.values_list("pk", "status")) == owed
-    assert not in_arrears.dues.filter(status=ContributionDue.Status.CANCELLED).exists()
+    assert set(in_arrears.dues.filter(pk__in=owed).values_list("status", flat=True)) == {
+        ContributionDue.Status.CANCELLED
+    }
+    receivable = sum(
+        JournalEntry.objects.filter(postings__account__code="1122").values_list(
+            "postings__amount", flat=True
+        ),
+        Decimal("0.00"),
+    )
+    assert receivable == Decimal("0.00")
 
 
 def test_a_mutual_aid_member_who_leaves_still_owes_shares_on_notice(aid):

@@ -60,14 +60,14 @@ def test_send_welcome_twice_sends_one_email(premium):
 def test_bill_premiums_twice_bills_once(behind):
     first, second = run_twice(tasks.bill_premiums)
 
-    assert first >= 2
-    assert second == 0
+    assert first["billed"] >= 2
+    assert second == {"billed": 0, "failed": 0}
 
 
 def test_enforce_grace_twice_suspends_once(behind):
     assert run_twice(tasks.enforce_grace) == (
-        {"suspended": 1, "lapsed": 0},
-        {"suspended": 0, "lapsed": 0},
+        {"suspended": 1, "lapsed": 0, "failed": 0},
+        {"suspended": 0, "lapsed": 0, "failed": 0},
     )
     behind.refresh_from_db()
     assert behind.status == Member.Status.SUSPENDED
@@ -79,6 +79,9 @@ def test_complete_withdrawals_twice_withdraws_once(aid):
     # Ten days later: the date has come.
     Member.objects.filter(pk=member.pk).update(withdrawal_effective_on=timezone.localdate())
 
-    assert run_twice(tasks.complete_withdrawals) == (1, 0)
+    assert run_twice(tasks.complete_withdrawals) == (
+        {"withdrawn": 1, "failed": 0},
+        {"withdrawn": 0, "failed": 0},
+    )
     member.refresh_from_db()
     assert member.status == Member.Status.WITHDRAWN
