@@ -47,7 +47,7 @@ PERIODIC_TASKS: tuple[PeriodicJob, ...] = (
         task="ledger.integrity_check",
         description=(
             "Daily at 01:30: checks every journal entry balances and the trial balance is "
-            "zero; keeps one dated result per day and e-mails finance if it fails."
+            "zero; keeps one dated result per day and e-mails ADMINS if it fails."
         ),
         minute="30",
         hour="1",
