@@ -821,8 +821,13 @@ class _Writer:
         self.cursor = cursor
         self.copy = connection.vendor == "postgresql" and hasattr(cursor.cursor, "copy_expert")
 
-    def insert(self, model, fields: tuple[str, ...], rows: list[tuple], *, ids: bool = False):
-        """Insert ``rows``; with ``ids`` return the new primary keys in row order."""
+    def insert(
+        self, model, fields: tuple[str, ...], rows: list, *, ids: bool = False, text: bool = False
+    ):
+        """Insert ``rows``; with ``ids`` return the new primary keys in row order.
+
+        With ``text`` (COPY only, without ``ids``) the rows are lines already in COPY's
+        text format."""
         if not self.copy:
             objects = [model(**dict(zip(fields, values, strict=True))) for values in rows]
             model.objects.bulk_create(objects)
@@ -839,19 +844,7 @@ class _Writer:
             rows = [(pk, *values) for pk, values in zip(new_ids, rows, strict=True)]
             columns = ["id", *columns]
         buffer = io.StringIO()
-        text = self._text
-        needs_escape = _NEEDS_ESCAPE.search
-        lines = []
-        for values in rows:
-            # Rows of plain strings with nothing to escape (the common case) join as
-            # they are; any other row is formatted value by value.
-            try:
-                joined = "\t".join(values)
-            except TypeError:
-                joined = None
-            if joined is None or needs_escape(joined) or joined.count("\t") != len(values) - 1:
-                joined = "\t".join(map(text, values))
-            lines.append(joined)
+        lines = rows if text else self._lines(rows)
         if lines:
             buffer.write("\n".join(lines))
             buffer.write("\n")
@@ -864,6 +857,24 @@ class _Writer:
                 f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer
             )
         return new_ids
+
+    @classmethod
+    def _lines(cls, rows: list[tuple]) -> list[str]:
+        """Rows of values as lines of COPY's text format."""
+        text = cls._text
+        needs_escape = _NEEDS_ESCAPE.search
+        lines = []
+        for values in rows:
+            # Rows of plain strings with nothing to escape (the common case) join as
+            # they are; any other row is formatted value by value.
+            try:
+                joined = "\t".join(values)
+            except TypeError:
+                joined = None
+            if joined is None or needs_escape(joined) or joined.count("\t") != len(values) - 1:
+                joined = "\t".join(map(text, values))
+            lines.append(joined)
+        return lines
 
     @classmethod
     def _text(cls, value) -> str:
@@ -926,6 +937,22 @@ def _write(
                 ids = writer.insert(Member, MEMBER_FIELDS, members, ids=True)
                 coverages = []
                 events = []
+                if writer.copy:
+                    # The same values as below, formatted straight into COPY's text:
+                    # what does not depend on the member is formatted once.
+                    head = "\t".join(
+                        map(_Writer._text, (MemberEvent.Type.IMPORTED.value, now, actor_id, ""))
+                    )
+                    tail = _Writer._text(reason)
+                    for cells, member_id in zip(batch, ids, strict=True):
+                        coverages.append(
+                            _coverage_text(cells, member_id, plans.get(cells[_PLAN]), today, cache)
+                        )
+                        events.append(_event_text(member_id, head, tail, cells, cache))
+                    writer.insert(Coverage, COVERAGE_FIELDS, coverages, text=True)
+                    writer.insert(MemberEvent, EVENT_FIELDS, events, text=True)
+                    imported += len(batch)
+                    continue
                 for cells, member_id in zip(batch, ids, strict=True):
                     coverages.append(
                         _coverage(cells, member_id, plans.get(cells[_PLAN]), today, cache)
@@ -1020,3 +1047,32 @@ def _coverage_dates(
         term_end and term_end.isoformat(),
         next_due and next_due.isoformat(),
     )
+
+
+def _coverage_text(
+    cells: list[str], member_id: int, terms: _Terms, today: dt.date, cache: dict
+) -> str:
+    """``_coverage`` as a line of COPY text; all but the member id is formatted once per
+    plan, start, frequency and age."""
+    born = cells[_BORN]
+    start = cells[_START]
+    age = int(start[:4]) - int(born[:4]) - (start[5:] < born[5:])
+    key = ("text", id(terms), start, cells[_FREQUENCY], age)
+    tail = cache.get(key)
+    if tail is None:
+        values = _coverage(cells, member_id, terms, today, cache)[1:]
+        tail = cache[key] = "\t".join(map(_Writer._text, values))
+    return f"{member_id}\t{tail}"
+
+
+def _event_text(member_id: int, head: str, tail: str, cells: list[str], cache: dict) -> str:
+    """The ``imported`` event as a line of COPY text; ``head`` and ``tail`` are its
+    fixed columns before and after the plan code, formatted once."""
+    plan = cells[_PLAN]
+    plan_text = cache.get(("plan", plan))
+    if plan_text is None:
+        plan_text = cache[("plan", plan)] = _Writer._text(plan)
+    # json.dumps(..., ensure_ascii=False) of the same dict: the line is an integer and
+    # the start an ISO date, neither with anything to quote or escape.
+    data = f'{{"line": {int(cells[_LINE])}, "coverage_start": "{cells[_START]}"}}'
+    return f"{member_id}\t{head}\t{plan_text}\t{tail}\t{data}"
