@@ -155,6 +155,8 @@ _PLAIN_EMAIL_RE = re.compile(
 )
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _FREQUENCIES = frozenset(("monthly", "quarterly", "annual"))
+_PHONE_SEPARATORS_RE = re.compile(r"[\s-]")  # what check_person takes out of a phone
+_RESIDENT_ID = Member.IdType.RESIDENT_ID.value
 
 IDENTITY_REPEATED = gettext_noop("The same identity number is on line %(line)d.")
 NUMBER_REPEATED = gettext_noop("The same member number is on line %(line)d.")
@@ -330,7 +332,7 @@ class _Validator:
         legal_name = values["legal_name"].strip()
         if not legal_name or len(legal_name) > 100:
             return None
-        if (values["id_type"].lower() or Member.IdType.RESIDENT_ID) != Member.IdType.RESIDENT_ID:
+        if (values["id_type"].lower() or _RESIDENT_ID) != _RESIDENT_ID:
             return None
         id_number = values["id_number"].strip().replace(" ", "").upper()
         if not _RESIDENT_ID_RE.fullmatch(id_number) or id_number[:2] not in PROVINCES:
@@ -344,7 +346,7 @@ class _Validator:
         if sex != ("M" if int(id_number[16]) % 2 else "F") or sex not in SEXES:
             return None
         phone = values["phone"]
-        if not PHONE_RE.match(phone) or phone != re.sub(r"[\s-]", "", phone):
+        if not PHONE_RE.match(phone) or _PHONE_SEPARATORS_RE.search(phone):
             return None
         email = values["email"].strip()
         if email and (len(email) > 254 or not _PLAIN_EMAIL_RE.fullmatch(email)):
@@ -360,7 +362,7 @@ class _Validator:
             own = OWN_NUMBER_RE.match(number)
             if own and own.group(3) != luhn_digit(own.group(1) + own.group(2)):
                 return None
-        key = (Member.IdType.RESIDENT_ID.value, id_number)
+        key = (_RESIDENT_ID, id_number)
         if key in self.seen_ids:
             return None
         code = values["plan"] or self.plan_code
@@ -397,7 +399,7 @@ class _Validator:
             member_number=number,
             person=PersonData(
                 legal_name=legal_name,
-                id_type=Member.IdType.RESIDENT_ID.value,
+                id_type=_RESIDENT_ID,
                 id_number=id_number,
                 date_of_birth=born,
                 sex=sex,
@@ -841,7 +843,7 @@ class _Writer:
                 [table, len(rows)],
             )
             new_ids = [r[0] for r in self.cursor.fetchall()]
-            rows = [(pk, *values) for pk, values in zip(new_ids, rows, strict=True)]
+            rows = [(str(pk), *values) for pk, values in zip(new_ids, rows, strict=True)]
             columns = ["id", *columns]
         buffer = io.StringIO()
         lines = rows if text else self._lines(rows)
