@@ -46,6 +46,11 @@ The rules (the same checks as enrolment, ``members.services.enrolment``):
 - no health declaration, consent or application is recorded (that happened in the old
   system); each member gets an ``imported`` event with the line it came from.
 
+Each row is first tried on a fast path (``_Validator.fast``) that accepts only rows the
+full check certainly accepts, with the same normalised values, and words no message;
+any other row goes through the full check, which alone reports reasons. Both paths are
+tested to agree on a file with every kind of error.
+
 When the file has errors and ``only_valid`` is false nothing is imported; with
 ``only_valid`` the valid rows are imported and the others reported. ``dry_run`` validates
 and reports only.
