@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import Max
@@ -362,6 +363,25 @@ def overdue_member_ids(*, today: dt.date):
     )
 
 
+def run_each(
+    ids: list[int], action: Callable[[int], object], *, done: str, what: str
+) -> dict[str, int]:
+    """Run ``action`` for each id of a daily job, each in its own transaction.
+
+    An action that returns something truthy counts as ``done``; one refused by a
+    ``DomainError`` is logged with its id and counted as ``failed``, and the job goes on.
+    """
+    counts = {done: 0, "failed": 0}
+    for id_ in ids:
+        try:
+            if action(id_):
+                counts[done] += 1
+        except DomainError as exc:
+            counts["failed"] += 1
+            logger.warning("%s %s failed: %s", what, id_, exc)
+    return counts
+
+
 def memberships_enforce_grace(*, today: dt.date | None = None, actor=None) -> dict[str, int]:
     """Daily: suspend members whose dues are unpaid past the grace period, and lapse
     members suspended past the lapse period (PRC Insurance Law arts. 36 and 37).
@@ -373,42 +393,43 @@ def memberships_enforce_grace(*, today: dt.date | None = None, actor=None) -> di
     still processed. Running it twice on the same day changes nothing the second time.
     """
     today = today or timezone.localdate()
-    counts = {"suspended": 0, "lapsed": 0, "failed": 0}
     to_suspend = list(
         Member.objects.filter(
             status=Member.Status.ACTIVE, pk__in=overdue_member_ids(today=today)
         ).values_list("pk", flat=True)
     )
-    for member_id in to_suspend:
-        try:
-            if member_suspend_if_overdue(
-                member=member_id,
-                today=today,
-                actor=actor,
-                reason=_("A contribution is unpaid after the grace period."),
-            ):
-                counts["suspended"] += 1
-        except DomainError as exc:
-            counts["failed"] += 1
-            logger.warning("Suspending member %s failed: %s", member_id, exc)
+    suspended = run_each(
+        to_suspend,
+        lambda member_id: member_suspend_if_overdue(
+            member=member_id,
+            today=today,
+            actor=actor,
+            reason=_("A contribution is unpaid after the grace period."),
+        ),
+        done="suspended",
+        what="Suspending member",
+    )
     to_lapse = list(
         Member.objects.filter(status=Member.Status.SUSPENDED, lapses_on__lte=today).values_list(
             "pk", flat=True
         )
     )
-    for member_id in to_lapse:
-        try:
-            if member_lapse_if_due(
-                member=member_id,
-                today=today,
-                actor=actor,
-                reason=_("Not reinstated within the lapse period after suspension."),
-            ):
-                counts["lapsed"] += 1
-        except DomainError as exc:
-            counts["failed"] += 1
-            logger.warning("Lapsing member %s failed: %s", member_id, exc)
-    return counts
+    lapsed = run_each(
+        to_lapse,
+        lambda member_id: member_lapse_if_due(
+            member=member_id,
+            today=today,
+            actor=actor,
+            reason=_("Not reinstated within the lapse period after suspension."),
+        ),
+        done="lapsed",
+        what="Lapsing member",
+    )
+    return {
+        "suspended": suspended["suspended"],
+        "lapsed": lapsed["lapsed"],
+        "failed": suspended["failed"] + lapsed["failed"],
+    }
 
 
 @transaction.atomic
@@ -442,21 +463,18 @@ def withdrawals_complete(*, today: dt.date | None = None) -> dict[str, int]:
     One transaction per member; a refused one is logged and counted as failed.
     """
     today = today or timezone.localdate()
-    counts = {"withdrawn": 0, "failed": 0}
     due = list(
         Member.objects.filter(
             status__in=[Member.Status.ACTIVE, Member.Status.SUSPENDED],
             withdrawal_effective_on__lte=today,
         ).values_list("pk", flat=True)
     )
-    for member_id in due:
-        try:
-            if member_withdrawal_complete(member=member_id, today=today):
-                counts["withdrawn"] += 1
-        except DomainError as exc:
-            counts["failed"] += 1
-            logger.warning("Completing the withdrawal of member %s failed: %s", member_id, exc)
-    return counts
+    return run_each(
+        due,
+        lambda member_id: member_withdrawal_complete(member=member_id, today=today),
+        done="withdrawn",
+        what="Completing the withdrawal of member",
+    )
 
 
 @transaction.atomic
@@ -516,7 +534,6 @@ def coverages_expire(*, today: dt.date | None = None) -> dict[str, int]:
     that does not renew (``coverage_expire``). Idempotent: ended cover is not picked
     again. A refused one is logged and counted as failed."""
     today = today or timezone.localdate()
-    counts = {"ended": 0, "failed": 0}
     ids = list(
         Coverage.objects.filter(
             status__in=[Coverage.Status.IN_FORCE, Coverage.Status.SUSPENDED],
@@ -524,11 +541,9 @@ def coverages_expire(*, today: dt.date | None = None) -> dict[str, int]:
             plan_version__auto_renew=False,
         ).values_list("pk", flat=True)
     )
-    for coverage_id in ids:
-        try:
-            if coverage_expire(coverage=coverage_id, today=today):
-                counts["ended"] += 1
-        except DomainError as exc:
-            counts["failed"] += 1
-            logger.warning("Ending coverage %s failed: %s", coverage_id, exc)
-    return counts
+    return run_each(
+        ids,
+        lambda coverage_id: coverage_expire(coverage=coverage_id, today=today),
+        done="ended",
+        what="Ending coverage",
+    )
