@@ -272,6 +272,7 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "MutualSociety")
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["mutualsociety.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True

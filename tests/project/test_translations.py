@@ -61,3 +61,17 @@ def test_pages_are_translated(client, db):
     assert '<html lang="zh-hans"' in zh
     assert '<html lang="en"' in en
     assert zh != en
+
+
+def test_amounts_are_grouped_by_thousands_in_both_languages():
+    """300,000.00 on Chinese pages too (Django's zh_Hans formats group nothing)."""
+    from decimal import Decimal
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{{ amount|floatformat:"2g" }}')
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            rendered = template.render(Context({"amount": Decimal("1234567.5")}))
+        assert rendered == "1,234,567.50", language
