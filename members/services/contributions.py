@@ -182,7 +182,8 @@ def _apply_credit(due: ContributionDue) -> None:
         due.save(update_fields=["paid_amount", "status"])
         entry_post(
             idempotency_key=f"members.credit-applied:{due.pk}",
-            date=timezone.localdate(),
+            # Not before the receivable it settles exists (billing may run ahead).
+            date=max(due.due_date, timezone.localdate()),
             memo=_("Advance payment applied to %(due)s") % {"due": due},
             lines=[Debit(PREPAID, applied), Credit(RECEIVABLE, applied)],
             source_type="members.allocation",
@@ -512,11 +513,18 @@ def payment_record(
             remaining -= part
     allocated = value - remaining
 
+    # A due that falls due after the money arrived was paid in advance until its due
+    # date: on the day received the money is an advance (2203), and it settles the
+    # receivable (1122) on the due date, when the receivable exists. So the ledger agrees
+    # with the member records at every date, not only today.
+    settled_now = sum((part for due, part in plan if due.due_date <= received_on), ZERO)
+    settled_later = [(due, part) for due, part in plan if due.due_date > received_on]
+    held = remaining + sum((part for _due, part in settled_later), ZERO)
     lines = [Debit(CASH, value)]
-    if allocated:
-        lines.append(Credit(RECEIVABLE, allocated))
-    if remaining:
-        lines.append(Credit(PREPAID, remaining))
+    if settled_now:
+        lines.append(Credit(RECEIVABLE, settled_now))
+    if held:
+        lines.append(Credit(PREPAID, held))
     entry = entry_post(
         idempotency_key=f"members.payment:{key}",
         date=received_on,
@@ -554,6 +562,17 @@ def payment_record(
     PaymentAllocation.objects.bulk_create(
         PaymentAllocation(payment=payment, due=due, amount=part) for due, part in plan
     )
+    for due, part in settled_later:
+        entry_post(
+            idempotency_key=f"members.payment-settles:{key}:{due.pk}",
+            date=due.due_date,
+            memo=_("Advance from payment %(payment)s settles %(due)s")
+            % {"payment": payment.pk, "due": due},
+            lines=[Debit(PREPAID, part), Credit(RECEIVABLE, part)],
+            source_type="members.allocation",
+            source_id=due.pk,
+            actor=actor,
+        )
     for due, part in plan:
         due.paid_amount += part
         if due.paid_amount == due.amount:
