@@ -42,7 +42,9 @@ def dues(member: Member) -> list[tuple[Decimal, str]]:
 
 
 def test_a_payment_settles_the_oldest_dues_first(member):
-    """75.00 settles 30.00 + 30.00 and 15.00 of the third premium; Dr 1002 / Cr 1122."""
+    """75.00 settles 30.00 + 30.00 and 15.00 of the third premium. Today's premium is
+    settled today (Dr 1002 / Cr 1122); the parts for the two premiums not yet due are an
+    advance (Cr 2203) until each due date, when Dr 2203 / Cr 1122 settles it."""
     payment = pay(member, "75.00")
 
     assert dues(member) == [
@@ -60,9 +62,16 @@ def test_a_payment_settles_the_oldest_dues_first(member):
     )[0] == (oldest.due_date, Decimal("30.00"))
     assert postings(payment.ledger_entry) == [
         ("1002", Decimal("75.00")),
-        ("1122", Decimal("-75.00")),
+        ("1122", Decimal("-30.00")),
+        ("2203", Decimal("-45.00")),
     ]
     assert_balanced(payment.ledger_entry)
+    later = member.dues.order_by("due_date")[1:]
+    settlements = JournalEntry.objects.filter(source_type="members.allocation").order_by("date")
+    assert [(e.date, postings(e)) for e in settlements] == [
+        (later[0].due_date, [("1122", Decimal("-30.00")), ("2203", Decimal("30.00"))]),
+        (later[1].due_date, [("1122", Decimal("-15.00")), ("2203", Decimal("15.00"))]),
+    ]
     assert member.events.filter(type=MemberEvent.Type.PAYMENT, new_value="75.00").exists()
 
 
@@ -99,7 +108,9 @@ def test_every_entry_of_a_member_balances_to_the_cent(member):
     pay(member, "0.01")
 
     entries = JournalEntry.objects.all()
-    assert entries.count() == 3 + 3  # three premiums, three payments
+    # Three premiums, three payments, and the settlements of the two premiums not yet due
+    # (from the second payment, which reaches both).
+    assert entries.count() == 3 + 3 + 2
     for entry in entries:
         assert_balanced(entry)
     balance = {
