@@ -76,8 +76,10 @@ def test_ten_simultaneous_records_of_one_key_make_one_payment(member):
     assert errors == []
     payment = Payment.objects.get()
     assert results == [payment.pk] * THREADS
-    assert JournalEntry.objects.count() == entries_before + 1
+    # The payment, and the settlement of next month's premium on its due date.
+    assert JournalEntry.objects.count() == entries_before + 2
     assert JournalEntry.objects.filter(source_type="members.payment").count() == 1
+    assert JournalEntry.objects.filter(source_type="members.allocation").count() == 1
     assert PaymentAllocation.objects.filter(payment=payment).count() == 2
     assert sorted(member.dues.values_list("paid_amount", flat=True)) == [
         Decimal("0.00"),
