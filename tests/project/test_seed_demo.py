@@ -1,0 +1,32 @@
+"""`make run` seeds the demo society: the command must work on a fresh database and twice."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+COUNTED_APPS = ("accounts", "common", "ledger", "members", "governance", "claims")
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for label in COUNTED_APPS
+        for model in apps.get_app_config(label).get_models()
+    }
+
+
+def test_seed_demo_runs_on_a_fresh_database_and_a_second_run_changes_nothing():
+    """The demo seeds every app's showcase data, and seeding again adds no row anywhere."""
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    first = _row_counts()
+    assert first["members.Member"] >= 300
+    assert "chenmei" in out.getvalue()
+    call_command("seed_demo", stdout=StringIO())
+    assert _row_counts() == first
