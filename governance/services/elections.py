@@ -1,0 +1,149 @@
+"""Elections: nominations with seconders and candidate statements; representative
+constituencies per region with seats proportional to members; term limits.
+
+Plurality with each voter marking up to N candidates is counted in ``tally``; ties are
+broken by ``calculations.draw_key`` over the seed recorded at the close.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Member
+from mutualsociety.common.exceptions import InvalidInput, NotAllowed
+
+from ..calculations import apportion
+from ..models import Body, Candidate, Mandate, Matter, Meeting, MeetingEvent, Motion, Seconding
+from .meetings import meeting_event, motion_add
+
+S = Meeting.Status
+
+
+def consecutive_terms(body: Body, member: Member, on: dt.date) -> int:
+    """How many back-to-back terms the member has held on the body up to ``on``."""
+    terms = list(
+        Mandate.objects.filter(body=body, member=member, starts_on__lte=on)
+        .order_by("-starts_on")
+        .values_list("starts_on", "ends_on")
+    )
+    count, expected_end = 0, None
+    for starts_on, ends_on in terms:
+        if expected_end is not None and ends_on < expected_end - dt.timedelta(days=1):
+            break
+        count += 1
+        expected_end = starts_on
+    return count
+
+
+@transaction.atomic
+def candidate_nominate(*, motion: Motion, member: Member, nominated_by: Member,
+                       statement: str = "", actor=None) -> Candidate:  # fmt: skip
+    """Nominate a candidate for an election, before voting opens.
+
+    Refused: not an election; voting already open; a candidate or nominator who is not
+    an active member; a candidate from outside the constituency; a candidate who would
+    exceed the articles' term limit on the body.
+    """
+    motion = Motion.objects.select_related("meeting", "elects_to").get(pk=motion.pk)
+    if not motion.is_election:
+        raise InvalidInput(_("Candidates stand in elections only."), field="motion")
+    if motion.meeting.status not in (S.DRAFTED, S.CONVENED):
+        raise NotAllowed(_("Nominations close when voting opens."))
+    for who, field in ((member, "member"), (nominated_by, "nominated_by")):
+        if who.status != Member.Status.ACTIVE:
+            raise NotAllowed(_("%(name)s is not an active member.") % {"name": who.legal_name},
+                             field=field)  # fmt: skip
+    if motion.constituency and member.region != motion.constituency:
+        raise InvalidInput(
+            _("This election is for the members of constituency %(region)s.")
+            % {"region": motion.get_constituency_display()},
+            field="member",
+        )
+    from .meetings import articles_in_force
+
+    articles = motion.meeting.articles or articles_in_force()
+    held = consecutive_terms(
+        motion.elects_to, member, timezone.localdate(motion.meeting.voting_closes_at)
+    )
+    if held >= articles.term_limit:
+        raise InvalidInput(
+            _("%(name)s has served %(n)s consecutive terms, the limit in the articles.")
+            % {"name": member.legal_name, "n": held},
+            field="member",
+        )
+    try:
+        with transaction.atomic():
+            candidate = Candidate.objects.create(
+                motion=motion, member=member, nominated_by=nominated_by, statement=statement.strip()
+            )
+    except IntegrityError:
+        raise InvalidInput(_("This member is already a candidate."), field="member") from None
+    meeting_event(meeting=motion.meeting, type=MeetingEvent.Type.NOMINATION, actor=actor,
+                  data={"motion": motion.number, "candidate": member.member_number})  # fmt: skip
+    return candidate
+
+
+@transaction.atomic
+def candidate_second(*, candidate: Candidate, member: Member, actor=None) -> Candidate:
+    """Second a nomination; a seconded candidate stands (is on the ballot)."""
+    candidate = (
+        Candidate.objects.select_for_update().select_related("motion__meeting").get(pk=candidate.pk)
+    )
+    if candidate.motion.meeting.status not in (S.DRAFTED, S.CONVENED):
+        raise NotAllowed(_("Nominations close when voting opens."))
+    if member.status != Member.Status.ACTIVE:
+        raise NotAllowed(_("Only active members can second a nomination."))
+    if member.pk in (candidate.member_id, candidate.nominated_by_id):
+        raise InvalidInput(
+            _("A nomination is seconded by someone other than the candidate and the nominator.")
+        )
+    try:
+        with transaction.atomic():
+            Seconding.objects.create(candidate=candidate, member=member)
+    except IntegrityError:
+        raise InvalidInput(_("You have already seconded this nomination.")) from None
+    if candidate.status == Candidate.Status.NOMINATED:
+        candidate.status = Candidate.Status.STANDING
+        candidate.save(update_fields=["status"])
+    return candidate
+
+
+def constituency_seats(*, seats: int) -> dict[str, int]:
+    """Representative seats per region, proportional to the active members (largest
+    remainder), from one GROUP BY over members."""
+    populations = dict(
+        Member.objects.filter(status=Member.Status.ACTIVE)
+        .values_list("region")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return apportion(seats=seats, populations=populations)
+
+
+@transaction.atomic
+def representative_elections_add(*, meeting: Meeting, body: Body, seats: int,
+                                 actor=None) -> list[Motion]:  # fmt: skip
+    """One election per region for ``seats`` representatives, apportioned by members."""
+    if body.kind != Body.Kind.REPRESENTATIVE_ASSEMBLY:
+        raise InvalidInput(_("Constituencies elect representatives."), field="body")
+    motions = []
+    for region, n in sorted(constituency_seats(seats=seats).items()):
+        if n == 0:
+            continue
+        motion = motion_add(
+            meeting=meeting,
+            title=_("Election of representatives") + f" · {region}",
+            text="",
+            matter=Matter.ELECTION,
+            seats=n,
+            elects_to=body,
+            constituency=region,
+            actor=actor,
+        )
+        motions.append(motion)
+    return motions
