@@ -89,7 +89,7 @@ PERIODIC_TASKS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         name="Freeze voter rolls",
         task="governance.freeze_rolls",
-        description="Daily at 00:05: freezes the voter roll of meetings whose record date has come.",
+        description="Daily at 00:05: freezes the voter rolls whose record date has come.",
         minute="5",
         hour="0",
     ),

@@ -194,9 +194,9 @@ def test_whole_lifecycle_with_dated_milestones_and_events(articles, secretary):
         assert getattr(meeting, stamp) is not None, stamp
     types = list(MeetingEvent.objects.filter(meeting=meeting).order_by("at", "id")
                  .values_list("type", flat=True))  # fmt: skip
-    for expected in ("drafted", "convened", "roll_frozen", "voting_opened", "voting_closed",
-                     "results_declared", "minutes_drafted", "minutes_approved", "published"):  # fmt: skip
-        assert expected in types
+    milestones = ("drafted", "convened", "roll_frozen", "voting_opened", "voting_closed",
+                  "results_declared", "minutes_drafted", "minutes_approved", "published")  # fmt: skip
+    assert [t for t in types if t in milestones] == list(milestones)
     published = MeetingEvent.objects.get(meeting=meeting, type="published")
     assert published.data["outcomes"] == {"1": "adopted"}
     assert published.actor == secretary
