@@ -1,0 +1,197 @@
+"""The assembly pages and the secretary's admin: what each person sees and does."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from governance.models import Ballot, MeetingEvent, Participation, Proposal
+from governance.services.meetings import (
+    meeting_approve_minutes,
+    meeting_convene,
+    meeting_declare_results,
+    meeting_draft_minutes,
+    meeting_publish,
+)
+from governance.services.voting import ballot_cast
+from tests.governance.factories import meeting_closed, meeting_make, meeting_voting, members_make
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_member_votes_in_the_portal_and_sees_the_receipt(client, articles):
+    (voter,) = members_make(1)
+    meeting = meeting_voting()
+    motion = meeting.motions.get()
+    client.force_login(voter.user)
+    page = client.get(reverse("governance:meeting", args=[meeting.pk]))
+    assert page.status_code == 200
+    assert f'name="motion_{motion.pk}"' in page.content.decode()
+    response = client.post(reverse("governance:vote", args=[meeting.pk]),
+                           {f"motion_{motion.pk}": "abstain"})  # fmt: skip
+    assert response.status_code == 200
+    ballot = Ballot.objects.get()
+    assert ballot.receipt in response.content.decode()
+    page = client.get(reverse("governance:meeting", args=[meeting.pk]))
+    assert page.context["voter"].voted_motion_ids == {motion.pk}
+
+
+def test_a_refused_ballot_shows_the_message_and_records_nothing(client, articles):
+    articles.vote_changes_allowed = False
+    articles.save()
+    (voter,) = members_make(1)
+    meeting = meeting_voting()
+    motion = meeting.motions.get()
+    ballot_cast(motion=motion, voter=voter, choice="for")
+    client.force_login(voter.user)
+    response = client.post(reverse("governance:vote", args=[meeting.pk]),
+                           {f"motion_{motion.pk}": "against"}, follow=True)  # fmt: skip
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("do not allow" in m or "不允许" in m for m in messages), messages
+    assert Ballot.objects.count() == 1
+    # An empty ballot is refused too.
+    response = client.post(reverse("governance:vote", args=[meeting.pk]), {}, follow=True)
+    assert Ballot.objects.count() == 1
+
+
+def test_the_meeting_page_does_not_show_other_members_choices(client, articles):
+    a, b = members_make(2)
+    meeting = meeting_voting()
+    ballot_cast(motion=meeting.motions.get(), voter=a, choice="against")
+    receipt = Ballot.objects.get().receipt
+    client.force_login(b.user)
+    page = client.get(reverse("governance:meeting", args=[meeting.pk])).content.decode()
+    assert receipt not in page
+
+
+def test_a_member_not_on_the_roll_cannot_open_the_meeting(client, articles):
+    members_make(1)
+    meeting = meeting_voting()
+    (late,) = members_make(1)
+    client.force_login(late.user)
+    assert client.get(reverse("governance:meeting", args=[meeting.pk])).status_code == 404
+
+
+def test_results_and_minutes_are_public_once_published(client, articles, secretary):
+    (voter,) = members_make(1)
+    meeting = meeting_voting()
+    receipt = ballot_cast(motion=meeting.motions.get(), voter=voter, choice="for").receipt
+    meeting = meeting_closed(meeting)
+    url = reverse("governance:results", args=[meeting.pk])
+    assert client.get(url).status_code == 404  # not declared, and not public
+    meeting = meeting_declare_results(meeting=meeting, actor=secretary)
+    meeting_draft_minutes(meeting=meeting, text="会议纪要：议案一通过。", actor=secretary)
+    meeting = meeting_approve_minutes(meeting=meeting, actor=secretary)
+    meeting_publish(meeting=meeting, actor=secretary)
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "会议纪要：议案一通过。" in html
+    assert receipt in html
+    assert voter.legal_name not in html
+
+
+def test_receipt_check_page(client, articles):
+    (voter,) = members_make(1)
+    meeting = meeting_voting()
+    receipt = ballot_cast(motion=meeting.motions.get(), voter=voter, choice="for").receipt
+    page = client.get(reverse("governance:receipt"), {"code": receipt.lower()})
+    assert page.status_code == 200
+    assert page.context["check"].counted is True
+    assert page.context["check"].choice is None  # until the close
+    page = client.get(reverse("governance:receipt"), {"code": "NOPE-NOPE-NOPE"})
+    assert page.context["form"].errors["code"]
+
+
+def test_propose_and_cosign_in_the_portal(client, articles):
+    articles.proposal_threshold_number = 1
+    articles.save()
+    author, signer = members_make(2)
+    client.force_login(author.user)
+    data = {"title": "公开理赔统计", "text": "每月公开", "matter": "general"}
+    response = client.post(reverse("governance:proposal_new"), data)
+    assert response.status_code == 302
+    proposal = Proposal.objects.get()
+    response = client.post(reverse("governance:proposal_new"), {"title": "", "text": "x",
+                                                                "matter": "general"})  # fmt: skip
+    assert response.status_code == 200 and response.context["form"].errors["title"]
+    client.force_login(signer.user)
+    assert "公开理赔统计" in client.get(reverse("governance:meetings")).content.decode()
+    client.post(reverse("governance:cosign", args=[proposal.pk]))
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.QUEUED
+
+
+def test_proxy_in_the_portal_refuses_self(client, articles):
+    (voter,) = members_make(1)
+    meeting = meeting_convene(meeting=meeting_make(opens_in=dt.timedelta(days=21)))
+    client.force_login(voter.user)
+    response = client.post(reverse("governance:proxy", args=[meeting.pk]),
+                           {"holder": voter.member_number})  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["form"].errors["holder"]
+
+
+# --- Admin ---
+
+
+def test_secretary_records_an_in_person_vote_in_the_admin(client, articles, secretary):
+    (voter,) = members_make(1)
+    meeting = meeting_voting()
+    motion = meeting.motions.get()
+    client.force_login(secretary)
+    url = reverse("admin:governance_meeting_in_person", args=[meeting.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"voter": voter.member_number, "motion": motion.pk,
+                                 "choice": "for"})  # fmt: skip
+    assert response.status_code == 302
+    assert Participation.objects.get().channel == "in_person"
+    assert MeetingEvent.objects.filter(type="in_person_vote", actor=secretary).exists()
+    # A bad voter number is refused on the form, nothing recorded.
+    response = client.post(url, {"voter": "X", "motion": motion.pk, "choice": "for"})
+    assert response.status_code == 200 and response.context["form"].errors["voter"]
+    assert Participation.objects.count() == 1
+
+
+def test_admin_never_shows_a_secret_choice_and_logs_cannot_be_deleted(client, articles, secretary):
+    (voter,) = members_make(1)
+    meeting = meeting_voting()
+    ballot_cast(motion=meeting.motions.get(), voter=voter, choice="against")
+    client.force_login(secretary)
+    page = client.get(reverse("admin:governance_participation_changelist"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert voter.member_number in html or voter.legal_name in html
+    assert Ballot.objects.get().receipt not in html
+    participation = Participation.objects.get()
+    detail = client.get(reverse("admin:governance_participation_change", args=[participation.pk]))
+    assert detail.status_code == 200
+    assert participation.ballot_seal not in detail.content.decode()
+    assert Ballot.objects.get().receipt not in detail.content.decode()
+    from django.contrib import admin
+
+    from governance.models import Ballot as BallotModel
+
+    assert BallotModel not in admin.site._registry
+    event = MeetingEvent.objects.first()
+    assert client.post(reverse("admin:governance_meetingevent_delete", args=[event.pk]),
+                       {"post": "yes"}).status_code == 403  # fmt: skip
+    url = reverse("admin:governance_participation_delete", args=[participation.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+
+
+def test_admin_convene_action_refuses_a_short_notice(client, articles, secretary):
+    members_make(1)
+    meeting = meeting_make(opens_in=dt.timedelta(days=5))
+    client.force_login(secretary)
+    response = client.post(
+        reverse("admin:governance_meeting_changelist"),
+        {"action": "convene", "_selected_action": [meeting.pk]},
+        follow=True,
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("20" in m for m in messages), messages
+    meeting.refresh_from_db()
+    assert meeting.status == "drafted"
