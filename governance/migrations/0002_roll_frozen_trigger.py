@@ -47,7 +47,7 @@ SQLITE_DROP = [
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG)
+        schema_editor.execute(PG, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for sql in SQLITE:
             schema_editor.execute(sql)
@@ -55,7 +55,7 @@ def forwards(apps, schema_editor):
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_DROP)
+        schema_editor.execute(PG_DROP, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for sql in SQLITE_DROP:
             schema_editor.execute(sql)

@@ -285,7 +285,9 @@ def proxy_appoint(*, meeting: Meeting, principal: Member, holder: Member, actor=
     already has a proxy (revoke it first).
     """
     meeting = (
-        Meeting.objects.select_for_update().select_related("articles", "body").get(pk=meeting.pk)
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("articles", "body")
+        .get(pk=meeting.pk)
     )
     if meeting.status != S.CONVENED:
         raise NotAllowed(_("Proxies are appointed between convening and the opening of the vote."))
