@@ -188,7 +188,10 @@ class BallotApi(APIView):
     @extend_schema(tags=["governance"], request=BallotIn, responses={201: ReceiptOut(many=True)})
     def post(self, request, meeting_id: int):
         member = _member(request)
-        meeting = _meeting_for(request, meeting_id)
+        # Eligibility is the service's (the frozen roll); a voter not on it gets 403.
+        meeting = Meeting.objects.filter(pk=meeting_id).first()
+        if meeting is None:
+            raise NotFound(gettext("There is no meeting #%(id)s.") % {"id": meeting_id})
         data = BallotIn(data=request.data)
         data.is_valid(raise_exception=True)
         voter, holder = member, None

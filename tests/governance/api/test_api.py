@@ -93,8 +93,8 @@ def test_an_ineligible_voter_is_refused(articles):
         {"votes": [{"motion": meeting.motions.get().pk, "choice": "for"}]},
         format="json",
     )
-    # The meeting is not even visible to someone not on its roll.
-    _error(response, 404)
+    body = _error(response, 403, "not_eligible")
+    assert "not on the voter roll" in body["message"]
     assert not Ballot.objects.exists()
 
 
