@@ -399,11 +399,17 @@ def meeting_roll_verify(meeting: Meeting) -> bool:
 
 def meetings_freeze_due_rolls(*, today: dt.date | None = None) -> int:
     """Daily: freeze the rolls whose record date has come. Returns how many."""
-    today = today or timezone.localdate()
-    due = Meeting.objects.filter(status=S.CONVENED, roll_hash="", record_date__lte=today)
+    at = (
+        timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+        if today is not None
+        else timezone.now()
+    )
+    due = Meeting.objects.filter(
+        status=S.CONVENED, roll_hash="", record_date__lte=timezone.localdate(at)
+    )
     count = 0
     for meeting_id in due.values_list("pk", flat=True):
-        meeting_roll_freeze(meeting=meeting_id_get(meeting_id))
+        meeting_roll_freeze(meeting=meeting_id_get(meeting_id), at=at)
         count += 1
     return count
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from members.models import Member
 from mutualsociety.common.selectors import society_get
 
 from ..models import ConveningNotice, Meeting, MeetingEvent, RollEntry
@@ -25,22 +24,31 @@ def meeting_send_notices(*, meeting_id: int) -> int:
     if meeting is None or meeting.status == S.DRAFTED:
         return 0
     if meeting.roll_frozen:
-        voters = RollEntry.objects.filter(meeting=meeting).values_list("member_id", flat=True)
+        voters = RollEntry.objects.filter(meeting=meeting).values("member_id")
     else:
-        voters = eligible_members(meeting.body, timezone.localdate()).values_list("pk", flat=True)
-    with transaction.atomic():
-        ConveningNotice.objects.bulk_create(
-            (ConveningNotice(meeting=meeting, member_id=pk) for pk in voters.iterator()),
-            ignore_conflicts=True,
-            batch_size=5000,
+        voters = eligible_members(meeting.body, timezone.localdate()).order_by().values("pk")
+    # Set-based: one INSERT ... SELECT; a row already there (sent or not) is left alone.
+    # ("WHERE true" lets SQLite parse ON CONFLICT after a SELECT.)
+    column = "member_id" if meeting.roll_frozen else "pk"
+    sql, params = voters.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ConveningNotice._meta.db_table} (meeting_id, member_id) "  # noqa: S608
+            f"SELECT %s, sub.{column} FROM ({sql}) AS sub WHERE true "
+            "ON CONFLICT (meeting_id, member_id) DO NOTHING",
+            [meeting.pk, *params],
         )
     society = society_get()
     sent = 0
-    pending = ConveningNotice.objects.filter(meeting=meeting, sent_at__isnull=True)
-    for notice_id, member_id in pending.values_list("pk", "member_id").iterator():
-        member = Member.objects.select_related("user").get(pk=member_id)
+    pending = (
+        ConveningNotice.objects.filter(meeting=meeting, sent_at__isnull=True)
+        .select_related("member__user")
+        .order_by("pk")
+    )
+    for notice in pending.iterator(chunk_size=2000):
+        member = notice.member
         # Claim the row first: a concurrent run cannot send the same notice twice.
-        claimed = ConveningNotice.objects.filter(pk=notice_id, sent_at__isnull=True).update(
+        claimed = ConveningNotice.objects.filter(pk=notice.pk, sent_at__isnull=True).update(
             sent_at=timezone.now()
         )
         if not claimed or not member.email:

@@ -199,3 +199,17 @@ def test_participation_rows_only_for_counted_and_superseded(articles):
         client.post(url, {"votes": [{"motion": motion.pk, "choice": choice}]}, format="json")
     assert Participation.objects.filter(counted=True).count() == 1
     assert Participation.objects.count() == 2
+
+
+def test_a_proxy_over_the_limit_is_refused_through_the_api(articles):
+    articles.proxies_max_per_holder = 1
+    articles.save()
+    holder, first, second = members_make(3)
+    meeting = meeting_convene(meeting=meeting_make(opens_in=dt.timedelta(days=21)))
+    url = f"/api/v1/governance/meetings/{meeting.pk}/proxy/"
+    ok = _client(first.user).post(url, {"holder": holder.member_number}, format="json")
+    assert ok.status_code == 201
+    body = _error(_client(second.user).post(url, {"holder": holder.member_number},
+                                            format="json"), 400, "invalid")  # fmt: skip
+    assert "holder" in body["fields"] and "1" in body["message"]
+    assert Proxy.objects.count() == 1

@@ -195,3 +195,26 @@ def test_admin_convene_action_refuses_a_short_notice(client, articles, secretary
     assert any("20" in m for m in messages), messages
     meeting.refresh_from_db()
     assert meeting.status == "drafted"
+
+
+def test_admin_refuses_a_special_matter_put_to_an_ordinary_vote(client, articles, secretary):
+    from governance.models import Motion
+
+    meeting = meeting_make(motions=())
+    client.force_login(secretary)
+    response = client.post(
+        reverse("admin:governance_motion_add"),
+        {"meeting": meeting.pk, "title": "合并", "text": "与某互助社合并", "matter": "merger",
+         "requested_kind": "ordinary", "seats": 0},
+        follow=True,
+    )  # fmt: skip
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("two thirds" in m or "三分之二" in m for m in messages), messages
+    assert not Motion.objects.filter(meeting=meeting).exists()
+    response = client.post(
+        reverse("admin:governance_motion_add"),
+        {"meeting": meeting.pk, "title": "合并", "text": "与某互助社合并", "matter": "merger",
+         "requested_kind": "", "seats": 0},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Motion.objects.get(meeting=meeting).kind == "special"
