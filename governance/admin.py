@@ -39,7 +39,11 @@ from .models import (
     Proxy,
 )
 from .services import meetings as services
-from .services.elections import candidate_nominate, candidate_second
+from .services.elections import (
+    candidate_nominate,
+    candidate_second,
+    representative_elections_add,
+)
 from .services.voting import ballot_cast
 
 
@@ -177,8 +181,10 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ("title",)
     list_select_related = ("body",)
     inlines = [MotionInline]
-    actions = ["convene", "open_voting", "close_voting", "declare_results", "approve_minutes",
-               "publish"]  # fmt: skip
+    actions = [
+        "add_representative_elections", "convene", "open_voting", "close_voting",
+        "declare_results", "approve_minutes", "publish",
+    ]  # fmt: skip
     readonly_fields = (
         "status", "articles", "record_date", "secret_ballot", "convened_at", "voting_opened_at",
         "voting_closed_at", "results_declared_at", "minutes_approved_at", "published_at",
@@ -220,6 +226,32 @@ class MeetingAdmin(admin.ModelAdmin):
             actor=request.user,
         )  # fmt: skip
         obj.pk = meeting.pk
+
+    @admin.action(
+        description=_("Add representative elections by region (seats up for election)"),
+        permissions=["change"],
+    )
+    def add_representative_elections(self, request, queryset):
+        bodies = list(Body.objects.filter(kind=Body.Kind.REPRESENTATIVE_ASSEMBLY))
+        if not bodies:
+            self.message_user(request, gettext("There is no representative assembly."),
+                              messages.ERROR)  # fmt: skip
+            return
+        for meeting in queryset:
+            for body in bodies:
+                try:
+                    motions = representative_elections_add(
+                        meeting=meeting, body=body, actor=request.user
+                    )
+                except DomainError as error:
+                    self.message_user(request, f"{meeting}: {error.message}", messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        gettext("%(meeting)s: %(n)s constituency elections added.")
+                        % {"meeting": meeting, "n": len(motions)},
+                        messages.SUCCESS,
+                    )
 
     @admin.action(description=_("Convene (send the notice)"), permissions=["change"])
     def convene(self, request, queryset):

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from members.models import Member
@@ -278,6 +279,7 @@ class ReceiptVerifyApi(APIView):
     also what it says. Open to anyone: the code names no voter."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle]
 
     @extend_schema(tags=["governance"], responses={200: ReceiptCheckOut})
     def get(self, request, code: str):

@@ -125,12 +125,28 @@ def constituency_seats(*, seats: int) -> dict[str, int]:
     return apportion(seats=seats, populations=populations)
 
 
+def seats_up_for_election(body: Body, on: dt.date) -> int:
+    """The body's seats not held by a mandate that continues after ``on``: with staggered
+    terms, about half of them each cycle."""
+    continuing = Mandate.objects.filter(body=body, starts_on__lte=on, ends_on__gt=on).count()
+    return max(body.seats - continuing, 0)
+
+
 @transaction.atomic
-def representative_elections_add(*, meeting: Meeting, body: Body, seats: int,
+def representative_elections_add(*, meeting: Meeting, body: Body, seats: int | None = None,
                                  actor=None) -> list[Motion]:  # fmt: skip
-    """One election per region for ``seats`` representatives, apportioned by members."""
+    """One election per region for the representatives' seats up for election (or
+    ``seats``), apportioned to the active members of each region by largest remainder."""
     if body.kind != Body.Kind.REPRESENTATIVE_ASSEMBLY:
         raise InvalidInput(_("Constituencies elect representatives."), field="body")
+    if meeting.status not in (S.DRAFTED, S.CONVENED):
+        raise InvalidInput(_("Elections are added before voting opens."), field="meeting")
+    if meeting.motions.filter(kind=Motion.Kind.ELECTION, elects_to=body).exists():
+        raise InvalidInput(_("This meeting already elects these representatives."))
+    if seats is None:
+        seats = seats_up_for_election(body, timezone.localdate(meeting.voting_closes_at))
+    if seats < 1:
+        raise InvalidInput(_("No seat of this body is up for election."), field="seats")
     motions = []
     for region, n in sorted(constituency_seats(seats=seats).items()):
         if n == 0:

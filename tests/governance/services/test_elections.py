@@ -128,3 +128,26 @@ def test_a_candidate_outside_the_constituency_is_refused(articles):
     with pytest.raises(InvalidInput, match="constituency"):
         candidate_nominate(motion=motion, member=shanghai, nominated_by=beijing)
     candidate_nominate(motion=motion, member=beijing, nominated_by=shanghai)
+
+
+def test_staggered_renewal_elects_only_the_seats_falling_vacant(articles):
+    """A representative assembly of 4 seats with 2 mandates continuing: 2 seats are up."""
+    from governance.services.elections import seats_up_for_election
+    from tests.members.factories import member_make, person_data, premium_plan_make
+
+    version = premium_plan_make()
+    people = [member_make(version, person=person_data(region=r)) for r in ("11", "11", "31")]
+    representatives = Body.objects.create(kind=Body.Kind.REPRESENTATIVE_ASSEMBLY,
+                                          name="会员代表大会", seats=4)  # fmt: skip
+    meeting = meeting_make(motions=())
+    closes = timezone.localdate(meeting.voting_closes_at)
+    for person in people[:2]:
+        Mandate.objects.create(body=representatives, member=person, region="11",
+                               starts_on=closes - dt.timedelta(days=700),
+                               ends_on=closes + dt.timedelta(days=700))  # fmt: skip
+    assert seats_up_for_election(representatives, closes) == 2
+    motions = representative_elections_add(meeting=meeting, body=representatives)
+    assert sum(m.seats for m in motions) == 2
+    assert {(m.constituency, m.seats) for m in motions} == {("11", 1), ("31", 1)}
+    with pytest.raises(InvalidInput, match="already"):
+        representative_elections_add(meeting=meeting, body=representatives)
