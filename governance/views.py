@@ -82,6 +82,12 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         motions = selectors.meeting_motions(meeting)
         voter = selectors.voter_view(meeting, self.member) if self.member else None
         can_vote = bool(voter and voter.on_roll and meeting.window_open())
+        on_ballot = motions
+        if can_vote and not meeting.articles.vote_changes_allowed:
+            # Votes cannot be changed: offer only the motions not voted on yet.
+            on_ballot = [m for m in motions if m.pk not in voter.voted_motion_ids]
+            can_vote = bool(on_ballot) or bool(voter.proxies_held)
+            on_ballot = on_ballot or motions
         context.update(
             meeting=meeting,
             agenda=selectors.meeting_agenda(meeting),
@@ -89,7 +95,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             voter=voter,
             can_vote=can_vote and voter.proxy_given is None,
             ballot_form=BallotForm(
-                motions=motions, principals=[p.principal for p in voter.proxies_held]
+                motions=on_ballot, principals=[p.principal for p in voter.proxies_held]
             )
             if can_vote
             else None,

@@ -46,6 +46,10 @@ def test_a_refused_ballot_shows_the_message_and_records_nothing(client, articles
     motion = meeting.motions.get()
     ballot_cast(motion=motion, voter=voter, choice="for")
     client.force_login(voter.user)
+    # The page no longer offers a ballot for the motion already voted on...
+    page = client.get(reverse("governance:meeting", args=[meeting.pk]))
+    assert page.context["ballot_form"] is None
+    # ...and a ballot posted anyway is refused by the service.
     response = client.post(reverse("governance:vote", args=[meeting.pk]),
                            {f"motion_{motion.pk}": "against"}, follow=True)  # fmt: skip
     messages = [str(m) for m in response.context["messages"]]
