@@ -31,6 +31,7 @@ from .models import (
     Body,
     Candidate,
     Mandate,
+    Matter,
     Meeting,
     MeetingEvent,
     Motion,
@@ -47,6 +48,27 @@ from .services.elections import (
 from .services.voting import ballot_cast
 
 
+class ServiceAdmin(admin.ModelAdmin):
+    """Saves go through services; a rule they refuse becomes a message, not an error page
+    (the admin's transaction is rolled back, nothing is recorded)."""
+
+    def _guarded(self, request, view, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return self._guarded(request, super().add_view, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self._guarded(request, super().change_view, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._guarded(request, super().delete_view, object_id, extra_context)
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
@@ -58,11 +80,26 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ArticlesForm(forms.ModelForm):
+    class Meta:
+        model = Articles
+        fields = ("special_matters",)  # the admin adds the fieldsets' fields
+
+    def clean_special_matters(self):
+        matters = self.cleaned_data["special_matters"]
+        if not isinstance(matters, list) or any(m not in Matter.values for m in matters):
+            raise forms.ValidationError(
+                _("A list of matter codes: %(codes)s.") % {"codes": ", ".join(Matter.values)}
+            )
+        return matters
+
+
 @admin.register(Articles)
 class ArticlesAdmin(admin.ModelAdmin):
     """The articles' governance parameters are data; a new version takes effect on its
     date, and meetings keep the version they were convened under."""
 
+    form = ArticlesForm
     list_display = ("version", "title", "effective_from", "secret_ballot", "proxies_allowed")
     fieldsets = (
         (None, {"fields": ("version", "title", "effective_from", "text")}),
@@ -116,7 +153,7 @@ class AgendaDocumentInline(admin.StackedInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(ServiceAdmin):
     list_display = ("title", "meeting", "order", "is_member_proposal")
     list_select_related = ("meeting",)
     fields = ("meeting", "order", "title", "description")
@@ -174,7 +211,7 @@ def _each(modeladmin, request, queryset, service: Callable, done: str) -> None:
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ServiceAdmin):
     list_display = ("title", "body", "kind", "status", "voting_opens_at", "voting_closes_at",
                     "roll_size", "tools")  # fmt: skip
     list_filter = ("status", "kind", "body")
@@ -413,7 +450,7 @@ class MotionAddForm(forms.ModelForm):
 
 
 @admin.register(Motion)
-class MotionAdmin(admin.ModelAdmin):
+class MotionAdmin(ServiceAdmin):
     list_display = ("__str__", "meeting", "kind", "matter", "outcome")
     list_filter = ("kind", "outcome")
     list_select_related = ("meeting",)
@@ -444,13 +481,6 @@ class MotionAdmin(admin.ModelAdmin):
         )  # fmt: skip
         obj.pk = motion.pk
 
-    def add_view(self, request, form_url="", extra_context=None):
-        try:
-            return super().add_view(request, form_url, extra_context)
-        except DomainError as error:
-            self.message_user(request, error.message, messages.ERROR)
-            return redirect(request.get_full_path())
-
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
@@ -466,9 +496,17 @@ class CandidateAddForm(forms.ModelForm):
         model = Candidate
         fields = ("motion", "statement")
 
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("candidate_number", "nominator_number", "seconder_number"):
+            number = (cleaned.get(name) or "").strip()
+            if number and not Member.objects.filter(member_number=number).exists():
+                self.add_error(name, _("There is no member with this number."))
+        return cleaned
+
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(ServiceAdmin):
     list_display = ("member", "motion", "status", "votes")
     list_select_related = ("member", "motion")
     list_filter = ("status",)
@@ -510,14 +548,6 @@ class CandidateAdmin(admin.ModelAdmin):
             candidate_second(candidate=candidate, member=by_number[data["seconder_number"]],
                              actor=request.user)  # fmt: skip
         obj.pk = candidate.pk
-
-    def add_view(self, request, form_url="", extra_context=None):
-        try:
-            return super().add_view(request, form_url, extra_context)
-        except (DomainError, KeyError) as error:
-            message = getattr(error, "message", gettext("There is no member with this number."))
-            self.message_user(request, message, messages.ERROR)
-            return redirect(request.get_full_path())
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

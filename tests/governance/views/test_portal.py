@@ -222,3 +222,35 @@ def test_admin_refuses_a_special_matter_put_to_an_ordinary_vote(client, articles
     )  # fmt: skip
     assert response.status_code == 302
     assert Motion.objects.get(meeting=meeting).kind == "special"
+
+
+def test_admin_refusals_are_messages_not_error_pages(client, articles, secretary):
+    from governance.models import Articles, Body, Meeting
+
+    board = Body.objects.filter(kind=Body.Kind.BOARD).first() or Body.objects.create(
+        kind=Body.Kind.BOARD, name="董事会", seats=7
+    )
+    client.force_login(secretary)
+    response = client.post(
+        reverse("admin:governance_meeting_add"),
+        {"body": board.pk, "kind": "annual", "title": "错配", "location": "",
+         "voting_opens_at_0": "2027-01-10", "voting_opens_at_1": "09:00",
+         "voting_closes_at_0": "2027-01-11", "voting_closes_at_1": "09:00",
+         "motions-TOTAL_FORMS": 0, "motions-INITIAL_FORMS": 0},
+        follow=True,
+    )  # fmt: skip
+    assert response.status_code == 200
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("board" in m.lower() or "董事会" in m for m in messages), messages
+    assert not Meeting.objects.filter(title="错配").exists()
+    articles_url = reverse("admin:governance_articles_change", args=[articles.pk])
+    page = client.get(articles_url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data["special_matters"] = '["merger", "no-such-matter"]'
+    data = {k: ("on" if v is True else "" if v in (False, None) else v) for k, v in data.items()}
+    response = client.post(articles_url, data)
+    assert response.status_code == 200
+    assert "special_matters" in response.context["adminform"].form.errors
+    assert Articles.objects.get(pk=articles.pk).special_matters == articles.special_matters
