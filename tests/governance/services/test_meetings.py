@@ -242,3 +242,12 @@ def test_a_member_proposal_on_the_agenda_cannot_be_dropped(articles):
     with pytest.raises(NotAllowed, match="cannot be dropped"):
         agenda_item_remove(item=item)
     assert AgendaItem.objects.filter(pk=item.pk).exists()
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_deleting_from_a_frozen_roll(articles):
+    members_make(2)
+    meeting = meeting_voting()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        RollEntry.objects.filter(meeting=meeting).delete()
+    assert RollEntry.objects.filter(meeting=meeting).count() == 2
