@@ -257,3 +257,30 @@ def test_meeting_status_unchanged_by_refusals(articles):
     with pytest.raises(InvalidInput):
         ballot_cast(motion=meeting.motions.get(), voter=voter, choice="")
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.VOTING_OPEN
+
+
+@pytest.mark.postgres
+def test_postgres_keeps_ballots_and_the_log_append_only(articles):
+    from django.db import DatabaseError
+
+    (voter,) = members_make(1)
+    meeting = meeting_voting()
+    motion = meeting.motions.get()
+    ballot_cast(motion=motion, voter=voter, choice="for")
+    ballot_cast(motion=motion, voter=voter, choice="against")  # retiring is allowed
+    refused = [
+        lambda: Ballot.objects.filter(choice="against").update(choice="for"),
+        lambda: Ballot.objects.filter(counted=False).update(counted=True),
+        lambda: Ballot.objects.all().delete(),
+        lambda: Participation.objects.filter(counted=False).update(counted=True),
+        lambda: Participation.objects.all().delete(),
+        lambda: MeetingEvent.objects.filter(meeting=meeting).update(data={}),
+        lambda: MeetingEvent.objects.filter(meeting=meeting).delete(),
+    ]
+    for attempt in refused:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            attempt()
+    assert sorted(Ballot.objects.values_list("choice", "counted")) == [
+        ("against", True),
+        ("for", False),
+    ]
