@@ -39,6 +39,7 @@ from .models import (
     Proposal,
     Proxy,
 )
+from . import selectors
 from .services import meetings as services
 from .services.elections import (
     candidate_nominate,
@@ -561,8 +562,10 @@ class ParticipationAdmin(ReadOnlyAdmin):
     list_filter = ("channel", "counted", "motion__meeting")
     search_fields = ("voter__member_number", "voter__legal_name")
     list_select_related = ("motion", "voter", "cast_by", "recorded_by")
-    fields = ("motion", "voter", "cast_by", "channel", "at", "counted", "superseded_at",
-              "recorded_by")  # fmt: skip
+    fields = ("motion", "voter", "cast_by", "channel", "at", "counted", "recorded_by")
+
+    def get_queryset(self, request):
+        return selectors.participations_visible().select_related(*self.list_select_related)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("governance.view_participation")

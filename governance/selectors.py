@@ -129,11 +129,20 @@ def voter_view(meeting: Meeting, member: Member) -> VoterView:
     )
 
 
+def participations_visible() -> QuerySet[Participation]:
+    """The participation rows staff may see. On a secret ballot only the counted row of
+    each voter: a retired row (a changed vote) would pair that voter with a superseded
+    ballot by its timing, and so with their earlier choice."""
+    return Participation.objects.exclude(counted=False, motion__meeting__secret_ballot=True)
+
+
 def meeting_participation(meeting: Meeting) -> QuerySet[Participation]:
     """Who took part in which motion, how and when: for staff. No choice is reachable
-    from these rows (the ballot link is sealed)."""
+    from these rows (the ballot link is sealed); on a secret ballot only counted rows,
+    and never when a vote was superseded."""
     return (
-        Participation.objects.filter(motion__meeting=meeting)
+        participations_visible()
+        .filter(motion__meeting=meeting)
         .select_related("voter", "cast_by", "motion", "recorded_by")
         .only(
             "motion__number",
@@ -146,7 +155,6 @@ def meeting_participation(meeting: Meeting) -> QuerySet[Participation]:
             "channel",
             "at",
             "counted",
-            "superseded_at",
         )  # fmt: skip
         .order_by("motion__number", "at")
     )
@@ -161,15 +169,21 @@ class PublishedBallot:
 
 
 def motion_receipts(motion: Motion) -> list[PublishedBallot]:
-    """After the close: every ballot of a motion as receipt code → choice (and whether it
-    counted, or was superseded by a later ballot of the same voter), ordered by code.
-    Before the close: nothing (no interim results)."""
+    """After the close: every counted ballot of a motion as receipt code → choice,
+    ordered by code. Before the close: nothing (no interim results).
+
+    Superseded ballots (a changed vote) are never published: with the list of who changed
+    a vote, a published "replaced" ballot would tell staff that voter's earlier choice.
+    The voter holding a superseded receipt still learns it was replaced from
+    ``receipt_verify``."""
     if motion.meeting.status not in CLOSED:
         return []
-    ballots = Ballot.objects.filter(motion=motion).order_by("receipt")
+    ballots = Ballot.objects.filter(motion=motion, counted=True).order_by("receipt")
     names: dict = {}
     if motion.is_election:
-        for ballot_id, name in BallotSelection.objects.filter(ballot__motion=motion).values_list(
+        for ballot_id, name in BallotSelection.objects.filter(
+            ballot__motion=motion, ballot__counted=True
+        ).values_list(
             "ballot_id", "candidate__member__legal_name"
         ):
             names.setdefault(ballot_id, []).append(name)

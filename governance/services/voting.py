@@ -249,7 +249,10 @@ def _cast(*, motion, voter, choice, candidates, holder, in_person, actor, at) ->
     if in_person:
         meeting_event(meeting=meeting, type=MeetingEvent.Type.IN_PERSON_VOTE, actor=actor,
                       data=data, at=at)  # fmt: skip
-    if previous is not None:
+    if previous is not None and not meeting.secret_ballot:
+        # On a secret ballot a change is not logged by voter: it would pair the voter
+        # with the superseded ballot. (The retired participation row is hidden from
+        # staff by ``selectors.participations_visible``.)
         meeting_event(meeting=meeting, type=MeetingEvent.Type.VOTE_CHANGED, actor=actor,
                       data=data, at=at)  # fmt: skip
     return CastResult(motion_id=motion.pk, receipt=ballot.receipt, changed=previous is not None)
