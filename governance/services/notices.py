@@ -19,7 +19,8 @@ S = Meeting.Status
 def meeting_send_notices(*, meeting_id: int) -> int:
     """Create the missing notice rows (set-based) for the voters of the meeting: the
     frozen roll once frozen, else the members eligible today; then send each unsent one
-    and mark it. Returns how many were sent now; a second run sends none."""
+    and mark it. Returns how many were sent now; a second run sends none. A notice whose
+    send fails stays unsent (the error propagates, the task retries and sends it)."""
     meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
     if meeting is None or meeting.status == S.DRAFTED:
         return 0
@@ -47,11 +48,10 @@ def meeting_send_notices(*, meeting_id: int) -> int:
     )
     for notice in pending.iterator(chunk_size=2000):
         member = notice.member
-        # Claim the row first: a concurrent run cannot send the same notice twice.
-        claimed = ConveningNotice.objects.filter(pk=notice.pk, sent_at__isnull=True).update(
-            sent_at=timezone.now()
-        )
-        if not claimed or not member.email:
+        if not member.email:
+            ConveningNotice.objects.filter(pk=notice.pk, sent_at__isnull=True).update(
+                sent_at=timezone.now()
+            )
             continue
         language = (
             getattr(member.user, "preferred_language", "") if member.user else ""
@@ -60,7 +60,16 @@ def meeting_send_notices(*, meeting_id: int) -> int:
             context = {"meeting": meeting, "member": member, "society": society}
             subject = render_to_string("governance/email/notice_subject.txt", context).strip()
             body = render_to_string("governance/email/notice.txt", context)
-        send_mail(subject, body, None, [member.email])
+        # Claim the row and send in one short transaction (one row, one e-mail): a
+        # concurrent run cannot send the same notice twice (the claim locks the row), and
+        # a failed send rolls the claim back, so the task's retry sends it.
+        with transaction.atomic():
+            claimed = ConveningNotice.objects.filter(pk=notice.pk, sent_at__isnull=True).update(
+                sent_at=timezone.now()
+            )
+            if not claimed:
+                continue
+            send_mail(subject, body, None, [member.email])
         sent += 1
     if sent:
         meeting_event(meeting=meeting, type=MeetingEvent.Type.NOTICES_SENT, data={"sent": sent})

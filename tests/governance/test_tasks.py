@@ -46,3 +46,34 @@ def test_no_notice_for_a_drafted_meeting(articles):
     assert send_convening_notices(meeting.pk) == 0
     assert Meeting.objects.get(pk=meeting.pk).status == "drafted"
     assert not ConveningNotice.objects.exists()
+
+
+def test_a_notice_whose_send_fails_is_sent_on_the_retry(articles):
+    """The mail server refuses the first notice: the task fails (and Celery retries it);
+    the retry must send that voter's notice, not skip it as already sent."""
+    from unittest import mock
+
+    from django.core.mail import send_mail as real_send_mail
+
+    from governance.services import notices
+
+    voters = members_make(2)
+    with mock.patch("governance.services.meetings._notices_after_commit"):
+        meeting = meeting_convene(meeting=meeting_make(opens_in=dt.timedelta(days=21)))
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(args[3])
+        if len(calls) == 1:
+            raise OSError("smtp down")
+        return real_send_mail(*args, **kwargs)
+
+    with mock.patch.object(notices, "send_mail", side_effect=flaky):
+        with pytest.raises(OSError):
+            notices.meeting_send_notices(meeting_id=meeting.pk)
+    assert len(mail.outbox) == 0
+    assert not ConveningNotice.objects.filter(meeting=meeting, sent_at__isnull=False).exists()
+    assert notices.meeting_send_notices(meeting_id=meeting.pk) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(v.email for v in voters)
+    assert not ConveningNotice.objects.filter(meeting=meeting, sent_at__isnull=True).exists()
+    assert notices.meeting_send_notices(meeting_id=meeting.pk) == 0
