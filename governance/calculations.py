@@ -156,11 +156,16 @@ def apportion(*, seats: int, populations: dict[str, int]) -> dict[str, int]:
     return out
 
 
-def staggered_term_years(*, seats: int, term_years: int) -> list[int]:
+def staggered_term_years(*, seats: int, term_years: int, odd_short: bool = False) -> list[int]:
     """Term lengths for the seats filled when a body is first elected: half of them get
-    a half-length term so that half the seats are renewed each cycle afterwards."""
+    a half-length term so that half the seats are renewed each cycle afterwards.
+
+    When one body is filled by several elections (representatives per region), each
+    election's odd seat is short in every other one (``odd_short``), so that across the
+    body half the seats are short, one-seat regions included."""
     short = max(1, term_years // 2)
-    return [short if i < seats // 2 else term_years for i in range(seats)]
+    n_short = seats // 2 + (1 if odd_short and seats % 2 else 0)
+    return [short if i < n_short else term_years for i in range(seats)]
 
 
 def roll_hash(member_numbers: list[str]) -> str:

@@ -482,14 +482,17 @@ def meeting_declare_results(
     *, meeting: Meeting, actor=None, at: dt.datetime | None = None
 ) -> Meeting:
     """Tally every motion (one GROUP BY each) and declare the results."""
-    from .tally import motion_tally
+    from .tally import TermPlan, motion_tally
 
     at = at or timezone.now()
     meeting = _locked(meeting)
     meeting_transition_check(meeting.status, S.RESULTS_DECLARED)
     summary = {}
+    # Decided once for the meeting, before any of its mandates exist: which bodies are
+    # elected for the first time, and so get staggered terms across all their seats.
+    terms = TermPlan(meeting)
     for motion in meeting.motions.select_for_update().order_by("number"):
-        motion_tally(motion=motion, meeting=meeting, declare=True)
+        motion_tally(motion=motion, meeting=meeting, declare=True, terms=terms)
         summary[str(motion.number)] = motion.outcome
     _move(meeting, S.RESULTS_DECLARED, stamp="results_declared_at", at=at)
     meeting_event(

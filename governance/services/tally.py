@@ -59,11 +59,56 @@ class MotionTally:
     election: ElectionResult | None = None
 
 
+class TermPlan:
+    """Staggered terms across all the elections of one meeting for each body.
+
+    Whether a body is elected for the first time (no mandate running past the start of
+    the new terms) is decided once, before any mandate of the meeting is created; then
+    half the seats of the whole body get a short term: within each election its lower
+    half, and the odd seat of every second election with an odd number of elected (so
+    one-seat regions alternate short and full)."""
+
+    def __init__(self, meeting: Meeting):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        self.start = timezone.localdate(meeting.voting_closed_at) + dt.timedelta(days=1)
+        self.years = meeting.articles.term_years
+        bodies = set(
+            meeting.motions.filter(kind=Motion.Kind.ELECTION).values_list("elects_to_id", flat=True)
+        )
+        running = set(
+            Mandate.objects.filter(body_id__in=bodies, ends_on__gt=self.start).values_list(
+                "body_id", flat=True
+            )
+        )
+        self.first = {b for b in bodies if b not in running}
+        self.odd_seen: dict[int, int] = {}
+
+    def terms(self, body_id: int, seats: int) -> list[int]:
+        from ..calculations import staggered_term_years
+
+        if body_id not in self.first:
+            return [self.years] * seats
+        odd_short = False
+        if seats % 2:
+            seen = self.odd_seen.get(body_id, 0)
+            odd_short = seen % 2 == 1
+            self.odd_seen[body_id] = seen + 1
+        return staggered_term_years(seats=seats, term_years=self.years, odd_short=odd_short)
+
+
 def motion_tally(
-    *, motion: Motion, meeting: Meeting | None = None, declare: bool = False
+    *,
+    motion: Motion,
+    meeting: Meeting | None = None,
+    declare: bool = False,
+    terms: TermPlan | None = None,
 ) -> MotionTally:
     """Tally a motion after the close; with ``declare`` store the result (and, for an
-    election, the elected candidates and their mandates)."""
+    election, the elected candidates and their mandates; ``terms`` is the meeting's plan
+    of staggered terms, shared by all its elections)."""
     meeting = meeting or motion.meeting
     if meeting.status not in CLOSED:
         raise NotAllowed(_("Ballots are counted after voting closes."))
@@ -96,11 +141,13 @@ def motion_tally(
             votes=election_counts(motion), seats=motion.seats, seed=motion.draw_seed or "-"
         )
     if declare:
-        _declare(motion, meeting, result, election)
+        _declare(motion, meeting, result, election, terms or TermPlan(meeting))
     return MotionTally(result=result, election=election)
 
 
-def _declare(motion: Motion, meeting: Meeting, result: TallyResult, election) -> None:
+def _declare(
+    motion: Motion, meeting: Meeting, result: TallyResult, election, terms: TermPlan
+) -> None:
     motion.eligible = result.eligible
     motion.participants = result.participants
     motion.votes_for = result.votes_for
@@ -140,27 +187,16 @@ def _declare(motion: Motion, meeting: Meeting, result: TallyResult, election) ->
                   "order": [cid for cid, _n, _k in election.ranking]},
         )  # fmt: skip
     if elected:
-        _mandates_for(motion, meeting, [cid for cid in election.elected if cid in elected], by_id)
+        _mandates_for(motion, [cid for cid in election.elected if cid in elected], by_id, terms)
 
 
-def _mandates_for(motion: Motion, meeting: Meeting, elected: list[int], by_id) -> None:
+def _mandates_for(motion: Motion, elected: list[int], by_id, plan: TermPlan) -> None:
     """Mandates for the elected, from the day after the close. On a body's first
-    election half the seats get a half-length term (staggered: half renewed each cycle)."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from ..calculations import staggered_term_years
-
+    election half its seats get a half-length term (staggered: half renewed each cycle),
+    spread over all the meeting's elections to that body (``TermPlan``)."""
     body = motion.elects_to
-    start = timezone.localdate(meeting.voting_closed_at) + dt.timedelta(days=1)
-    years = meeting.articles.term_years
-    first = not Mandate.objects.filter(body=body, ends_on__gt=start).exists()
-    terms = (
-        staggered_term_years(seats=len(elected), term_years=years)
-        if first
-        else [years] * len(elected)
-    )
+    start = plan.start
+    terms = plan.terms(body.pk, len(elected))
     role = (
         Mandate.Role.REPRESENTATIVE
         if body.kind == Body.Kind.REPRESENTATIVE_ASSEMBLY

@@ -93,3 +93,10 @@ def test_proposal_threshold(kind, number, permille, active, expected):
 def test_roll_hash_ignores_order():
     assert roll_hash(["b", "a"]) == roll_hash(["a", "b"])
     assert roll_hash(["a", "b"]) == hashlib.sha256(b"a\nb").hexdigest()
+
+
+def test_staggered_terms_give_the_odd_seat_short_when_asked():
+    assert staggered_term_years(seats=1, term_years=4) == [4]
+    assert staggered_term_years(seats=1, term_years=4, odd_short=True) == [2]
+    assert staggered_term_years(seats=3, term_years=4, odd_short=True) == [2, 2, 4]
+    assert staggered_term_years(seats=2, term_years=4, odd_short=True) == [2, 4]

@@ -20,6 +20,7 @@ from governance.services.meetings import meeting_declare_results, motion_add
 from governance.services.voting import ballot_cast
 from mutualsociety.common.exceptions import InvalidInput
 from tests.governance.factories import (
+    articles_make,
     body_get,
     meeting_closed,
     meeting_make,
@@ -151,3 +152,51 @@ def test_staggered_renewal_elects_only_the_seats_falling_vacant(articles):
     assert {(m.constituency, m.seats) for m in motions} == {("11", 1), ("31", 1)}
     with pytest.raises(InvalidInput, match="already"):
         representative_elections_add(meeting=meeting, body=representatives)
+
+
+def _regional_first_election(seats_by_region: dict[str, int]):
+    """A representative assembly elected for the first time, one election per region."""
+    from governance.services.meetings import meeting_convene, meeting_open_voting
+    from tests.members.factories import member_make, person_data, premium_plan_make
+
+    articles_make(quorum_members_num=0, quorum_members_den=10, term_years=4)
+    version = premium_plan_make()
+    reps = Body.objects.create(kind=Body.Kind.REPRESENTATIVE_ASSEMBLY, name="reps",
+                               seats=sum(seats_by_region.values()))  # fmt: skip
+    meeting = meeting_make(motions=(), opens_in=dt.timedelta(hours=-1),
+                           length=dt.timedelta(days=1, hours=1))  # fmt: skip
+    plan = []
+    for region, seats in seats_by_region.items():
+        people = [member_make(version, person=person_data(region=region)) for _ in range(seats + 2)]
+        motion = motion_add(meeting=meeting, title=f"代表选举 {region}", text="",
+                            matter=Matter.ELECTION, seats=seats, elects_to=reps,
+                            constituency=region)  # fmt: skip
+        for person in people[:seats]:
+            candidate = candidate_nominate(motion=motion, member=person, nominated_by=people[-1])
+            candidate_second(candidate=candidate, member=people[-2])
+        plan.append((motion, people))
+    now = timezone.now()
+    meeting_convene(meeting=meeting, at=now - dt.timedelta(days=25))
+    meeting = meeting_open_voting(meeting=meeting, at=now)
+    for motion, people in plan:
+        ballot_cast(motion=motion, voter=people[-2],
+                    candidates=list(motion.candidates.values_list("pk", flat=True)))  # fmt: skip
+    meeting_declare_results(meeting=meeting_closed(meeting))
+    years: dict[str, list[int]] = {}
+    for mandate in Mandate.objects.filter(body=reps).order_by("region", "ends_on"):
+        years.setdefault(mandate.region, []).append(
+            round((mandate.ends_on - mandate.starts_on).days / 365)
+        )
+    return years
+
+
+def test_first_election_staggers_every_region_not_only_the_first(articles):
+    """Two regions of two seats on a body's first election: in each region one seat for
+    half a term and one for a full term, so half the body is renewed each cycle."""
+    assert _regional_first_election({"11": 2, "31": 2}) == {"11": [2, 4], "31": [2, 4]}
+
+
+def test_first_election_alternates_one_seat_regions(articles):
+    """Four one-seat regions: two short terms and two full, not all full."""
+    years = _regional_first_election({"11": 1, "31": 1, "44": 1, "51": 1})
+    assert sorted(t for terms in years.values() for t in terms) == [2, 2, 4, 4]
