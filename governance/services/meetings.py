@@ -75,6 +75,40 @@ def eligible_members(body: Body, on: dt.date) -> QuerySet[Member]:
     return Member.objects.filter(pk__in=sitting.values("member_id"), status=Member.Status.ACTIVE)
 
 
+def eligible_members_on(body: Body, day: dt.date) -> QuerySet[Member]:
+    """Who was eligible at the end of a past ``day`` (a record date the freeze missed).
+
+    A member's status that day is rebuilt from the membership log: the ``from`` of their
+    first status change after the day, or their status now if none; members who joined
+    after the day are left out; for a body other than the general assembly, the mandates
+    running that day. One query (a correlated subquery on the indexed log), set-based.
+
+    What cannot be rebuilt: a status set without a logged change (a member imported with a
+    status after the day counts by that status), and mandates deleted since."""
+    from django.db.models import OuterRef, Q, Subquery
+    from django.db.models.functions import Coalesce
+
+    from members.models import MemberEvent
+
+    after = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    first_change = (
+        MemberEvent.objects.filter(
+            member=OuterRef("pk"), type=MemberEvent.Type.STATUS, at__gte=after
+        )
+        .order_by("at", "id")
+        .values("old_value")[:1]
+    )
+    members = (
+        Member.objects.annotate(status_then=Coalesce(Subquery(first_change), "status"))
+        .filter(status_then=Member.Status.ACTIVE)
+        .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=day))
+    )
+    if not body.is_all_members:
+        sitting = Mandate.objects.filter(body=body, starts_on__lte=day, ends_on__gt=day)
+        members = members.filter(pk__in=sitting.values("member_id"))
+    return members
+
+
 def _locked(meeting: Meeting | int) -> Meeting:
     pk = meeting.pk if isinstance(meeting, Meeting) else meeting
     found = Meeting.objects.select_for_update().filter(pk=pk).first()
@@ -349,7 +383,10 @@ def _proposals_to_agenda(meeting: Meeting, *, actor, articles: Articles) -> None
 def meeting_roll_freeze(*, meeting: Meeting, actor=None, at: dt.datetime | None = None) -> Meeting:
     """Freeze the voter roll as it stands on the record date and record its SHA-256.
 
-    Set-based: one INSERT ... SELECT of the eligible members. Replaying is a no-op.
+    Set-based: one INSERT ... SELECT of the eligible members. Replaying is a no-op. When
+    the freeze runs after the record date (the daily job did not run; voting opens), the
+    roll is rebuilt as of the record date (``eligible_members_on``): members who joined
+    or became active after it are not on it, members suspended after it are.
     """
     at = at or timezone.now()
     meeting = _locked(meeting)
@@ -362,7 +399,11 @@ def meeting_roll_freeze(*, meeting: Meeting, actor=None, at: dt.datetime | None 
             _("The roll is frozen on the record date, %(date)s.")
             % {"date": meeting.record_date.isoformat()}
         )
-    eligible = eligible_members(meeting.body, timezone.localdate(at))
+    today = timezone.localdate(at)
+    if meeting.record_date and today > meeting.record_date:
+        eligible = eligible_members_on(meeting.body, meeting.record_date)
+    else:
+        eligible = eligible_members(meeting.body, today)
     sql, params = eligible.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(

@@ -42,9 +42,28 @@ def body_get(kind: str = Body.Kind.GENERAL_ASSEMBLY) -> Body:
     return body or Body.objects.create(kind=kind, name=str(kind), seats=7)
 
 
-def members_make(n: int, **overrides) -> list:
+def members_make(n: int, *, since: dt.date | None = dt.date(2020, 1, 1), **overrides) -> list:
+    """``n`` active members who joined on ``since`` (so they are on any roll whose record
+    date is after it; the roll of a late freeze is rebuilt as of the record date). With
+    ``since=None`` they join today."""
     version = premium_plan_make()
-    return [member_make(version, **overrides) for _ in range(n)]
+    members = [member_make(version, **overrides) for _ in range(n)]
+    if since is not None:
+        members_backdate(members, since)
+    return members
+
+
+def members_backdate(members: list, since: dt.date = dt.date(2020, 1, 1)) -> None:
+    """Make members have joined (and become active) on ``since``."""
+    from members.models import Member, MemberEvent
+
+    ids = [m.pk for m in members]
+    Member.objects.filter(pk__in=ids).update(joined_on=since)
+    MemberEvent.objects.filter(member_id__in=ids).update(
+        at=timezone.make_aware(dt.datetime.combine(since, dt.time(9)))
+    )
+    for member in members:
+        member.joined_on = since
 
 
 def meeting_make(

@@ -22,6 +22,7 @@ from mutualsociety.common.exceptions import InvalidInput
 from tests.governance.factories import (
     articles_make,
     body_get,
+    members_backdate,
     meeting_closed,
     meeting_make,
     members_make,
@@ -168,6 +169,7 @@ def _regional_first_election(seats_by_region: dict[str, int]):
     plan = []
     for region, seats in seats_by_region.items():
         people = [member_make(version, person=person_data(region=region)) for _ in range(seats + 2)]
+        members_backdate(people)
         motion = motion_add(meeting=meeting, title=f"代表选举 {region}", text="",
                             matter=Matter.ELECTION, seats=seats, elects_to=reps,
                             constituency=region)  # fmt: skip

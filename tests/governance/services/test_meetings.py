@@ -251,3 +251,25 @@ def test_postgres_refuses_deleting_from_a_frozen_roll(articles):
     with pytest.raises(DatabaseError), transaction.atomic():
         RollEntry.objects.filter(meeting=meeting).delete()
     assert RollEntry.objects.filter(meeting=meeting).count() == 2
+
+
+def test_a_late_freeze_takes_the_roll_as_it_stood_on_the_record_date(articles):
+    """The daily freeze did not run; voting opens days after the record date. Members who
+    joined after the record date are not on the roll; a member active on the record date
+    and suspended since is (the roll is the record date's, review finding 4)."""
+    from members.models import Member
+    from members.services.lifecycle import member_suspend
+
+    on_time, suspended_since = members_make(2)
+    meeting = meeting_make(opens_in=dt.timedelta(hours=-1), length=dt.timedelta(days=1, hours=1))
+    now = timezone.now()
+    meeting_convene(meeting=meeting, at=now - dt.timedelta(days=25))
+    meeting.refresh_from_db()
+    assert meeting.record_date < timezone.localdate(now) and not meeting.roll_frozen
+    (late,) = members_make(1, since=None)  # joins today, after the record date
+    member_suspend(member=suspended_since, reason="unpaid")
+    assert Member.objects.get(pk=suspended_since.pk).status == Member.Status.SUSPENDED
+    meeting = meeting_open_voting(meeting=meeting, at=now)
+    on_roll = set(RollEntry.objects.filter(meeting=meeting).values_list("member_id", flat=True))
+    assert on_roll == {on_time.pk, suspended_since.pk}
+    assert meeting.roll_size == 2
