@@ -289,8 +289,10 @@ def motion_add(
 
 @transaction.atomic
 def meeting_convene(*, meeting: Meeting, actor=None, at: dt.datetime | None = None) -> Meeting:
-    """Convene: fix the articles applied, check the notice period, put the queued member
-    proposals on an assembly's agenda, and send the notice to every eligible voter.
+    """Convene: fix the articles applied, derive every motion's kind again under them
+    (the articles may have changed since drafting; changes are recorded in the event),
+    check the notice period, put the queued member proposals on an assembly's agenda, and
+    send the notice to every eligible voter.
 
     Refused when the days between today and the opening of the vote are fewer than the
     articles' notice period for this kind of meeting.
@@ -322,23 +324,44 @@ def meeting_convene(*, meeting: Meeting, actor=None, at: dt.datetime | None = No
     meeting.secret_ballot = articles.secret_ballot
     _move(meeting, S.CONVENED, stamp="convened_at", at=at,
           fields=["articles", "record_date", "secret_ballot"])  # fmt: skip
+    rederived = _motion_kinds_rederive(meeting, articles)
     if meeting.body.kind in ASSEMBLIES:
         _proposals_to_agenda(meeting, actor=actor, articles=articles)
-    meeting_event(
-        meeting=meeting,
-        type=MeetingEvent.Type.CONVENED,
-        actor=actor,
-        at=at,
-        data={
-            "articles": articles.version,
-            "notice_days": notice_days,
-            "record_date": record_date.isoformat(),
-        },
-    )
+    data = {
+        "articles": articles.version,
+        "notice_days": notice_days,
+        "record_date": record_date.isoformat(),
+    }
+    if rederived:
+        data["motion_kinds_rederived"] = rederived
+    meeting_event(meeting=meeting, type=MeetingEvent.Type.CONVENED, actor=actor, at=at,
+                  data=data)  # fmt: skip
     if record_date <= today:
         meeting_roll_freeze(meeting=meeting, actor=actor, at=at)
     _notices_after_commit(meeting.pk)
     return meeting
+
+
+def _motion_kinds_rederive(meeting: Meeting, articles: Articles) -> dict[str, str]:
+    """Derive every motion's kind again under the articles the meeting is convened
+    under: a motion drafted under earlier articles may have become a special matter
+    (two thirds) or stopped being one. Returns {motion number: new kind} for the motions
+    whose kind changed (recorded in the convened event). Two set-based UPDATEs."""
+    special = list(articles.special_matters or [])
+    motions = meeting.motions.exclude(kind=Motion.Kind.ELECTION)
+    from django.db.models import Q
+
+    wrong = Q(kind=Motion.Kind.ORDINARY, matter__in=special) | (
+        Q(kind=Motion.Kind.SPECIAL) & ~Q(matter__in=special)
+    )
+    changed = {
+        str(number): (Motion.Kind.SPECIAL if matter in special else Motion.Kind.ORDINARY)
+        for number, matter in motions.filter(wrong).values_list("number", "matter")
+    }
+    if changed:
+        motions.filter(matter__in=special).update(kind=Motion.Kind.SPECIAL)
+        motions.exclude(matter__in=special).update(kind=Motion.Kind.ORDINARY)
+    return dict(sorted(changed.items(), key=lambda kv: int(kv[0])))
 
 
 def _notices_after_commit(meeting_id: int) -> None:

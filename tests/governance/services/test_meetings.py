@@ -273,3 +273,30 @@ def test_a_late_freeze_takes_the_roll_as_it_stood_on_the_record_date(articles):
     on_roll = set(RollEntry.objects.filter(meeting=meeting).values_list("member_id", flat=True))
     assert on_roll == {on_time.pk, suspended_since.pk}
     assert meeting.roll_size == 2
+
+
+def test_convening_derives_motion_kinds_again_under_the_articles_applied(articles):
+    """Drafted while surplus distribution was an ordinary matter; the articles amended
+    before convening make it special: the motion is convened as a special resolution
+    (two thirds) and the change is in the convened event. Review finding 5."""
+    from governance.models import Articles
+
+    articles.special_matters = [Matter.MERGER]
+    articles.save()
+    members_make(1)
+    meeting = meeting_make(motions=((Matter.SURPLUS, None), (Matter.MERGER, None)))
+    assert list(meeting.motions.order_by("number").values_list("kind", flat=True)) == [
+        "ordinary",
+        "special",
+    ]
+    Articles.objects.create(version="v2", effective_from=timezone.localdate(),
+                            special_matters=[Matter.SURPLUS])  # fmt: skip
+    meeting_convene(meeting=meeting)
+    meeting.refresh_from_db()
+    assert meeting.articles.version == "v2"
+    assert list(meeting.motions.order_by("number").values_list("kind", flat=True)) == [
+        "special",
+        "ordinary",
+    ]
+    event = MeetingEvent.objects.get(meeting=meeting, type="convened")
+    assert event.data["motion_kinds_rederived"] == {"1": "special", "2": "ordinary"}
