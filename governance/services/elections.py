@@ -24,19 +24,28 @@ from .meetings import meeting_event, motion_add
 S = Meeting.Status
 
 
+# Terms are back-to-back when the next begins less than a year after the previous ended:
+# the assembly meets yearly, so a seat whose term ends before the annual assembly is filled
+# there; a gap of a full cycle or more is a break.
+CONSECUTIVE_GAP = dt.timedelta(days=366)
+
+
 def consecutive_terms(body: Body, member: Member, on: dt.date) -> int:
-    """How many back-to-back terms the member has held on the body up to ``on``."""
-    terms = list(
+    """How many back-to-back terms the member has held on the body up to a new term
+    starting the day after ``on``. Only the unbroken run that reaches the new term counts:
+    a term that ended a cycle or more before it (or before the next older one's successor
+    began) is not consecutive, nor is anything older than that."""
+    terms = (
         Mandate.objects.filter(body=body, member=member, starts_on__lte=on)
         .order_by("-starts_on")
         .values_list("starts_on", "ends_on")
     )
-    count, expected_end = 0, None
+    count, next_start = 0, on + dt.timedelta(days=1)
     for starts_on, ends_on in terms:
-        if expected_end is not None and ends_on < expected_end - dt.timedelta(days=1):
+        if ends_on + CONSECUTIVE_GAP < next_start:
             break
         count += 1
-        expected_end = starts_on
+        next_start = min(next_start, starts_on)
     return count
 
 

@@ -202,3 +202,34 @@ def test_first_election_alternates_one_seat_regions(articles):
     """Four one-seat regions: two short terms and two full, not all full."""
     years = _regional_first_election({"11": 1, "31": 1, "44": 1, "51": 1})
     assert sorted(t for terms in years.values() for t in terms) == [2, 2, 4, 4]
+
+
+def test_term_limit_counts_only_consecutive_terms(articles):
+    """A term served long ago, with a break since, does not count toward the limit of
+    consecutive terms; the run that reaches the new term does. Review finding 6."""
+    articles_make(term_limit=1)
+    a, b, c = members_make(3)
+    _meeting, motion, board = _election()
+    Mandate.objects.create(body=board, member=a, starts_on=dt.date(2000, 1, 1),
+                           ends_on=dt.date(2004, 1, 1))  # fmt: skip
+    candidate = candidate_nominate(motion=motion, member=a, nominated_by=b)
+    assert candidate.member_id == a.pk
+    # A term ending just before the election is consecutive with the new one.
+    today = timezone.localdate()
+    Mandate.objects.create(body=board, member=c, starts_on=today - dt.timedelta(days=4 * 365),
+                           ends_on=today - dt.timedelta(days=30))  # fmt: skip
+    with pytest.raises(InvalidInput, match="consecutive terms"):
+        candidate_nominate(motion=motion, member=c, nominated_by=b)
+
+
+def test_term_limit_stops_counting_at_a_break(articles):
+    articles_make(term_limit=2)
+    a, b = members_make(2)
+    _meeting, motion, board = _election()
+    today = timezone.localdate()
+    # 2010-2014, a break of years, then one term running up to the election: one in a row.
+    Mandate.objects.create(body=board, member=a, starts_on=dt.date(2010, 1, 1),
+                           ends_on=dt.date(2014, 1, 1))  # fmt: skip
+    Mandate.objects.create(body=board, member=a, starts_on=today - dt.timedelta(days=4 * 365),
+                           ends_on=today + dt.timedelta(days=60))  # fmt: skip
+    assert candidate_nominate(motion=motion, member=a, nominated_by=b).member_id == a.pk
