@@ -192,6 +192,20 @@ def _cast(*, motion, voter, choice, candidates, holder, in_person, actor, at) ->
             )
         if not RollEntry.objects.filter(meeting=meeting, member=holder).exists():
             raise NotEligible(_("A proxy holder must be on the voter roll."), field="voter")
+        # Attending in person ends the proxy for the meeting: once the member has voted
+        # in person, their holder no longer votes for them (it would overwrite them).
+        if Participation.objects.filter(
+            motion__meeting=meeting, voter=voter, channel=Participation.Channel.IN_PERSON,
+            cast_by__isnull=True,
+        ).exists():  # fmt: skip
+            raise NotAllowed(
+                _(
+                    "%(name)s voted in person at this meeting: their proxy no longer votes "
+                    "for them."
+                )
+                % {"name": voter.legal_name},
+                field="voter",
+            )
     elif proxy is not None and not in_person:
         raise NotAllowed(
             _("You appointed %(holder)s as your proxy for this meeting: they vote for you.")
@@ -296,7 +310,9 @@ def proxy_appoint(*, meeting: Meeting, principal: Member, holder: Member, actor=
 
     Refused: proxies not allowed by the articles; oneself; a holder who is not eligible;
     a holder already carrying the most proxies the articles allow; a principal who
-    already has a proxy (revoke it first).
+    already has a proxy (revoke it first); a chain either way — a holder who gave their
+    own vote to a proxy, or a principal who holds proxies. The meeting row is locked, so
+    appointments and revocations of one meeting run one at a time.
     """
     meeting = (
         Meeting.objects.select_for_update(of=("self",))
@@ -351,6 +367,16 @@ def proxy_appoint(*, meeting: Meeting, principal: Member, holder: Member, actor=
         raise InvalidInput(
             _("%(name)s has given their own vote to a proxy and cannot hold one.")
             % {"name": holder.legal_name},
+            field="holder",
+        )
+    # No chains, whichever is appointed first: a member holding proxies keeps their own
+    # vote (their principals relied on them voting), so they cannot give it away.
+    if Proxy.objects.filter(meeting=meeting, holder=principal, revoked_at__isnull=True).exists():
+        raise InvalidInput(
+            _(
+                "You hold proxies of other members for this meeting, so you cannot give "
+                "your own vote to a proxy."
+            ),
             field="holder",
         )
     proxy = Proxy.objects.create(meeting=meeting, principal=principal, holder=holder)

@@ -285,3 +285,44 @@ def test_postgres_keeps_ballots_and_the_log_append_only(articles):
         ("against", True),
         ("for", False),
     ]
+
+
+def _convened_with_proxy_window():
+    now = timezone.now()
+    meeting = meeting_make(opens_in=dt.timedelta(hours=-1), length=dt.timedelta(days=2))
+    meeting_convene(meeting=meeting, at=now - dt.timedelta(days=25))
+    return meeting, now
+
+
+def test_a_holder_cannot_overwrite_the_members_own_in_person_vote(articles, secretary):
+    """The member came to the meeting and voted on paper; their proxy holder then tries
+    to vote for them: refused, and the member's own ballot still counts. Finding 7a."""
+    from governance.services.meetings import meeting_open_voting
+
+    principal, holder = members_make(2)
+    meeting, now = _convened_with_proxy_window()
+    proxy_appoint(meeting=meeting, principal=principal, holder=holder)
+    meeting = meeting_open_voting(meeting=meeting, at=now)
+    motion = meeting.motions.get()
+    own = ballot_cast(motion=motion, voter=principal, choice="against", in_person=True,
+                      actor=secretary)  # fmt: skip
+    with pytest.raises(NotAllowed, match="voted in person"):
+        ballot_cast(motion=motion, voter=principal, holder=holder, choice="for")
+    assert Ballot.objects.get(receipt=own.receipt).counted is True
+    assert list(Ballot.objects.filter(counted=True).values_list("choice", flat=True)) == [
+        "against"
+    ]
+    assert Participation.objects.filter(voter=principal).count() == 1
+
+
+def test_a_member_holding_proxies_cannot_give_their_own_vote_away(articles):
+    """No proxy chains, in either order of appointment. Finding 7b."""
+    a, b, c = members_make(3)
+    meeting, _now = _convened_with_proxy_window()
+    proxy_appoint(meeting=meeting, principal=b, holder=a)  # a holds b's vote
+    with pytest.raises(InvalidInput, match="hold proxies"):
+        proxy_appoint(meeting=meeting, principal=a, holder=c)
+    # The other order: a member who gave their vote away cannot hold one.
+    with pytest.raises(InvalidInput, match="given their own vote"):
+        proxy_appoint(meeting=meeting, principal=c, holder=b)
+    assert list(Proxy.objects.values_list("principal", "holder")) == [(b.pk, a.pk)]
