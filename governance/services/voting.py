@@ -391,8 +391,15 @@ def proxy_appoint(*, meeting: Meeting, principal: Member, holder: Member, actor=
 
 @transaction.atomic
 def proxy_revoke(*, proxy: Proxy, principal: Member, actor=None) -> Proxy:
-    """Revoke a proxy, before voting opens."""
-    proxy = Proxy.objects.select_for_update().select_related("meeting").get(pk=proxy.pk)
+    """Revoke a proxy, before voting opens. Locks the meeting row first (as
+    ``proxy_appoint`` and the opening of the vote do), so a revocation cannot slip in
+    while voting opens: it waits, then sees the vote open and is refused."""
+    meeting_id = Proxy.objects.filter(pk=proxy.pk).values_list("meeting_id", flat=True).first()
+    if meeting_id is None:
+        raise NotFound(_("There is no such proxy of yours."))
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting_id)
+    proxy = Proxy.objects.select_for_update().get(pk=proxy.pk)
+    proxy.meeting = meeting
     if proxy.principal_id != principal.pk:
         raise NotFound(_("There is no such proxy of yours."))
     if proxy.revoked_at is not None:
