@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Member
 from mutualsociety.common.exceptions import DomainError
 
+from . import selectors
 from .models import (
     AgendaDocument,
     AgendaItem,
@@ -39,7 +40,6 @@ from .models import (
     Proposal,
     Proxy,
 )
-from . import selectors
 from .services import meetings as services
 from .services.elections import (
     candidate_nominate,

@@ -183,9 +183,7 @@ def motion_receipts(motion: Motion) -> list[PublishedBallot]:
     if motion.is_election:
         for ballot_id, name in BallotSelection.objects.filter(
             ballot__motion=motion, ballot__counted=True
-        ).values_list(
-            "ballot_id", "candidate__member__legal_name"
-        ):
+        ).values_list("ballot_id", "candidate__member__legal_name"):
             names.setdefault(ballot_id, []).append(name)
     return [
         PublishedBallot(

@@ -68,9 +68,8 @@ def test_a_notice_whose_send_fails_is_sent_on_the_retry(articles):
             raise OSError("smtp down")
         return real_send_mail(*args, **kwargs)
 
-    with mock.patch.object(notices, "send_mail", side_effect=flaky):
-        with pytest.raises(OSError):
-            notices.meeting_send_notices(meeting_id=meeting.pk)
+    with mock.patch.object(notices, "send_mail", side_effect=flaky), pytest.raises(OSError):
+        notices.meeting_send_notices(meeting_id=meeting.pk)
     assert len(mail.outbox) == 0
     assert not ConveningNotice.objects.filter(meeting=meeting, sent_at__isnull=False).exists()
     assert notices.meeting_send_notices(meeting_id=meeting.pk) == 2

@@ -22,9 +22,9 @@ from mutualsociety.common.exceptions import InvalidInput
 from tests.governance.factories import (
     articles_make,
     body_get,
-    members_backdate,
     meeting_closed,
     meeting_make,
+    members_backdate,
     members_make,
 )
 
