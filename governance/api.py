@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from members.models import Member
 from members.selectors import member_for_user
 from mutualsociety.common.api import require_perms
-from mutualsociety.common.exceptions import InvalidInput, NotAllowed, NotFound
+from mutualsociety.common.exceptions import DomainError, InvalidInput, NotAllowed, NotFound
 
 from . import selectors
 from .models import Matter, Meeting, Motion, Proposal, Proxy
@@ -155,13 +155,18 @@ class MeetingDetailApi(APIView):
 # --- Voting ---
 
 
+KEY_MAX = 2**63 - 1  # database keys are 64-bit
+
+
 class VoteIn(serializers.Serializer):
-    motion = serializers.IntegerField()
+    motion = serializers.IntegerField(min_value=1, max_value=KEY_MAX)
     choice = serializers.ChoiceField(
         choices=["for", "against", "abstain"], required=False, allow_null=True
     )
     candidates = serializers.ListField(
-        child=serializers.IntegerField(), required=False, allow_empty=True
+        child=serializers.IntegerField(min_value=1, max_value=KEY_MAX),
+        required=False,
+        allow_empty=True,
     )
 
 
@@ -217,9 +222,19 @@ class BallotApi(APIView):
                         gettext("Choose for, against or abstain."), field=f"votes.{i}.choice"
                     )
                 choices[vote["motion"]] = vote["choice"]
-        results = ballots_cast(
-            meeting=meeting, voter=voter, choices=choices, holder=holder, actor=request.user
-        )
+        try:
+            results = ballots_cast(
+                meeting=meeting, voter=voter, choices=choices, holder=holder, actor=request.user
+            )
+        except DomainError as error:
+            # Point the refusal's fields at the vote it is about: votes.<i>.<field>.
+            index = list(choices).index(error.motion_id) if hasattr(error, "motion_id") else None
+            if index is not None and error.fields:
+                error.fields = {
+                    (f"votes.{index}.{k}" if k in ("choice", "candidates") else k): v
+                    for k, v in error.fields.items()
+                }
+            raise
         return Response(ReceiptOut(results, many=True).data, status=status.HTTP_201_CREATED)
 
 

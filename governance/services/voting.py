@@ -110,6 +110,12 @@ def _choice_check(motion: Motion, choice: str | None, candidates: Sequence[int] 
     """(choice, candidate rows) or InvalidInput naming the field."""
     if motion.is_election:
         ids = list(candidates or [])
+        # A candidate id is a database key: anything else (text, a number past the 64-bit
+        # key range, which SQLite cannot even bind) marks no standing candidate.
+        if any(isinstance(i, bool) or not isinstance(i, int) or not 0 < i < 2**63 for i in ids):
+            raise InvalidInput(
+                _("Mark only candidates standing in this election."), field="candidates"
+            )
         if len(set(ids)) != len(ids):
             raise InvalidInput(_("Mark each candidate once."), field="candidates")
         if len(ids) > motion.seats:
@@ -199,10 +205,7 @@ def _cast(*, motion, voter, choice, candidates, holder, in_person, actor, at) ->
             cast_by__isnull=True,
         ).exists():  # fmt: skip
             raise NotAllowed(
-                _(
-                    "%(name)s voted in person at this meeting: their proxy no longer votes "
-                    "for them."
-                )
+                _("%(name)s voted in person at this meeting: their proxy no longer votes for them.")
                 % {"name": voter.legal_name},
                 field="voter",
             )
@@ -280,7 +283,8 @@ def ballots_cast(
     holder: Member | None = None,
     actor=None,
 ) -> list[CastResult]:
-    """Cast on several motions of one meeting in one transaction (all or nothing)."""
+    """Cast on several motions of one meeting in one transaction (all or nothing). A
+    refusal carries ``motion_id``: the motion it is about, so a face can point at it."""
     if not choices:
         raise InvalidInput(_("Mark a choice on at least one motion."), field="choices")
     results = []
@@ -292,12 +296,16 @@ def ballots_cast(
             motion = motions.get(motion_id)
             if motion is None or motion.meeting_id != meeting.pk:
                 raise InvalidInput(_("The motion belongs to another meeting."), field="motion")
-            if motion.is_election:
-                results.append(ballot_cast(motion=motion, voter=voter, candidates=value,
-                                           holder=holder, actor=actor))  # fmt: skip
-            else:
-                results.append(ballot_cast(motion=motion, voter=voter, choice=value,
-                                           holder=holder, actor=actor))  # fmt: skip
+            try:
+                if motion.is_election:
+                    results.append(ballot_cast(motion=motion, voter=voter, candidates=value,
+                                               holder=holder, actor=actor))  # fmt: skip
+                else:
+                    results.append(ballot_cast(motion=motion, voter=voter, choice=value,
+                                               holder=holder, actor=actor))  # fmt: skip
+            except DomainError as error:
+                error.motion_id = motion.pk  # which motion the refusal is about, for the face
+                raise
     return results
 
 

@@ -213,3 +213,56 @@ def test_a_proxy_over_the_limit_is_refused_through_the_api(articles):
                                             format="json"), 400, "invalid")  # fmt: skip
     assert "holder" in body["fields"] and "1" in body["message"]
     assert Proxy.objects.count() == 1
+
+
+def _election_voting():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from governance.models import Body, Matter
+    from governance.services.elections import candidate_nominate, candidate_second
+    from governance.services.meetings import meeting_open_voting, motion_add
+
+    voter, nominator, seconder, candidate_member = members_make(4)
+    board = Body.objects.create(kind=Body.Kind.BOARD, name="董事会", seats=3)
+    meeting = meeting_make(opens_in=dt.timedelta(hours=-1), length=dt.timedelta(days=1, hours=1))
+    motion = motion_add(meeting=meeting, title="董事选举", text="", matter=Matter.ELECTION,
+                        seats=1, elects_to=board)  # fmt: skip
+    candidate = candidate_nominate(motion=motion, member=candidate_member, nominated_by=nominator)
+    candidate_second(candidate=candidate, member=seconder)
+    now = timezone.now()
+    meeting_convene(meeting=meeting, at=now - dt.timedelta(days=25))
+    meeting = meeting_open_voting(meeting=meeting, at=now)
+    return meeting, motion, voter, candidate
+
+
+@pytest.mark.parametrize("bad", [2**63, 2**70, 0, -1])
+def test_a_candidate_id_out_of_range_is_a_400_naming_the_vote(articles, bad):
+    meeting, motion, voter, _candidate = _election_voting()
+    general = meeting.motions.exclude(pk=motion.pk).get()
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(voter.user)
+    response = client.post(
+        f"/api/v1/governance/meetings/{meeting.pk}/ballots/",
+        {"votes": [{"motion": general.pk, "choice": "for"},
+                   {"motion": motion.pk, "candidates": [bad]}]},
+        format="json",
+    )  # fmt: skip
+    body = _error(response, 400)
+    assert any(name.startswith("votes.1.candidates") for name in body["fields"]), body
+    assert not Ballot.objects.exists() and not Participation.objects.exists()
+
+
+def test_a_candidate_not_standing_is_refused_on_that_votes_field(articles):
+    meeting, motion, voter, candidate = _election_voting()
+    general = meeting.motions.exclude(pk=motion.pk).get()
+    response = _client(voter.user).post(
+        f"/api/v1/governance/meetings/{meeting.pk}/ballots/",
+        {"votes": [{"motion": general.pk, "choice": "for"},
+                   {"motion": motion.pk, "candidates": [candidate.pk + 1000]}]},
+        format="json",
+    )  # fmt: skip
+    body = _error(response, 400, "invalid")
+    assert list(body["fields"]) == ["votes.1.candidates"]
+    assert not Ballot.objects.exists()

@@ -309,9 +309,7 @@ def test_a_holder_cannot_overwrite_the_members_own_in_person_vote(articles, secr
     with pytest.raises(NotAllowed, match="voted in person"):
         ballot_cast(motion=motion, voter=principal, holder=holder, choice="for")
     assert Ballot.objects.get(receipt=own.receipt).counted is True
-    assert list(Ballot.objects.filter(counted=True).values_list("choice", flat=True)) == [
-        "against"
-    ]
+    assert list(Ballot.objects.filter(counted=True).values_list("choice", flat=True)) == ["against"]
     assert Participation.objects.filter(voter=principal).count() == 1
 
 
@@ -326,3 +324,25 @@ def test_a_member_holding_proxies_cannot_give_their_own_vote_away(articles):
     with pytest.raises(InvalidInput, match="given their own vote"):
         proxy_appoint(meeting=meeting, principal=c, holder=b)
     assert list(Proxy.objects.values_list("principal", "holder")) == [(b.pk, a.pk)]
+
+
+def test_the_service_refuses_candidate_ids_that_are_not_keys(articles):
+    """Every face goes through the service: a huge or non-integer id is a clean refusal
+    on the ``candidates`` field, never a database error (SQLite cannot bind 2**63)."""
+    from governance.models import Body, Matter
+    from governance.services.elections import candidate_nominate, candidate_second
+    from governance.services.meetings import meeting_open_voting, motion_add
+
+    voter, nominator, seconder, standing = members_make(4)
+    board = Body.objects.create(kind=Body.Kind.BOARD, name="board", seats=3)
+    meeting, now = _convened_with_proxy_window()
+    motion = motion_add(meeting=meeting, title="e", text="", matter=Matter.ELECTION, seats=1,
+                        elects_to=board)  # fmt: skip
+    candidate = candidate_nominate(motion=motion, member=standing, nominated_by=nominator)
+    candidate_second(candidate=candidate, member=seconder)
+    meeting = meeting_open_voting(meeting=meeting, at=now)
+    for bad in (2**63, "1", 1.0, True, -5):
+        with pytest.raises(InvalidInput) as caught:
+            ballot_cast(motion=motion, voter=voter, candidates=[bad])
+        assert "candidates" in caught.value.fields
+    assert not Ballot.objects.exists()
