@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member
+from members.regions import PROVINCES
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed
 
 from ..calculations import apportion
@@ -162,7 +163,8 @@ def representative_elections_add(*, meeting: Meeting, body: Body, seats: int | N
             continue
         motion = motion_add(
             meeting=meeting,
-            title=_("Election of representatives") + f" · {region}",
+            title=_("Election of representatives · %(region)s")
+            % {"region": PROVINCES.get(region, region)},
             text="",
             matter=Matter.ELECTION,
             seats=n,

@@ -112,8 +112,16 @@ def test_constituency_seats_follow_the_members(articles):
     representatives = Body.objects.create(kind=Body.Kind.REPRESENTATIVE_ASSEMBLY,
                                           name="会员代表大会", seats=4)  # fmt: skip
     meeting = meeting_make(motions=())
-    motions = representative_elections_add(meeting=meeting, body=representatives, seats=4)
+    from django.utils import translation
+
+    with translation.override("en"):
+        motions = representative_elections_add(meeting=meeting, body=representatives, seats=4)
     assert sorted((m.constituency, m.seats) for m in motions) == [("11", 3), ("31", 1)]
+    # The title names the region, not its code.
+    assert sorted(m.title for m in motions) == [
+        "Election of representatives · Beijing",
+        "Election of representatives · Shanghai",
+    ]
 
 
 def test_a_candidate_outside_the_constituency_is_refused(articles):
