@@ -256,7 +256,11 @@ class MeetingAdmin(ServiceAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            services.meeting_draft_update(
+                meeting=obj, body=obj.body, kind=obj.kind, title=obj.title,
+                location=obj.location, voting_opens_at=obj.voting_opens_at,
+                voting_closes_at=obj.voting_closes_at, actor=request.user,
+            )  # fmt: skip
             return
         meeting = services.meeting_draft(
             body=obj.body, kind=obj.kind, title=obj.title, location=obj.location,

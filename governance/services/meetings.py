@@ -127,18 +127,9 @@ def _move(meeting: Meeting, target: str, *, stamp: str, at: dt.datetime, fields=
 # --- Drafting --------------------------------------------------------------------------
 
 
-@transaction.atomic
-def meeting_draft(
-    *,
-    body: Body,
-    kind: str,
-    title: str,
-    voting_opens_at: dt.datetime,
-    voting_closes_at: dt.datetime,
-    location: str = "",
-    actor=None,
-) -> Meeting:
-    """Draft a meeting of a body with its voting window."""
+def _draft_check(*, body: Body, kind: str, title: str, voting_opens_at: dt.datetime,
+                 voting_closes_at: dt.datetime) -> str:  # fmt: skip
+    """The rules of a draft meeting; returns the cleaned title."""
     title = (title or "").strip()
     if not title:
         raise InvalidInput(_("Give the meeting a title."), field="title")
@@ -154,6 +145,50 @@ def meeting_draft(
         )
     if voting_opens_at >= voting_closes_at:
         raise InvalidInput(_("Voting must close after it opens."), field="voting_closes_at")
+    return title
+
+
+@transaction.atomic
+def meeting_draft_update(
+    *,
+    meeting: Meeting,
+    body: Body,
+    kind: str,
+    title: str,
+    voting_opens_at: dt.datetime,
+    voting_closes_at: dt.datetime,
+    location: str = "",
+    actor=None,
+) -> Meeting:
+    """Change a drafted meeting, under the same rules as drafting it. Once convened its
+    body, kind and window are fixed (the notice announced them)."""
+    meeting = _locked(meeting)
+    if meeting.status != S.DRAFTED:
+        raise NotAllowed(_("Only a drafted meeting can be changed; the notice has gone out."))
+    meeting.title = _draft_check(body=body, kind=kind, title=title,
+                                 voting_opens_at=voting_opens_at,
+                                 voting_closes_at=voting_closes_at)  # fmt: skip
+    meeting.body, meeting.kind, meeting.location = body, kind, location
+    meeting.voting_opens_at, meeting.voting_closes_at = voting_opens_at, voting_closes_at
+    meeting.save(update_fields=["title", "body", "kind", "location", "voting_opens_at",
+                                "voting_closes_at"])  # fmt: skip
+    return meeting
+
+
+@transaction.atomic
+def meeting_draft(
+    *,
+    body: Body,
+    kind: str,
+    title: str,
+    voting_opens_at: dt.datetime,
+    voting_closes_at: dt.datetime,
+    location: str = "",
+    actor=None,
+) -> Meeting:
+    """Draft a meeting of a body with its voting window."""
+    title = _draft_check(body=body, kind=kind, title=title, voting_opens_at=voting_opens_at,
+                         voting_closes_at=voting_closes_at)  # fmt: skip
     meeting = Meeting.objects.create(
         body=body,
         kind=kind,

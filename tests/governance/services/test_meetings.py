@@ -300,3 +300,25 @@ def test_convening_derives_motion_kinds_again_under_the_articles_applied(article
     ]
     event = MeetingEvent.objects.get(meeting=meeting, type="convened")
     assert event.data["motion_kinds_rederived"] == {"1": "special", "2": "ordinary"}
+
+
+def test_a_drafted_meeting_is_changed_under_the_drafting_rules(articles):
+    from governance.services.meetings import meeting_draft_update
+
+    meeting = meeting_make()
+    common = {
+        "body": meeting.body,
+        "voting_opens_at": meeting.voting_opens_at,
+        "voting_closes_at": meeting.voting_closes_at,
+    }
+    with pytest.raises(InvalidInput, match="board meeting"):
+        meeting_draft_update(meeting=meeting, kind=Meeting.Kind.BOARD, title="t", **common)
+    with pytest.raises(InvalidInput, match="title"):
+        meeting_draft_update(meeting=meeting, kind=Meeting.Kind.ANNUAL, title="  ", **common)
+    changed = meeting_draft_update(meeting=meeting, kind=Meeting.Kind.EXTRAORDINARY,
+                                   title=" 临时会员大会 ", **common)  # fmt: skip
+    assert (changed.kind, changed.title) == ("extraordinary", "临时会员大会")
+    members_make(1)
+    meeting_convene(meeting=meeting)
+    with pytest.raises(NotAllowed, match="drafted"):
+        meeting_draft_update(meeting=meeting, kind=Meeting.Kind.ANNUAL, title="x", **common)

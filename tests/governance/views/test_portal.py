@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from governance.models import Ballot, MeetingEvent, Participation, Proposal
+from governance.models import Ballot, Meeting, MeetingEvent, Participation, Proposal
 from governance.services.meetings import (
     meeting_approve_minutes,
     meeting_convene,
@@ -254,3 +255,50 @@ def test_admin_refusals_are_messages_not_error_pages(client, articles, secretary
     assert response.status_code == 200
     assert "special_matters" in response.context["adminform"].form.errors
     assert Articles.objects.get(pk=articles.pk).special_matters == articles.special_matters
+
+
+def _admin_change_data(response) -> dict:
+    """The POST data of an admin change form as rendered (form and inline formsets)."""
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if hasattr(field, "fields"):  # split date/time
+            local = timezone.localtime(value)
+            data[f"{name}_0"], data[f"{name}_1"] = local.date().isoformat(), local.strftime(
+                "%H:%M:%S"
+            )
+        elif value is not None:
+            data[name] = getattr(value, "pk", value)
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management.initial.get(name, 0)
+        for inline in formset.formset.forms:
+            for name in ("id", formset.formset.fk.name):
+                value = inline.initial.get(name, getattr(inline.instance, f"{name}_id", None))
+                if name == "id":
+                    value = inline.instance.pk
+                data[f"{inline.prefix}-{name}"] = value
+    return data
+
+
+def test_admin_edit_of_a_drafted_meeting_goes_through_the_draft_rules(
+    client, articles, secretary
+):
+    """An admin edit may not turn an assembly's meeting into a board meeting (or break any
+    other rule of drafting): the same rules as drafting (review finding 9)."""
+    meeting = meeting_make()
+    client.force_login(secretary)
+    url = reverse("admin:governance_meeting_change", args=[meeting.pk])
+    data = _admin_change_data(client.get(url))
+    data["kind"] = Meeting.Kind.BOARD
+    response = client.post(url, data, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("board meeting is for a board" in m for m in messages), messages
+    assert Meeting.objects.get(pk=meeting.pk).kind == Meeting.Kind.ANNUAL
+    # A valid change is saved.
+    data = _admin_change_data(client.get(url))
+    data["title"] = "2026年度会员大会（改期）"
+    client.post(url, data, follow=True)
+    assert Meeting.objects.get(pk=meeting.pk).title == "2026年度会员大会（改期）"
