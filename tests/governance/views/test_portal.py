@@ -265,8 +265,9 @@ def _admin_change_data(response) -> dict:
         value = form.initial.get(name, field.initial)
         if hasattr(field, "fields"):  # split date/time
             local = timezone.localtime(value)
-            data[f"{name}_0"], data[f"{name}_1"] = local.date().isoformat(), local.strftime(
-                "%H:%M:%S"
+            data[f"{name}_0"], data[f"{name}_1"] = (
+                local.date().isoformat(),
+                local.strftime("%H:%M:%S"),
             )
         elif value is not None:
             data[name] = getattr(value, "pk", value)
@@ -283,9 +284,7 @@ def _admin_change_data(response) -> dict:
     return data
 
 
-def test_admin_edit_of_a_drafted_meeting_goes_through_the_draft_rules(
-    client, articles, secretary
-):
+def test_admin_edit_of_a_drafted_meeting_goes_through_the_draft_rules(client, articles, secretary):
     """An admin edit may not turn an assembly's meeting into a board meeting (or break any
     other rule of drafting): the same rules as drafting (review finding 9)."""
     meeting = meeting_make()
