@@ -660,9 +660,20 @@ class Ballot(models.Model):
         return self.receipt
 
 
-class BallotSelection(models.Model):
-    """A candidate marked on an election ballot (up to the number of seats)."""
+def random_key() -> int:
+    """A random positive 63-bit key: row ids that carry no order of insertion."""
+    import secrets
 
+    return secrets.randbits(63) or 1
+
+
+class BallotSelection(models.Model):
+    """A candidate marked on an election ballot (up to the number of seats).
+
+    Its key is random, not a sequence: sequential ids would give the order in which
+    ballots were cast, which pairs with the order of the participations (who voted)."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
     ballot = models.ForeignKey(
         Ballot, verbose_name=_("ballot"), on_delete=models.PROTECT, related_name="selections"
     )

@@ -83,3 +83,36 @@ def test_an_open_ballot_still_logs_the_change_by_voter(articles):
     event = MeetingEvent.objects.get(meeting=meeting, type="vote_changed")
     assert event.data["voter"] == voter.member_number and event.data["choice"] == "against"
     assert len(selectors.meeting_participation(meeting)) == 2
+
+
+def test_selection_row_ids_carry_no_order_of_casting(articles):
+    """Sequential BallotSelection ids would list ballots in the order they were cast, and
+    the participations (who voted) are in that order too: the ids are random. Review
+    finding (low)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from governance.models import BallotSelection, Body, Matter
+    from governance.services.elections import candidate_nominate, candidate_second
+    from governance.services.meetings import meeting_convene, meeting_open_voting, motion_add
+    from tests.governance.factories import meeting_make
+
+    voters = members_make(10)
+    board = Body.objects.create(kind=Body.Kind.BOARD, name="董事会", seats=3)
+    meeting = meeting_make(opens_in=dt.timedelta(hours=-1), length=dt.timedelta(days=1))
+    motion = motion_add(meeting=meeting, title="董事选举", text="", matter=Matter.ELECTION,
+                        seats=1, elects_to=board)  # fmt: skip
+    candidate = candidate_nominate(motion=motion, member=voters[0], nominated_by=voters[1])
+    candidate_second(candidate=candidate, member=voters[2])
+    now = timezone.now()
+    meeting_convene(meeting=meeting, at=now - dt.timedelta(days=25))
+    meeting_open_voting(meeting=meeting, at=now)
+    in_casting_order = []
+    for voter in voters:
+        seen = set(BallotSelection.objects.values_list("pk", flat=True))
+        ballot_cast(motion=motion, voter=voter, candidates=[candidate.pk])
+        (new,) = set(BallotSelection.objects.values_list("pk", flat=True)) - seen
+        in_casting_order.append(new)
+    assert in_casting_order != sorted(in_casting_order)  # chance 1 in 10! if random
+    assert max(in_casting_order) > 2**32  # not a sequence
