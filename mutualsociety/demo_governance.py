@@ -105,7 +105,12 @@ def _past_meeting(voters: list[Member], secretary, rng: random.Random) -> Meetin
         3: (60, 30, 10),  # special: needs two thirds of 90 cast: 60/90 adopts exactly
     }
     at = opens + dt.timedelta(hours=1)
+    # The roll was frozen as it stood on the record date: members who joined later, or
+    # whose membership was not yet active then, are not on it and cannot vote.
+    on_roll = set(meeting.roll.values_list("member_id", flat=True))
     for voter in voters:
+        if voter.pk not in on_roll:
+            continue
         if rng.random() > 0.55:
             continue  # about 55% turnout
         at += dt.timedelta(minutes=7)
