@@ -35,6 +35,12 @@ BENCHMARKS = {
         100_000,
         "import N members from CSV (validate, then write) vs. a bare COPY of the file",
     ),
+    "governance-tally": (
+        "bench.governance_tally",
+        1_000_000,
+        "tally N ballots (one GROUP BY + pure tally) vs. a bare COUNT ... GROUP BY; "
+        "ballots/s cast through the API on gunicorn",
+    ),
 }
 
 

@@ -86,6 +86,13 @@ PERIODIC_TASKS: tuple[PeriodicJob, ...] = (
         minute="50",
         hour="0",
     ),
+    PeriodicJob(
+        name="Freeze voter rolls",
+        task="governance.freeze_rolls",
+        description="Daily at 00:05: freezes the voter rolls whose record date has come.",
+        minute="5",
+        hour="0",
+    ),
 )
 
 

@@ -1,0 +1,91 @@
+"""Portal forms: shape only; the services decide (and their errors land on the fields)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mutualsociety.common.forms import DomainErrorFormMixin
+
+from .models import Matter, Motion
+
+VOTE_CHOICES = [("for", _("For")), ("against", _("Against")), ("abstain", _("Abstain"))]
+
+
+class BallotForm(DomainErrorFormMixin, forms.Form):
+    """One field per motion: for/against/abstain, or up to N candidates in an election;
+    and whose vote it is (yours, or that of a member whose proxy you hold)."""
+
+    voter = forms.ChoiceField(label=_("Vote for"), required=False)
+
+    def __init__(self, *args, motions: list[Motion], principals: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.motions = motions
+        self.fields["voter"].choices = [("", _("Myself"))] + [
+            (m.member_number, m.legal_name) for m in principals
+        ]
+        if not principals:
+            self.fields["voter"].widget = forms.HiddenInput()
+        for motion in motions:
+            name = f"motion_{motion.pk}"
+            if motion.is_election:
+                self.fields[name] = forms.MultipleChoiceField(
+                    label=f"{motion.number}. {motion.title}",
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                    choices=[(str(c.pk), c.member.legal_name) for c in motion.ballot_candidates],
+                    help_text=_("Mark up to %(n)s candidates.") % {"n": motion.seats},
+                )
+            else:
+                self.fields[name] = forms.ChoiceField(
+                    label=f"{motion.number}. {motion.title}",
+                    required=False,
+                    widget=forms.RadioSelect,
+                    choices=VOTE_CHOICES,
+                )
+
+    def motion_fields(self):
+        return [self[f"motion_{m.pk}"] for m in self.motions]
+
+    def choices(self) -> dict[int, object]:
+        out: dict[int, object] = {}
+        for motion in self.motions:
+            value = self.cleaned_data.get(f"motion_{motion.pk}")
+            if motion.is_election:
+                if value:
+                    out[motion.pk] = [int(v) for v in value]
+            elif value:
+                out[motion.pk] = value
+        return out
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.choices():
+            raise forms.ValidationError(_("Mark a choice on at least one motion."))
+        return cleaned
+
+
+class ProxyForm(DomainErrorFormMixin, forms.Form):
+    holder = forms.CharField(
+        label=_("Member number of your proxy holder"),
+        max_length=20,
+        help_text=_("Another member who may vote at this meeting and will vote for you."),
+    )
+
+
+class ProposalForm(DomainErrorFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(label=_("Text of the motion"), widget=forms.Textarea(attrs={"rows": 6}))
+    matter = forms.ChoiceField(
+        label=_("What it decides"),
+        choices=[(v, label) for v, label in Matter.choices if v != Matter.ELECTION],
+        initial=Matter.GENERAL,
+    )
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(
+        label=_("Receipt code"),
+        max_length=16,
+        help_text=_("As shown when you voted: XXXX-XXXX-XXXX."),
+    )

@@ -1,0 +1,19 @@
+"""The members' assembly pages (/assembly/)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "governance"
+
+urlpatterns = [
+    path("", views.MeetingListView.as_view(), name="meetings"),
+    path("<int:meeting_id>/", views.MeetingDetailView.as_view(), name="meeting"),
+    path("<int:meeting_id>/vote/", views.BallotView.as_view(), name="vote"),
+    path("<int:meeting_id>/proxy/", views.ProxyView.as_view(), name="proxy"),
+    path("<int:meeting_id>/proxy/revoke/", views.ProxyRevokeView.as_view(), name="proxy_revoke"),
+    path("<int:meeting_id>/results/", views.ResultsView.as_view(), name="results"),
+    path("proposals/new/", views.ProposalCreateView.as_view(), name="proposal_new"),
+    path("proposals/<int:proposal_id>/cosign/", views.CosignView.as_view(), name="cosign"),
+    path("receipt/", views.ReceiptView.as_view(), name="receipt"),
+]

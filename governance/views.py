@@ -1,0 +1,306 @@
+"""The members' assembly in the portal: meetings, agenda and documents, voting, proxies,
+member proposals, receipts, results and minutes.
+
+Thin: forms check shape, services decide, selectors choose what a member may see. A
+member never sees another member's choice: pages show only whether they took part.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from members.models import Member
+from members.selectors import member_for_user
+from mutualsociety.common.exceptions import DomainError
+
+from . import selectors
+from .forms import BallotForm, ProposalForm, ProxyForm, ReceiptForm
+from .models import Meeting, Proxy
+from .services.proposals import proposal_cosign, proposal_draft
+from .services.voting import ballots_cast, proxy_appoint, proxy_revoke
+
+
+class AssemblyMemberMixin(LoginRequiredMixin):
+    """``self.member``: the signed-in person's membership (None for staff without one)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.member = member_for_user(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def require_member(self) -> Member:
+        if self.member is None:
+            raise Http404(_("Only members take part in the society's meetings."))
+        return self.member
+
+
+class MeetingMixin(AssemblyMemberMixin):
+    def get_meeting(self) -> Meeting:
+        if not hasattr(self, "_meeting"):
+            meeting = selectors.meeting_visible_to_member(self.kwargs["meeting_id"], self.member)
+            if meeting is None:
+                raise Http404(_("There is no such meeting."))
+            self._meeting = meeting
+        return self._meeting
+
+
+class MeetingListView(AssemblyMemberMixin, TemplateView):
+    template_name = "governance/meeting_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meetings = (
+            list(selectors.meetings_for_member(self.member)[:50])
+            if self.member
+            else list(selectors.published_meetings()[:50])
+        )
+        context.update(
+            member=self.member,
+            upcoming=[m for m in meetings if m.status in selectors.UPCOMING],
+            past=[m for m in meetings if m.status not in selectors.UPCOMING],
+            proposals=list(selectors.open_proposals()[:50]),
+            signed=selectors.proposals_signed_by(self.member) if self.member else set(),
+            receipt_form=ReceiptForm(),
+        )
+        return context
+
+
+class MeetingDetailView(MeetingMixin, TemplateView):
+    template_name = "governance/meeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.get_meeting()
+        motions = selectors.meeting_motions(meeting)
+        voter = selectors.voter_view(meeting, self.member) if self.member else None
+        can_vote = bool(voter and voter.on_roll and meeting.window_open())
+        on_ballot = motions
+        if can_vote and not meeting.articles.vote_changes_allowed:
+            # Votes cannot be changed: offer only the motions not voted on yet.
+            on_ballot = [m for m in motions if m.pk not in voter.voted_motion_ids]
+            can_vote = bool(on_ballot) or bool(voter.proxies_held)
+            on_ballot = on_ballot or motions
+        context.update(
+            meeting=meeting,
+            agenda=selectors.meeting_agenda(meeting),
+            motions=motions,
+            voter=voter,
+            can_vote=can_vote and voter.proxy_given is None,
+            ballot_form=BallotForm(
+                motions=on_ballot, principals=[p.principal for p in voter.proxies_held]
+            )
+            if can_vote
+            else None,
+            proxy_form=ProxyForm()
+            if voter
+            and voter.on_roll
+            and meeting.status == Meeting.Status.CONVENED
+            and meeting.articles.proxies_allowed
+            and voter.proxy_given is None
+            else None,
+        )
+        return context
+
+
+class BallotView(MeetingMixin, FormView):
+    """POST the ballot; show the receipt codes once."""
+
+    template_name = "governance/ballot_done.html"
+    form_class = BallotForm
+
+    def get(self, request, *args, **kwargs):
+        return redirect("governance:meeting", meeting_id=self.kwargs["meeting_id"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        meeting = self.get_meeting()
+        member = self.require_member()
+        held = Proxy.objects.filter(
+            meeting=meeting, holder=member, revoked_at__isnull=True
+        ).select_related("principal")
+        kwargs.update(
+            motions=selectors.meeting_motions(meeting), principals=[p.principal for p in held]
+        )
+        return kwargs
+
+    def form_invalid(self, form):
+        for error in form.non_field_errors():
+            messages.error(self.request, error)
+        for field in form.motion_fields():
+            for error in field.errors:
+                messages.error(self.request, f"{field.label}: {error}")
+        return redirect("governance:meeting", meeting_id=self.kwargs["meeting_id"])
+
+    def form_valid(self, form):
+        meeting = self.get_meeting()
+        member = self.require_member()
+        voter, holder = member, None
+        number = form.cleaned_data.get("voter")
+        if number:
+            voter = Member.objects.filter(member_number=number).first()
+            holder = member
+            if voter is None:
+                messages.error(self.request, _("There is no member with this number."))
+                return redirect("governance:meeting", meeting_id=meeting.pk)
+        try:
+            results = ballots_cast(
+                meeting=meeting,
+                voter=voter,
+                choices=form.choices(),
+                holder=holder,
+                actor=self.request.user,
+            )
+        except DomainError as error:
+            messages.error(self.request, error.message)
+            return redirect("governance:meeting", meeting_id=meeting.pk)
+        numbers = {m.pk: m for m in meeting.motions.all()}
+        return self.render_to_response(
+            self.get_context_data(
+                meeting=meeting,
+                voter=voter,
+                receipts=[(numbers[r.motion_id], r) for r in results],
+            )
+        )
+
+
+class ProxyView(MeetingMixin, FormView):
+    template_name = "governance/proxy_form.html"
+    form_class = ProxyForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["meeting"] = self.get_meeting()
+        return context
+
+    def form_valid(self, form):
+        meeting = self.get_meeting()
+        member = self.require_member()
+        holder = Member.objects.filter(member_number=form.cleaned_data["holder"].strip()).first()
+        if holder is None:
+            form.add_error("holder", _("There is no member with this number."))
+            return self.form_invalid(form)
+        proxy = form.call_service(
+            proxy_appoint, meeting=meeting, principal=member, holder=holder, actor=self.request.user
+        )
+        if proxy is None:
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(name)s is your proxy for this meeting and will vote for you.")
+            % {"name": holder.legal_name},
+        )
+        return redirect("governance:meeting", meeting_id=meeting.pk)
+
+
+class ProxyRevokeView(MeetingMixin, View):
+    def post(self, request, meeting_id: int):
+        meeting = self.get_meeting()
+        member = self.require_member()
+        proxy = Proxy.objects.filter(
+            meeting=meeting, principal=member, revoked_at__isnull=True
+        ).first()
+        if proxy is None:
+            raise Http404(_("You have no proxy for this meeting."))
+        try:
+            proxy_revoke(proxy=proxy, principal=member, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your proxy is revoked: you vote yourself."))
+        return redirect("governance:meeting", meeting_id=meeting.pk)
+
+
+class ResultsView(TemplateView):
+    """Results and approved minutes: public once published; before that, to the voters
+    of the meeting once declared."""
+
+    template_name = "governance/meeting_results.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        member = member_for_user(self.request.user)
+        meeting = selectors.meeting_visible_to_member(self.kwargs["meeting_id"], member)
+        if meeting is None or meeting.status not in selectors.DECLARED:
+            raise Http404(_("The results of this meeting are not declared yet."))
+        motions = selectors.meeting_results(meeting)
+        for motion in motions:
+            motion.meeting = meeting
+            motion.published_receipts = selectors.motion_receipts(motion)
+        context.update(meeting=meeting, motions=motions, minutes=selectors.meeting_minutes(meeting))
+        return context
+
+
+class ProposalCreateView(AssemblyMemberMixin, FormView):
+    template_name = "governance/proposal_form.html"
+    form_class = ProposalForm
+
+    def form_valid(self, form):
+        proposal = form.call_service(
+            proposal_draft, author=self.require_member(), actor=self.request.user,
+            **form.cleaned_data,
+        )  # fmt: skip
+        if proposal is None:
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Your proposal is published for co-signing; it needs %(n)s co-signatures.")
+            % {"n": proposal.threshold},
+        )
+        return redirect(reverse("governance:meetings") + "#proposals")
+
+
+class CosignView(AssemblyMemberMixin, View):
+    def post(self, request, proposal_id: int):
+        member = self.require_member()
+        try:
+            proposal = proposal_cosign(proposal=proposal_id, member=member, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            if proposal.status == proposal.Status.QUEUED:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you: the proposal has its co-signatures and goes on the next "
+                        "assembly's agenda."
+                    ),
+                )
+            else:
+                messages.success(request, _("Thank you: your co-signature is recorded."))
+        return redirect(reverse("governance:meetings") + "#proposals")
+
+
+class ReceiptView(FormView):
+    """Check a receipt code against the record: open to anyone who holds the code."""
+
+    template_name = "governance/receipt_verify.html"
+    form_class = ReceiptForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.request.GET.get("code"):
+            kwargs["data"] = self.request.GET
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.is_bound and form.is_valid():
+            return self.form_valid(form)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def form_valid(self, form):
+        check = selectors.receipt_verify(form.cleaned_data["code"])
+        if check is None:
+            form.add_error(
+                "code", _("No ballot has this receipt code. Check it for typing errors.")
+            )
+            return self.form_invalid(form)
+        return self.render_to_response(self.get_context_data(form=form, check=check))

@@ -1,0 +1,244 @@
+"""The demo assembly: a published annual assembly of last spring (results declared, minutes
+approved), an extraordinary assembly whose vote is open now (chenmei can vote: an ordinary
+motion, a special one and an election to the supervisory board), and a member proposal
+collecting co-signatures.
+
+Part of ``manage.py seed_demo``. Everything goes through the governance services, with
+the dates of each step; a second run finds the meetings by title and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from governance.models import AgendaDocument, Body, Matter, Meeting, Proposal
+from governance.services.elections import candidate_nominate, candidate_second
+from governance.services.meetings import (
+    agenda_item_add,
+    articles_in_force,
+    meeting_approve_minutes,
+    meeting_close_voting,
+    meeting_convene,
+    meeting_declare_results,
+    meeting_draft,
+    meeting_draft_minutes,
+    meeting_open_voting,
+    meeting_publish,
+    motion_add,
+)
+from governance.services.proposals import proposal_cosign, proposal_draft
+from governance.services.voting import ballot_cast
+from members.models import Member
+
+PAST_TITLE = "2025年度会员大会 Annual general assembly 2025"
+OPEN_TITLE = "2026年临时会员大会 Extraordinary general assembly 2026"
+PROPOSAL_TITLE = "按月公开互助计划理赔统计 Publish mutual aid claim statistics monthly"
+
+
+def _tz(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _item(meeting, title, description, document=None, actor=None):
+    item = agenda_item_add(meeting=meeting, title=title, description=description, actor=actor)
+    if document:
+        AgendaDocument.objects.create(item=item, title=document[0], body=document[1])
+    return item
+
+
+def _past_meeting(voters: list[Member], secretary, rng: random.Random) -> Meeting:
+    today = timezone.localdate()
+    opens = _tz(today - dt.timedelta(days=200), 9)
+    assembly = Body.objects.get(kind=Body.Kind.GENERAL_ASSEMBLY)
+    meeting = meeting_draft(
+        body=assembly,
+        kind=Meeting.Kind.ANNUAL,
+        title=PAST_TITLE,
+        location="上海市浦东新区 会议中心",
+        voting_opens_at=opens,
+        voting_closes_at=opens + dt.timedelta(days=7),
+        actor=secretary,
+    )
+    report = _item(
+        meeting,
+        "2025年度报告 Annual report 2025",
+        "董事会工作报告、财务报告与偿付能力报告。",
+        ("2025年度报告 Annual report", "综合偿付能力充足率 186%，核心 142%。"),
+        secretary,
+    )
+    motion_add(
+        meeting=meeting,
+        item=report,
+        title="审议2025年度报告 Approve the 2025 report",
+        text="会员大会审议通过2025年度董事会工作报告及经审计的财务报告。",
+        matter=Matter.REPORT,
+        actor=secretary,
+    )
+    budget = _item(meeting, "2026年预算 Budget 2026", "管理费预算。", None, secretary)
+    motion_add(
+        meeting=meeting,
+        item=budget,
+        title="批准2026年预算 Approve the 2026 budget",
+        text="批准2026年管理费预算 5,200,000.00 元。",
+        matter=Matter.BUDGET,
+        actor=secretary,
+    )
+    surplus = _item(meeting, "盈余分配 Surplus", "2025年度盈余的30%返还会员。", None, secretary)
+    motion_add(
+        meeting=meeting,
+        item=surplus,
+        title="分配2025年盈余 Distribute the 2025 surplus",
+        text="2025年度盈余的30%按缴费比例返还会员，其余计入公积金。",
+        matter=Matter.SURPLUS,
+        actor=secretary,
+    )
+    meeting_convene(meeting=meeting, actor=secretary, at=opens - dt.timedelta(days=30))
+    meeting = meeting_open_voting(meeting=meeting, actor=secretary, at=opens)
+    motions = list(meeting.motions.order_by("number"))
+    weights = {  # for / against / abstain per motion
+        1: (80, 12, 8),
+        2: (70, 20, 10),
+        3: (60, 30, 10),  # special: needs two thirds of 90 cast: 60/90 adopts exactly
+    }
+    at = opens + dt.timedelta(hours=1)
+    # The roll was frozen as it stood on the record date: members who joined later, or
+    # whose membership was not yet active then, are not on it and cannot vote.
+    on_roll = set(meeting.roll.values_list("member_id", flat=True))
+    for voter in voters:
+        if voter.pk not in on_roll:
+            continue
+        if rng.random() > 0.55:
+            continue  # about 55% turnout
+        at += dt.timedelta(minutes=7)
+        for motion in motions:
+            choice = rng.choices(["for", "against", "abstain"], weights[motion.number])[0]
+            ballot_cast(motion=motion, voter=voter, choice=choice, at=at)
+    meeting = meeting_close_voting(meeting=meeting, actor=secretary, at=meeting.voting_closes_at)
+    meeting = meeting_declare_results(
+        meeting=meeting, actor=secretary, at=meeting.voting_closes_at + dt.timedelta(hours=2)
+    )
+    lines = [
+        f"{PAST_TITLE}",
+        f"投票期间：{opens:%Y-%m-%d} 至 {meeting.voting_closes_at:%Y-%m-%d}。",
+        f"冻结投票名册 {meeting.roll_size} 人，SHA-256 {meeting.roll_hash}。",
+    ]
+    for motion in meeting.motions.order_by("number"):
+        lines.append(
+            f"议案{motion.number}《{motion.title}》：赞成 {motion.votes_for}，反对 "
+            f"{motion.votes_against}，弃权 {motion.abstentions}；{motion.get_outcome_display()}。"
+        )
+    meeting_draft_minutes(meeting=meeting, text="\n".join(lines), actor=secretary)
+    meeting = meeting_approve_minutes(
+        meeting=meeting, actor=secretary, at=meeting.voting_closes_at + dt.timedelta(days=10)
+    )
+    return meeting_publish(
+        meeting=meeting, actor=secretary, at=meeting.voting_closes_at + dt.timedelta(days=11)
+    )
+
+
+def _open_meeting(voters: list[Member], secretary) -> Meeting:
+    now = timezone.now()
+    opens = now - dt.timedelta(days=1)
+    assembly = Body.objects.get(kind=Body.Kind.GENERAL_ASSEMBLY)
+    supervisors = Body.objects.get(kind=Body.Kind.SUPERVISORY_BOARD)
+    meeting = meeting_draft(
+        body=assembly,
+        kind=Meeting.Kind.EXTRAORDINARY,
+        title=OPEN_TITLE,
+        location="线上 Online",
+        voting_opens_at=opens,
+        voting_closes_at=now + dt.timedelta(days=14),
+        actor=secretary,
+    )
+    fee = _item(
+        meeting,
+        "管理费 Management fee",
+        "董事会提议下调互助计划管理费。",
+        ("董事会说明 Board's statement", "管理费由8%下调至7%，预计每年减少会员分摊约 120,000 元。"),
+        secretary,
+    )
+    motion_add(
+        meeting=meeting,
+        item=fee,
+        title="下调管理费 Lower the management fee",
+        text="自2027年1月1日起，互助计划管理费由8%下调至7%。",
+        matter=Matter.GENERAL,
+        actor=secretary,
+    )
+    articles = _item(
+        meeting,
+        "修改章程 Amend the articles",
+        "增加会员代表大会条款。",
+        ("章程修正案 Amendment", "第二十条增加：会员超过五万人时，设立会员代表大会。"),
+        secretary,
+    )
+    motion_add(
+        meeting=meeting,
+        item=articles,
+        title="修改章程第二十条 Amend article 20",
+        text="会员超过五万人时，由各省会员选举代表组成会员代表大会。",
+        matter=Matter.AMEND_ARTICLES,
+        actor=secretary,
+    )
+    election = _item(
+        meeting, "监事会选举 Supervisory board election", "补选两名监事。", None, secretary
+    )
+    motion = motion_add(
+        meeting=meeting,
+        item=election,
+        title="选举监事 Elect two supervisors",
+        text="",
+        matter=Matter.ELECTION,
+        seats=2,
+        elects_to=supervisors,
+        actor=secretary,
+    )
+    statements = (
+        "注册会计师，十五年审计经验，愿意监督财务与偿付能力。",
+        "退休教师，十年会员，关注理赔公开与公平。",
+        "精算师，关注准备金评估与费率充足。",
+    )
+    for i, statement in enumerate(statements):
+        candidate = candidate_nominate(
+            motion=motion,
+            member=voters[i],
+            nominated_by=voters[10 + i],
+            statement=statement,
+            actor=secretary,
+        )
+        candidate_second(candidate=candidate, member=voters[20 + i], actor=secretary)
+    meeting_convene(meeting=meeting, actor=secretary, at=opens - dt.timedelta(days=20))
+    return meeting_open_voting(meeting=meeting, actor=secretary, at=opens)
+
+
+def _proposal(voters: list[Member]) -> Proposal:
+    proposal = proposal_draft(
+        author=voters[5],
+        title=PROPOSAL_TITLE,
+        text="每月第一个工作日，在信息披露页面公开上月互助计划的理赔件数、金额与拒赔原因统计。",
+        matter=Matter.GENERAL,
+    )
+    for voter in voters[30:34]:
+        proposal_cosign(proposal=proposal, member=voter)
+    return proposal
+
+
+def seed() -> dict:
+    """Create the demo assembly once."""
+    if Meeting.objects.filter(title__in=[PAST_TITLE, OPEN_TITLE]).exists():
+        return {"created": 0}
+    articles_in_force()
+    secretary = get_user_model().objects.filter(username="secretary").first()
+    rng = random.Random(2025)  # noqa: S311 - demo data, the same on every machine
+    active = Member.objects.filter(status=Member.Status.ACTIVE)
+    # Demo logins last in the list: they never stand or sign, so they can try everything.
+    logins = ("chenmei", "lijun", "wangfang")
+    others = list(active.exclude(user__username__in=logins).order_by("member_number"))
+    past = _past_meeting(list(active.order_by("member_number")), secretary, rng)
+    current = _open_meeting(others, secretary)
+    proposal = _proposal(others)
+    return {"created": 3, "meetings": [past.pk, current.pk], "proposal": proposal.pk}

@@ -1,0 +1,30 @@
+"""The demo assembly: seeded through the services, and a second run changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from governance.models import Ballot, Meeting, MeetingEvent, Motion, Proposal
+from mutualsociety import demo_governance
+from tests.governance.factories import members_make
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_assembly_is_seeded_once(articles, make_user):
+    make_user("secretary", roles=("board_secretary",), is_staff=True)
+    members_make(36)
+    result = demo_governance.seed()
+    assert result["created"] == 3
+    past = Meeting.objects.get(title=demo_governance.PAST_TITLE)
+    current = Meeting.objects.get(title=demo_governance.OPEN_TITLE)
+    assert past.status == Meeting.Status.PUBLISHED and past.minutes
+    assert not past.motions.filter(outcome="").exists()
+    assert current.status == Meeting.Status.VOTING_OPEN and current.window_open()
+    election = current.motions.get(kind=Motion.Kind.ELECTION)
+    assert election.candidates.filter(status="standing").count() == 3
+    assert Proposal.objects.get(title=demo_governance.PROPOSAL_TITLE).status == "draft"
+    counts = (Meeting.objects.count(), Ballot.objects.count(), MeetingEvent.objects.count())
+    assert demo_governance.seed() == {"created": 0}
+    assert (Meeting.objects.count(), Ballot.objects.count(),
+            MeetingEvent.objects.count()) == counts  # fmt: skip
