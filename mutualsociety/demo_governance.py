@@ -34,6 +34,9 @@ from governance.services.proposals import proposal_cosign, proposal_draft
 from governance.services.voting import ballot_cast
 from members.models import Member
 
+# The minutes are a document written in Chinese, whatever language the seeding runs in.
+OUTCOME_ZH = {"adopted": "通过", "rejected": "未通过", "elected": "当选"}
+
 PAST_TITLE = "2025年度会员大会 Annual general assembly 2025"
 OPEN_TITLE = "2026年临时会员大会 Extraordinary general assembly 2026"
 PROPOSAL_TITLE = "按月公开互助计划理赔统计 Publish mutual aid claim statistics monthly"
@@ -129,7 +132,8 @@ def _past_meeting(voters: list[Member], secretary, rng: random.Random) -> Meetin
     for motion in meeting.motions.order_by("number"):
         lines.append(
             f"议案{motion.number}《{motion.title}》：赞成 {motion.votes_for}，反对 "
-            f"{motion.votes_against}，弃权 {motion.abstentions}；{motion.get_outcome_display()}。"
+            f"{motion.votes_against}，弃权 {motion.abstentions}；"
+            f"{OUTCOME_ZH.get(motion.outcome, motion.outcome)}。"
         )
     meeting_draft_minutes(meeting=meeting, text="\n".join(lines), actor=secretary)
     meeting = meeting_approve_minutes(
