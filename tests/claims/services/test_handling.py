@@ -1,0 +1,173 @@
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from claims.models import Claim, ClaimPayment, ClaimReserve
+from claims.services.handling import (
+    FourEyesViolation,
+    claim_appeal,
+    claim_approve,
+    claim_assess,
+    claim_info_provide,
+    claim_info_request,
+    claim_pay,
+    claim_reject,
+    claim_review_start,
+    claim_withdraw,
+)
+from claims.services.notice import notices_clear
+from ledger.models import JournalEntry
+from mutualsociety.common.exceptions import InvalidInput, NotAllowed, TransitionNotAllowed
+from tests.claims.factories import claim_approved, claim_assessed, claim_make, covered_member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_full_path_records_who_when_why(premium, handler, approver, chart_of_accounts):
+    """submitted → review → info ↔ review → assessed → approved → paid, each an event."""
+    member = covered_member(premium)
+    claim = claim_make(member, amount_claimed=Decimal("20000.00"))
+    claim_review_start(claim=claim, actor=handler)
+    claim_info_request(claim=claim, actor=handler, reason="Send the discharge summary.")
+    claim_info_provide(claim=claim, member=member, reason="Uploaded the summary.")
+    claim_assess(claim=claim, actor=handler, amount="18000.00", reasons="Per schedule.")
+    claim_approve(claim=claim, actor=approver)
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.APPROVED
+    assert claim.notice_status == Claim.Notice.NONE  # a premium plan without notice
+    payment = claim_pay(claim=claim, actor=handler)
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.PAID and claim.paid_amount == Decimal("18000.00")
+    types = list(claim.events.values_list("type", flat=True))
+    assert types == ["submitted", "under_review", "info_requested", "info_provided",
+                     "assessed", "approved", "paid"]
+    assert claim.events.get(type="info_requested").actor == handler
+    assert claim.events.get(type="info_requested").reason == "Send the discharge summary."
+    reserves = list(ClaimReserve.objects.filter(claim=claim).values_list("amount", flat=True))
+    assert reserves == [Decimal("20000.00"), Decimal("18000.00"), Decimal("0.00")]
+    entry = payment.ledger_entry
+    lines = sorted(entry.postings.values_list("account__code", "amount"))
+    assert lines == [("1002", Decimal("-18000.00")), ("6511", Decimal("18000.00"))]
+    assert entry.idempotency_key == f"claims.payment:{claim.pk}"
+    paid_mail = [m for m in mail.outbox if claim.number in m.subject]
+    assert len(paid_mail) == 1 and "7890" in paid_mail[0].body
+
+
+def test_paying_twice_posts_once(premium, handler, approver, chart_of_accounts):
+    member = covered_member(premium)
+    claim = claim_approved(member, handler, approver, amount="1000.00")
+    first = claim_pay(claim=claim, actor=handler)
+    second = claim_pay(claim=claim, actor=handler)
+    assert first.pk == second.pk
+    assert ClaimPayment.objects.count() == 1
+    assert JournalEntry.objects.filter(source_type="claims.payment").count() == 1
+
+
+def test_assessor_can_never_approve(premium, handler):
+    """An assessor cannot approve their own assessment (four eyes), whatever the amount."""
+    member = covered_member(premium)
+    claim = claim_assessed(member, handler, amount="100.00")
+    with pytest.raises(FourEyesViolation):
+        claim_approve(claim=claim, actor=handler)
+    with pytest.raises(FourEyesViolation):
+        claim_reject(claim=claim, actor=handler, reasons="No.")
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.ASSESSED
+
+
+def test_above_threshold_needs_two_different_approvers(aid, handler, approver, approver2):
+    member = covered_member(aid)
+    claim = claim_assessed(member, handler, amount="60000.00")
+    claim_approve(claim=claim, actor=approver)
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.ASSESSED and claim.first_approved_by == approver
+    with pytest.raises(FourEyesViolation):
+        claim_approve(claim=claim, actor=approver)
+    claim_approve(claim=claim, actor=approver2)
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.APPROVED
+    assert claim.notice_status == Claim.Notice.ON_NOTICE  # mutual aid: public notice
+
+
+def test_not_paid_while_on_notice(aid, handler, approver, chart_of_accounts):
+    import datetime as dt
+
+    member = covered_member(aid)
+    claim = claim_approved(member, handler, approver, amount="1000.00")
+    with pytest.raises(TransitionNotAllowed):
+        claim_pay(claim=claim, actor=handler)
+    notices_clear(today=claim.notice_until + dt.timedelta(days=1))
+    claim.refresh_from_db()
+    assert claim.notice_status == Claim.Notice.CLEARED
+    claim_pay(claim=claim, actor=handler)
+
+
+def test_assessed_amount_capped_by_remaining_benefit(aid, handler, approver):
+    member = covered_member(aid, age=45)  # benefit 100,000
+    claim_approved(member, handler, approver, amount="40000.00")
+    claim = claim_make(member, amount_claimed=Decimal("70000.00"), kind="accident")
+    claim_review_start(claim=claim, actor=handler)
+    with pytest.raises(InvalidInput) as error:
+        claim_assess(claim=claim, actor=handler, amount="60000.01", reasons="x")
+    assert "amount" in error.value.fields
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.UNDER_REVIEW and claim.assessed_amount is None
+
+
+def test_reject_with_reasons_then_appeal_once_within_window(aid, handler, approver, make_user):
+    from django.utils import timezone
+
+    for _ in range(4):
+        covered_member(aid)  # eligible panel members
+    member = covered_member(aid)
+    claim = claim_assessed(member, handler)
+    claim_reject(claim=claim, actor=approver, reasons="Diagnosed before cover started.")
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.REJECTED
+    assert claim.rejection_reasons == "Diagnosed before cover started."
+    assert claim.appeal_until == timezone.localdate() + __import__("datetime").timedelta(days=30)
+    other = covered_member(aid)
+    with pytest.raises(NotAllowed):
+        claim_appeal(claim=claim, member=other, reason="Not mine")
+    claim_appeal(claim=claim, member=member, reason="The report shows a later date.")
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.APPEALED
+    assert claim.panels.count() == 1
+
+
+def test_appeal_after_window_refused(aid, handler, approver):
+    import datetime as dt
+
+    member = covered_member(aid)
+    claim = claim_assessed(member, handler)
+    claim_reject(claim=claim, actor=approver, reasons="No cover.")
+    Claim.objects.filter(pk=claim.pk).update(appeal_until=dt.date(2020, 1, 1))
+    with pytest.raises(InvalidInput):
+        claim_appeal(claim=claim, member=member, reason="Late appeal reason.")
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.REJECTED
+
+
+def test_withdraw_only_before_decision_and_only_own(aid, handler, approver):
+    member = covered_member(aid)
+    other = covered_member(aid)
+    claim = claim_make(member)
+    with pytest.raises(NotAllowed):
+        claim_withdraw(claim=claim, member=other)
+    claim_withdraw(claim=claim, member=member, reason="Recovered")
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.WITHDRAWN
+    decided = claim_approved(member, handler, approver, amount="100.00")
+    with pytest.raises(TransitionNotAllowed):
+        claim_withdraw(claim=decided, member=member)
+
+
+def test_staff_permissions_checked_in_services(aid, make_user):
+    member = covered_member(aid)
+    claim = claim_make(member)
+    nobody = make_user("nobody")
+    with pytest.raises(NotAllowed):
+        claim_review_start(claim=claim, actor=nobody)
+    with pytest.raises(NotAllowed):
+        claim_review_start(claim=claim, actor=member.user)
