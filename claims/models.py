@@ -141,9 +141,7 @@ class Claim(models.Model):
             ("run_apportionment", _("Can run apportionments")),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount_claimed__gt=0), name="claim_amount_positive"
-            ),
+            models.CheckConstraint(condition=Q(amount_claimed__gt=0), name="claim_amount_positive"),
             models.CheckConstraint(
                 condition=Q(assessed_amount__isnull=True) | Q(assessed_amount__gte=0),
                 name="claim_assessed_not_negative",
@@ -363,9 +361,7 @@ class ReviewPanel(models.Model):
         verbose_name = _("review panel")
         verbose_name_plural = _("review panels")
         constraints = [
-            models.UniqueConstraint(
-                fields=["claim", "trigger", "round"], name="panel_round_once"
-            ),
+            models.UniqueConstraint(fields=["claim", "trigger", "round"], name="panel_round_once"),
         ]
 
     def __str__(self) -> str:

@@ -13,12 +13,14 @@ api_v1_patterns = [
     path("", views.ApiRootView.as_view(), name="api-root"),
     path("ledger/", include("ledger.api_urls")),
     path("", include("members.api_urls")),
+    path("claims/", include("claims.api_urls")),
 ]
 
 urlpatterns = [
     path("", include(portal_patterns)),
     path("accounts/", include("accounts.urls")),
     path("", include("members.urls")),
+    path("", include("claims.urls")),
     path("disclosure/", include("disclosure.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

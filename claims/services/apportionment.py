@@ -77,13 +77,12 @@ def _shares_sql(capped: bool) -> str:
     want = "(%s + CASE WHEN e.rn <= %s THEN 1 ELSE 0 END)"
     if capped:
         cents = (
-            f"CASE WHEN {want} < (%s - e.shared_cents) THEN {want} "
-            "ELSE (%s - e.shared_cents) END"
+            f"CASE WHEN {want} < (%s - e.shared_cents) THEN {want} ELSE (%s - e.shared_cents) END"
         )
     else:
         cents = want
     return (
-        f"SELECT e.coverage_id, e.member_id, {want} AS want_cents, {cents} AS cents "
+        f"SELECT e.coverage_id, e.member_id, {want} AS want_cents, {cents} AS cents "  # noqa: S608 - constant SQL; values are parameters
         f"FROM ({_ELIGIBLE}) e"
     )
 
@@ -112,7 +111,9 @@ class Preview:
     shortfall_from_surplus: Decimal
 
     def as_dict(self) -> dict:
-        return {k: (str(v) if isinstance(v, (Decimal, dt.date)) else v) for k, v in asdict(self).items()}
+        return {
+            k: (str(v) if isinstance(v, (Decimal, dt.date)) else v) for k, v in asdict(self).items()
+        }
 
 
 def plan_terms(plan: Plan, on: dt.date) -> PlanVersion:
@@ -175,7 +176,7 @@ def apportionment_preview(*, plan: Plan, cutoff: dt.date) -> Preview:
     fee = management_fee(benefits, version.management_fee_rate)
     total = benefits + fee
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({_ELIGIBLE}) e", _eligible_params(plan, cutoff))
+        cursor.execute(f"SELECT COUNT(*) FROM ({_ELIGIBLE}) e", _eligible_params(plan, cutoff))  # noqa: S608 - constant SQL; values are parameters
         members = cursor.fetchone()[0]
     split = equal_split(total, members)
     base_cents = int(split.base / CENT)
@@ -184,7 +185,7 @@ def apportionment_preview(*, plan: Plan, cutoff: dt.date) -> Preview:
     shares_cents = 0
     if members and total > 0:
         sql = (
-            "SELECT COUNT(CASE WHEN s.cents > 0 THEN 1 END), "
+            "SELECT COUNT(CASE WHEN s.cents > 0 THEN 1 END), "  # noqa: S608 - constant SQL; values are parameters
             "COALESCE(SUM(CASE WHEN s.cents > 0 THEN s.cents ELSE 0 END), 0), "
             "COUNT(CASE WHEN s.cents < s.want_cents THEN 1 END) "
             f"FROM ({_shares_sql(cap_cents is not None)}) s"
@@ -228,9 +229,12 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
     the claims' link to it, the ledger entry and every member's due are written together
     or not at all.
     """
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        if not actor.has_perm("claims.run_apportionment"):
-            raise NotAllowed(_("You do not have permission to run apportionments."))
+    if (
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and not actor.has_perm("claims.run_apportionment")
+    ):
+        raise NotAllowed(_("You do not have permission to run apportionments."))
     today = timezone.localdate()
     if cutoff > today:
         raise InvalidInput(_("The cut-off cannot be in the future."), field="cutoff")
@@ -312,7 +316,7 @@ def _insert_dues(plan: Plan, preview: Preview, version: PlanVersion, entry_id: i
     due_date = preview.cutoff
     grace = due_date + dt.timedelta(days=version.grace_period_days)
     sql = (
-        "INSERT INTO members_contributiondue (member_id, coverage_id, kind, period_start, "
+        "INSERT INTO members_contributiondue (member_id, coverage_id, kind, period_start, "  # noqa: S608 - constant SQL; values are parameters
         "period_end, due_date, grace_ends_on, amount, paid_amount, status, ledger_entry_id, "
         "created_at) "
         "SELECT s.member_id, s.coverage_id, 'share', %s, %s, %s, %s, s.cents / 100.0, 0, "

@@ -155,8 +155,13 @@ def claim_assess(
             "first_approved_by",
         ]
     )
-    _move(claim, Claim.Status.ASSESSED, actor=actor, reason=claim.assessment_reasons,
-          data={"amount": str(value)})
+    _move(
+        claim,
+        Claim.Status.ASSESSED,
+        actor=actor,
+        reason=claim.assessment_reasons,
+        data={"amount": str(value)},
+    )
     reserve_set(claim=claim, amount=value, actor=actor, reason=_("Assessed"))
     return claim
 
@@ -201,10 +206,7 @@ def claim_approve(*, claim: Claim | int, actor, reason: str = "") -> Claim:
             return claim
         if claim.first_approved_by_id == actor.pk:
             raise FourEyesViolation(
-                _(
-                    "Above %(threshold)s a second person must approve; you gave the first "
-                    "approval."
-                )
+                _("Above %(threshold)s a second person must approve; you gave the first approval.")
                 % {"threshold": version.claim_approval_threshold}
             )
     _approve(claim, actor=actor, reason=reason)
@@ -222,9 +224,7 @@ def _approve(claim: Claim, *, actor, reason: str, on_notice: bool | None = None)
         claim.notice_from = today
         claim.notice_until = today + _days(claim.coverage.plan_version.public_notice_days)
     else:
-        claim.notice_status = (
-            Claim.Notice.CLEARED if notice_required(claim) else Claim.Notice.NONE
-        )
+        claim.notice_status = Claim.Notice.CLEARED if notice_required(claim) else Claim.Notice.NONE
         claim.cleared_on = today
     claim.save(
         update_fields=[
@@ -236,8 +236,13 @@ def _approve(claim: Claim, *, actor, reason: str, on_notice: bool | None = None)
             "cleared_on",
         ]
     )
-    _move(claim, Claim.Status.APPROVED, actor=actor, reason=reason,
-          data={"amount": str(claim.assessed_amount)})
+    _move(
+        claim,
+        Claim.Status.APPROVED,
+        actor=actor,
+        reason=reason,
+        data={"amount": str(claim.assessed_amount)},
+    )
 
 
 def _days(n: int):

@@ -60,7 +60,14 @@ class Upload:
 
 
 def claim_event(
-    *, claim: Claim, type: str, actor=None, old: str = "", new: str = "", reason: str = "", data=None
+    *,
+    claim: Claim,
+    type: str,
+    actor=None,
+    old: str = "",
+    new: str = "",
+    reason: str = "",
+    data=None,
 ) -> ClaimEvent:  # noqa: A002
     return ClaimEvent.objects.create(
         claim=claim,
@@ -264,9 +271,7 @@ def _clean(data: dict, member: Member, today: dt.date) -> tuple[Coverage, dict]:
     }
 
 
-def claim_submit(
-    *, member: Member, data: dict, documents: list[Upload] = (), actor=None
-) -> Claim:
+def claim_submit(*, member: Member, data: dict, documents: list[Upload] = (), actor=None) -> Claim:
     """A member's claim on their own coverage, with its documents and automatic checks.
 
     ``data``: coverage (id), kind, event_date, description, amount_claimed,
@@ -333,9 +338,7 @@ def claim_document_add(*, claim: Claim, upload: Upload, actor) -> ClaimDocument:
                     field="file",
                 )
             (document,) = _store(locked, [(upload, content_type)], actor, written)
-            claim_event(
-                claim=locked, type="document", actor=actor, data={"document": document.pk}
-            )
+            claim_event(claim=locked, type="document", actor=actor, data={"document": document.pk})
     except BaseException:
         _remove(written)
         raise

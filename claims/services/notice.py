@@ -74,7 +74,11 @@ def panel_eligible(claim: Claim, *, today: dt.date):
 
 
 def panel_draw(
-    *, claim: Claim, trigger: str, round: int = 1, seed: str | None = None  # noqa: A002
+    *,
+    claim: Claim,
+    trigger: str,
+    round: int = 1,
+    seed: str | None = None,  # noqa: A002
 ) -> ReviewPanel:
     """Draw a panel for ``claim`` (caller holds the claim's lock). Round 1 makes and
     records a new seed; later rounds reuse it and take the next K members."""
@@ -153,7 +157,9 @@ def claim_object(*, claim: Claim | int, member: Member, reason: str) -> Objectio
 
 
 @transaction.atomic
-def panel_vote(*, panel: ReviewPanel | int, member: Member, vote: str, reason: str = "") -> PanelSeat:
+def panel_vote(
+    *, panel: ReviewPanel | int, member: Member, vote: str, reason: str = ""
+) -> PanelSeat:
     """A drawn member votes once, within the window; the panel is tallied when all voted."""
     panel_id = panel.pk if isinstance(panel, ReviewPanel) else panel
     panel = ReviewPanel.objects.select_for_update().get(pk=panel_id)
@@ -198,9 +204,11 @@ def panel_tally(*, panel: ReviewPanel | int, today: dt.date | None = None) -> Re
         panel.uphold_votes, panel.overturn_votes = uphold, overturn
         panel.decided_at = timezone.now()
         panel.save(update_fields=["status", "uphold_votes", "overturn_votes", "decided_at"])
-        claim = Claim.objects.select_for_update(of=("self",)).select_related(
-            "coverage__plan_version", "member", "plan"
-        ).get(pk=panel.claim_id)
+        claim = (
+            Claim.objects.select_for_update(of=("self",))
+            .select_related("coverage__plan_version", "member", "plan")
+            .get(pk=panel.claim_id)
+        )
         panel_draw(claim=claim, trigger=panel.trigger, round=panel.round + 1, seed=panel.seed)
         return panel
     claim = (
@@ -225,7 +233,14 @@ def panel_tally(*, panel: ReviewPanel | int, today: dt.date | None = None) -> Re
     panel.uphold_votes, panel.overturn_votes = uphold, overturn
     panel.decided_at = timezone.now()
     panel.save(
-        update_fields=["reasons", "status", "outcome", "uphold_votes", "overturn_votes", "decided_at"]
+        update_fields=[
+            "reasons",
+            "status",
+            "outcome",
+            "uphold_votes",
+            "overturn_votes",
+            "decided_at",
+        ]
     )
     if panel.trigger == ReviewPanel.Trigger.OBJECTIONS:
         if outcome == ReviewPanel.Outcome.UPHOLD:

@@ -12,8 +12,9 @@ def _private_root(settings, tmp_path):
 
 @pytest.fixture
 def aid(db):
-    return mutual_aid_plan_make(objection_threshold=2, panel_size=3, panel_quorum=2,
-                                panel_min_tenure_days=30)
+    return mutual_aid_plan_make(
+        objection_threshold=2, panel_size=3, panel_quorum=2, panel_min_tenure_days=30
+    )
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """Claims set up the way members and staff create them (through the services).
 
-    member = covered_member(aid)                  # cover started 400 days ago, past waiting
-    claim = claim_make(member)                    # submitted with a PDF
-    claim = claim_approved(member, handler, approver)
+member = covered_member(aid)                  # cover started 400 days ago, past waiting
+claim = claim_make(member)                    # submitted with a PDF
+claim = claim_approved(member, handler, approver)
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ def covered_member(version, *, days_ago: int = 400, age: int = 30, **overrides) 
     waiting period measured from then), a member for as long."""
     from tests.members.factories import person_data
 
-    member = member_make(version, person=person_data(age=age), **overrides)
+    person = overrides.pop("person", None) or person_data(age=age)
+    member = member_make(version, person=person, **overrides)
     start = timezone.localdate() - dt.timedelta(days=days_ago)
     Coverage.objects.filter(member=member).update(
         start_date=start,

@@ -36,8 +36,12 @@ def test_split_among_no_one():
 
 @pytest.mark.parametrize(
     "benefits,rate,fee",
-    [(D("50000.00"), D("0.08"), D("4000.00")), (D("333.33"), D("0.08"), D("26.67")),
-     (D("0.06"), D("0.08"), D("0.00")), (D("0.07"), D("0.08"), D("0.01"))],
+    [
+        (D("50000.00"), D("0.08"), D("4000.00")),
+        (D("333.33"), D("0.08"), D("26.67")),
+        (D("0.06"), D("0.08"), D("0.00")),
+        (D("0.07"), D("0.08"), D("0.01")),
+    ],
 )
 def test_management_fee_rounds_half_up(benefits, rate, fee):
     assert management_fee(benefits, rate) == fee
@@ -45,8 +49,11 @@ def test_management_fee_rounds_half_up(benefits, rate, fee):
 
 @pytest.mark.parametrize(
     "shortfall,fee,waived,surplus",
-    [(D("10.00"), D("40.00"), D("10.00"), D("0.00")), (D("50.00"), D("40.00"), D("40.00"), D("10.00")),
-     (D("0.00"), D("40.00"), D("0.00"), D("0.00"))],
+    [
+        (D("10.00"), D("40.00"), D("10.00"), D("0.00")),
+        (D("50.00"), D("40.00"), D("40.00"), D("10.00")),
+        (D("0.00"), D("40.00"), D("0.00"), D("0.00")),
+    ],
 )
 def test_shortfall_met_by_fee_then_surplus(shortfall, fee, waived, surplus):
     assert shortfall_cover(shortfall, fee) == (waived, surplus)
@@ -65,7 +72,13 @@ def test_draw_key_is_sha256_of_seed_and_number():
 
 @pytest.mark.parametrize(
     "uphold,overturn,quorum,outcome",
-    [(4, 3, 7, "uphold"), (3, 4, 7, "overturn"), (3, 3, 7, None), (2, 2, 3, "uphold"), (0, 3, 3, "overturn")],
+    [
+        (4, 3, 7, "uphold"),
+        (3, 4, 7, "overturn"),
+        (3, 3, 7, None),
+        (2, 2, 3, "uphold"),
+        (0, 3, 3, "overturn"),
+    ],
 )
 def test_panel_outcome(uphold, overturn, quorum, outcome):
     """Majority of votes cast with a quorum; a tie upholds; below quorum, no decision."""
@@ -73,6 +86,8 @@ def test_panel_outcome(uphold, overturn, quorum, outcome):
 
 
 def test_percentile_interpolates_like_percentile_cont():
-    assert percentile([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0], 0.9) == pytest.approx(9.1)
+    assert percentile([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0], 0.9) == pytest.approx(
+        9.1
+    )
     assert percentile([], 0.9) is None
     assert percentile([5.0], 0.9) == 5.0

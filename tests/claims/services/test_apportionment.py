@@ -48,7 +48,11 @@ def test_preview_then_run_shares_to_the_cent(aid, period_setup):
     plan = aid.plan
     preview = apportionment_preview(plan=plan, cutoff=TODAY())
     assert (preview.claim_count, preview.benefits_total, preview.fee, preview.total) == (
-        2, D("1000.00"), D("80.00"), D("1080.00"))
+        2,
+        D("1000.00"),
+        D("80.00"),
+        D("1080.00"),
+    )
     assert preview.members_sharing == 7
     assert (preview.share_per_member, preview.extra_cent_members) == (D("154.28"), 4)
     assert preview.shares_total == D("1080.00") and preview.shortfall == D("0.00")
@@ -95,7 +99,9 @@ def test_annual_cap_shortfall_met_by_fee_then_surplus(aid, period_setup, handler
     assert period.total == D("540.00")  # 500 + 40 fee
     assert period.capped_members == 7
     capped = sorted(
-        shares(aid.plan_id).filter(period_start=period.period_start).values_list("amount", flat=True)
+        shares(aid.plan_id)
+        .filter(period_start=period.period_start)
+        .values_list("amount", flat=True)
     )
     assert capped == [D("33.71")] * 4 + [D("33.72")] * 3
     assert period.shares_total == D("236.00")

@@ -40,8 +40,15 @@ def test_full_path_records_who_when_why(premium, handler, approver, chart_of_acc
     claim.refresh_from_db()
     assert claim.status == Claim.Status.PAID and claim.paid_amount == Decimal("18000.00")
     types = list(claim.events.values_list("type", flat=True))
-    assert types == ["submitted", "under_review", "info_requested", "info_provided",
-                     "assessed", "approved", "paid"]
+    assert types == [
+        "submitted",
+        "under_review",
+        "info_requested",
+        "info_provided",
+        "assessed",
+        "approved",
+        "paid",
+    ]
     assert claim.events.get(type="info_requested").actor == handler
     assert claim.events.get(type="info_requested").reason == "Send the discharge summary."
     reserves = list(ClaimReserve.objects.filter(claim=claim).values_list("amount", flat=True))

@@ -82,8 +82,12 @@ def test_bad_input_refused_nothing_saved(aid, settings, overrides, field):
     elif overrides.get("event_date") == "before-cover":
         overrides["event_date"] = member.coverages.first().start_date - dt.timedelta(days=1)
     with pytest.raises(InvalidInput) as error:
-        claim_submit(member=member, data=claim_data(member, **overrides),
-                     documents=[Upload("a.pdf", PDF)], actor=member.user)
+        claim_submit(
+            member=member,
+            data=claim_data(member, **overrides),
+            documents=[Upload("a.pdf", PDF)],
+            actor=member.user,
+        )
     assert field in error.value.fields
     nothing_saved(settings)
 

@@ -60,7 +60,9 @@ def test_objection_refusals(on_notice, aid):
     claim_object(claim=claim, member=members[0], reason=REASON)
     with pytest.raises(InvalidInput):
         claim_object(claim=claim, member=members[0], reason=REASON)
-    Claim.objects.filter(pk=claim.pk).update(notice_until=timezone.localdate() - dt.timedelta(days=1))
+    Claim.objects.filter(pk=claim.pk).update(
+        notice_until=timezone.localdate() - dt.timedelta(days=1)
+    )
     with pytest.raises(InvalidInput) as error:
         claim_object(claim=claim, member=members[1], reason=REASON)
     assert "reason" in error.value.fields

@@ -1,0 +1,200 @@
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.models import Claim, ClaimDocument
+from tests.claims.factories import PDF, claim_approved, claim_make, covered_member
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+def login(client, member):
+    client.force_login(member.user)
+    return client
+
+
+def test_submit_through_the_portal_with_documents(client, aid):
+    member = covered_member(aid)
+    login(client, member)
+    page = client.get(reverse("claims:submit"))
+    assert page.status_code == 200
+    response = client.post(
+        reverse("claims:submit"),
+        {
+            "coverage": member.coverages.first().pk,
+            "kind": "illness",
+            "event_date": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
+            "description": "Diagnosed with a covered illness.",
+            "amount_claimed": "1000.00",
+            "bank_account_name": "Zhang San",
+            "bank_account_number": "6222021234567890",
+            "documents": [SimpleUploadedFile("scan.pdf", PDF)],
+        },
+    )
+    claim = Claim.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("claims:detail", args=[claim.pk])
+    assert claim.documents.count() == 1
+    detail = client.get(response.url)
+    assert detail.status_code == 200
+    assert claim.number in detail.content.decode()
+
+
+def test_bad_file_and_future_date_answer_400_naming_the_fields(client, aid):
+    member = covered_member(aid)
+    login(client, member)
+    response = client.post(
+        reverse("claims:submit"),
+        {
+            "coverage": member.coverages.first().pk,
+            "kind": "illness",
+            "event_date": (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
+            "description": "Diagnosed with a covered illness.",
+            "amount_claimed": "1000.00",
+            "bank_account_name": "Zhang San",
+            "bank_account_number": "6222021234567890",
+            "documents": [SimpleUploadedFile("scan.pdf", b"GIF89a not a pdf")],
+        },
+    )
+    assert response.status_code == 400
+    assert "event_date" in response.context["form"].errors
+    assert Claim.objects.count() == 0 and ClaimDocument.objects.count() == 0
+
+
+def test_member_never_sees_another_members_claim_or_document(client, aid):
+    owner = covered_member(aid)
+    other = covered_member(aid)
+    claim = claim_make(owner)
+    document = claim.documents.get()
+    login(client, other)
+    for url in (
+        reverse("claims:detail", args=[claim.pk]),
+        reverse("claims:document", args=[document.pk]),
+    ):
+        assert client.get(url).status_code == 404
+    for name in ("claims:withdraw", "claims:appeal", "claims:info", "claims:document_add"):
+        assert client.post(reverse(name, args=[claim.pk]), {"reason": "x" * 20}).status_code == 404
+    assert claim.number not in client.get(reverse("claims:list")).content.decode()
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.SUBMITTED
+
+
+def test_document_served_to_owner_and_staff_only(client, aid, handler, make_user):
+    owner = covered_member(aid)
+    document = claim_make(owner).documents.get()
+    url = reverse("claims:document", args=[document.pk])
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    login(client, owner)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    client.force_login(handler)
+    assert client.get(url).status_code == 200
+    client.force_login(make_user("someone", is_staff=True))
+    assert client.get(url).status_code == 404
+
+
+def test_documents_are_not_under_media_url(client, aid, settings):
+    owner = covered_member(aid)
+    document = claim_make(owner).documents.get()
+    login(client, owner)
+    assert client.get(settings.MEDIA_URL + document.path).status_code == 404
+
+
+def test_rejection_reasons_shown_and_appeal(client, aid, handler, approver):
+    from claims.services.handling import claim_reject
+    from tests.claims.factories import claim_assessed
+
+    for _ in range(3):
+        covered_member(aid)
+    member = covered_member(aid)
+    claim = claim_assessed(member, handler)
+    claim_reject(claim=claim, actor=approver, reasons="Illness began before cover.")
+    login(client, member)
+    page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert "Illness began before cover." in page
+    response = client.post(
+        reverse("claims:appeal", args=[claim.pk]), {"reason": "I have a new report."}
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.APPEALED
+
+
+NAME = "欧阳娜娜"
+
+
+def test_notice_page_is_de_identified(client, aid, handler, approver):
+    """No name, identity number or exact date of birth on the notice pages."""
+    from tests.members.factories import person_data
+
+    viewer = covered_member(aid)
+    claimant = covered_member(aid, person=person_data(age=35, legal_name=NAME))
+    claim = claim_approved(claimant, handler, approver, amount="30000.00")
+    login(client, viewer)
+    pages = [
+        client.get(reverse("claims:notices")).content.decode(),
+        client.get(reverse("claims:notice", args=[claim.pk])).content.decode(),
+    ]
+    for page in pages:
+        assert claim.number in page
+        assert NAME not in page
+        assert claimant.id_number not in page
+        assert claimant.id_number[6:14] not in page
+        assert claimant.date_of_birth.isoformat() not in page
+        assert claimant.member_number not in page
+    assert "30–39" in pages[1] and "30000.00" in pages[1]
+
+
+def test_object_through_the_portal_and_outside_the_window(client, aid, handler, approver):
+    viewer = covered_member(aid)
+    claimant = covered_member(aid)
+    claim = claim_approved(claimant, handler, approver, amount="1000.00")
+    login(client, viewer)
+    url = reverse("claims:notice", args=[claim.pk])
+    assert client.post(url, {"reason": "Symptoms were earlier."}).status_code == 302
+    assert claim.objections.count() == 1
+    Claim.objects.filter(pk=claim.pk).update(notice_until=dt.date(2020, 1, 1))
+    other = covered_member(aid)
+    login(client, other)
+    response = client.post(url, {"reason": "Symptoms were earlier."})
+    assert response.status_code == 400
+    assert "public notice" in response.content.decode()
+    assert claim.objections.count() == 1
+
+
+def test_panel_invitation_and_vote(client, aid, handler, approver):
+    from claims.services.notice import claim_object
+    from tests.members.factories import person_data
+
+    members = [covered_member(aid) for _ in range(5)]
+    claimant = covered_member(aid, person=person_data(age=35, legal_name=NAME))
+    claim = claim_approved(claimant, handler, approver, amount="1000.00")
+    claim_object(claim=claim, member=members[0], reason="Earlier symptoms noted.")
+    claim_object(claim=claim, member=members[1], reason="Earlier symptoms noted.")
+    panel = claim.panels.get()
+    seat = panel.seats.select_related("member__user").first()
+    login(client, seat.member)
+    assert claim.number in client.get(reverse("claims:panels")).content.decode()
+    url = reverse("claims:panel", args=[panel.pk])
+    page = client.get(url).content.decode()
+    assert NAME not in page and claimant.id_number not in page
+    assert client.post(url, {"vote": "uphold", "reason": "Fine."}).status_code == 302
+    seat.refresh_from_db()
+    assert seat.vote == "uphold"
+    outsider = next(m for m in members if not panel.seats.filter(member=m).exists())
+    login(client, outsider)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"vote": "overturn"}).status_code == 404
+
+
+def test_nav_link_for_signed_in_members(client, aid):
+    member = covered_member(aid)
+    login(client, member)
+    page = client.get(reverse("members:dashboard")).content.decode()
+    assert reverse("claims:list") in page
