@@ -1,0 +1,57 @@
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from claims.models import Claim
+from claims.selectors import claim_statistics
+from claims.services.handling import claim_reject
+from claims.services.notice import claim_object
+from tests.claims.factories import claim_approved, claim_assessed, claim_make, covered_member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_statistics(aid, handler, approver):
+    members = [covered_member(aid) for _ in range(4)]
+    claimant = covered_member(aid)
+    paid = [claim_approved(claimant, handler, approver, amount="100.00") for _ in range(10)]
+    for days, claim in zip(range(1, 11), paid, strict=True):
+        Claim.objects.filter(pk=claim.pk).update(
+            status="paid", paid_amount=Decimal("100.00"), days_to_payment=days
+        )
+    rejected = claim_assessed(claimant, handler, amount="50.00")
+    claim_reject(claim=rejected, actor=approver, reasons="No.")
+    claim_make(claimant, amount_claimed=Decimal("70.00"))
+    claim_object(claim=paid[0], member=members[0], reason="Looks wrong to me.")
+    stats = claim_statistics(plan=aid.plan)
+    assert stats["claims"] == 12
+    assert stats["by_status"]["paid"] == 10 and stats["by_status"]["rejected"] == 1
+    assert stats["amount_claimed"] == Decimal("50000.00") * 11 + Decimal("70.00")
+    assert stats["amount_approved"] == Decimal("1000.00")
+    assert stats["amount_paid"] == Decimal("1000.00")
+    assert stats["days_to_payment_mean"] == 5.5
+    assert stats["days_to_payment_p90"] == pytest.approx(9.1)  # percentile_cont semantics
+    assert stats["rejection_rate"] == round(1 / 11, 4)
+    assert stats["objection_rate"] == round(1 / 10, 4)
+    assert stats["overturn_rate"] is None
+
+
+def test_statistics_query_count_does_not_grow(
+    aid, handler, approver, django_assert_max_num_queries
+):
+    claimant = covered_member(aid)
+    for _ in range(3):
+        claim_approved(claimant, handler, approver, amount="100.00")
+    with django_assert_max_num_queries(8):
+        claim_statistics(plan=aid.plan)
+    for _ in range(3):
+        claim_approved(claimant, handler, approver, amount="100.00")
+    with django_assert_max_num_queries(8):
+        claim_statistics(plan=aid.plan)
+
+
+def test_vendor_paths_agree(aid):
+    """p90 of no payments is None on every database."""
+    assert claim_statistics(plan=aid.plan)["days_to_payment_p90"] is None
+    assert connection.vendor in {"sqlite", "postgresql"}
