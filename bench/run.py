@@ -35,6 +35,11 @@ BENCHMARKS = {
         100_000,
         "import N members from CSV (validate, then write) vs. a bare COPY of the file",
     ),
+    "claims-apportion": (
+        "bench.claims_apportion",
+        1_000_000,
+        "apportion a period's claims among N members vs. a bare INSERT ... SELECT of N rows",
+    ),
 }
 
 

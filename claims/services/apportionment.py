@@ -16,7 +16,7 @@ At a cut-off date (the plan's apportionment days, e.g. the 14th and 28th):
 - each share becomes a ``members.ContributionDue`` of kind share, written by one
   ``INSERT ... SELECT`` with a window function (no Python loop over members); the total
   is one balanced entry: Dr 1122 shares, Dr 4104 from surplus / Cr 6031 benefits,
-  Cr 6051 fee kept.
+  Cr 6051 fee kept; it hangs on the period (the dues carry no entry of their own).
 
 Idempotent per plan and cut-off (a unique period row; the dues' unique key per coverage,
 kind and period start). The SQL runs on PostgreSQL and on SQLite (integer cents, CASE
@@ -302,7 +302,7 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
         period.ledger_entry = entry
         period.save(update_fields=["ledger_entry"])
         if preview.dues:
-            inserted = _insert_dues(plan, preview, version, entry.pk)
+            inserted = _insert_dues(plan, preview, version)
             if inserted != preview.dues:
                 raise InvalidInput(
                     _("Shares of this period were already billed for some members; nothing done.")
@@ -310,7 +310,11 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
         return period
 
 
-def _insert_dues(plan: Plan, preview: Preview, version: PlanVersion, entry_id: int) -> int:
+def _insert_dues(plan: Plan, preview: Preview, version: PlanVersion) -> int:
+    """One INSERT ... SELECT of every share. A share due carries no ledger entry of its own:
+    the period's one entry (``ApportionmentPeriod.ledger_entry``) posts them all, and a
+    per-row link would cost a foreign-key check per member for nothing (and invite
+    reversing the whole period's entry to cancel one share)."""
     ops = connection.ops
     cap_cents = int(preview.annual_cap / CENT) if preview.annual_cap is not None else None
     due_date = preview.cutoff
@@ -320,14 +324,13 @@ def _insert_dues(plan: Plan, preview: Preview, version: PlanVersion, entry_id: i
         "period_end, due_date, grace_ends_on, amount, paid_amount, status, ledger_entry_id, "
         "created_at) "
         "SELECT s.member_id, s.coverage_id, 'share', %s, %s, %s, %s, s.cents / 100.0, 0, "
-        f"'open', %s, %s FROM ({_shares_sql(cap_cents is not None)}) s WHERE s.cents > 0"
+        f"'open', NULL, %s FROM ({_shares_sql(cap_cents is not None)}) s WHERE s.cents > 0"
     )
     params = [
         ops.adapt_datefield_value(preview.period_start),
         ops.adapt_datefield_value(preview.cutoff),
         ops.adapt_datefield_value(due_date),
         ops.adapt_datefield_value(grace),
-        entry_id,
         ops.adapt_datetimefield_value(timezone.now()),
         *_share_params(int(preview.share_per_member / CENT), preview.extra_cent_members, cap_cents),
         *_eligible_params(plan, preview.cutoff),
