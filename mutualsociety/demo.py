@@ -155,4 +155,13 @@ def seed() -> dict:
     from mutualsociety import demo_members
 
     members = demo_members.members(demo_password=DEMO_PASSWORD)
-    return {"society": society, "staff": staff, "entries": entries, "members": members}
+    from mutualsociety import demo_claims
+
+    claims = demo_claims.claims()
+    return {
+        "society": society,
+        "staff": staff,
+        "entries": entries,
+        "members": members,
+        "claims": claims,
+    }
