@@ -197,7 +197,7 @@ class RejectIn(serializers.Serializer):
     reasons = serializers.CharField(max_length=5000)
 
 
-def _staff_action(perm: str, serializer_class, call):
+def _staff_action(name: str, perm: str, serializer_class, call):
     class Action(APIView):
         permission_classes = [require_perms(perm)]
 
@@ -210,10 +210,12 @@ def _staff_action(perm: str, serializer_class, call):
             claim.refresh_from_db()
             return Response(_out(request, claim))
 
+    Action.__name__ = Action.__qualname__ = name
     return Action
 
 
 ReviewApi = _staff_action(
+    "ReviewApi",
     "claims.assess_claim",
     ReasonIn,
     lambda claim, actor, reason="": handling.claim_review_start(
@@ -221,6 +223,7 @@ ReviewApi = _staff_action(
     ),
 )
 InfoRequestApi = _staff_action(
+    "InfoRequestApi",
     "claims.assess_claim",
     ReasonIn,
     lambda claim, actor, reason="": handling.claim_info_request(
@@ -228,11 +231,13 @@ InfoRequestApi = _staff_action(
     ),
 )
 AssessApi = _staff_action(
+    "AssessApi",
     "claims.assess_claim",
     AssessIn,
     lambda claim, actor, **kw: handling.claim_assess(claim=claim, actor=actor, **kw),
 )
 SendBackApi = _staff_action(
+    "SendBackApi",
     "claims.change_claim",
     ReasonIn,
     lambda claim, actor, reason="": handling.claim_send_back(
@@ -240,23 +245,26 @@ SendBackApi = _staff_action(
     ),
 )
 ApproveApi = _staff_action(
+    "ApproveApi",
     "claims.change_claim",
     ReasonIn,
     lambda claim, actor, reason="": handling.claim_approve(claim=claim, actor=actor, reason=reason),
 )
 RejectApi = _staff_action(
+    "RejectApi",
     "claims.change_claim",
     RejectIn,
     lambda claim, actor, reasons: handling.claim_reject(claim=claim, actor=actor, reasons=reasons),
 )
 PayApi = _staff_action(
+    "PayApi",
     "claims.pay_claim",
     serializers.Serializer,
     lambda claim, actor: handling.claim_pay(claim=claim, actor=actor),
 )
 
 
-def _member_action(call):
+def _member_action(name: str, call):
     class Action(APIView):
         permission_classes = [IsAuthenticated]
 
@@ -270,12 +278,13 @@ def _member_action(call):
             claim.refresh_from_db()
             return Response(ClaimDetailOut(claim).data)
 
+    Action.__name__ = Action.__qualname__ = name
     return Action
 
 
-WithdrawApi = _member_action(handling.claim_withdraw)
-AppealApi = _member_action(handling.claim_appeal)
-InfoProvideApi = _member_action(handling.claim_info_provide)
+WithdrawApi = _member_action("WithdrawApi", handling.claim_withdraw)
+AppealApi = _member_action("AppealApi", handling.claim_appeal)
+InfoProvideApi = _member_action("InfoProvideApi", handling.claim_info_provide)
 
 
 class PanelOut(serializers.Serializer):

@@ -27,7 +27,13 @@ from . import selectors
 from .forms import ClaimForm, DocumentForm, OptionalReasonForm, ReasonForm, VoteForm, uploads
 from .models import Claim, ReviewPanel
 from .services.handling import claim_appeal, claim_info_provide, claim_withdraw
-from .services.intake import Upload, claim_document_add, claim_submit, document_path
+from .services.intake import (
+    OPEN_FOR_DOCUMENTS,
+    Upload,
+    claim_document_add,
+    claim_submit,
+    document_path,
+)
 from .services.notice import claim_object, panel_vote
 from .transitions import UNDECIDED
 
@@ -136,6 +142,7 @@ class ClaimDetailView(MemberView):
             and (claim.appeal_until is None or today <= claim.appeal_until)
             and not claim.events.filter(type="appealed").exists(),
             "needs_info": claim.status == Claim.Status.INFO_REQUESTED,
+            "can_add_documents": claim.status in OPEN_FOR_DOCUMENTS,
             "info_request": claim.events.filter(type="info_requested").last(),
             "withdraw_form": forms.get("withdraw_form") or OptionalReasonForm(),
             "appeal_form": forms.get("appeal_form") or ReasonForm(),

@@ -54,7 +54,7 @@ def _submit(member: Member, *, days_ago: int, amount: str, kind: str = "illness"
             "coverage": coverage.pk,
             "kind": kind,
             "event_date": timezone.localdate() - dt.timedelta(days=days_ago),
-            "description": "确诊后住院治疗，附诊断证明和费用清单。 Diagnosed and treated in hospital.",
+            "description": "确诊后住院治疗，附诊断证明和费用清单。 Treated in hospital.",
             "amount_claimed": min(Decimal(amount), coverage.sum_assured),
             "bank_account_name": member.legal_name,
             "bank_account_number": f"6222 0200 {member.pk:04d} {days_ago:04d}",
