@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members.models import Member
 from members.regions import PROVINCE_CHOICES
@@ -20,6 +21,9 @@ from .calculations import percentile
 from .models import ApportionmentPeriod, Claim, ClaimDocument, Objection, PanelSeat, ReviewPanel
 
 CLAIMS_STAFF_PERM = "claims.view_claim"
+#: Medical documents are for the people who handle and decide claims (handler, approver),
+#: not for every role that may read claims (actuary, directors, the regulator).
+DOCUMENTS_PERM = "claims.change_claim"
 PUBLIC_NOTICE = (
     Claim.Notice.ON_NOTICE,
     Claim.Notice.UNDER_REVIEW,
@@ -40,20 +44,21 @@ def claim_for_member(member: Member | None, claim_id: int) -> Claim:
         else None
     )
     if claim is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return claim
 
 
 def document_for_user(user, document_id: int) -> ClaimDocument:
-    """A document its claim's member or claims staff may open; anyone else gets NotFound."""
+    """A document its claim's member or claims staff (who handle or decide claims) may open;
+    anyone else gets NotFound, as if it did not exist."""
     document = ClaimDocument.objects.select_related("claim__member").filter(pk=document_id).first()
     if document is None:
-        raise NotFound("Not found.")
-    if user.has_perm(CLAIMS_STAFF_PERM):
+        raise NotFound(_("Not found."))
+    if user.has_perm(DOCUMENTS_PERM):
         return document
     if document.claim.member.user_id == user.pk and user.pk is not None:
         return document
-    raise NotFound("Not found.")
+    raise NotFound(_("Not found."))
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,7 @@ def notice_detail(claim_id: int) -> NoticeCase:
         .first()
     )
     if claim is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return _notice_case(claim, claim.objections.count(), list(claim.panels.order_by("drawn_at")))
 
 
@@ -183,7 +188,7 @@ def panel_seat_for_member(member: Member | None, panel_id: int) -> PanelSeat:
         else None
     )
     if seat is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return seat
 
 

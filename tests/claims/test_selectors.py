@@ -55,3 +55,16 @@ def test_vendor_paths_agree(aid):
     """p90 of no payments is None on every database."""
     assert claim_statistics(plan=aid.plan)["days_to_payment_p90"] is None
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_notice_list_queries_do_not_grow(aid, handler, approver, django_assert_num_queries):
+    from claims.selectors import notices_list
+
+    claimant = covered_member(aid)
+    claim_approved(claimant, handler, approver, amount="100.00")
+    with django_assert_num_queries(1):
+        assert len(notices_list()) == 1
+    for _ in range(3):
+        claim_approved(claimant, handler, approver, amount="100.00")
+    with django_assert_num_queries(1):
+        assert len(notices_list()) == 4

@@ -218,3 +218,37 @@ def test_statistics_for_staff_only(aid, handler, approver, chart_of_accounts):
     assert stats["by_status"]["assessed"] == 1 and stats["by_status"]["approved"] == 1
     assert stats["amount_approved"] == "200.00"
     assert api(approver).get(f"{BASE}statistics/", {"plan": "nope"}).status_code == 400
+
+
+def test_read_only_roles_cannot_transition(aid, regulator_user):
+    claim = claim_make(covered_member(aid))
+    client = api(regulator_user)
+    assert client.get(f"{BASE}{claim.pk}/").status_code == 200  # reads claims
+    for action in ("review", "assess", "approve", "reject", "pay"):
+        assert client.post(f"{BASE}{claim.pk}/{action}/", {}).status_code == 403
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.SUBMITTED
+
+
+def test_member_withdraws_and_uploads_through_the_api(aid):
+    member = covered_member(aid)
+    claim = claim_make(member)
+    client = api(member.user)
+    upload = client.post(
+        f"{BASE}{claim.pk}/documents/",
+        {"file": SimpleUploadedFile("b.pdf", PDF)},
+        format="multipart",
+    )
+    assert upload.status_code == 201 and upload.json()["content_type"] == "application/pdf"
+    bad = client.post(
+        f"{BASE}{claim.pk}/documents/",
+        {"file": SimpleUploadedFile("b.pdf", b"\x00\x01not")},
+        format="multipart",
+    )
+    assert bad.status_code == 400 and "file" in bad.json()["error"]["fields"]
+    assert (
+        client.post(f"{BASE}{claim.pk}/withdraw/", {"reason": "Recovered"}).json()["status"]
+        == "withdrawn"
+    )
+    again = client.post(f"{BASE}{claim.pk}/withdraw/", {})
+    assert again.status_code == 409

@@ -97,6 +97,8 @@ def test_document_served_to_owner_and_staff_only(client, aid, handler, make_user
     assert client.get(url).status_code == 200
     client.force_login(make_user("someone", is_staff=True))
     assert client.get(url).status_code == 404
+    client.force_login(make_user("actuary", roles=("actuary",), is_staff=True))
+    assert client.get(url).status_code == 404  # reads claims, not medical documents
 
 
 def test_documents_are_not_under_media_url(client, aid, settings):
