@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -287,6 +288,43 @@ def claim_statistics(
         "overturn_rate": rate(panel_counts["overturned"], panel_counts["n"]),
         "panels_decided": panel_counts["n"],
     }
+
+
+def claim_statistics_by_month(
+    *, plan=None, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> list[dict]:
+    """Per plan and month of submission: claims, amounts claimed / approved / paid and
+    rejections — one grouped query (for the disclosure pages' tables)."""
+    qs = Claim.objects.all()
+    if plan is not None:
+        qs = qs.filter(plan=plan)
+    if date_from:
+        qs = qs.filter(submitted_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(submitted_at__date__lte=date_to)
+    approved_q = Q(status__in=[Claim.Status.APPROVED, Claim.Status.PAID])
+    rows = (
+        qs.annotate(month=TruncMonth("submitted_at"))
+        .values("plan__code", "month")
+        .annotate(
+            claims=Count("id"),
+            amount_claimed=Sum("amount_claimed"),
+            amount_approved=Sum("assessed_amount", filter=approved_q),
+            amount_paid=Sum("paid_amount"),
+            rejected=Count("id", filter=Q(status=Claim.Status.REJECTED)),
+        )
+        .order_by("plan__code", "month")
+    )
+    return [
+        {
+            **row,
+            "month": row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"],
+            "amount_claimed": quantize_money(row["amount_claimed"] or ZERO),
+            "amount_approved": quantize_money(row["amount_approved"] or ZERO),
+            "amount_paid": quantize_money(row["amount_paid"] or ZERO),
+        }
+        for row in rows
+    ]
 
 
 def apportionment_summaries(*, plan=None, published_only: bool = True):

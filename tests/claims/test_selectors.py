@@ -68,3 +68,18 @@ def test_notice_list_queries_do_not_grow(aid, handler, approver, django_assert_n
         claim_approved(claimant, handler, approver, amount="100.00")
     with django_assert_num_queries(1):
         assert len(notices_list()) == 4
+
+
+def test_statistics_by_month(aid, premium, handler, approver):
+    from claims.selectors import claim_statistics_by_month
+
+    claim_approved(covered_member(aid), handler, approver, amount="100.00")
+    claim_make(covered_member(premium), amount_claimed=Decimal("70.00"))
+    rows = claim_statistics_by_month()
+    assert [(r["plan__code"], r["claims"]) for r in rows] == sorted(
+        [(aid.plan.code, 1), (premium.plan.code, 1)]
+    )
+    by_plan = {r["plan__code"]: r for r in rows}
+    assert by_plan[aid.plan.code]["amount_approved"] == Decimal("100.00")
+    assert by_plan[premium.plan.code]["amount_claimed"] == Decimal("70.00")
+    assert by_plan[premium.plan.code]["amount_approved"] == Decimal("0.00")

@@ -154,3 +154,45 @@ def test_runs_on_postgresql(aid, period_setup):
     period = apportionment_run(plan=aid.plan, cutoff=TODAY())
     assert period.shares_total == D("1080.00")
     assert sum(shares(aid.plan_id).values_list("amount", flat=True)) == D("1080.00")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runs_make_one_period(chart_of_accounts, make_user):
+    """Two workers running the same period at once: the plan lock makes one period, one
+    entry and one due per member."""
+    import threading
+
+    from django.db import connections
+
+    from tests.members.factories import mutual_aid_plan_make
+
+    aid = mutual_aid_plan_make()
+    handler = make_user("h", roles=("claims_handler",), is_staff=True)
+    approver = make_user("a", roles=("claims_approver",), is_staff=True)
+    for _ in range(3):
+        covered_member(aid)
+    claim = claim_approved(covered_member(aid), handler, approver, amount="100.00")
+    Claim.objects.filter(pk=claim.pk).update(notice_status="cleared", cleared_on=TODAY())
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def work():
+        try:
+            barrier.wait()
+            results.append(apportionment_run(plan=aid.plan_id, cutoff=TODAY()).pk)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(set(results)) == 1
+    assert ApportionmentPeriod.objects.count() == 1
+    assert shares(aid.plan_id).count() == 4
+    assert JournalEntry.objects.filter(source_type="claims.apportionment").count() == 1
