@@ -9,6 +9,7 @@ approve it.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
@@ -245,9 +246,7 @@ def _approve(claim: Claim, *, actor, reason: str, on_notice: bool | None = None)
     )
 
 
-def _days(n: int):
-    import datetime as dt
-
+def _days(n: int) -> dt.timedelta:
     return dt.timedelta(days=n)
 
 
