@@ -178,3 +178,13 @@ def test_staff_permissions_checked_in_services(aid, make_user):
         claim_review_start(claim=claim, actor=nobody)
     with pytest.raises(NotAllowed):
         claim_review_start(claim=claim, actor=member.user)
+
+
+def test_insurance_plan_may_ask_for_public_notice(handler, approver):
+    """Public notice is optional per plan for premium-funded insurance."""
+    from tests.members.factories import premium_plan_make
+
+    version = premium_plan_make(public_notice_for_insurance=True, public_notice_days=5)
+    claim = claim_approved(covered_member(version), handler, approver, amount="1000.00")
+    assert claim.notice_status == Claim.Notice.ON_NOTICE
+    assert (claim.notice_until - claim.notice_from).days == 5
