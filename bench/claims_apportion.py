@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from claims.models import ApportionmentPeriod, Claim
-from claims.services.apportionment import apportionment_run
+from claims.services.apportionment import apportionment_preview, apportionment_run
 from members.models import AgeBand, ContributionDue, Coverage, Plan
 from members.services.plans import plan_version_draft, plan_version_publish
 
@@ -176,11 +176,15 @@ def run(*, scale: int, log: Callable[[str], None]) -> dict:
     log(f"bare INSERT ... SELECT, same indexes and foreign keys: {with_keys:.2f} s")
     cutoff = timezone.localdate()
     started = time.perf_counter()
+    preview = apportionment_preview(plan=Plan.objects.get(pk=plan_id), cutoff=cutoff)
+    preview_seconds = time.perf_counter() - started
+    log(f"apportionment_preview (dry run; the first step of a run): {preview_seconds:.2f} s")
+    started = time.perf_counter()
     period = apportionment_run(plan=Plan.objects.get(pk=plan_id), cutoff=cutoff)
     seconds = time.perf_counter() - started
     log(f"apportionment_run: {seconds:.2f} s")
     dues = ContributionDue.objects.filter(kind="share", coverage__plan_id=plan_id)
-    assert period.members_sharing == scale
+    assert period.members_sharing == scale == preview.members_sharing
     assert dues.count() == period.members_sharing
     with connection.cursor() as cursor:
         cursor.execute("SELECT SUM(amount) FROM members_contributiondue WHERE kind = 'share'")
@@ -202,4 +206,5 @@ def run(*, scale: int, log: Callable[[str], None]) -> dict:
         "capped_members": period.capped_members,
         "shortfall": str(period.shortfall),
         "rerun_seconds": round(rerun, 4),
+        "preview_seconds": round(preview_seconds, 4),
     }
