@@ -294,6 +294,7 @@ class PanelOut(serializers.Serializer):
     size = serializers.IntegerField()
     quorum = serializers.IntegerField()
     eligible_count = serializers.IntegerField()
+    roll_sha256 = serializers.CharField()
     drawn_at = serializers.DateTimeField()
     vote_until = serializers.DateField()
     status = serializers.CharField()

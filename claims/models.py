@@ -345,6 +345,15 @@ class ReviewPanel(models.Model):
     size = models.PositiveSmallIntegerField(_("members drawn"))
     quorum = models.PositiveSmallIntegerField(_("quorum (votes cast)"))
     eligible_count = models.PositiveIntegerField(_("eligible members"))
+    roll_sha256 = models.CharField(
+        _("eligible roll fingerprint"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "SHA-256 of the eligible member numbers, sorted and joined by commas, on the day "
+            "of the draw: whoever is given the list can check it is the one drawn from."
+        ),
+    )
     drawn_at = models.DateTimeField(_("drawn at"), default=timezone.now)
     vote_until = models.DateField(_("votes until"))
     status = models.CharField(

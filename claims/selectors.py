@@ -70,6 +70,7 @@ class PanelSummary:
     size: int
     quorum: int
     eligible_count: int
+    roll_sha256: str
     drawn_at: dt.datetime
     vote_until: dt.date
     status: str
@@ -131,6 +132,7 @@ def _notice_case(claim: Claim, objections: int, panels: list[ReviewPanel]) -> No
                 size=p.size,
                 quorum=p.quorum,
                 eligible_count=p.eligible_count,
+                roll_sha256=p.roll_sha256,
                 drawn_at=p.drawn_at,
                 vote_until=p.vote_until,
                 status=p.get_status_display(),

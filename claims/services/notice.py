@@ -54,6 +54,41 @@ def _sqlite_sha256() -> None:
         )
 
 
+class _RollHash:
+    """SQLite aggregate: incremental SHA-256 of the values, comma-joined, in row order."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.first = True
+
+    def step(self, value) -> None:
+        self.digest.update(("" if self.first else ",").encode() + str(value).encode())
+        self.first = False
+
+    def finalize(self) -> str:
+        return self.digest.hexdigest()
+
+
+_PG_ROLL_HASH = (
+    "encode(sha256(convert_to(COALESCE(string_agg(e.member_number, ',' "
+    "ORDER BY e.member_number), ''), 'UTF8')), 'hex')"
+)
+
+
+def roll_fingerprint(eligible) -> str:
+    """SHA-256 of the eligible member numbers, sorted and comma-joined, computed in the
+    database (no member row comes into Python)."""
+    sql, params = eligible.order_by("member_number").values("member_number").query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT {_PG_ROLL_HASH} FROM ({sql}) e", params)  # noqa: S608
+        else:
+            connection.connection.create_aggregate("ms_roll_sha256", 1, _RollHash)
+            # SQLite feeds the aggregate in the subquery's order.
+            cursor.execute(f"SELECT ms_roll_sha256(e.member_number) FROM ({sql}) e", params)  # noqa: S608
+        return cursor.fetchone()[0] or hashlib.sha256(b"").hexdigest()
+
+
 def panel_eligible(claim: Claim, *, today: dt.date):
     """Members who may sit on a panel for ``claim`` (a queryset, not evaluated)."""
     version = claim.coverage.plan_version
@@ -105,6 +140,7 @@ def panel_draw(
         size=len(drawn),
         quorum=min(version.panel_quorum, len(drawn)),
         eligible_count=eligible.count(),
+        roll_sha256=roll_fingerprint(eligible),
         vote_until=today + dt.timedelta(days=version.panel_vote_days),
     )
     PanelSeat.objects.bulk_create(

@@ -46,6 +46,8 @@ def test_objections_reach_threshold_and_draw_a_reproducible_panel(on_notice, han
         eligible, key=lambda n: hashlib.sha256(f"{panel.seed}{n}".encode()).hexdigest()
     )[:3]
     assert drawn == expected
+    roll = ",".join(sorted(eligible))
+    assert panel.roll_sha256 == hashlib.sha256(roll.encode()).hexdigest()
     seated = set(panel.seats.values_list("member_id", flat=True))
     assert claimant.pk not in seated
     assert panel.eligible_count == len(members)
