@@ -26,7 +26,7 @@ instead of LEAST, derived tables instead of CTEs).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -109,11 +109,6 @@ class Preview:
     shortfall: Decimal
     shortfall_fee_waived: Decimal
     shortfall_from_surplus: Decimal
-
-    def as_dict(self) -> dict:
-        return {
-            k: (str(v) if isinstance(v, (Decimal, dt.date)) else v) for k, v in asdict(self).items()
-        }
 
 
 def plan_terms(plan: Plan, on: dt.date) -> PlanVersion:

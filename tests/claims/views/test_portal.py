@@ -200,3 +200,25 @@ def test_nav_link_for_signed_in_members(client, aid):
     login(client, member)
     page = client.get(reverse("members:dashboard")).content.decode()
     assert reverse("claims:list") in page
+
+
+def test_answer_a_request_for_information_and_withdraw(client, aid, handler):
+    from claims.services.handling import claim_info_request, claim_review_start
+
+    member = covered_member(aid)
+    claim = claim_make(member)
+    claim_review_start(claim=claim, actor=handler)
+    claim_info_request(claim=claim, actor=handler, reason="Send the discharge summary.")
+    login(client, member)
+    page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert "Send the discharge summary." in page
+    empty = client.post(reverse("claims:info", args=[claim.pk]), {"reason": ""})
+    assert empty.status_code == 400
+    client.post(reverse("claims:info", args=[claim.pk]), {"reason": "Uploaded it."})
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.UNDER_REVIEW
+    client.post(reverse("claims:withdraw", args=[claim.pk]), {"reason": ""})
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.WITHDRAWN
+    again = client.post(reverse("claims:withdraw", args=[claim.pk]), {"reason": ""})
+    assert again.status_code == 400
