@@ -21,7 +21,9 @@ CLAIM_TRANSITIONS: dict[str, frozenset[str]] = {
     S.UNDER_REVIEW: frozenset({S.INFO_REQUESTED, S.ASSESSED, S.WITHDRAWN}),
     S.INFO_REQUESTED: frozenset({S.UNDER_REVIEW, S.WITHDRAWN}),
     S.ASSESSED: frozenset({S.APPROVED, S.REJECTED, S.UNDER_REVIEW, S.WITHDRAWN}),
-    S.APPROVED: frozenset({S.PAID, S.REJECTED}),
+    # approved → rejected is not in the table: only a review panel overturns an approval,
+    # through ``claim_overturn_check`` (notice under review, not yet shared or paid).
+    S.APPROVED: frozenset({S.PAID}),
     S.REJECTED: frozenset({S.APPEALED}),
     S.APPEALED: frozenset({S.APPROVED, S.REJECTED}),
     S.PAID: frozenset(),
@@ -42,4 +44,18 @@ def claim_transition_check(current: str, new: str) -> None:
         raise TransitionNotAllowed(
             _("A claim that is %(current)s cannot become %(new)s.")
             % {"current": S(current).label, "new": S(new).label}
+        )
+
+
+def claim_overturn_check(claim: Claim) -> None:
+    """An approved claim becomes rejected only when a review panel overturns it while its
+    public notice is under review, before it was shared out in an apportionment or paid."""
+    if (
+        claim.status != S.APPROVED
+        or claim.notice_status != Claim.Notice.UNDER_REVIEW
+        or claim.apportionment_period_id is not None
+        or claim.paid_at is not None
+    ):
+        raise TransitionNotAllowed(
+            _("Only a review panel can overturn an approved claim, while it is under review.")
         )

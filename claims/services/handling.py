@@ -22,7 +22,7 @@ from mutualsociety.common.exceptions import InvalidInput, NotAllowed, Transition
 from mutualsociety.common.money import ZERO, is_whole_cents, to_decimal
 
 from ..models import Claim, ClaimPayment
-from ..transitions import UNDECIDED, claim_transition_check
+from ..transitions import UNDECIDED, claim_overturn_check, claim_transition_check
 from .intake import claim_event, coverage_remaining, reserve_set
 
 CLAIMS_PAID = "6511"
@@ -49,9 +49,20 @@ def _lock(claim: Claim | int) -> Claim:
     )
 
 
-def _move(claim: Claim, new: str, *, actor, reason: str = "", type: str = "", data=None):  # noqa: A002
+def _move(
+    claim: Claim,
+    new: str,
+    *,
+    actor,
+    reason: str = "",
+    type: str = "",  # noqa: A002
+    data=None,
+    checked: bool = False,
+):
+    """``checked``: the caller already checked a move the table does not list."""
     old = claim.status
-    claim_transition_check(old, new)
+    if not checked:
+        claim_transition_check(old, new)
     claim.status = new
     claim.status_changed_at = timezone.now()
     claim.save(update_fields=["status", "status_changed_at"])
@@ -253,22 +264,42 @@ def _days(n: int) -> dt.timedelta:
 @transaction.atomic
 def claim_reject(*, claim: Claim | int, actor, reasons: str) -> Claim:
     """Reject an assessed claim with reasons the member sees; opens the appeal window.
-    Four eyes: not by the assessor."""
+    Four eyes: not by the assessor. Only an assessed claim: an approval is undone only by a
+    review panel (``_overturn``), an appeal only by its panel."""
     _require(actor, "claims.change_claim")
     claim = _lock(claim)
-    claim_transition_check(claim.status, Claim.Status.REJECTED)
+    if claim.status != Claim.Status.ASSESSED:
+        raise TransitionNotAllowed(
+            _("Only an assessed claim can be rejected; this one is %(status)s.")
+            % {"status": Claim.Status(claim.status).label}
+        )
     _four_eyes(claim, actor)
     _reject(claim, actor=actor, reasons=_reason(reasons, "reasons"))
     return claim
 
 
-def _reject(claim: Claim, *, actor, reasons: str, type: str = "") -> None:  # noqa: A002
+def _overturn(claim: Claim, *, reasons: str) -> None:
+    """A review panel overturns an approved claim during its notice (caller holds the lock)."""
+    claim_overturn_check(claim)
+    claim.notice_status = Claim.Notice.OVERTURNED
+    claim.save(update_fields=["notice_status"])
+    _reject(claim, actor=None, reasons=reasons, type="overturned", checked=True)
+
+
+def _reject(
+    claim: Claim,
+    *,
+    actor,
+    reasons: str,
+    type: str = "",  # noqa: A002
+    checked: bool = False,
+) -> None:
     claim.rejection_reasons = reasons
     claim.decided_by = actor if getattr(actor, "pk", None) else None
     claim.decided_at = timezone.now()
     claim.appeal_until = timezone.localdate() + _days(claim.coverage.plan_version.claim_appeal_days)
     claim.save(update_fields=["rejection_reasons", "decided_by", "decided_at", "appeal_until"])
-    _move(claim, Claim.Status.REJECTED, actor=actor, reason=reasons, type=type)
+    _move(claim, Claim.Status.REJECTED, actor=actor, reason=reasons, type=type, checked=checked)
     reserve_set(claim=claim, amount=ZERO, actor=actor, reason=_("Rejected"))
 
 

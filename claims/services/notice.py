@@ -221,7 +221,7 @@ def panel_vote(
 def panel_tally(*, panel: ReviewPanel | int, today: dt.date | None = None) -> ReviewPanel:
     """Decide a panel: the majority of votes cast when at least the quorum voted; without
     a quorum once the window closed, draw the next members with the same seed."""
-    from .handling import _approve, _reject
+    from .handling import _approve, _overturn, _reject
 
     today = today or timezone.localdate()
     panel_id = panel.pk if isinstance(panel, ReviewPanel) else panel
@@ -285,9 +285,7 @@ def panel_tally(*, panel: ReviewPanel | int, today: dt.date | None = None) -> Re
             claim.save(update_fields=["notice_status", "cleared_on"])
             claim_event(claim=claim, type="cleared", reason=summary)
         else:
-            claim.notice_status = Claim.Notice.OVERTURNED
-            claim.save(update_fields=["notice_status"])
-            _reject(claim, actor=None, reasons=panel.reasons, type="overturned")
+            _overturn(claim, reasons=panel.reasons)
     else:  # an appeal of a rejection
         if outcome == ReviewPanel.Outcome.OVERTURN:
             _approve(claim, actor=None, reason=panel.reasons, on_notice=False)

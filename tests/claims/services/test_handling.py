@@ -188,3 +188,52 @@ def test_insurance_plan_may_ask_for_public_notice(handler, approver):
     claim = claim_approved(covered_member(version), handler, approver, amount="1000.00")
     assert claim.notice_status == Claim.Notice.ON_NOTICE
     assert (claim.notice_until - claim.notice_from).days == 5
+
+
+def test_an_approved_claim_cannot_be_rejected_by_staff(aid, handler, approver, approver2):
+    """Review finding 1: a decision stands; only a review panel may overturn it."""
+    member = covered_member(aid)
+    claim = claim_approved(member, handler, approver, amount="30000.00")
+    with pytest.raises(TransitionNotAllowed):
+        claim_reject(claim=claim, actor=approver2, reasons="Changed my mind.")
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.APPROVED
+    assert claim.notice_status == Claim.Notice.ON_NOTICE
+    assert not claim.events.filter(new_status=Claim.Status.REJECTED).exists()
+
+
+def test_a_shared_out_claim_can_never_be_rejected(
+    aid, handler, approver, approver2, chart_of_accounts
+):
+    """Once its cost was shared among members, no face can reject the claim."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from claims.services.apportionment import apportionment_run
+    from claims.services.handling import _overturn
+
+    for _ in range(3):
+        covered_member(aid)
+    claim = claim_approved(covered_member(aid), handler, approver, amount="30000.00")
+    Claim.objects.filter(pk=claim.pk).update(
+        notice_status=Claim.Notice.CLEARED, cleared_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    apportionment_run(plan=aid.plan, cutoff=timezone.localdate())
+    claim.refresh_from_db()
+    assert claim.apportionment_period_id is not None
+    api = APIClient()
+    api.force_authenticate(approver2)
+    response = api.post(f"/api/v1/claims/{claim.pk}/reject/", {"reasons": "Oops."}, format="json")
+    assert response.status_code == 409, response.content
+    with pytest.raises(TransitionNotAllowed):
+        claim_reject(claim=claim, actor=approver2, reasons="Oops.")
+    # not even a panel: the notice was cleared and the cost shared
+    Claim.objects.filter(pk=claim.pk).update(notice_status=Claim.Notice.UNDER_REVIEW)
+    claim.refresh_from_db()
+    with pytest.raises(TransitionNotAllowed):
+        _overturn(claim, reasons="Late overturn.")
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.APPROVED
+    assert claim.apportionment_period_id is not None
