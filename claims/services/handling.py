@@ -225,7 +225,27 @@ def claim_approve(*, claim: Claim | int, actor, reason: str = "") -> Claim:
     return claim
 
 
+def _benefit_check(claim: Claim) -> None:
+    """The amount must still fit the coverage's benefit at the decision and at payment:
+    the coverage row is locked so that two claims on it are decided one after the other
+    (each assessed alone could fit; together they may not)."""
+    from members.models import Coverage
+
+    coverage = Coverage.objects.select_for_update().get(pk=claim.coverage_id)
+    remaining = coverage_remaining(coverage, exclude=claim.pk)
+    if (claim.assessed_amount or ZERO) > remaining:
+        raise InvalidInput(
+            _(
+                "The assessed amount is over what is left of the benefit (%(remaining)s); "
+                "send the claim back to be assessed again."
+            )
+            % {"remaining": remaining},
+            field="amount",
+        )
+
+
 def _approve(claim: Claim, *, actor, reason: str, on_notice: bool | None = None) -> None:
+    _benefit_check(claim)
     today = timezone.localdate()
     claim.decided_by = actor if getattr(actor, "pk", None) else None
     claim.decided_at = timezone.now()
@@ -356,6 +376,7 @@ def claim_pay(*, claim: Claim | int, actor, paid_on=None) -> ClaimPayment:
     amount = claim.assessed_amount or ZERO
     if amount <= 0:
         raise InvalidInput(_("There is nothing to pay on this claim."), field="amount")
+    _benefit_check(claim)
     paid_on = paid_on or timezone.localdate()
     key = f"claims.payment:{claim.pk}"
     entry = entry_post(

@@ -237,3 +237,49 @@ def test_a_shared_out_claim_can_never_be_rejected(
     claim.refresh_from_db()
     assert claim.status == Claim.Status.APPROVED
     assert claim.apportionment_period_id is not None
+
+
+def test_benefit_limit_rechecked_at_approval(premium, handler, approver):
+    """Review finding 2: two claims each assessed at the whole benefit fit alone; the
+    second approval is refused and the remaining benefit never goes below zero."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from claims.services.intake import coverage_remaining
+
+    member = covered_member(premium)
+    coverage = member.coverages.first()
+    full = coverage.sum_assured
+    first = claim_assessed(member, handler, amount=str(full), amount_claimed=full)
+    second = claim_assessed(
+        member,
+        handler,
+        amount=str(full),
+        amount_claimed=full,
+        kind="accident",
+        event_date=timezone.localdate() - dt.timedelta(days=5),
+    )
+    premium.claim_approval_threshold = full  # one approval is enough for this test
+    premium.save(update_fields=["claim_approval_threshold"])
+    claim_approve(claim=first, actor=approver)
+    with pytest.raises(InvalidInput) as refused:
+        claim_approve(claim=second, actor=approver)
+    assert "amount" in refused.value.fields
+    second.refresh_from_db()
+    assert second.status == Claim.Status.ASSESSED
+    assert coverage_remaining(coverage) == Decimal("0.00")
+
+
+def test_payment_rechecks_the_benefit_limit(premium, handler, approver, chart_of_accounts):
+    """A claim approved while another was (wrongly) counted twice is not paid over the limit."""
+    member = covered_member(premium)
+    coverage = member.coverages.first()
+    premium.claim_approval_threshold = coverage.sum_assured
+    premium.save(update_fields=["claim_approval_threshold"])
+    claim = claim_approved(member, handler, approver, amount="20000.00")
+    Claim.objects.filter(pk=claim.pk).update(assessed_amount=coverage.sum_assured + 1)
+    with pytest.raises(InvalidInput):
+        claim_pay(claim=claim, actor=handler)
+    assert not ClaimPayment.objects.filter(claim=claim).exists()
+    assert not JournalEntry.objects.filter(source_type="claims.payment").exists()
