@@ -324,8 +324,19 @@ def _create(member, coverage, clean, checked, actor, today, written) -> Claim:
     return claim
 
 
+def document_add_allowed(claim: Claim, actor) -> None:
+    """Raise ``NotAllowed`` unless ``actor`` is the claim's member or may change claims."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise NotAllowed(_("Sign in to add documents."))
+    owner = Member.objects.filter(pk=claim.member_id).values_list("user_id", flat=True).first()
+    if not (owner is not None and owner == actor.pk) and not actor.has_perm("claims.change_claim"):
+        raise NotAllowed(_("Only the member who made the claim or claims staff add documents."))
+
+
 def claim_document_add(*, claim: Claim, upload: Upload, actor) -> ClaimDocument:
-    """Add a document to an open claim (the member who owns it, or claims staff)."""
+    """Add a document to an open claim: only the member who owns it, or staff who may
+    change claims (``claims.change_claim``) — a read-only role never writes into a claim."""
+    document_add_allowed(claim, actor)
     content_type = document_check(upload, field="file")
     written: list[Path] = []
     try:

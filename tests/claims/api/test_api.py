@@ -252,3 +252,34 @@ def test_member_withdraws_and_uploads_through_the_api(aid):
     )
     again = client.post(f"{BASE}{claim.pk}/withdraw/", {})
     assert again.status_code == 409
+
+
+def test_read_only_roles_cannot_add_documents_to_a_claim(aid, regulator_user, make_user):
+    """Review finding 3: regulator, director and actuary read claims but never write
+    documents into a member's claim; the member and claims staff still can."""
+    member = covered_member(aid)
+    claim = claim_make(member)
+    before = ClaimDocument.objects.filter(claim=claim).count()
+    readers = [
+        regulator_user,
+        make_user("director1", roles=("director",), is_staff=True),
+        make_user("actuary1", roles=("actuary",), is_staff=True),
+    ]
+    for user in readers:
+        assert api(user).get(f"{BASE}{claim.pk}/").status_code == 200
+        response = api(user).post(
+            f"{BASE}{claim.pk}/documents/",
+            {"file": SimpleUploadedFile("x.pdf", PDF)},
+            format="multipart",
+        )
+        assert response.status_code == 403, (user.username, response.content)
+    assert ClaimDocument.objects.filter(claim=claim).count() == before
+    handler = make_user("handler1", roles=("claims_handler",), is_staff=True)
+    for user in (member.user, handler):
+        response = api(user).post(
+            f"{BASE}{claim.pk}/documents/",
+            {"file": SimpleUploadedFile("x.pdf", PDF)},
+            format="multipart",
+        )
+        assert response.status_code == 201, response.content
+    assert ClaimDocument.objects.filter(claim=claim).count() == before + 2
