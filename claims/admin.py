@@ -33,7 +33,7 @@ from .models import (
     PanelSeat,
     ReviewPanel,
 )
-from .services import handling
+from .services import handling, notice
 from .services.apportionment import apportionment_preview, apportionment_publish, apportionment_run
 
 
@@ -125,6 +125,14 @@ class AssessForm(forms.Form):
 class RejectForm(forms.Form):
     reasons = forms.CharField(
         label=_("Reasons (shown to the member)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StaffDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ReviewPanel.Outcome.choices)
+    reasons = forms.CharField(
+        label=_("Reasons (published on the case page; no names)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -366,6 +374,35 @@ class ReviewPanelAdmin(admin.ModelAdmin):
     list_select_related = ("claim",)
     inlines = (SeatInline,)
     readonly_fields = [f.name for f in ReviewPanel._meta.fields]
+    actions = ("staff_decide",)
+    _form_action = ClaimAdmin._form_action
+
+    def _each(self, request, queryset, call, done: str) -> None:
+        ok = 0
+        for panel in queryset:
+            try:
+                call(panel)
+                ok += 1
+            except DomainError as error:
+                self.message_user(request, f"{panel}: {error.message}", messages.ERROR)
+        if ok:
+            self.message_user(request, done % {"n": ok}, messages.SUCCESS)
+
+    @admin.action(
+        description=_("Decide in the panel's place (no members left to draw)"),
+        permissions=["change"],
+    )
+    def staff_decide(self, request, queryset):
+        return self._form_action(
+            request,
+            queryset,
+            StaffDecisionForm,
+            gettext("Decide in the panel's place"),
+            lambda p, d: notice.panel_staff_decide(
+                panel=p, actor=request.user, outcome=d["outcome"], reasons=d["reasons"]
+            ),
+            gettext("%(n)d reviews decided."),
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

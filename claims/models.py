@@ -319,8 +319,9 @@ class Objection(models.Model):
 class ReviewPanel(models.Model):
     """A draw of K members to review a disputed claim; ``round`` counts redraws.
 
-    Reproducible: eligible members are ordered by sha256(seed || member_number) (hex) and
-    round r takes the members ranked (r-1)·K+1 … r·K (see docs/claims.md).
+    Reproducible: the roll (eligible as of ``eligibility_as_of`` with ``min_tenure_days``,
+    less anyone seated on an earlier panel of the claim) is ordered by
+    sha256(seed || member_number) (hex) and the first K are drawn (see docs/claims.md).
     """
 
     class Trigger(models.TextChoices):
@@ -331,6 +332,8 @@ class ReviewPanel(models.Model):
         VOTING = "voting", _("Voting")
         DECIDED = "decided", _("Decided")
         NO_QUORUM = "no_quorum", _("No quorum; drawn again")
+        AWAITING_STAFF = "awaiting_staff", _("No members left to draw; awaiting a staff decision")
+        STAFF_DECIDED = "staff_decided", _("Decided by claims staff (no members left to draw)")
 
     class Outcome(models.TextChoices):
         UPHOLD = "uphold", _("Uphold the decision")
@@ -350,11 +353,34 @@ class ReviewPanel(models.Model):
         max_length=64,
         blank=True,
         help_text=_(
-            "SHA-256 of the eligible member numbers, sorted and joined by commas, on the day "
-            "of the draw: whoever is given the list can check it is the one drawn from."
+            "SHA-256 of this draw's roll (its member numbers, sorted and joined by commas): "
+            "whoever is given the list can check it is the one drawn from."
         ),
     )
+    eligibility_as_of = models.DateField(
+        _("eligibility as of"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day membership tenure is measured on: fixed at the first draw for the "
+            "claim and kept by every later draw, so the roll does not move between draws."
+        ),
+    )
+    min_tenure_days = models.PositiveIntegerField(
+        _("minimum tenure (days)"),
+        null=True,
+        blank=True,
+        help_text=_("The plan's minimum tenure at the first draw, kept by later draws."),
+    )
     drawn_at = models.DateTimeField(_("drawn at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by (staff)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     vote_until = models.DateField(_("votes until"))
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.VOTING

@@ -71,6 +71,8 @@ class PanelSummary:
     quorum: int
     eligible_count: int
     roll_sha256: str
+    eligibility_as_of: dt.date | None
+    min_tenure_days: int | None
     drawn_at: dt.datetime
     vote_until: dt.date
     status: str
@@ -133,6 +135,8 @@ def _notice_case(claim: Claim, objections: int, panels: list[ReviewPanel]) -> No
                 quorum=p.quorum,
                 eligible_count=p.eligible_count,
                 roll_sha256=p.roll_sha256,
+                eligibility_as_of=p.eligibility_as_of,
+                min_tenure_days=p.min_tenure_days,
                 drawn_at=p.drawn_at,
                 vote_until=p.vote_until,
                 status=p.get_status_display(),

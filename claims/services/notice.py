@@ -2,16 +2,19 @@
 approved cases are published for members to object; disputed cases go to a jury of
 randomly drawn members).
 
-The draw is reproducible by anyone holding the published seed: eligible members (active,
-member for at least the plan's minimum tenure on the day of the draw, not the claimant,
-not a person who handled the case) are ordered by the hex SHA-256 of the seed followed by
-their member number, ties by id; draw r takes ranks (r-1)·K+1 … r·K.
+The draw is reproducible by anyone holding the published data: the eligibility date and the
+minimum tenure are fixed at the first draw of a claim and kept by its redraws; the roll is
+the members eligible on those terms (active, not the claimant, not a person who handled the
+case), less everyone already seated on a panel of the claim; they are ordered by the hex
+SHA-256 of the seed followed by their member number, ties by id, and the first K drawn.
+With no members left for a quorum, the decision goes to claims staff (``panel_staff_decide``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 
 from django.db import connection, transaction
@@ -21,11 +24,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member
-from mutualsociety.common.exceptions import InvalidInput, NotAllowed, TransitionNotAllowed
+from mutualsociety.common.exceptions import (
+    DomainError,
+    InvalidInput,
+    NotAllowed,
+    TransitionNotAllowed,
+)
 
 from ..calculations import panel_outcome
 from ..models import Claim, ClaimEvent, Objection, PanelSeat, ReviewPanel
 from .intake import claim_event
+
+logger = logging.getLogger(__name__)
 
 
 class Sha256Hex(Func):
@@ -89,68 +99,127 @@ def roll_fingerprint(eligible) -> str:
         return cursor.fetchone()[0] or hashlib.sha256(b"").hexdigest()
 
 
-def panel_eligible(claim: Claim, *, today: dt.date):
-    """Members who may sit on a panel for ``claim`` (a queryset, not evaluated)."""
-    version = claim.coverage.plan_version
+def panel_eligible(
+    claim: Claim,
+    *,
+    today: dt.date,
+    min_tenure_days: int | None = None,
+    exclude_seated: bool = False,
+):
+    """Members who may sit on a panel for ``claim`` (a queryset, not evaluated): active,
+    members since at least ``min_tenure_days`` before ``today`` (the eligibility date), not
+    the claimant, not a person who acted on the case; with ``exclude_seated`` not anyone
+    already drawn for an earlier panel of the claim."""
+    if min_tenure_days is None:
+        min_tenure_days = claim.coverage.plan_version.panel_min_tenure_days
     handlers = (
         ClaimEvent.objects.filter(claim=claim, actor__isnull=False)
         .exclude(actor_id=claim.member.user_id)
         .values("actor_id")
     )
-    return (
+    eligible = (
         Member.objects.filter(
             status=Member.Status.ACTIVE,
-            joined_on__lte=today - dt.timedelta(days=version.panel_min_tenure_days),
+            joined_on__lte=today - dt.timedelta(days=min_tenure_days),
             member_number__isnull=False,
         )
         .exclude(pk=claim.member_id)
         .exclude(Q(user_id__isnull=False) & Q(user_id__in=handlers))
     )
+    if exclude_seated:
+        eligible = eligible.exclude(
+            pk__in=PanelSeat.objects.filter(panel__claim=claim).values("member_id")
+        )
+    return eligible
 
 
 def panel_draw(
     *,
     claim: Claim,
     trigger: str,
-    round: int = 1,
-    seed: str | None = None,  # noqa: A002
+    round: int = 1,  # noqa: A002
+    seed: str | None = None,
+    today: dt.date | None = None,
+    previous: ReviewPanel | None = None,
 ) -> ReviewPanel:
-    """Draw a panel for ``claim`` (caller holds the claim's lock). Round 1 makes and
-    records a new seed; later rounds reuse it and take the next K members."""
-    today = timezone.localdate()
+    """Draw a panel for ``claim`` (caller holds the claim's lock).
+
+    A first draw makes a new seed and fixes the eligibility date (``today``) and the
+    plan's minimum tenure; a redraw (``previous`` given) keeps the seed, the eligibility
+    date and the tenure of the draw before it. The roll is the eligible members less
+    everyone already seated on a panel of this claim; the first K by
+    sha256(seed ‖ member_number) are drawn. The seed, the eligibility date, the tenure, the
+    size of the roll and its fingerprint are published, so the draw can be reproduced.
+
+    When fewer members are left than the plan's quorum (a panel that can never decide),
+    no one is seated: the panel is recorded as awaiting a staff decision
+    (``panel_staff_decide``), with an event, and that is published like any panel.
+    """
+    today = today or timezone.localdate()
     version = claim.coverage.plan_version
-    seed = seed or secrets.token_hex(16)
+    if previous is not None:
+        seed = previous.seed
+        as_of = previous.eligibility_as_of or today
+        tenure = (
+            previous.min_tenure_days
+            if previous.min_tenure_days is not None
+            else version.panel_min_tenure_days
+        )
+    else:
+        seed = seed or secrets.token_hex(16)
+        as_of = today
+        tenure = version.panel_min_tenure_days
     size = version.panel_size
+    quorum = version.panel_quorum
     _sqlite_sha256()
-    eligible = panel_eligible(claim, today=today)
+    eligible = panel_eligible(claim, today=as_of, min_tenure_days=tenure, exclude_seated=True)
     drawn = list(
         eligible.annotate(
             draw_key=Sha256Hex(Concat(Value(seed), "member_number", output_field=TextField()))
         )
         .order_by("draw_key", "pk")
-        .values_list("pk", flat=True)[(round - 1) * size : round * size]
+        .values_list("pk", flat=True)[:size]
     )
-    if not drawn:
-        raise InvalidInput(_("No eligible members are left to draw a review panel from."))
+    to_staff = len(drawn) < max(quorum, 1)
     panel = ReviewPanel.objects.create(
         claim=claim,
         trigger=trigger,
         round=round,
         seed=seed,
-        size=len(drawn),
-        quorum=min(version.panel_quorum, len(drawn)),
+        size=0 if to_staff else len(drawn),
+        quorum=quorum,
         eligible_count=eligible.count(),
         roll_sha256=roll_fingerprint(eligible),
-        vote_until=today + dt.timedelta(days=version.panel_vote_days),
+        eligibility_as_of=as_of,
+        min_tenure_days=tenure,
+        vote_until=today if to_staff else today + dt.timedelta(days=version.panel_vote_days),
+        status=ReviewPanel.Status.AWAITING_STAFF if to_staff else ReviewPanel.Status.VOTING,
     )
+    if to_staff:
+        claim_event(
+            claim=claim,
+            type="panel_to_staff",
+            reason=_(
+                "Fewer eligible members are left than the panel's quorum; claims staff decide."
+            ),
+            data={"panel": panel.pk, "round": round, "left": len(drawn), "quorum": quorum},
+        )
+        return panel
+    first_rank = PanelSeat.objects.filter(panel__claim=claim, panel__trigger=trigger).count() + 1
     PanelSeat.objects.bulk_create(
-        PanelSeat(panel=panel, member_id=member_id, rank=(round - 1) * size + index + 1)
+        PanelSeat(panel=panel, member_id=member_id, rank=first_rank + index)
         for index, member_id in enumerate(drawn)
     )
     claim_event(
         claim=claim,
         type="panel_drawn",
-        data={"panel": panel.pk, "round": round, "seed": seed, "size": len(drawn)},
+        data={
+            "panel": panel.pk,
+            "round": round,
+            "seed": seed,
+            "size": len(drawn),
+            "eligibility_as_of": as_of.isoformat(),
+        },
     )
     return panel
 
@@ -188,7 +257,7 @@ def claim_object(*, claim: Claim | int, member: Member, reason: str) -> Objectio
     if count >= threshold and claim.notice_status == Claim.Notice.ON_NOTICE:
         claim.notice_status = Claim.Notice.UNDER_REVIEW
         claim.save(update_fields=["notice_status"])
-        panel_draw(claim=claim, trigger=ReviewPanel.Trigger.OBJECTIONS)
+        panel_draw(claim=claim, trigger=ReviewPanel.Trigger.OBJECTIONS, today=today)
     return objection
 
 
@@ -221,8 +290,6 @@ def panel_vote(
 def panel_tally(*, panel: ReviewPanel | int, today: dt.date | None = None) -> ReviewPanel:
     """Decide a panel: the majority of votes cast when at least the quorum voted; without
     a quorum once the window closed, draw the next members with the same seed."""
-    from .handling import _approve, _overturn, _reject
-
     today = today or timezone.localdate()
     panel_id = panel.pk if isinstance(panel, ReviewPanel) else panel
     panel = ReviewPanel.objects.select_for_update().get(pk=panel_id)
@@ -245,7 +312,9 @@ def panel_tally(*, panel: ReviewPanel | int, today: dt.date | None = None) -> Re
             .select_related("coverage__plan_version", "member", "plan")
             .get(pk=panel.claim_id)
         )
-        panel_draw(claim=claim, trigger=panel.trigger, round=panel.round + 1, seed=panel.seed)
+        panel_draw(
+            claim=claim, trigger=panel.trigger, round=panel.round + 1, today=today, previous=panel
+        )
         return panel
     claim = (
         Claim.objects.select_for_update(of=("self",))
@@ -278,6 +347,14 @@ def panel_tally(*, panel: ReviewPanel | int, today: dt.date | None = None) -> Re
             "decided_at",
         ]
     )
+    _panel_effect(panel, claim, outcome, summary, today)
+    return panel
+
+
+def _panel_effect(panel: ReviewPanel, claim: Claim, outcome: str, summary: str, today) -> None:
+    """What a decided panel (or the staff deciding in its place) does to the claim."""
+    from .handling import _approve, _overturn, _reject
+
     if panel.trigger == ReviewPanel.Trigger.OBJECTIONS:
         if outcome == ReviewPanel.Outcome.UPHOLD:
             claim.notice_status = Claim.Notice.CLEARED
@@ -291,20 +368,78 @@ def panel_tally(*, panel: ReviewPanel | int, today: dt.date | None = None) -> Re
             _approve(claim, actor=None, reason=panel.reasons, on_notice=False)
         else:
             _reject(claim, actor=None, reasons=panel.reasons, type="appeal_dismissed")
-    return panel
 
 
 def panels_close_due(*, today: dt.date | None = None) -> int:
-    """Daily: tally every panel whose voting window has closed. Returns how many."""
+    """Daily: tally every panel whose voting window has closed, each on its own. A panel
+    whose tally is refused is recorded (an event on its claim, and the log) and the others
+    still close. Returns how many were tallied."""
     today = today or timezone.localdate()
-    ids = list(
-        ReviewPanel.objects.filter(
-            status=ReviewPanel.Status.VOTING, vote_until__lt=today
-        ).values_list("pk", flat=True)
+    due = ReviewPanel.objects.filter(status=ReviewPanel.Status.VOTING, vote_until__lt=today)
+    closed = 0
+    for panel_id, claim_id in due.values_list("pk", "claim_id"):
+        try:
+            panel_tally(panel=panel_id, today=today)
+        except DomainError as exc:
+            logger.warning("Review panel %s could not be closed: %s", panel_id, exc)
+            claim_event(
+                claim=Claim.objects.get(pk=claim_id),
+                type="panel_close_refused",
+                reason=exc.message,
+                data={"panel": panel_id},
+            )
+        else:
+            closed += 1
+    return closed
+
+
+@transaction.atomic
+def panel_staff_decide(
+    *, panel: ReviewPanel | int, actor, outcome: str, reasons: str, today: dt.date | None = None
+) -> ReviewPanel:
+    """The fallback when no members are left to draw: a person with
+    ``claims.decide_claim`` who neither assessed nor decided the claim decides in the
+    panel's place, with reasons that are published on the case page like a panel's."""
+    from .handling import _require
+
+    _require(actor, "claims.decide_claim")
+    today = today or timezone.localdate()
+    panel_id = panel.pk if isinstance(panel, ReviewPanel) else panel
+    panel = ReviewPanel.objects.select_for_update().get(pk=panel_id)
+    if panel.status != ReviewPanel.Status.AWAITING_STAFF:
+        raise TransitionNotAllowed(_("Only a panel with no members left is decided by staff."))
+    if outcome not in ReviewPanel.Outcome.values:
+        raise InvalidInput(_("Choose uphold or overturn."), field="outcome")
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise InvalidInput(_("Give the reasons; they are published."), field="reasons")
+    claim = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("coverage__plan_version", "member", "plan")
+        .get(pk=panel.claim_id)
     )
-    for panel_id in ids:
-        panel_tally(panel=panel_id, today=today)
-    return len(ids)
+    if actor.pk in (claim.assessed_by_id, claim.first_approved_by_id, claim.decided_by_id):
+        raise NotAllowed(
+            _("You assessed or decided this claim; another person must decide the review.")
+        )
+    summary = _("No eligible members were left to draw; claims staff decided: %(outcome)s.") % {
+        "outcome": ReviewPanel.Outcome(outcome).label.lower()
+    }
+    panel.reasons = "\n".join([summary, reasons])
+    panel.status = ReviewPanel.Status.STAFF_DECIDED
+    panel.outcome = outcome
+    panel.decided_by = actor
+    panel.decided_at = timezone.now()
+    panel.save(update_fields=["reasons", "status", "outcome", "decided_by", "decided_at"])
+    claim_event(
+        claim=claim,
+        type="panel_staff_decided",
+        actor=actor,
+        reason=reasons,
+        data={"panel": panel.pk, "outcome": outcome},
+    )
+    _panel_effect(panel, claim, outcome, summary, today)
+    return panel
 
 
 @transaction.atomic
