@@ -9,6 +9,8 @@ answers 404 exactly like one that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -139,6 +141,8 @@ class ClaimListApi(APIView):
     @extend_schema(tags=["claims"], request=ClaimIn, responses={201: ClaimDetailOut})
     def post(self, request):
         member = _member(request)
+        if not isinstance(request.data, Mapping):
+            raise InvalidInput(_("Send the claim as an object of fields (JSON or a form)."))
         data = {k: request.data.get(k) for k in request.data}
         if hasattr(request.data, "getlist"):
             data["documents"] = request.FILES.getlist("documents")

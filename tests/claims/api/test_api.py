@@ -283,3 +283,15 @@ def test_read_only_roles_cannot_add_documents_to_a_claim(aid, regulator_user, ma
         )
         assert response.status_code == 201, response.content
     assert ClaimDocument.objects.filter(claim=claim).count() == before + 2
+
+
+@pytest.mark.parametrize("body", [["coverage"], "abc", 42, None])
+def test_submit_with_a_body_that_is_not_an_object_is_a_400(aid, body):
+    """Review finding 6: a JSON list or string is bad input, never a 500."""
+    member = covered_member(aid)
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(member.user)
+    response = client.post(BASE, json.dumps(body), content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == "invalid"
+    assert not Claim.objects.exists()
