@@ -28,11 +28,13 @@ from mutualsociety.common.exceptions import (
     DomainError,
     InvalidInput,
     NotAllowed,
+    NotFound,
     TransitionNotAllowed,
 )
 
 from ..calculations import panel_outcome
 from ..models import Claim, ClaimEvent, Objection, PanelSeat, ReviewPanel
+from ..selectors import PUBLIC_NOTICE
 from .intake import claim_event
 
 logger = logging.getLogger(__name__)
@@ -232,8 +234,11 @@ def claim_object(*, claim: Claim | int, member: Member, reason: str) -> Objectio
     claim = (
         Claim.objects.select_for_update(of=("self",))
         .select_related("coverage__plan_version", "member")
-        .get(pk=claim_id)
+        .filter(pk=claim_id, notice_status__in=PUBLIC_NOTICE)
+        .first()
     )
+    if claim is None:  # no such case, or one that was never on public notice
+        raise NotFound(_("Not found."))
     today = timezone.localdate()
     if claim.notice_status not in (Claim.Notice.ON_NOTICE, Claim.Notice.UNDER_REVIEW) or not (
         claim.notice_from and claim.notice_from <= today <= claim.notice_until

@@ -222,3 +222,17 @@ def test_answer_a_request_for_information_and_withdraw(client, aid, handler):
     assert claim.status == Claim.Status.WITHDRAWN
     again = client.post(reverse("claims:withdraw", args=[claim.pk]), {"reason": ""})
     assert again.status_code == 400
+
+
+def test_objecting_to_a_case_that_is_not_on_notice_is_a_404(client, aid):
+    """Review finding 7: no such case, or a claim never put on notice, answers 404."""
+    from claims.models import Objection
+
+    member = covered_member(aid)
+    private = claim_make(covered_member(aid))  # submitted, never on public notice
+    client.force_login(member.user)
+    client.raise_request_exception = False
+    reason = {"reason": "This looks wrong to me, please check."}
+    assert client.post("/claims/notices/999999/", reason).status_code == 404
+    assert client.post(f"/claims/notices/{private.pk}/", reason).status_code == 404
+    assert not Objection.objects.exists()
