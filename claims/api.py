@@ -153,7 +153,7 @@ class ClaimListApi(APIView):
         claim = claim_submit(
             member=member,
             data=values,
-            documents=[Upload(f.name, f.read()) for f in files],
+            documents=[Upload.of(f) for f in files],
             actor=request.user,
         )
         return Response(ClaimDetailOut(claim).data, status=status.HTTP_201_CREATED)
@@ -181,9 +181,7 @@ class ClaimDocumentApi(APIView):
         serializer = DocumentIn(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
-        document = claim_document_add(
-            claim=claim, upload=Upload(upload.name, upload.read()), actor=request.user
-        )
+        document = claim_document_add(claim=claim, upload=Upload.of(upload), actor=request.user)
         return Response(DocumentOut(document).data, status=status.HTTP_201_CREATED)
 
 

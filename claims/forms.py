@@ -27,7 +27,8 @@ class MultipleFileField(forms.FileField):
 
 
 def uploads(files) -> list[Upload]:
-    return [Upload(f.name, f.read()) for f in files or []]
+    """The files as uploads; nothing is read here (the service checks the size first)."""
+    return [Upload.of(f) for f in files or []]
 
 
 class ClaimForm(DomainErrorFormMixin, forms.Form):

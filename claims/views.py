@@ -201,9 +201,7 @@ class DocumentAddView(_ClaimAction):
 
     def act(self, *, claim, form):
         upload = form.cleaned_data["file"]
-        return claim_document_add(
-            claim=claim, upload=Upload(upload.name, upload.read()), actor=self.request.user
-        )
+        return claim_document_add(claim=claim, upload=Upload.of(upload), actor=self.request.user)
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -14,8 +14,10 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -51,12 +53,45 @@ COUNTING = (Claim.Status.APPROVED, Claim.Status.PAID)
 ACCOUNT_RE = re.compile(r"^[0-9 ]{8,40}$")
 
 
-@dataclass(frozen=True)
+#: How many first bytes identify a document's type (the longest signature is 8).
+SNIFF_BYTES = 16
+
+
+@dataclass
 class Upload:
-    """A file as received (name as given, bytes)."""
+    """A file as received: its name as given, and either its bytes or the uploaded file.
+
+    An uploaded file (``Upload.of``) is not read until its size, as the upload handler
+    measured it, passed the limit and its first bytes named an allowed type: an oversized
+    file is refused without being read into memory.
+    """
 
     name: str
-    content: bytes
+    content: bytes | None = None
+    file: Any = dc_field(default=None, repr=False)
+    size: int | None = None
+
+    @classmethod
+    def of(cls, uploaded) -> Upload:
+        return cls(name=uploaded.name, file=uploaded, size=uploaded.size)
+
+    @property
+    def length(self) -> int:
+        return len(self.content) if self.content is not None else int(self.size or 0)
+
+    def head(self, n: int = SNIFF_BYTES) -> bytes:
+        if self.content is not None:
+            return self.content[:n]
+        self.file.seek(0)
+        data = self.file.read(n)
+        self.file.seek(0)
+        return data
+
+    def read(self) -> bytes:
+        if self.content is None:
+            self.file.seek(0)
+            self.content = self.file.read()
+        return self.content
 
 
 def claim_event(
@@ -103,17 +138,18 @@ def document_type(content: bytes) -> str | None:
 
 
 def document_check(upload: Upload, *, field: str = "documents") -> str:
-    """Refuse an empty, oversized or unsupported file; return its content type."""
+    """Refuse an empty, oversized or unsupported file; return its content type. The size
+    is checked before anything is read and the type from the first bytes only."""
     limit = settings.CLAIM_DOCUMENT_MAX_BYTES
-    if not upload.content:
+    if upload.length <= 0:
         raise InvalidInput(_("%(name)s is empty.") % {"name": upload.name}, field=field)
-    if len(upload.content) > limit:
+    if upload.length > limit:
         raise InvalidInput(
             _("%(name)s is larger than the limit of %(mb)s MB.")
             % {"name": upload.name, "mb": round(limit / 1024 / 1024, 1)},
             field=field,
         )
-    content_type = document_type(upload.content)
+    content_type = document_type(upload.head())
     if content_type is None:
         raise InvalidInput(
             _("%(name)s is not a PDF, JPEG or PNG file (checked by its content).")
@@ -140,15 +176,16 @@ def _store(
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         written.append(target)
-        target.write_bytes(upload.content)
+        content = upload.read()
+        target.write_bytes(content)
         documents.append(
             ClaimDocument.objects.create(
                 claim=claim,
                 path=relative,
                 original_name=Path(upload.name).name[:200] or "document",
                 content_type=content_type,
-                size=len(upload.content),
-                sha256=hashlib.sha256(upload.content).hexdigest(),
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
                 uploaded_by=actor if getattr(actor, "pk", None) else None,
             )
         )

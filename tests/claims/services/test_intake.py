@@ -145,3 +145,44 @@ def test_document_added_later_and_refused_once_decided(aid, handler, approver):
         claim_document_add(claim=claim, upload=Upload("late.png", PNG), actor=member.user)
     assert "file" in error.value.fields
     assert claim.documents.count() == 2
+
+
+class _Tracked:
+    """An uploaded file that records how many bytes were read from it."""
+
+    def __init__(self, name: str, data: bytes):
+        import io
+
+        self.name, self.size, self._io, self.read_bytes = name, len(data), io.BytesIO(data), 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._io.read(n)
+        self.read_bytes += len(data)
+        return data
+
+    def seek(self, pos: int) -> None:
+        self._io.seek(pos)
+
+
+def test_oversized_upload_refused_before_it_is_read(aid, settings):
+    """Review finding 8: the size is checked on the declared size, before reading; the
+    type is sniffed from the first bytes only; nothing is saved."""
+    from claims.models import ClaimDocument
+    from claims.services.intake import claim_document_add
+
+    settings.CLAIM_DOCUMENT_MAX_BYTES = 1024
+    member = covered_member(aid)
+    claim = claim_make(member)
+    big = _Tracked("big.pdf", b"%PDF-" + b"0" * 5000)
+    with pytest.raises(InvalidInput) as error:
+        claim_document_add(claim=claim, upload=Upload.of(big), actor=member.user)
+    assert "file" in error.value.fields and "larger than the limit" in str(error.value)
+    assert big.read_bytes == 0
+    wrong = _Tracked("fake.pdf", b"MZ" + b"0" * 900)
+    with pytest.raises(InvalidInput):
+        claim_document_add(claim=claim, upload=Upload.of(wrong), actor=member.user)
+    assert wrong.read_bytes <= 16
+    assert ClaimDocument.objects.filter(claim=claim).count() == 1
+    fine = _Tracked("fine.pdf", PDF)
+    document = claim_document_add(claim=claim, upload=Upload.of(fine), actor=member.user)
+    assert document.size == len(PDF)
