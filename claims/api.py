@@ -248,13 +248,13 @@ SendBackApi = _staff_action(
 )
 ApproveApi = _staff_action(
     "ApproveApi",
-    "claims.change_claim",
+    "claims.decide_claim",
     ReasonIn,
     lambda claim, actor, reason="": handling.claim_approve(claim=claim, actor=actor, reason=reason),
 )
 RejectApi = _staff_action(
     "RejectApi",
-    "claims.change_claim",
+    "claims.decide_claim",
     RejectIn,
     lambda claim, actor, reasons: handling.claim_reject(claim=claim, actor=actor, reasons=reasons),
 )

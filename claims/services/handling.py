@@ -199,7 +199,7 @@ def claim_approve(*, claim: Claim | int, actor, reason: str = "") -> Claim:
     """Approve an assessed claim: never by its assessor; above the plan's threshold a
     first approval is recorded and a second, different person completes it. The approved
     claim goes on public notice when its plan asks for it, otherwise it is cleared."""
-    _require(actor, "claims.change_claim")
+    _require(actor, "claims.decide_claim")
     claim = _lock(claim)
     claim_transition_check(claim.status, Claim.Status.APPROVED)
     _four_eyes(claim, actor)
@@ -286,7 +286,7 @@ def claim_reject(*, claim: Claim | int, actor, reasons: str) -> Claim:
     """Reject an assessed claim with reasons the member sees; opens the appeal window.
     Four eyes: not by the assessor. Only an assessed claim: an approval is undone only by a
     review panel (``_overturn``), an appeal only by its panel."""
-    _require(actor, "claims.change_claim")
+    _require(actor, "claims.decide_claim")
     claim = _lock(claim)
     if claim.status != Claim.Status.ASSESSED:
         raise TransitionNotAllowed(

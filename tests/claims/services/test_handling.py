@@ -283,3 +283,32 @@ def test_payment_rechecks_the_benefit_limit(premium, handler, approver, chart_of
         claim_pay(claim=claim, actor=handler)
     assert not ClaimPayment.objects.filter(claim=claim).exists()
     assert not JournalEntry.objects.filter(source_type="claims.payment").exists()
+
+
+def test_deciding_needs_the_decide_permission(aid, handler, approver):
+    """Review finding 12: approving and rejecting need claims.decide_claim (the approver
+    role has it); changing claims alone is not enough, in the service and the API."""
+    from rest_framework.test import APIClient
+
+    from tests.members.factories import user_with_perms
+
+    clerk = user_with_perms("clerk", "claims.view_claim", "claims.change_claim")
+    assert approver.has_perm("claims.decide_claim")
+    first = claim_assessed(covered_member(aid), handler, amount="30000.00")
+    second = claim_assessed(covered_member(aid), handler, amount="30000.00")
+    with pytest.raises(NotAllowed):
+        claim_approve(claim=first, actor=clerk)
+    with pytest.raises(NotAllowed):
+        claim_reject(claim=second, actor=clerk, reasons="Not covered.")
+    api = APIClient()
+    api.force_authenticate(clerk)
+    base = "/api/v1/claims/"
+    assert api.post(f"{base}{first.pk}/approve/", {}, format="json").status_code == 403
+    response = api.post(f"{base}{second.pk}/reject/", {"reasons": "No."}, format="json")
+    assert response.status_code == 403
+    assert set(Claim.objects.values_list("status", flat=True)) == {Claim.Status.ASSESSED}
+    claim_approve(claim=first, actor=approver)
+    claim_reject(claim=second, actor=approver, reasons="Not covered by the plan.")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (Claim.Status.APPROVED, Claim.Status.REJECTED)
