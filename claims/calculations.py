@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
@@ -74,3 +76,49 @@ def percentile(sorted_values: list[float], fraction: float) -> float | None:
     low = int(position)
     high = min(low + 1, len(sorted_values) - 1)
     return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\-_.·・]+", "", text or "").casefold()
+
+
+def birth_date_spellings(born: dt.date) -> set[str]:
+    """Common ways to write a date of birth, squashed (no spaces, dashes or dots)."""
+    y, m, d = born.year, born.month, born.day
+    out = set()
+    for mm, dd in {(f"{m:02d}", f"{d:02d}"), (str(m), str(d))}:
+        out |= {
+            f"{y}{mm}{dd}",
+            f"{y}/{mm}/{dd}",
+            f"{dd}/{mm}/{y}",
+            f"{mm}/{dd}/{y}",
+            f"{y}年{mm}月{dd}日",
+        }
+    return {_squash(x) for x in out}
+
+
+def identifying_words(
+    text: str, *, legal_name: str, id_number: str, date_of_birth: dt.date | None
+) -> list[str]:
+    """What in ``text`` would identify the claimant: their legal name, identity number or
+    date of birth (ISO, slashed, dotted, compact, day-first, month-first, 年月日). Spaces,
+    dashes and dots are ignored, letters compared without case. Empty: publishable."""
+    squashed = _squash(text)
+    if not squashed:
+        return []
+    found = []
+    name = _squash(legal_name)
+    if len(name) >= 2:
+        if name.isascii():  # a Latin-letter name: as whole words, any spacing
+            words = [re.escape(w) for w in re.split(r"[\s\-.]+", legal_name.strip()) if w]
+            pattern = r"\b" + r"[\s\-.]*".join(words) + r"\b"
+            if re.search(pattern, text, flags=re.IGNORECASE):
+                found.append("name")
+        elif name in squashed:
+            found.append("name")
+    number = _squash(id_number)
+    if len(number) >= 6 and number in squashed:
+        found.append("id_number")
+    if date_of_birth and any(d in squashed for d in birth_date_spellings(date_of_birth)):
+        found.append("date_of_birth")
+    return found

@@ -23,7 +23,7 @@ from mutualsociety.common.money import ZERO, is_whole_cents, to_decimal
 
 from ..models import Claim, ClaimPayment
 from ..transitions import UNDECIDED, claim_overturn_check, claim_transition_check
-from .intake import claim_event, coverage_remaining, reserve_set
+from .intake import claim_event, coverage_remaining, publishable, reserve_set
 
 CLAIMS_PAID = "6511"
 CASH = "1002"
@@ -155,7 +155,9 @@ def claim_assess(
         )
     claim.assessed_amount = value
     claim.assessment_reasons = _reason(reasons, "reasons")
-    claim.investigation_summary = (investigation_summary or "").strip()
+    claim.investigation_summary = publishable(
+        claim, (investigation_summary or "").strip(), field="investigation_summary"
+    )
     claim.assessed_by = actor
     claim.first_approved_by = None
     claim.save(

@@ -31,7 +31,7 @@ from mutualsociety.common.exceptions import InvalidInput, NotAllowed
 from mutualsociety.common.money import ZERO, is_whole_cents, to_decimal
 from mutualsociety.common.services import sequence_next
 
-from ..calculations import age_band_label
+from ..calculations import age_band_label, identifying_words
 from ..models import Claim, ClaimDocument, ClaimEvent, ClaimReserve
 
 #: Content signatures accepted, and the type each means.
@@ -92,6 +92,27 @@ class Upload:
             self.file.seek(0)
             self.content = self.file.read()
         return self.content
+
+
+def publishable(claim: Claim, text: str, *, field: str) -> str:
+    """Refuse text to be published on the case page (investigation summary, panel and staff
+    reasons) that names the claimant: their legal name, identity number or date of birth."""
+    member = Member.objects.only("legal_name", "id_number", "date_of_birth").get(pk=claim.member_id)
+    found = identifying_words(
+        text,
+        legal_name=member.legal_name,
+        id_number=member.id_number,
+        date_of_birth=member.date_of_birth,
+    )
+    if found:
+        raise InvalidInput(
+            _(
+                "This text is published on the case page: remove the claimant's name, "
+                "identity number and date of birth."
+            ),
+            field=field,
+        )
+    return text
 
 
 def claim_event(

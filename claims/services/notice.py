@@ -35,7 +35,7 @@ from mutualsociety.common.exceptions import (
 from ..calculations import panel_outcome
 from ..models import Claim, ClaimEvent, Objection, PanelSeat, ReviewPanel
 from ..selectors import PUBLIC_NOTICE
-from .intake import claim_event
+from .intake import claim_event, publishable
 
 logger = logging.getLogger(__name__)
 
@@ -283,7 +283,7 @@ def panel_vote(
     if seat.vote:
         raise InvalidInput(_("You have already voted."), field="vote")
     seat.vote = vote
-    seat.reason = (reason or "").strip()[:2000]
+    seat.reason = publishable(panel.claim, (reason or "").strip()[:2000], field="reason")
     seat.voted_at = timezone.now()
     seat.save(update_fields=["vote", "reason", "voted_at"])
     if not panel.seats.filter(vote="").exists():
@@ -423,6 +423,7 @@ def panel_staff_decide(
         .select_related("coverage__plan_version", "member", "plan")
         .get(pk=panel.claim_id)
     )
+    publishable(claim, reasons, field="reasons")
     if actor.pk in (claim.assessed_by_id, claim.first_approved_by_id, claim.decided_by_id):
         raise NotAllowed(
             _("You assessed or decided this claim; another person must decide the review.")

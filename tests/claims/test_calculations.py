@@ -91,3 +91,24 @@ def test_percentile_interpolates_like_percentile_cont():
     )
     assert percentile([], 0.9) is None
     assert percentile([5.0], 0.9) == 5.0
+
+
+def test_identifying_words_finds_name_number_and_birth_date():
+    """Review finding 9: what would identify the claimant in published text."""
+    import datetime as dt
+
+    from claims.calculations import identifying_words
+
+    who = {
+        "legal_name": "陈美",
+        "id_number": "11010519900503002X",
+        "date_of_birth": dt.date(1990, 5, 3),
+    }
+    assert identifying_words("病理报告确诊；住院记录与申请一致。", **who) == []
+    assert identifying_words("申请人陈美住院", **who) == ["name"]
+    assert identifying_words("ID 110105 19900503 002x", **who) == ["id_number", "date_of_birth"]
+    for spelling in ("1990-05-03", "1990/5/3", "03/05/1990", "1990年5月3日", "1990.05.03"):
+        assert identifying_words(f"born {spelling}", **who) == ["date_of_birth"], spelling
+    latin = {"legal_name": "Li Jun", "id_number": "X1234567", "date_of_birth": None}
+    assert identifying_words("Seen: LI  JUN at the clinic", **latin) == ["name"]
+    assert identifying_words("Follow the guideline, July junction", **latin) == []

@@ -236,3 +236,57 @@ def test_objecting_to_a_case_that_is_not_on_notice_is_a_404(client, aid):
     assert client.post("/claims/notices/999999/", reason).status_code == 404
     assert client.post(f"/claims/notices/{private.pk}/", reason).status_code == 404
     assert not Objection.objects.exists()
+
+
+def test_published_text_naming_the_claimant_is_refused(client, aid, handler, approver):
+    """Review finding 9: a panel reason or an investigation summary that names the
+    claimant (name, identity number, date of birth) is refused with a field error and
+    never reaches the case page."""
+    from rest_framework.test import APIClient
+
+    from claims.services.notice import claim_object
+    from tests.claims.factories import claim_assessed
+    from tests.members.factories import person_data
+
+    members = [covered_member(aid) for _ in range(5)]
+    claimant = covered_member(aid, person=person_data(age=35, legal_name=NAME))
+    born = claimant.date_of_birth
+    api = APIClient()
+    api.force_authenticate(handler)
+    pending = claim_assessed(claimant, handler, amount="1000.00")
+    from claims.services.handling import claim_send_back
+
+    claim_send_back(claim=pending, actor=approver, reason="Redo the summary.")
+    response = api.post(
+        f"/api/v1/claims/{pending.pk}/assess/",
+        {
+            "amount": "1000.00",
+            "reasons": "Per schedule.",
+            "investigation_summary": f"Born {born.year}年{born.month}月{born.day}日, checked.",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "investigation_summary" in response.json()["error"]["fields"]
+    claim = claim_approved(
+        covered_member(aid, person=person_data(age=35, legal_name="王小明")),
+        handler,
+        approver,
+        amount="1000.00",
+    )
+    named = claim.member
+    claim_object(claim=claim, member=members[0], reason="Earlier symptoms noted.")
+    claim_object(claim=claim, member=members[1], reason="Earlier symptoms noted.")
+    panel = claim.panels.get()
+    seat = panel.seats.select_related("member__user").first()
+    login(client, seat.member)
+    url = reverse("claims:panel", args=[panel.pk])
+    response = client.post(url, {"vote": "uphold", "reason": f"{named.id_number} is fine."})
+    assert response.status_code == 400
+    assert "identity number" in response.content.decode()
+    seat.refresh_from_db()
+    assert seat.vote == "" and seat.reason == ""
+    assert client.post(url, {"vote": "uphold", "reason": "王 小明 was ill."}).status_code == 400
+    assert client.post(url, {"vote": "uphold", "reason": "Records agree."}).status_code == 302
+    page = client.get(reverse("claims:notice", args=[claim.pk])).content.decode()
+    assert named.id_number not in page and "王小明" not in page
