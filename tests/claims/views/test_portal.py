@@ -102,10 +102,36 @@ def test_document_served_to_owner_and_staff_only(client, aid, handler, make_user
 
 
 def test_documents_are_not_under_media_url(client, aid, settings):
+    """Review finding 10: the configured document root lies outside every folder the
+    site serves files from (media, static, any static.serve URL), and the only URL that
+    reaches a document is the permission-checking view."""
+    from pathlib import Path
+
+    from django.urls import Resolver404, resolve
+
+    from claims.checks import claim_documents_private, file_serving_roots
+    from mutualsociety import settings as project
+
+    configured = Path(project.CLAIM_DOCUMENTS_ROOT).resolve()
+    roots = [root.resolve() for _name, root in file_serving_roots()]
+    assert roots  # media and static at least
+    for root in roots:
+        assert configured != root and root not in configured.parents, root
+    assert claim_documents_private() == []
     owner = covered_member(aid)
     document = claim_make(owner).documents.get()
+    for prefix in (settings.MEDIA_URL, settings.STATIC_URL, "/", "/claims/", "/api/v1/claims/"):
+        try:
+            match = resolve(prefix + document.path)
+        except Resolver404:
+            continue
+        assert match.view_name == "claims:document", match.view_name
+    assert resolve(reverse("claims:document", args=[document.pk])).view_name == "claims:document"
     login(client, owner)
     assert client.get(settings.MEDIA_URL + document.path).status_code == 404
+    # and the check does catch a root inside the media folder
+    settings.CLAIM_DOCUMENTS_ROOT = Path(settings.MEDIA_ROOT) / "claim-documents"
+    assert [e.id for e in claim_documents_private()] == ["claims.E001"]
 
 
 def test_rejection_reasons_shown_and_appeal(client, aid, handler, approver):
