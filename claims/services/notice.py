@@ -5,7 +5,7 @@ randomly drawn members).
 The draw is reproducible by anyone holding the published data: the eligibility date and the
 minimum tenure are fixed at the first draw of a claim and kept by its redraws; the roll is
 the members eligible on those terms (active, not the claimant, not a person who handled the
-case), less everyone already seated on a panel of the claim; they are ordered by the hex
+case, not an objector), less everyone already seated on a panel of the claim; they are ordered by the hex
 SHA-256 of the seed followed by their member number, ties by id, and the first K drawn.
 With no members left for a quorum, the decision goes to claims staff (``panel_staff_decide``).
 """
@@ -110,7 +110,7 @@ def panel_eligible(
 ):
     """Members who may sit on a panel for ``claim`` (a queryset, not evaluated): active,
     members since at least ``min_tenure_days`` before ``today`` (the eligibility date), not
-    the claimant, not a person who acted on the case; with ``exclude_seated`` not anyone
+    the claimant, not a person who acted on the case, not a member who objected to it; with ``exclude_seated`` not anyone
     already drawn for an earlier panel of the claim."""
     if min_tenure_days is None:
         min_tenure_days = claim.coverage.plan_version.panel_min_tenure_days
@@ -127,6 +127,8 @@ def panel_eligible(
         )
         .exclude(pk=claim.member_id)
         .exclude(Q(user_id__isnull=False) & Q(user_id__in=handlers))
+        # conflict of interest: an objector does not judge their own objection
+        .exclude(pk__in=Objection.objects.filter(claim=claim).values("member_id"))
     )
     if exclude_seated:
         eligible = eligible.exclude(

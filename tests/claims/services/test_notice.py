@@ -50,7 +50,7 @@ def test_objections_reach_threshold_and_draw_a_reproducible_panel(on_notice, han
     assert panel.roll_sha256 == hashlib.sha256(roll.encode()).hexdigest()
     seated = set(panel.seats.values_list("member_id", flat=True))
     assert claimant.pk not in seated
-    assert panel.eligible_count == len(members)
+    assert panel.eligible_count == len(members) - 2  # the two objectors do not sit
 
 
 def test_objection_refusals(on_notice, aid):
@@ -285,7 +285,10 @@ def test_a_repeat_draw_is_reproducible_from_published_data(aid, handler, approve
     roll = sorted(
         m.member_number
         for m in Member.objects.filter(status=Member.Status.ACTIVE, joined_on__lte=cutoff)
-        if m.pk != claimant.pk and m.user_id not in handlers and m.pk not in round1
+        if m.pk != claimant.pk
+        and m.user_id not in handlers
+        and m.pk not in round1
+        and m.pk not in (members[0].pk, members[1].pk)  # the objectors
     )
     assert second.roll_sha256 == hashlib.sha256(",".join(roll).encode()).hexdigest()
     assert second.eligible_count == len(roll)
@@ -294,3 +297,18 @@ def test_a_repeat_draw_is_reproducible_from_published_data(aid, handler, approve
     ]
     drawn = list(second.seats.order_by("rank").values_list("member__member_number", flat=True))
     assert drawn == expected
+
+
+def test_objectors_never_sit_on_the_panel_judging_their_objection(aid, handler, approver):
+    """Review finding 11: conflict of interest; with 5 members and 2 objectors only the
+    other 3 can be drawn, in any round."""
+    members = [covered_member(aid) for _ in range(5)]
+    claim = claim_approved(covered_member(aid), handler, approver, amount="30000.00")
+    panel = _panel(claim, members)
+    objectors = {members[0].pk, members[1].pk}
+    seated = set(panel.seats.values_list("member_id", flat=True))
+    assert seated == {m.pk for m in members[2:]}
+    assert panel.eligible_count == 3
+    panel_tally(panel=panel, today=panel.vote_until + dt.timedelta(days=1))
+    later = set(PanelSeat.objects.filter(panel__claim=claim).values_list("member_id", flat=True))
+    assert not later & objectors
