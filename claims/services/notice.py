@@ -5,8 +5,9 @@ randomly drawn members).
 The draw is reproducible by anyone holding the published data: the eligibility date and the
 minimum tenure are fixed at the first draw of a claim and kept by its redraws; the roll is
 the members eligible on those terms (active, not the claimant, not a person who handled the
-case, not an objector), less everyone already seated on a panel of the claim; they are ordered by the hex
-SHA-256 of the seed followed by their member number, ties by id, and the first K drawn.
+case, not an objector), less everyone already seated on a panel of the claim; they are
+ordered by the hex SHA-256 of the seed followed by their member number, ties by id, and the
+first K drawn.
 With no members left for a quorum, the decision goes to claims staff (``panel_staff_decide``).
 """
 
@@ -110,8 +111,8 @@ def panel_eligible(
 ):
     """Members who may sit on a panel for ``claim`` (a queryset, not evaluated): active,
     members since at least ``min_tenure_days`` before ``today`` (the eligibility date), not
-    the claimant, not a person who acted on the case, not a member who objected to it; with ``exclude_seated`` not anyone
-    already drawn for an earlier panel of the claim."""
+    the claimant, not a person who acted on the case, not a member who objected to it; with
+    ``exclude_seated`` not anyone already drawn for an earlier panel of the claim."""
     if min_tenure_days is None:
         min_tenure_days = claim.coverage.plan_version.panel_min_tenure_days
     handlers = (
