@@ -161,12 +161,16 @@ def _share_params(base_cents: int, extra: int, cap_cents: int | None) -> list:
     return params
 
 
-def apportionment_preview(*, plan: Plan, cutoff: dt.date) -> Preview:
-    """The dry run: what ``apportionment_run`` would do at ``cutoff`` (reads only)."""
+def apportionment_preview(
+    *, plan: Plan, cutoff: dt.date, claim_ids: list[int] | None = None
+) -> Preview:
+    """The dry run: what ``apportionment_run`` would do at ``cutoff`` (reads only).
+    ``claim_ids``: the run's locked claims, so that exactly those are summed."""
     if plan.kind != Plan.Kind.MUTUAL_AID:
         raise InvalidInput(_("Only mutual aid plans share claims among members."), field="plan")
     version = plan_terms(plan, cutoff)
-    claims = _claims(plan, cutoff).aggregate(n=Count("id"), total=Sum("assessed_amount"))
+    shared = _claims(plan, cutoff) if claim_ids is None else Claim.objects.filter(pk__in=claim_ids)
+    claims = shared.aggregate(n=Count("id"), total=Sum("assessed_amount"))
     benefits = quantize_money(claims["total"] or ZERO)
     fee = management_fee(benefits, version.management_fee_rate)
     total = benefits + fee
@@ -244,7 +248,13 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
                 _("A later period of this plan was already shared; cut-offs go forward only."),
                 field="cutoff",
             )
-        preview = apportionment_preview(plan=plan, cutoff=cutoff)
+        # The claims shared are locked and fixed here: the sum and the link below use these
+        # ids, so a claim cleared meanwhile waits for the next period instead of being
+        # linked without being counted. (Claims per period are few; members stay in SQL.)
+        claim_ids = list(
+            _claims(plan, cutoff).select_for_update(of=("self",)).values_list("pk", flat=True)
+        )
+        preview = apportionment_preview(plan=plan, cutoff=cutoff, claim_ids=claim_ids)
         version = plan_terms(plan, cutoff)
         period = ApportionmentPeriod.objects.create(
             plan=plan,
@@ -266,7 +276,7 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
             shortfall_from_surplus=preview.shortfall_from_surplus,
             run_by=actor if getattr(actor, "pk", None) else None,
         )
-        _claims(plan, cutoff).update(apportionment_period=period)
+        Claim.objects.filter(pk__in=claim_ids).update(apportionment_period=period)
         if preview.total <= 0:
             return period
         lines = []

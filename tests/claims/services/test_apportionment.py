@@ -196,3 +196,35 @@ def test_concurrent_runs_make_one_period(chart_of_accounts, make_user):
     assert ApportionmentPeriod.objects.count() == 1
     assert shares(aid.plan_id).count() == 4
     assert JournalEntry.objects.filter(source_type="claims.apportionment").count() == 1
+
+
+def test_a_claim_cleared_during_the_run_is_not_linked_uncounted(
+    aid, period_setup, handler, approver, monkeypatch
+):
+    """Review note: the run links exactly the claims it summed. A claim cleared between
+    the sum and the link waits for the next period, where it is counted and shared."""
+    import claims.services.apportionment as apportionment
+
+    sharing, waiting, claims = period_setup
+    late = claim_approved(sharing[0], handler, approver, amount="200.00")
+    yesterday = TODAY() - dt.timedelta(days=1)
+    Claim.objects.filter(pk__in=[c.pk for c in claims]).update(cleared_on=yesterday)
+    real_preview = apportionment.apportionment_preview
+
+    def preview_then_clear(**kwargs):
+        preview = real_preview(**kwargs)
+        Claim.objects.filter(pk=late.pk).update(
+            notice_status=Claim.Notice.CLEARED, cleared_on=yesterday
+        )
+        return preview
+
+    monkeypatch.setattr(apportionment, "apportionment_preview", preview_then_clear)
+    period = apportionment_run(plan=aid.plan, cutoff=yesterday)
+    assert (period.claim_count, period.benefits_total) == (2, D("1000.00"))
+    linked = Claim.objects.filter(apportionment_period=period)
+    assert set(linked.values_list("pk", flat=True)) == {c.pk for c in claims}
+    late.refresh_from_db()
+    assert late.apportionment_period_id is None
+    monkeypatch.setattr(apportionment, "apportionment_preview", real_preview)
+    later = apportionment_run(plan=aid.plan, cutoff=TODAY())
+    assert (later.claim_count, later.benefits_total) == (1, D("200.00"))
