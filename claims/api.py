@@ -381,7 +381,7 @@ class PanelListApi(APIView):
         return Response(SeatOut(selectors.panel_invitations(_member(request)), many=True).data)
 
 
-class VoteIn(serializers.Serializer):
+class PanelVoteIn(serializers.Serializer):
     vote = serializers.ChoiceField(choices=ReviewPanel.Outcome.choices)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
@@ -389,12 +389,12 @@ class VoteIn(serializers.Serializer):
 class PanelVoteApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["claims"], request=VoteIn, responses={200: SeatOut})
+    @extend_schema(tags=["claims"], request=PanelVoteIn, responses={200: SeatOut})
     def post(self, request, panel_id: int):
         member = _member(request)
         if not ReviewPanel.objects.filter(pk=panel_id).exists():
             raise NotFound(_("Not found."))
-        serializer = VoteIn(data=request.data)
+        serializer = PanelVoteIn(data=request.data)
         serializer.is_valid(raise_exception=True)
         seat = panel_vote(panel=panel_id, member=member, **serializer.validated_data)
         return Response(SeatOut(seat).data)
