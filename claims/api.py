@@ -297,6 +297,8 @@ class PanelOut(serializers.Serializer):
     quorum = serializers.IntegerField()
     eligible_count = serializers.IntegerField()
     roll_sha256 = serializers.CharField()
+    eligibility_as_of = serializers.DateField(allow_null=True)
+    min_tenure_days = serializers.IntegerField(allow_null=True)
     drawn_at = serializers.DateTimeField()
     vote_until = serializers.DateField()
     status = serializers.CharField()

@@ -196,6 +196,11 @@ def test_objection_and_panel_vote_through_the_api(aid, handler, approver):
     outsider = next(m for m in members if not panel.seats.filter(member=m).exists())
     refused = api(outsider.user).post(f"{BASE}panels/{panel.pk}/vote/", {"vote": "uphold"})
     assert refused.status_code == 403
+    # the draw's published terms (review finding 4) are in the API as on the page
+    published = api(outsider.user).get(f"{BASE}notices/{claim.pk}/").json()["panels"][0]
+    assert published["seed"] == panel.seed and published["roll_sha256"] == panel.roll_sha256
+    assert published["eligibility_as_of"] == timezone.localdate().isoformat()
+    assert published["min_tenure_days"] == 30
 
 
 def test_objection_outside_window_refused(aid, handler, approver):
