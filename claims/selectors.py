@@ -270,7 +270,11 @@ def claim_statistics(
     days = qs.filter(days_to_payment__isnull=False).aggregate(
         n=Count("id"), total=Sum("days_to_payment")
     )
-    panels = ReviewPanel.objects.filter(claim__in=qs, status=ReviewPanel.Status.DECIDED)
+    # a staff decision taken in a panel's place (no members left) counts like a panel's
+    panels = ReviewPanel.objects.filter(
+        claim__in=qs,
+        status__in=(ReviewPanel.Status.DECIDED, ReviewPanel.Status.STAFF_DECIDED),
+    )
     panel_counts = panels.aggregate(
         n=Count("id"), overturned=Count("id", filter=Q(outcome=ReviewPanel.Outcome.OVERTURN))
     )

@@ -83,3 +83,25 @@ def test_statistics_by_month(aid, premium, handler, approver):
     assert by_plan[aid.plan.code]["amount_approved"] == Decimal("100.00")
     assert by_plan[premium.plan.code]["amount_claimed"] == Decimal("70.00")
     assert by_plan[premium.plan.code]["amount_approved"] == Decimal("0.00")
+
+
+def test_overturn_rate_counts_staff_decisions_taken_for_a_panel(aid, handler, approver):
+    """With no members left staff decide in the panel's place; that review counts."""
+    from claims.models import ReviewPanel
+    from claims.services.notice import panel_staff_decide
+    from tests.members.factories import user_with_perms
+
+    aid.panel_quorum = 3
+    aid.save(update_fields=["panel_quorum"])
+    members = [covered_member(aid) for _ in range(2)]
+    claim = claim_approved(covered_member(aid), handler, approver, amount="100.00")
+    for member in members:
+        claim_object(claim=claim, member=member, reason="Looks wrong to me.")
+    panel = claim.panels.get()
+    assert panel.status == ReviewPanel.Status.AWAITING_STAFF
+    chief = user_with_perms("chief", "claims.decide_claim")
+    panel_staff_decide(panel=panel, actor=chief, outcome="overturn", reasons="Cover lapsed.")
+    stats = claim_statistics(plan=aid.plan)
+    assert stats["panels_decided"] == 1 and stats["overturn_rate"] == 1.0
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.REJECTED
