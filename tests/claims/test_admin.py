@@ -69,3 +69,36 @@ def test_apportionment_preview_writes_nothing_then_run(
     assert ApportionmentPeriod.objects.get().total.to_eng_string() == "108.00"
     client.force_login(approver)  # no run_apportionment permission
     assert client.get(url).status_code == 403
+
+
+def test_staff_decide_a_review_with_no_members_left(client, aid, handler, approver, make_user):
+    """The admin action calls panel_staff_decide; the reasons are published."""
+    from claims.models import ReviewPanel
+    from claims.services.notice import claim_object
+
+    aid.panel_quorum = 3
+    aid.save(update_fields=["panel_quorum"])
+    members = [covered_member(aid) for _ in range(2)]
+    claim = claim_approved(covered_member(aid), handler, approver, amount="100.00")
+    for member in members:
+        claim_object(claim=claim, member=member, reason="Looks wrong to me.")
+    panel = claim.panels.get()
+    chief = make_user("chief", roles=("claims_approver",), is_staff=True)
+    client.force_login(chief)
+    url = reverse("admin:claims_reviewpanel_changelist")
+    form = client.post(url, {"action": "staff_decide", ACTION_CHECKBOX_NAME: [panel.pk]})
+    assert form.status_code == 200 and "reasons" in form.content.decode()
+    client.post(
+        url,
+        {
+            "action": "staff_decide",
+            ACTION_CHECKBOX_NAME: [panel.pk],
+            "apply": "yes",
+            "outcome": "uphold",
+            "reasons": "Hospital records confirm the date.",
+        },
+    )
+    panel.refresh_from_db()
+    claim.refresh_from_db()
+    assert panel.status == ReviewPanel.Status.STAFF_DECIDED and panel.decided_by == chief
+    assert claim.notice_status == Claim.Notice.CLEARED
