@@ -22,7 +22,7 @@ RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build \
     DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput -v 0 \
     && useradd --system --uid 10001 --home /app app \
-    && mkdir -p /app/var/media \
+    && mkdir -p /app/var/media /app/var/private/claim-documents \
     && chown -R app /app/var
 
 USER app

@@ -67,7 +67,13 @@ ROLES: tuple[Role, ...] = (
         "claims_approver",
         "理赔审批 Claims approver",
         _("Approves or rejects assessed claims; never their own assessment (four eyes)."),
-        ("common.view_society", "members.view_*", "claims.view_*", "claims.change_*"),
+        (
+            "common.view_society",
+            "members.view_*",
+            "claims.view_*",
+            "claims.change_*",
+            "claims.decide_claim",
+        ),
     ),
     Role(
         "actuary",

@@ -41,6 +41,11 @@ BENCHMARKS = {
         "tally N ballots (one GROUP BY + pure tally) vs. a bare COUNT ... GROUP BY; "
         "ballots/s cast through the API on gunicorn",
     ),
+    "claims-apportion": (
+        "bench.claims_apportion",
+        1_000_000,
+        "apportion a period's claims among N members vs. a bare INSERT ... SELECT of N rows",
+    ),
 }
 
 

@@ -321,6 +321,22 @@ class PlanVersionAdmin(admin.ModelAdmin):
             {"fields": ("management_fee_rate", "annual_cap", "apportionment_days")},
         ),
         (
+            _("Claims, public notice and review panels"),
+            {
+                "fields": (
+                    "claim_approval_threshold",
+                    "claim_appeal_days",
+                    "public_notice_days",
+                    "public_notice_for_insurance",
+                    "objection_threshold",
+                    "panel_size",
+                    "panel_quorum",
+                    "panel_vote_days",
+                    "panel_min_tenure_days",
+                )
+            },
+        ),
+        (
             _("Membership"),
             {"fields": ("lapse_after_days", "withdrawal_notice_days")},
         ),

@@ -154,6 +154,37 @@ class PlanVersion(models.Model):
     claim_reporting_deadline_days = models.PositiveSmallIntegerField(
         _("claim reporting deadline (days)"), default=180
     )
+    claim_approval_threshold = MoneyField(
+        _("claim approval threshold"),
+        default=Decimal("50000.00"),
+        help_text=_("Claims approved above this amount need a second approver (four eyes)."),
+    )
+    claim_appeal_days = models.PositiveSmallIntegerField(
+        _("appeal window (days)"),
+        default=30,
+        help_text=_("Days after a rejection during which the member may appeal."),
+    )
+    public_notice_days = models.PositiveSmallIntegerField(
+        _("public notice (days)"),
+        default=3,
+        help_text=_("Days an approved claim stays on public notice, open to objections."),
+    )
+    public_notice_for_insurance = models.BooleanField(
+        _("public notice for this insurance plan"),
+        default=False,
+        help_text=_("Mutual aid plans always put approved claims on notice; premium plans may."),
+    )
+    objection_threshold = models.PositiveSmallIntegerField(
+        _("objections that call a review panel"), default=3
+    )
+    panel_size = models.PositiveSmallIntegerField(_("review panel size"), default=11)
+    panel_quorum = models.PositiveSmallIntegerField(
+        _("review panel quorum (votes cast)"), default=7
+    )
+    panel_vote_days = models.PositiveSmallIntegerField(_("review panel voting (days)"), default=7)
+    panel_min_tenure_days = models.PositiveSmallIntegerField(
+        _("minimum membership for the panel (days)"), default=180
+    )
     benefit_schedule = models.TextField(_("benefit schedule (Chinese)"), blank=True)
     benefit_schedule_en = models.TextField(_("benefit schedule (English)"), blank=True)
 

@@ -158,10 +158,14 @@ def seed() -> dict:
     from mutualsociety import demo_governance
 
     governance = demo_governance.seed()
+    from mutualsociety import demo_claims
+
+    claims = demo_claims.claims()
     return {
         "society": society,
         "staff": staff,
         "entries": entries,
         "members": members,
         "governance": governance,
+        "claims": claims,
     }

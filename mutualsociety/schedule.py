@@ -93,6 +93,26 @@ PERIODIC_TASKS: tuple[PeriodicJob, ...] = (
         minute="5",
         hour="0",
     ),
+    PeriodicJob(
+        name="Clear public notices and close review panels",
+        task="claims.close_notices_and_panels",
+        description=(
+            "Daily at 00:05: approved claims whose public notice ended are cleared; review "
+            "panels whose voting window closed are tallied (or drawn again without quorum)."
+        ),
+        minute="5",
+        hour="0",
+    ),
+    PeriodicJob(
+        name="Apportion mutual aid claims",
+        task="claims.apportion",
+        description=(
+            "Daily at 00:30: on a plan's apportionment days (14th and 28th by default) shares "
+            "the cleared claims and the management fee among the members (idempotent)."
+        ),
+        minute="30",
+        hour="0",
+    ),
 )
 
 

@@ -299,6 +299,11 @@ if not PRODUCTION:
 # check who may see them.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Claim documents: a private root that no URL maps to; served only by claims.views.
+CLAIM_DOCUMENTS_ROOT = Path(
+    env_str("CLAIM_DOCUMENTS_ROOT", str(VAR_DIR / "private" / "claim-documents"))
+)
+CLAIM_DOCUMENT_MAX_BYTES = env_int("CLAIM_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -14,6 +14,7 @@ api_v1_patterns = [
     path("ledger/", include("ledger.api_urls")),
     path("", include("members.api_urls")),
     path("governance/", include("governance.api_urls")),
+    path("claims/", include("claims.api_urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("members.urls")),
     path("assembly/", include("governance.urls")),
+    path("", include("claims.urls")),
     path("disclosure/", include("disclosure.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

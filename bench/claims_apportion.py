@@ -1,0 +1,210 @@
+"""claims-apportion: the apportionment of a mutual aid plan over N covered members.
+
+Data (not measured): a mutual aid plan (8% fee, 188.00 annual cap) and N members with
+cover in force and past the waiting period, loaded with COPY into the real tables from a
+stream generated in small chunks (nothing held in memory); 200 approved claims of the
+plan cleared from public notice in the period, created through the model.
+
+Measured: ``claims.services.apportionment.apportionment_run`` — the preview aggregates,
+the period row, the ledger entry and the ``INSERT ... SELECT`` of one share due per
+member, committed — against, in the same run, a bare ``INSERT ... SELECT`` of the same
+number of rows into a copy of the dues table with the same indexes and checks
+(``CREATE TABLE ... (LIKE members_contributiondue INCLUDING ALL)``; no foreign keys),
+best of 3. A bare insert into a table without any index is reported beside it.
+
+Peak RSS of the Python process is printed by bench/run.py: it stays flat because no row
+of members or dues ever comes into Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import time
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from claims.models import ApportionmentPeriod, Claim
+from claims.services.apportionment import apportionment_preview, apportionment_run
+from members.models import AgeBand, ContributionDue, Coverage, Plan
+from members.services.plans import plan_version_draft, plan_version_publish
+
+PLAN = "bench-aid"
+CLAIMS = 200
+CHUNK = 50_000
+#: Best of this many baseline runs (CLAIMS_BENCH_BASELINE_RUNS; 1 for very large scales).
+BASELINE_RUNS = int(os.environ.get("CLAIMS_BENCH_BASELINE_RUNS", "3"))
+
+
+class _Stream(io.RawIOBase):
+    """A readable stream over generated lines, for COPY, holding one chunk at a time."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while len(self.buffer) < len(target):
+            chunk = "".join(line for _, line in zip(range(CHUNK), self.lines, strict=False))
+            if not chunk:
+                break
+            self.buffer += chunk.encode()
+        n = min(len(target), len(self.buffer))
+        target[:n] = self.buffer[:n]
+        self.buffer = self.buffer[n:]
+        return n
+
+
+def _plan():
+    plan = Plan.objects.create(
+        code=PLAN, name="基准互助计划", name_en="Bench aid plan", kind=Plan.Kind.MUTUAL_AID
+    )
+    version = plan_version_draft(plan=plan, effective_from=dt.date(2020, 1, 1))
+    version.min_entry_age, version.max_entry_age = 0, 100
+    version.save()
+    AgeBand.objects.create(
+        plan_version=version, min_age=0, max_age=100, sum_assured=Decimal("300000.00")
+    )
+    return plan_version_publish(version=version, actor=None)
+
+
+def _members(scale: int, today: dt.date) -> Iterator[str]:
+    start = today - dt.timedelta(days=400)
+    now = timezone.now().isoformat()
+    for i in range(scale):
+        yield (
+            f"M-B-{i:09d}\t会员{i}\tresident_id\tB{i:017d}\t1980-01-01\t{'MF'[i % 2]}\t"
+            f"139{i:08d}\t\t11\t\tactive\t{now}\t{start.isoformat()}\t{now}\n"
+        )
+
+
+def _load(version, scale: int, log) -> None:
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=400)
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            "COPY members_member (member_number, legal_name, id_type, id_number, "
+            "date_of_birth, sex, phone, email, region, address, status, status_changed_at, "
+            "joined_on, created_at) FROM STDIN",
+            _Stream(_members(scale, today)),
+        )
+        cursor.execute(
+            "INSERT INTO members_coverage (member_id, plan_id, plan_version_id, status, "
+            "start_date, waiting_period_end, sum_assured, payment_frequency) "
+            "SELECT id, %s, %s, 'in_force', %s, %s, 300000.00, '' FROM members_member",
+            [version.plan_id, version.pk, start, start + dt.timedelta(days=90)],
+        )
+        cursor.execute("ANALYZE members_member")
+        cursor.execute("ANALYZE members_coverage")
+    log(f"loaded {scale:,} members and coverages in {time.perf_counter() - started:.1f} s")
+    coverages = list(Coverage.objects.filter(plan_id=version.plan_id).order_by("id")[:CLAIMS])
+    Claim.objects.bulk_create(
+        Claim(
+            number=f"C-B-{i:06d}",
+            member_id=c.member_id,
+            coverage=c,
+            plan_id=version.plan_id,
+            kind=Claim.Kind.ILLNESS,
+            event_date=today - dt.timedelta(days=60),
+            description="bench",
+            amount_claimed=Decimal("100000.00"),
+            bank_account_name="bench",
+            bank_account_number="6222000000000000",
+            status=Claim.Status.APPROVED,
+            age_band="40–49",
+            region="11",
+            benefit=Decimal("300000.00"),
+            assessed_amount=Decimal("100000.00") + i,
+            notice_status=Claim.Notice.CLEARED,
+            notice_from=today - dt.timedelta(days=10),
+            notice_until=today - dt.timedelta(days=7),
+            cleared_on=today - dt.timedelta(days=6),
+        )
+        for i, c in enumerate(coverages)
+    )
+
+
+def _baseline(plan_id: int, indexed: bool, foreign_keys: bool = False) -> float:
+    best = float("inf")
+    like = "INCLUDING ALL" if indexed else "INCLUDING DEFAULTS INCLUDING IDENTITY"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE bench_dues (LIKE members_contributiondue {like})")
+        if foreign_keys:
+            # The same deferred foreign keys as the real table (Django's on PostgreSQL).
+            for column, table in (
+                ("member_id", "members_member"),
+                ("coverage_id", "members_coverage"),
+            ):
+                cursor.execute(
+                    f"ALTER TABLE bench_dues ADD FOREIGN KEY ({column}) REFERENCES {table} (id) "
+                    "DEFERRABLE INITIALLY DEFERRED"
+                )
+        for _ in range(BASELINE_RUNS):
+            cursor.execute("TRUNCATE bench_dues")
+            started = time.perf_counter()
+            with transaction.atomic():
+                cursor.execute(
+                    "INSERT INTO bench_dues (member_id, coverage_id, kind, period_start, "
+                    "period_end, due_date, grace_ends_on, amount, paid_amount, status, "
+                    "created_at) SELECT member_id, id, 'share', start_date, start_date, "
+                    "start_date, start_date, 1.00, 0, 'open', now() FROM members_coverage "
+                    "WHERE plan_id = %s",
+                    [plan_id],
+                )
+            best = min(best, time.perf_counter() - started)
+        cursor.execute("DROP TABLE bench_dues")
+    return best
+
+
+def run(*, scale: int, log: Callable[[str], None]) -> dict:
+    version = _plan()
+    _load(version, scale, log)
+    plan_id = version.plan_id
+    baseline = _baseline(plan_id, indexed=True)
+    log(f"bare INSERT ... SELECT, same indexes: {baseline:.2f} s")
+    unindexed = _baseline(plan_id, indexed=False)
+    log(f"bare INSERT ... SELECT, no index: {unindexed:.2f} s")
+    with_keys = _baseline(plan_id, indexed=True, foreign_keys=True)
+    log(f"bare INSERT ... SELECT, same indexes and foreign keys: {with_keys:.2f} s")
+    cutoff = timezone.localdate()
+    started = time.perf_counter()
+    preview = apportionment_preview(plan=Plan.objects.get(pk=plan_id), cutoff=cutoff)
+    preview_seconds = time.perf_counter() - started
+    log(f"apportionment_preview (dry run; the first step of a run): {preview_seconds:.2f} s")
+    started = time.perf_counter()
+    period = apportionment_run(plan=Plan.objects.get(pk=plan_id), cutoff=cutoff)
+    seconds = time.perf_counter() - started
+    log(f"apportionment_run: {seconds:.2f} s")
+    dues = ContributionDue.objects.filter(kind="share", coverage__plan_id=plan_id)
+    assert period.members_sharing == scale == preview.members_sharing
+    assert dues.count() == period.members_sharing
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT SUM(amount) FROM members_contributiondue WHERE kind = 'share'")
+        assert cursor.fetchone()[0] == period.shares_total
+    again = time.perf_counter()
+    assert apportionment_run(plan=plan_id, cutoff=cutoff).pk == period.pk
+    rerun = time.perf_counter() - again
+    assert ApportionmentPeriod.objects.count() == 1
+    return {
+        "seconds": seconds,
+        "baseline_seconds": baseline,
+        "baseline_no_index_seconds": round(unindexed, 4),
+        "baseline_with_foreign_keys_seconds": round(with_keys, 4),
+        "ratio_to_foreign_keys_baseline": round(seconds / with_keys, 2),
+        "rows": scale,
+        "claims": period.claim_count,
+        "total": str(period.total),
+        "share_per_member": str(period.share_per_member),
+        "capped_members": period.capped_members,
+        "shortfall": str(period.shortfall),
+        "rerun_seconds": round(rerun, 4),
+        "preview_seconds": round(preview_seconds, 4),
+    }

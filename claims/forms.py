@@ -1,0 +1,90 @@
+"""Portal forms: they check shape only; the services decide (and their errors come back
+to the field they name through ``DomainErrorFormMixin``)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mutualsociety.common.forms import DomainErrorFormMixin
+
+from .models import Claim, ReviewPanel
+from .services.intake import Upload
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def uploads(files) -> list[Upload]:
+    """The files as uploads; nothing is read here (the service checks the size first)."""
+    return [Upload.of(f) for f in files or []]
+
+
+class ClaimForm(DomainErrorFormMixin, forms.Form):
+    coverage = forms.TypedChoiceField(label=_("Coverage"), coerce=int)
+    kind = forms.ChoiceField(label=_("Kind of event"), choices=Claim.Kind.choices)
+    event_date = forms.DateField(
+        label=_("Date of diagnosis or accident"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    description = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    amount_claimed = forms.DecimalField(
+        label=_("Amount claimed (yuan)"), max_digits=18, decimal_places=2, min_value=0
+    )
+    bank_account_name = forms.CharField(label=_("Account holder"), max_length=100)
+    bank_account_number = forms.CharField(label=_("Bank account number"), max_length=40)
+    documents = MultipleFileField(
+        label=_("Supporting documents"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG: diagnosis, hospital records, invoices."),
+    )
+
+    def __init__(self, *args, coverages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coverage"].choices = [
+            (c.pk, f"{c.plan.display_name} · {c.get_status_display()}") for c in coverages
+        ]
+
+
+class ReasonForm(DomainErrorFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class OptionalReasonForm(DomainErrorFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        required=False,
+    )
+
+
+class DocumentForm(DomainErrorFormMixin, forms.Form):
+    file = forms.FileField(label=_("Document"), help_text=_("PDF, JPEG or PNG."))
+
+
+class VoteForm(DomainErrorFormMixin, forms.Form):
+    vote = forms.ChoiceField(
+        label=_("Your vote"), choices=ReviewPanel.Outcome.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Your reasons (published without your name)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )

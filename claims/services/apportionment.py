@@ -1,0 +1,390 @@
+"""Post-funded cost sharing of a mutual aid plan (Xiang Hu Bao practice; CBIRC 2021 rules on
+internet mutual aid: a management fee on the benefits shared, a cap per member per year).
+
+At a cut-off date (the plan's apportionment days, e.g. the 14th and 28th):
+
+- the period's benefits are the approved claims of the plan cleared from public notice on
+  or before the cut-off and not shared before; the fee is the plan's rate on them, to the
+  cent; total = benefits + fee;
+- the members sharing are those whose cover was in force and past its waiting period at
+  the cut-off; each owes total ÷ members rounded down to the cent, and the first k of
+  them by coverage number one cent more, k being the remainder in cents (the recorded
+  place of the rounding remainder), so the shares add up to the total exactly;
+- each share is capped by what the annual cap leaves of what that coverage already shared
+  in the calendar year; what the cap leaves unfunded is the shortfall, met first by
+  waiving the management fee and then out of the society's surplus (4104);
+- each share becomes a ``members.ContributionDue`` of kind share, written by one
+  ``INSERT ... SELECT`` with a window function (no Python loop over members); the total
+  is one balanced entry: Dr 1122 shares, Dr 4104 from surplus / Cr 6031 benefits,
+  Cr 6051 fee kept; it hangs on the period (the dues carry no entry of their own).
+
+Idempotent per plan and cut-off (a unique period row; the dues' unique key per coverage,
+kind and period start). The SQL runs on PostgreSQL and on SQLite (integer cents, CASE
+instead of LEAST, derived tables instead of CTEs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ledger.services import Credit, Debit, entry_post
+from members.models import Plan, PlanVersion
+from mutualsociety.common.exceptions import InvalidInput, NotAllowed
+from mutualsociety.common.money import CENT, ZERO, quantize_money
+
+from ..calculations import equal_split, management_fee, shortfall_cover
+from ..models import ApportionmentPeriod, Claim
+
+RECEIVABLE = "1122"
+CONTRIBUTION_INCOME = "6031"
+FEE_INCOME = "6051"
+SURPLUS = "4104"
+SHARED_STATUSES = (Claim.Status.APPROVED, Claim.Status.PAID)
+
+# The coverages sharing at the cut-off, numbered by coverage id (the remainder's place),
+# with the cents each already shared in the calendar year. Parameters, in order:
+# year_start, cutoff, plan_id, cutoff, cutoff, cutoff, cutoff.
+_ELIGIBLE = """
+    SELECT c.id AS coverage_id, c.member_id AS member_id,
+           ROW_NUMBER() OVER (ORDER BY c.id) AS rn,
+           COALESCE(y.shared_cents, 0) AS shared_cents
+    FROM members_coverage c
+    LEFT JOIN (
+        SELECT d.coverage_id, SUM(CAST(ROUND(d.amount * 100) AS BIGINT)) AS shared_cents
+        FROM members_contributiondue d
+        WHERE d.kind = 'share' AND d.status <> 'cancelled'
+          AND d.due_date >= %s AND d.due_date <= %s
+        GROUP BY d.coverage_id
+    ) y ON y.coverage_id = c.id
+    WHERE c.plan_id = %s
+      AND c.start_date <= %s
+      AND c.waiting_period_end <= %s
+      AND (c.end_date IS NULL OR c.end_date > %s)
+      AND (c.status = 'in_force' OR (c.end_date IS NOT NULL AND c.end_date > %s))
+"""
+
+
+def _shares_sql(capped: bool) -> str:
+    """Each sharing coverage's share in cents: base (+1 for the first k), capped.
+    Extra parameters before the eligible ones: base, k, [cap]."""
+    want = "(%s + CASE WHEN e.rn <= %s THEN 1 ELSE 0 END)"
+    if capped:
+        cents = (
+            f"CASE WHEN {want} < (%s - e.shared_cents) THEN {want} ELSE (%s - e.shared_cents) END"
+        )
+    else:
+        cents = want
+    return (
+        f"SELECT e.coverage_id, e.member_id, {want} AS want_cents, {cents} AS cents "  # noqa: S608 - constant SQL; values are parameters
+        f"FROM ({_ELIGIBLE}) e"
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a run would do (all amounts in yuan)."""
+
+    plan_id: int
+    period_start: dt.date
+    cutoff: dt.date
+    claim_count: int
+    benefits_total: Decimal
+    fee_rate: Decimal
+    fee: Decimal
+    total: Decimal
+    members_sharing: int
+    share_per_member: Decimal
+    extra_cent_members: int
+    annual_cap: Decimal | None
+    capped_members: int
+    dues: int
+    shares_total: Decimal
+    shortfall: Decimal
+    shortfall_fee_waived: Decimal
+    shortfall_from_surplus: Decimal
+
+
+def plan_terms(plan: Plan, on: dt.date) -> PlanVersion:
+    version = (
+        plan.versions.filter(status=PlanVersion.Status.PUBLISHED, effective_from__lte=on)
+        .order_by("-effective_from", "-number")
+        .first()
+    )
+    if version is None:
+        raise InvalidInput(_("The plan has no published terms on %(date)s.") % {"date": on})
+    return version
+
+
+def _period_start(plan: Plan, cutoff: dt.date) -> dt.date:
+    last = (
+        ApportionmentPeriod.objects.filter(plan=plan, cutoff__lt=cutoff)
+        .order_by("-cutoff")
+        .values_list("cutoff", flat=True)
+        .first()
+    )
+    if last:
+        return last + dt.timedelta(days=1)
+    first = plan.versions.order_by("effective_from").values_list("effective_from", flat=True)
+    return first.first() or cutoff
+
+
+def _claims(plan: Plan, cutoff: dt.date):
+    return Claim.objects.filter(
+        plan=plan,
+        status__in=SHARED_STATUSES,
+        notice_status=Claim.Notice.CLEARED,
+        cleared_on__lte=cutoff,
+        apportionment_period__isnull=True,
+    )
+
+
+def _eligible_params(plan: Plan, cutoff: dt.date) -> list:
+    ops = connection.ops
+    c = ops.adapt_datefield_value(cutoff)
+    year_start = ops.adapt_datefield_value(dt.date(cutoff.year, 1, 1))
+    return [year_start, c, plan.pk, c, c, c, c]
+
+
+def _share_params(base_cents: int, extra: int, cap_cents: int | None) -> list:
+    params = [base_cents, extra]
+    if cap_cents is not None:
+        params += [base_cents, extra, cap_cents, base_cents, extra, cap_cents]
+    else:
+        params += [base_cents, extra]
+    return params
+
+
+def apportionment_preview(
+    *, plan: Plan, cutoff: dt.date, claim_ids: list[int] | None = None
+) -> Preview:
+    """The dry run: what ``apportionment_run`` would do at ``cutoff`` (reads only).
+    ``claim_ids``: the run's locked claims, so that exactly those are summed."""
+    if plan.kind != Plan.Kind.MUTUAL_AID:
+        raise InvalidInput(_("Only mutual aid plans share claims among members."), field="plan")
+    version = plan_terms(plan, cutoff)
+    shared = _claims(plan, cutoff) if claim_ids is None else Claim.objects.filter(pk__in=claim_ids)
+    claims = shared.aggregate(n=Count("id"), total=Sum("assessed_amount"))
+    benefits = quantize_money(claims["total"] or ZERO)
+    fee = management_fee(benefits, version.management_fee_rate)
+    total = benefits + fee
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({_ELIGIBLE}) e", _eligible_params(plan, cutoff))  # noqa: S608 - constant SQL; values are parameters
+        members = cursor.fetchone()[0]
+    split = equal_split(total, members)
+    base_cents = int(split.base / CENT)
+    cap_cents = int(version.annual_cap / CENT) if version.annual_cap is not None else None
+    dues = capped = 0
+    shares_cents = 0
+    if members and total > 0:
+        sql = (
+            "SELECT COUNT(CASE WHEN s.cents > 0 THEN 1 END), "  # noqa: S608 - constant SQL; values are parameters
+            "COALESCE(SUM(CASE WHEN s.cents > 0 THEN s.cents ELSE 0 END), 0), "
+            "COUNT(CASE WHEN s.cents < s.want_cents THEN 1 END) "
+            f"FROM ({_shares_sql(cap_cents is not None)}) s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                _share_params(base_cents, split.extra_cents, cap_cents)
+                + _eligible_params(plan, cutoff),
+            )
+            dues, shares_cents, capped = cursor.fetchone()
+    shares_total = CENT * int(shares_cents)
+    shortfall = total - shares_total
+    waived, surplus = shortfall_cover(shortfall, fee)
+    return Preview(
+        plan_id=plan.pk,
+        period_start=_period_start(plan, cutoff),
+        cutoff=cutoff,
+        claim_count=claims["n"],
+        benefits_total=benefits,
+        fee_rate=version.management_fee_rate,
+        fee=fee,
+        total=total,
+        members_sharing=members,
+        share_per_member=split.base,
+        extra_cent_members=split.extra_cents,
+        annual_cap=version.annual_cap,
+        capped_members=int(capped),
+        dues=int(dues),
+        shares_total=shares_total,
+        shortfall=shortfall,
+        shortfall_fee_waived=waived,
+        shortfall_from_surplus=surplus,
+    )
+
+
+def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> ApportionmentPeriod:
+    """Run the apportionment of ``plan`` at ``cutoff`` once; a rerun returns the period.
+
+    One transaction: the plan row is locked (runs of one plan queue up), the period row,
+    the claims' link to it, the ledger entry and every member's due are written together
+    or not at all.
+    """
+    if (
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and not actor.has_perm("claims.run_apportionment")
+    ):
+        raise NotAllowed(_("You do not have permission to run apportionments."))
+    today = timezone.localdate()
+    if cutoff > today:
+        raise InvalidInput(_("The cut-off cannot be in the future."), field="cutoff")
+    plan_id = plan.pk if isinstance(plan, Plan) else plan
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan_id)
+        existing = ApportionmentPeriod.objects.filter(plan=plan, cutoff=cutoff).first()
+        if existing is not None:
+            return existing
+        if ApportionmentPeriod.objects.filter(plan=plan, cutoff__gt=cutoff).exists():
+            raise InvalidInput(
+                _("A later period of this plan was already shared; cut-offs go forward only."),
+                field="cutoff",
+            )
+        # The claims shared are locked and fixed here: the sum and the link below use these
+        # ids, so a claim cleared meanwhile waits for the next period instead of being
+        # linked without being counted. (Claims per period are few; members stay in SQL.)
+        claim_ids = list(
+            _claims(plan, cutoff).select_for_update(of=("self",)).values_list("pk", flat=True)
+        )
+        preview = apportionment_preview(plan=plan, cutoff=cutoff, claim_ids=claim_ids)
+        version = plan_terms(plan, cutoff)
+        period = ApportionmentPeriod.objects.create(
+            plan=plan,
+            period_start=preview.period_start,
+            cutoff=cutoff,
+            claim_count=preview.claim_count,
+            benefits_total=preview.benefits_total,
+            fee_rate=preview.fee_rate,
+            fee=preview.fee,
+            total=preview.total,
+            members_sharing=preview.members_sharing,
+            share_per_member=preview.share_per_member,
+            extra_cent_members=preview.extra_cent_members,
+            annual_cap=preview.annual_cap,
+            capped_members=preview.capped_members,
+            shares_total=preview.shares_total,
+            shortfall=preview.shortfall,
+            shortfall_fee_waived=preview.shortfall_fee_waived,
+            shortfall_from_surplus=preview.shortfall_from_surplus,
+            run_by=actor if getattr(actor, "pk", None) else None,
+        )
+        Claim.objects.filter(pk__in=claim_ids).update(apportionment_period=period)
+        if preview.total <= 0:
+            return period
+        lines = []
+        if preview.shares_total:
+            lines.append(Debit(RECEIVABLE, preview.shares_total))
+        if preview.shortfall_from_surplus:
+            lines.append(Debit(SURPLUS, preview.shortfall_from_surplus))
+        if preview.benefits_total:
+            lines.append(Credit(CONTRIBUTION_INCOME, preview.benefits_total))
+        if preview.fee - preview.shortfall_fee_waived:
+            lines.append(Credit(FEE_INCOME, preview.fee - preview.shortfall_fee_waived))
+        entry = entry_post(
+            idempotency_key=f"claims.apportionment:{plan.pk}:{cutoff.isoformat()}",
+            date=cutoff,
+            memo=_("Apportionment %(plan)s %(start)s–%(end)s: %(n)d cases, %(members)d members")
+            % {
+                "plan": plan.code,
+                "start": preview.period_start.isoformat(),
+                "end": cutoff.isoformat(),
+                "n": preview.claim_count,
+                "members": preview.members_sharing,
+            },
+            lines=lines,
+            source_type="claims.apportionment",
+            source_id=period.pk,
+            actor=actor,
+        )
+        period.ledger_entry = entry
+        period.save(update_fields=["ledger_entry"])
+        if preview.dues:
+            inserted = _insert_dues(plan, preview, version)
+            if inserted != preview.dues:
+                raise InvalidInput(
+                    _("Shares of this period were already billed for some members; nothing done.")
+                )
+        return period
+
+
+def _insert_dues(plan: Plan, preview: Preview, version: PlanVersion) -> int:
+    """One INSERT ... SELECT of every share. A share due carries no ledger entry of its own:
+    the period's one entry (``ApportionmentPeriod.ledger_entry``) posts them all, and a
+    per-row link would cost a foreign-key check per member for nothing (and invite
+    reversing the whole period's entry to cancel one share)."""
+    ops = connection.ops
+    cap_cents = int(preview.annual_cap / CENT) if preview.annual_cap is not None else None
+    due_date = preview.cutoff
+    grace = due_date + dt.timedelta(days=version.grace_period_days)
+    sql = (
+        "INSERT INTO members_contributiondue (member_id, coverage_id, kind, period_start, "  # noqa: S608 - constant SQL; values are parameters
+        "period_end, due_date, grace_ends_on, amount, paid_amount, status, ledger_entry_id, "
+        "created_at) "
+        "SELECT s.member_id, s.coverage_id, 'share', %s, %s, %s, %s, s.cents / 100.0, 0, "
+        f"'open', NULL, %s FROM ({_shares_sql(cap_cents is not None)}) s WHERE s.cents > 0"
+    )
+    params = [
+        ops.adapt_datefield_value(preview.period_start),
+        ops.adapt_datefield_value(preview.cutoff),
+        ops.adapt_datefield_value(due_date),
+        ops.adapt_datefield_value(grace),
+        ops.adapt_datetimefield_value(timezone.now()),
+        *_share_params(int(preview.share_per_member / CENT), preview.extra_cent_members, cap_cents),
+        *_eligible_params(plan, preview.cutoff),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+@transaction.atomic
+def apportionment_publish(*, period: ApportionmentPeriod | int, actor=None) -> ApportionmentPeriod:
+    """Publish a period's summary for the disclosure pages (once; replaying is a no-op).
+    Sends ``claims.signals.apportionment_published`` after commit."""
+    from ..signals import apportionment_published
+
+    period_id = period.pk if isinstance(period, ApportionmentPeriod) else period
+    period = ApportionmentPeriod.objects.select_for_update().get(pk=period_id)
+    if period.published_at:
+        return period
+    period.published_at = timezone.now()
+    period.save(update_fields=["published_at"])
+    transaction.on_commit(
+        lambda: apportionment_published.send(sender=ApportionmentPeriod, period=period)
+    )
+    return period
+
+
+def apportionment_days(version: PlanVersion) -> set[int]:
+    days = set()
+    for part in (version.apportionment_days or "").split(","):
+        part = part.strip()
+        if part.isdigit() and 1 <= int(part) <= 31:
+            days.add(int(part))
+    return days
+
+
+def apportionments_run_due(*, today: dt.date | None = None) -> list[int]:
+    """Daily: for each mutual aid plan whose apportionment day is today, clear ended notices
+    and run the period (idempotent). Returns the periods' ids."""
+    from .notice import notices_clear
+
+    today = today or timezone.localdate()
+    notices_clear(today=today)
+    done = []
+    for plan in Plan.objects.filter(kind=Plan.Kind.MUTUAL_AID):
+        try:
+            version = plan_terms(plan, today)
+        except InvalidInput:
+            continue
+        if today.day in apportionment_days(version):
+            done.append(apportionment_run(plan=plan, cutoff=today).pk)
+    return done

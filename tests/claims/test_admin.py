@@ -1,0 +1,104 @@
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.models import ApportionmentPeriod, Claim
+from tests.claims.factories import claim_approved, claim_make, covered_member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_queue_and_detail_pages(client, aid, handler):
+    claim = claim_make(covered_member(aid))
+    client.force_login(handler)
+    listing = client.get(reverse("admin:claims_claim_changelist"), {"status": "submitted"})
+    assert listing.status_code == 200 and claim.number in listing.content.decode()
+    assert client.get(reverse("admin:claims_claim_changelist"), {"age": "old"}).status_code == 200
+    detail = client.get(reverse("admin:claims_claim_change", args=[claim.pk]))
+    assert detail.status_code == 200
+    assert "Cover in force" in detail.content.decode()
+
+
+def test_actions_call_services_with_four_eyes(client, aid, handler, approver):
+    claim = claim_make(covered_member(aid))
+    client.force_login(handler)
+    url = reverse("admin:claims_claim_changelist")
+    client.post(url, {"action": "start_review", ACTION_CHECKBOX_NAME: [claim.pk]})
+    form = client.post(url, {"action": "assess", ACTION_CHECKBOX_NAME: [claim.pk]})
+    assert form.status_code == 200 and b"investigation_summary" in form.content
+    client.post(
+        url,
+        {
+            "action": "assess",
+            ACTION_CHECKBOX_NAME: [claim.pk],
+            "apply": "yes",
+            "amount": "1000.00",
+            "reasons": "Checked.",
+            "investigation_summary": "",
+        },
+    )
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.ASSESSED and claim.assessed_by == handler
+    client.post(url, {"action": "approve", ACTION_CHECKBOX_NAME: [claim.pk], "apply": "yes"})
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.ASSESSED  # the assessor was refused
+    client.force_login(approver)
+    client.post(url, {"action": "approve", ACTION_CHECKBOX_NAME: [claim.pk], "apply": "yes"})
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.APPROVED
+
+
+def test_apportionment_preview_writes_nothing_then_run(
+    client, aid, handler, approver, chart_of_accounts
+):
+    for _ in range(2):
+        covered_member(aid)
+    claim = claim_approved(covered_member(aid), handler, approver, amount="100.00")
+    Claim.objects.filter(pk=claim.pk).update(
+        notice_status="cleared", cleared_on=timezone.localdate()
+    )
+    client.force_login(handler)
+    url = reverse("admin:claims_apportionmentperiod_run")
+    data = {"plan": aid.plan_id, "cutoff": timezone.localdate().isoformat()}
+    preview = client.post(url, {**data, "preview": "1"})
+    assert preview.status_code == 200 and "108.00" in preview.content.decode()
+    assert ApportionmentPeriod.objects.count() == 0
+    run = client.post(url, {**data, "run": "1"})
+    assert run.status_code == 302
+    assert ApportionmentPeriod.objects.get().total.to_eng_string() == "108.00"
+    client.force_login(approver)  # no run_apportionment permission
+    assert client.get(url).status_code == 403
+
+
+def test_staff_decide_a_review_with_no_members_left(client, aid, handler, approver, make_user):
+    """The admin action calls panel_staff_decide; the reasons are published."""
+    from claims.models import ReviewPanel
+    from claims.services.notice import claim_object
+
+    aid.panel_quorum = 3
+    aid.save(update_fields=["panel_quorum"])
+    members = [covered_member(aid) for _ in range(2)]
+    claim = claim_approved(covered_member(aid), handler, approver, amount="100.00")
+    for member in members:
+        claim_object(claim=claim, member=member, reason="Looks wrong to me.")
+    panel = claim.panels.get()
+    chief = make_user("chief", roles=("claims_approver",), is_staff=True)
+    client.force_login(chief)
+    url = reverse("admin:claims_reviewpanel_changelist")
+    form = client.post(url, {"action": "staff_decide", ACTION_CHECKBOX_NAME: [panel.pk]})
+    assert form.status_code == 200 and "reasons" in form.content.decode()
+    client.post(
+        url,
+        {
+            "action": "staff_decide",
+            ACTION_CHECKBOX_NAME: [panel.pk],
+            "apply": "yes",
+            "outcome": "uphold",
+            "reasons": "Hospital records confirm the date.",
+        },
+    )
+    panel.refresh_from_db()
+    claim.refresh_from_db()
+    assert panel.status == ReviewPanel.Status.STAFF_DECIDED and panel.decided_by == chief
+    assert claim.notice_status == Claim.Notice.CLEARED
