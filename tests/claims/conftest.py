@@ -1,6 +1,21 @@
 import pytest
+from django.utils import translation
 
 from tests.members.factories import mutual_aid_plan_make, premium_plan_make
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English, the source language (the default is Chinese)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client):
+    """The test client, asking for English answers (the default language is Chinese)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _client(user) -> APIClient:
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(user)
     return client
 
