@@ -176,7 +176,7 @@ def test_notice_page_is_de_identified(client, aid, handler, approver):
         assert claimant.id_number[6:14] not in page
         assert claimant.date_of_birth.isoformat() not in page
         assert claimant.member_number not in page
-    assert "30–39" in pages[1] and "30000.00" in pages[1]
+    assert "30–39" in pages[1] and "30,000.00" in pages[1]
 
 
 def test_object_through_the_portal_and_outside_the_window(client, aid, handler, approver):
