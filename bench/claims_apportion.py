@@ -8,9 +8,11 @@ plan cleared from public notice in the period, created through the model.
 Measured: ``claims.services.apportionment.apportionment_run`` — the preview aggregates,
 the period row, the ledger entry and the ``INSERT ... SELECT`` of one share due per
 member, committed — against, in the same run, a bare ``INSERT ... SELECT`` of the same
-number of rows into a copy of the dues table with the same indexes and checks
-(``CREATE TABLE ... (LIKE members_contributiondue INCLUDING ALL)``; no foreign keys),
-best of 3. A bare insert into a table without any index is reported beside it.
+number of rows into a copy of the dues table as it is: the same indexes and checks
+(``CREATE TABLE ... (LIKE members_contributiondue INCLUDING ALL)``) and the same deferred
+foreign keys to members and coverages (``baseline_seconds``), best of 3. Beside it, the
+same insert into that copy without the foreign keys, and into a table without any index,
+show what the per-row key checks and the indexes cost on their own.
 
 Peak RSS of the Python process is printed by bench/run.py: it stays flat because no row
 of members or dues ever comes into Python.
@@ -193,12 +195,16 @@ def run(*, scale: int, log: Callable[[str], None]) -> dict:
     assert apportionment_run(plan=plan_id, cutoff=cutoff).pk == period.pk
     rerun = time.perf_counter() - again
     assert ApportionmentPeriod.objects.count() == 1
+    # The headline baseline is the dues table as it is (its indexes and its foreign keys):
+    # the same rows written by a bare INSERT ... SELECT with no rule applied. The two
+    # lighter tables show what the indexes and the per-row key checks cost on their own.
     return {
         "seconds": seconds,
-        "baseline_seconds": baseline,
+        "baseline_seconds": with_keys,
+        "baseline_same_indexes_no_keys_seconds": round(baseline, 4),
+        "ratio_to_same_indexes_no_keys": round(seconds / baseline, 2),
         "baseline_no_index_seconds": round(unindexed, 4),
-        "baseline_with_foreign_keys_seconds": round(with_keys, 4),
-        "ratio_to_foreign_keys_baseline": round(seconds / with_keys, 2),
+        "ratio_to_no_index": round(seconds / unindexed, 2),
         "rows": scale,
         "claims": period.claim_count,
         "total": str(period.total),
