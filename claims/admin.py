@@ -9,7 +9,6 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -20,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Plan
+from mutualsociety.common.admin_actions import action_form_page
 from mutualsociety.common.exceptions import DomainError
 
 from .models import (
@@ -265,22 +265,7 @@ class ClaimAdmin(admin.ModelAdmin):
         if "apply" in request.POST and form.is_valid():
             self._each(request, queryset, lambda c: call(c, form.cleaned_data), done)
             return None
-        return TemplateResponse(
-            request,
-            "admin/claims/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "opts": self.model._meta,
-                "form": form,
-                "objects": list(queryset[:20]),
-                "more": max(queryset.count() - 20, 0),
-                "action": request.POST.get("action", ""),
-                "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
-                "select_across": request.POST.get("select_across", "0"),
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            },
-        )
+        return action_form_page(self, request, queryset, title=title, form=form)
 
     @admin.action(description=_("Start review"), permissions=["change"])
     def start_review(self, request, queryset):

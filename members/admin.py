@@ -28,6 +28,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from mutualsociety.common.admin_actions import action_form_page
 from mutualsociety.common.exceptions import DomainError, IdempotencyConflict
 
 from .models import (
@@ -161,20 +162,7 @@ def action_with_reason(
             return None
     else:
         form = form_class()
-    objects = list(queryset[:51])
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "opts": modeladmin.model._meta,
-        "form": form,
-        "objects": objects[:50],
-        "more": max(queryset.count() - 50, 0) if len(objects) > 50 else 0,
-        "action": request.POST.get("action", ""),
-        "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
-        "select_across": request.POST.get("select_across", "0"),
-        "action_checkbox_name": ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/members/action_reason.html", context)
+    return action_form_page(modeladmin, request, queryset, title=title, form=form)
 
 
 # --- Plans ----------------------------------------------------------------------------

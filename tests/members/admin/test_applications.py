@@ -53,7 +53,7 @@ def test_accepting_asks_for_a_reason_first(staff, referred):
     response = act(staff, "accept", [referred])
 
     assert response.status_code == 200
-    assert response.templates[0].name == "admin/members/action_reason.html"
+    assert response.templates[0].name == "admin/action_form.html"
     assert 'name="reason"' in response.content.decode()
     referred.refresh_from_db()
     assert referred.status == Application.Status.REFERRED
@@ -62,7 +62,7 @@ def test_accepting_asks_for_a_reason_first(staff, referred):
 def test_a_decision_without_a_reason_is_refused(staff, referred):
     response = act(staff, "decline", [referred], apply="yes", reason="   ")
 
-    assert response.templates[0].name == "admin/members/action_reason.html"
+    assert response.templates[0].name == "admin/action_form.html"
     assert response.context["form"].errors == {"reason": ["This field is required."]}
     referred.refresh_from_db()
     assert referred.status == Application.Status.REFERRED

@@ -306,7 +306,7 @@ def test_the_export_defuses_spreadsheet_formulas(staff, version):
 
 def test_suspending_needs_a_reason_and_goes_through_the_service(staff, admin_user, member):
     first = act(staff, "suspend", [member])
-    assert first.templates[0].name == "admin/members/action_reason.html"
+    assert first.templates[0].name == "admin/action_form.html"
     refused = act(staff, "suspend", [member], apply="yes", reason="")
     assert "reason" in refused.context["form"].errors
     member.refresh_from_db()
