@@ -35,7 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger.services import Credit, Debit, entry_post
-from members.models import Plan, PlanVersion
+from members.models import ContributionDue, Plan, PlanVersion
+from members.services.contributions import dues_settle_from_advance
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed
 from mutualsociety.common.money import CENT, ZERO, quantize_money
 
@@ -312,6 +313,16 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
                 raise InvalidInput(
                     _("Shares of this period were already billed for some members; nothing done.")
                 )
+            # Members who paid ahead have their share settled from that money at once,
+            # as a premium would be (only their dues are read; see the service).
+            dues_settle_from_advance(
+                dues=ContributionDue.objects.filter(
+                    coverage__plan=plan,
+                    kind=ContributionDue.Kind.SHARE,
+                    period_start=preview.period_start,
+                    period_end=preview.cutoff,
+                )
+            )
         return period
 
 

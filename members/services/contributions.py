@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,6 +190,34 @@ def _apply_credit(due: ContributionDue) -> None:
             source_type="members.allocation",
             source_id=due.pk,
         )
+
+
+def dues_settle_from_advance(*, dues: QuerySet[ContributionDue]) -> int:
+    """Settle open dues created in bulk (an apportionment's shares) from money their
+    members paid in advance, as ``due_create`` does for one due. Returns how many were
+    settled in full or in part.
+
+    Only the dues of members who hold unallocated money are read: one query narrows them
+    in the database (a semi-join on the payments with money left), so a run over a
+    million members touches the few who paid ahead, not everyone. Each is then settled
+    under the member's row lock, oldest payment first, with its own ledger entry (Dr 2203
+    advance, Cr 1122 receivable), exactly as for a premium.
+    """
+    with_credit = (
+        Payment.objects.filter(amount__gt=F("allocated_amount")).values("member_id").distinct()
+    )
+    settled = 0
+    with transaction.atomic():
+        for due in dues.filter(
+            status=ContributionDue.Status.OPEN, member_id__in=with_credit
+        ).order_by("member_id", "id"):
+            _lock_member(due.member_id)
+            due.refresh_from_db(fields=["paid_amount", "status"])
+            before = due.paid_amount
+            _apply_credit(due)
+            if due.paid_amount != before:
+                settled += 1
+    return settled
 
 
 def _period_end(coverage: Coverage, start: dt.date) -> dt.date:

@@ -17,6 +17,7 @@ from ledger.models import JournalEntry
 from members.models import ContributionDue, Coverage
 from mutualsociety.common.exceptions import InvalidInput
 from tests.claims.factories import claim_approved, covered_member
+from tests.members.factories import pay
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -228,3 +229,31 @@ def test_a_claim_cleared_during_the_run_is_not_linked_uncounted(
     monkeypatch.setattr(apportionment, "apportionment_preview", real_preview)
     later = apportionment_run(plan=aid.plan, cutoff=TODAY())
     assert (later.claim_count, later.benefits_total) == (1, D("200.00"))
+
+
+def test_a_member_who_paid_ahead_has_the_share_settled_from_that_money(aid, period_setup):
+    """Money paid in advance settles the new share at the run, oldest payment first, with
+    its own ledger entry (Dr 2203 advance, Cr 1122 receivable); the others stay due."""
+    sharing, _waiting, _claims = period_setup
+    ahead, partly = sharing[0], sharing[1]
+    pay(ahead, "200.00")
+    pay(partly, "100.00")
+    apportionment_run(plan=aid.plan, cutoff=TODAY())
+    dues = shares(aid.plan_id)
+    full = dues.get(member=ahead)
+    assert (full.status, full.paid_amount) == ("paid", full.amount)
+    part = dues.get(member=partly)
+    assert (part.status, part.paid_amount) == ("open", D("100.00"))
+    assert dues.filter(status="open", paid_amount=0).count() == 5
+    settled = JournalEntry.objects.filter(source_type="members.allocation")
+    lines = sorted(
+        (code, amount)
+        for entry in settled
+        for code, amount in entry.postings.values_list("account__code", "amount")
+    )
+    expected = [("2203", full.amount), ("1122", -full.amount)]
+    expected += [("2203", D("100.00")), ("1122", D("-100.00"))]
+    assert lines == sorted(expected)
+    # A rerun settles nothing twice.
+    apportionment_run(plan=aid.plan, cutoff=TODAY())
+    assert JournalEntry.objects.filter(source_type="members.allocation").count() == 2
