@@ -61,7 +61,19 @@ ROLES: tuple[Role, ...] = (
         "claims_handler",
         "理赔经办 Claims handler",
         _("Takes claims in, asks for information, assesses them."),
-        ("common.view_society", "members.view_*", "members.view_identity_number", "claims.*"),
+        (
+            "common.view_society",
+            "members.view_*",
+            "members.view_identity_number",
+            "claims.view_*",
+            "claims.add_*",
+            "claims.change_*",
+            "claims.assess_claim",
+            "claims.pay_claim",
+            "claims.run_apportionment",
+            # Not claims.decide_claim: approving and rejecting belong to the approver, so
+            # that a claim is always decided by a second person (four eyes).
+        ),
     ),
     Role(
         "claims_approver",

@@ -106,3 +106,25 @@ def test_the_underwriter_decides_applications_but_takes_no_payments():
     )
     assert "members.add_payment" not in underwriter
     assert "members.change_payment" not in underwriter
+
+
+def test_claims_handlers_assess_and_approvers_decide():
+    """Four eyes by role: the handler assesses and pays but never approves or rejects."""
+    handler, approver = perms("claims_handler"), perms("claims_approver")
+    assert {"claims.assess_claim", "claims.pay_claim", "claims.change_claim"} <= handler
+    assert "claims.decide_claim" not in handler
+    assert "claims.decide_claim" in approver
+    assert "claims.assess_claim" not in approver
+
+
+def test_the_migration_takes_deciding_back_from_a_handler_group_that_had_it():
+    """Databases whose handler group got claims.decide_claim from the old ``claims.*``."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    group = Group.objects.get(name=ROLE_BY_SLUG["claims_handler"].group_name)
+    decide = Permission.objects.get(content_type__app_label="claims", codename="decide_claim")
+    group.permissions.add(decide)
+    import_module("accounts.migrations.0004_handler_does_not_decide_claims").narrow(apps, None)
+    assert "claims.decide_claim" not in perms("claims_handler")

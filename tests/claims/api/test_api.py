@@ -2,10 +2,12 @@ import datetime as dt
 import json
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.roles import ROLE_BY_SLUG
 from claims.models import Claim, ClaimDocument
 from tests.claims.factories import (
     PDF,
@@ -129,6 +131,11 @@ def test_staff_transitions_and_four_eyes(aid, handler, approver, chart_of_accoun
     ).json()
     assert body["status"] == "assessed" and body["checks"]["cover_in_force"] is True
     refused = staff.post(f"{BASE}{claim.pk}/approve/", {})
+    assert refused.status_code == 403  # a handler's role does not decide claims
+    # Even holding the approver's role too, the assessor may not decide their own claim.
+    handler.groups.add(Group.objects.get(name=ROLE_BY_SLUG["claims_approver"].group_name))
+    both = api(type(handler).objects.get(pk=handler.pk))
+    refused = both.post(f"{BASE}{claim.pk}/approve/", {})
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "four_eyes"
     assert api(approver).post(f"{BASE}{claim.pk}/approve/", {}).json()["status"] == "approved"
     early = staff.post(f"{BASE}{claim.pk}/pay/", {})

@@ -1,8 +1,10 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 
+from accounts.roles import ROLE_BY_SLUG
 from claims.models import Claim, ClaimPayment, ClaimReserve
 from claims.services.handling import (
     FourEyesViolation,
@@ -72,9 +74,14 @@ def test_paying_twice_posts_once(premium, handler, approver, chart_of_accounts):
 
 
 def test_assessor_can_never_approve(premium, handler):
-    """An assessor cannot approve their own assessment (four eyes), whatever the amount."""
+    """An assessor cannot approve their own assessment (four eyes), whatever the amount,
+    even one who also holds the approver's role."""
     member = covered_member(premium)
     claim = claim_assessed(member, handler, amount="100.00")
+    with pytest.raises(NotAllowed):
+        claim_approve(claim=claim, actor=handler)  # the handler's role does not decide
+    handler.groups.add(Group.objects.get(name=ROLE_BY_SLUG["claims_approver"].group_name))
+    handler = type(handler).objects.get(pk=handler.pk)  # fresh permission cache
     with pytest.raises(FourEyesViolation):
         claim_approve(claim=claim, actor=handler)
     with pytest.raises(FourEyesViolation):
