@@ -83,6 +83,23 @@ class ProposalForm(DomainErrorFormMixin, forms.Form):
     )
 
 
+class NominationForm(DomainErrorFormMixin, forms.Form):
+    """Stand for election, or nominate another member by their member number."""
+
+    member_number = forms.CharField(
+        label=_("Member number of the candidate"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave empty to stand yourself."),
+    )
+    statement = forms.CharField(
+        label=_("Candidate statement"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+
 class ReceiptForm(forms.Form):
     code = forms.CharField(
         label=_("Receipt code"),

@@ -31,6 +31,7 @@ from .models import (
     Proposal,
     Proxy,
     RollEntry,
+    Seconding,
 )
 
 S = Meeting.Status
@@ -278,3 +279,36 @@ def body_mandates(body: Body, *, on=None) -> QuerySet[Mandate]:
         .select_related("member")
         .order_by("role", "member__legal_name")
     )
+
+
+@dataclass
+class Nominations:
+    """An election's nominations while they are open, for the portal."""
+
+    open: bool
+    waiting: dict[int, list] = field(default_factory=dict)  # motion id -> nominated candidates
+    seconded: set[int] = field(default_factory=set)  # candidate ids this member seconded
+
+
+def meeting_nominations(meeting: Meeting, member: Member | None) -> Nominations:
+    """Nominations are open until voting opens (``candidate_nominate``); the candidates still
+    waiting for a seconder, by election, and those the member has seconded (two queries)."""
+    if meeting.status not in (S.DRAFTED, S.CONVENED):
+        return Nominations(open=False)
+    waiting: dict[int, list] = {}
+    for candidate in (
+        Candidate.objects.filter(motion__meeting=meeting, status=Candidate.Status.NOMINATED)
+        .select_related("member")
+        .order_by("pk")
+    ):
+        waiting.setdefault(candidate.motion_id, []).append(candidate)
+    seconded = (
+        set(
+            Seconding.objects.filter(candidate__motion__meeting=meeting, member=member).values_list(
+                "candidate_id", flat=True
+            )
+        )
+        if member
+        else set()
+    )
+    return Nominations(open=True, waiting=waiting, seconded=seconded)

@@ -1,5 +1,5 @@
 """The members' assembly in the portal: meetings, agenda and documents, voting, proxies,
-member proposals, receipts, results and minutes.
+nominations and seconding in elections, member proposals, receipts, results and minutes.
 
 Thin: forms check shape, services decide, selectors choose what a member may see. A
 member never sees another member's choice: pages show only whether they took part.
@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,8 +21,9 @@ from members.selectors import member_for_user
 from mutualsociety.common.exceptions import DomainError
 
 from . import selectors
-from .forms import BallotForm, ProposalForm, ProxyForm, ReceiptForm
-from .models import Meeting, Proxy
+from .forms import BallotForm, NominationForm, ProposalForm, ProxyForm, ReceiptForm
+from .models import Candidate, Meeting, Motion, Proxy
+from .services.elections import candidate_nominate, candidate_second
 from .services.proposals import proposal_cosign, proposal_draft
 from .services.voting import ballots_cast, proxy_appoint, proxy_revoke
 
@@ -80,6 +81,9 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         meeting = self.get_meeting()
         motions = selectors.meeting_motions(meeting)
+        nominations = selectors.meeting_nominations(meeting, self.member)
+        for motion in motions:
+            motion.nominated = nominations.waiting.get(motion.pk, [])
         voter = selectors.voter_view(meeting, self.member) if self.member else None
         can_vote = bool(voter and voter.on_roll and meeting.window_open())
         on_ballot = motions
@@ -99,6 +103,9 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             )
             if can_vote
             else None,
+            nominations=nominations,
+            member=self.member,
+            nomination_form=NominationForm(),
             proxy_form=ProxyForm()
             if voter
             and voter.on_roll
@@ -255,6 +262,61 @@ class ProposalCreateView(AssemblyMemberMixin, FormView):
             % {"n": proposal.threshold},
         )
         return redirect(reverse("governance:meetings") + "#proposals")
+
+
+class NominateView(MeetingMixin, View):
+    """Stand, or nominate a member, in one of the meeting's elections."""
+
+    def post(self, request, meeting_id: int, motion_id: int):
+        member = self.require_member()
+        meeting = self.get_meeting()
+        motion = get_object_or_404(meeting.motions, pk=motion_id, kind=Motion.Kind.ELECTION)
+        form = NominationForm(request.POST)
+        target = reverse("governance:meeting", args=[meeting.pk]) + f"#motion-{motion.pk}"
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(target)
+        number = form.cleaned_data["member_number"].strip()
+        candidate = member if not number else Member.objects.filter(member_number=number).first()
+        if candidate is None:
+            messages.error(request, _("No member has the number %(number)s.") % {"number": number})
+            return redirect(target)
+        try:
+            candidate_nominate(
+                motion=motion,
+                member=candidate,
+                nominated_by=member,
+                statement=form.cleaned_data["statement"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("The nomination is recorded; it stands once another member seconds it."),
+            )
+        return redirect(target)
+
+
+class SecondView(MeetingMixin, View):
+    """Second a nomination of one of the meeting's elections."""
+
+    def post(self, request, meeting_id: int, candidate_id: int):
+        member = self.require_member()
+        meeting = self.get_meeting()
+        candidate = get_object_or_404(Candidate, pk=candidate_id, motion__meeting=meeting)
+        try:
+            candidate_second(candidate=candidate, member=member, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your seconding is recorded."))
+        return redirect(
+            reverse("governance:meeting", args=[meeting.pk]) + f"#motion-{candidate.motion_id}"
+        )
 
 
 class CosignView(AssemblyMemberMixin, View):

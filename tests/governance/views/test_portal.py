@@ -301,3 +301,63 @@ def test_admin_edit_of_a_drafted_meeting_goes_through_the_draft_rules(client, ar
     data["title"] = "2026年度会员大会（改期）"
     client.post(url, data, follow=True)
     assert Meeting.objects.get(pk=meeting.pk).title == "2026年度会员大会（改期）"
+
+
+def _convened_election(seats: int = 2):
+    from governance.models import Body, Matter
+    from governance.services.meetings import motion_add
+    from tests.governance.factories import body_get
+
+    meeting = meeting_make(motions=())
+    motion = motion_add(meeting=meeting, title="董事选举 Board election", text="",
+                        matter=Matter.ELECTION, seats=seats,
+                        elects_to=body_get(Body.Kind.BOARD))  # fmt: skip
+    meeting_convene(meeting=meeting)
+    return meeting, motion
+
+
+def test_members_stand_and_second_nominations_in_the_portal(client, articles):
+    """A member stands with a statement; the nomination waits for a seconder; another
+    member seconds it in the portal and the candidate stands on the ballot."""
+    from governance.models import Candidate
+
+    candidate, seconder = members_make(2)
+    meeting, motion = _convened_election()
+    client.force_login(candidate.user)
+    url = reverse("governance:nominate", args=[meeting.pk, motion.pk])
+    response = client.post(url, {"member_number": "", "statement": "愿为会员服务"})
+    assert response.status_code == 302
+    nomination = Candidate.objects.get()
+    assert (nomination.member, nomination.nominated_by, nomination.status) == (
+        candidate,
+        candidate,
+        Candidate.Status.NOMINATED,
+    )
+    page = client.get(reverse("governance:meeting", args=[meeting.pk])).content.decode()
+    assert "愿为会员服务" in page
+    # The candidate may not second their own nomination: no button, and the service refuses.
+    assert reverse("governance:second", args=[meeting.pk, nomination.pk]) not in page
+    client.post(reverse("governance:second", args=[meeting.pk, nomination.pk]))
+    assert Candidate.objects.get().status == Candidate.Status.NOMINATED
+
+    client.force_login(seconder.user)
+    second = reverse("governance:second", args=[meeting.pk, nomination.pk])
+    assert second in client.get(reverse("governance:meeting", args=[meeting.pk])).content.decode()
+    assert client.post(second).status_code == 302
+    assert Candidate.objects.get().status == Candidate.Status.STANDING
+
+
+def test_nominating_an_unknown_number_or_after_voting_opens_records_nothing(client, articles):
+    from governance.models import Candidate
+
+    (member,) = members_make(1)
+    meeting, motion = _convened_election()
+    client.force_login(member.user)
+    url = reverse("governance:nominate", args=[meeting.pk, motion.pk])
+    response = client.post(url, {"member_number": "M-1999-000000-0"}, follow=True)
+    assert "No member has the number M-1999-000000-0." in response.content.decode()
+    # Voting has opened (set directly: opening needs the record date to pass first).
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.VOTING_OPEN)
+    response = client.post(url, {"member_number": ""}, follow=True)
+    assert "Nominations close when voting opens." in response.content.decode()
+    assert not Candidate.objects.exists()
