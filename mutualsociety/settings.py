@@ -198,16 +198,26 @@ REDIS_URL = required_in_production(
     "REDIS_URL", "a Redis URL such as redis://redis:6379/0 (broker, results and cache)."
 )
 if REDIS_URL:
+    # Redis down must not turn a page into an error: this backend answers a miss (and
+    # logs a warning now and then) when Redis does not, within these short timeouts.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "mutualsociety.common.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mutualsociety",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    # A dead broker refuses at once; an unreachable one must not hold a request (or the
+    # outbox row's lock) for long: tasks are published through the outbox, which keeps
+    # what the broker did not take (see common.services.outbox_enqueue).
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 1,
+        "socket_timeout": 5,
+    }
 else:
     # The embedded broker: kombu's file-system transport, so that a worker and beat run on
     # a bare machine with nothing installed. One machine only; production uses Redis.

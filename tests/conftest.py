@@ -9,6 +9,7 @@ left out there.
 from __future__ import annotations
 
 import os
+import socket
 
 import pytest
 from django.conf import settings
@@ -130,3 +131,105 @@ def chart_of_accounts(transactional_db):
     import_module("ledger.migrations.0002_chart_of_accounts").seed_chart(apps, None)
     control = import_module("ledger.migrations.0004_account_manual_postings_allowed")
     control.close_control_accounts(apps, None)
+
+
+# --- Redis down, and back ----------------------------------------------------------------
+
+
+def closed_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on (bound, then closed)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def redis_down(settings, monkeypatch):
+    """Redis is down: the Celery broker and the cache point at a closed port, and tasks
+    go through the broker instead of running in-process. Returns that Redis URL."""
+    from mutualsociety.celery import app as celery_app
+    from mutualsociety.common import cache as resilient_cache
+
+    url = f"redis://127.0.0.1:{closed_port()}/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "mutualsociety.common.cache.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    monkeypatch.setattr(resilient_cache, "outage", resilient_cache._Outage())
+    monkeypatch.setattr(celery_app.conf, "broker_url", url)
+    # Not monkeypatch: it reads this setting back as "not set" and fails to restore it.
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield url
+    celery_app.conf.task_always_eager = eager
+
+
+class BrokerBack:
+    """The real Redis (``REDIS_URL``) as the broker again, every task routed to a queue of
+    this test's own (no other worker takes its messages)."""
+
+    def __init__(self, monkeypatch) -> None:
+        import uuid
+
+        from celery.app.routes import Router, prepare
+
+        from mutualsociety.celery import app as celery_app
+
+        self.app = celery_app
+        self.queue = f"test-outbox-{uuid.uuid4().hex[:12]}"
+        monkeypatch.setattr(celery_app.conf, "broker_url", settings.REDIS_URL)
+        router = Router(
+            prepare({"*": {"queue": self.queue}}), celery_app.amqp.queues, True, app=celery_app
+        )
+        monkeypatch.setattr(celery_app.amqp, "router", router)
+
+    @property
+    def redis(self):
+        import redis
+
+        return redis.Redis.from_url(settings.REDIS_URL)
+
+    def messages(self) -> list[dict]:
+        """The messages waiting in the queue: {"id", "task", "args", "kwargs"}."""
+        import base64
+        import json
+
+        found = []
+        for raw in self.redis.lrange(self.queue, 0, -1):
+            envelope = json.loads(raw)
+            args, kwargs, _embed = json.loads(base64.b64decode(envelope["body"]))
+            headers = envelope["headers"]
+            found.append(
+                {"id": headers["id"], "task": headers["task"], "args": args, "kwargs": kwargs}
+            )
+        return found
+
+    def run_all(self) -> int:
+        """Take every waiting message and run it here, as a worker would; return how many."""
+        messages = self.messages()
+        self.redis.delete(self.queue)
+        for message in messages:
+            self.app.tasks[message["task"]].apply(
+                args=message["args"], kwargs=message["kwargs"], task_id=message["id"]
+            )
+        return len(messages)
+
+    def clean(self) -> None:
+        self.redis.delete(self.queue, f"_kombu.binding.{self.queue}")
+
+
+@pytest.fixture
+def broker_back(monkeypatch):
+    """Call it to bring the broker back (the real Redis) after ``redis_down``."""
+    made: list[BrokerBack] = []
+
+    def back() -> BrokerBack:
+        made.append(BrokerBack(monkeypatch))
+        return made[-1]
+
+    yield back
+    for broker in made:
+        broker.clean()
