@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from mutualsociety.common.exceptions import IdempotencyConflict, InvalidInput, NotFound
 from mutualsociety.common.money import ZERO, is_whole_cents, quantize_money, to_decimal
+from mutualsociety.common.services import outbox_enqueue
 
 from .models import Account, IntegrityCheck, JournalEntry, Posting
 
@@ -392,23 +393,37 @@ def integrity_check_run(*, on: dt.date | None = None) -> IntegrityCheck:
         .filter(Q(total__gte=HALF_CENT) | Q(total__lte=-HALF_CENT))
         .count()
     )
-    check, created = IntegrityCheck.objects.get_or_create(
-        checked_on=on,
-        defaults={
-            "entries": JournalEntry.objects.count(),
-            "postings": totals["postings"],
-            "total_debits": debits,
-            "total_credits": -credits,
-            "unbalanced_entries": unbalanced,
-            "ok": unbalanced == 0 and debits == -credits,
-        },
-    )
-    if created and not check.ok:
-        transaction.on_commit(lambda: _alert_integrity_failure(check))
+    with transaction.atomic():
+        check, created = IntegrityCheck.objects.get_or_create(
+            checked_on=on,
+            defaults={
+                "entries": JournalEntry.objects.count(),
+                "postings": totals["postings"],
+                "total_debits": debits,
+                "total_credits": -credits,
+                "unbalanced_entries": unbalanced,
+                "ok": unbalanced == 0 and debits == -credits,
+            },
+        )
+        if created and not check.ok:
+            from .tasks import alert_integrity_failure
+
+            # The result is kept with the alert to send: a mail server or broker that is
+            # down delays the e-mail, it does not lose it.
+            outbox_enqueue(
+                task=alert_integrity_failure,
+                args=[check.pk],
+                key=f"ledger.alert_integrity_failure:{check.pk}",
+            )
     return check
 
 
-def _alert_integrity_failure(check: IntegrityCheck) -> None:
+def integrity_check_alert(*, check_id: int) -> bool:
+    """E-mail ``ADMINS`` that the day's integrity check failed (outside any transaction).
+    False when the check passed."""
+    check = IntegrityCheck.objects.get(pk=check_id)
+    if check.ok:
+        return False
     mail_admins(
         subject=f"Ledger integrity check failed on {check.checked_on}",
         message=(
@@ -417,3 +432,4 @@ def _alert_integrity_failure(check: IntegrityCheck) -> None:
             f"{check.postings} postings in {check.entries} entries."
         ),
     )
+    return True

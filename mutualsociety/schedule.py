@@ -36,6 +36,15 @@ PERIODIC_TASKS: tuple[PeriodicJob, ...] = (
         description="Every minute: records that a worker and beat are running (/healthz).",
     ),
     PeriodicJob(
+        name="Relay the task outbox",
+        task="common.relay_outbox",
+        description=(
+            "Every minute: hands to the broker, each once, the tasks recorded while it was "
+            "unreachable (e-mails after enrolment, payment, convening); forgets those sent "
+            "more than OUTBOX_KEEP_SENT_DAYS ago."
+        ),
+    ),
+    PeriodicJob(
         name="Clear expired sessions",
         task="common.clear_expired_sessions",
         description="Daily at 03:10: deletes expired login sessions.",

@@ -20,6 +20,7 @@ from ledger.services import Credit, Debit, entry_post
 from members.models import Member, Plan
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed, TransitionNotAllowed
 from mutualsociety.common.money import ZERO, is_whole_cents, to_decimal
+from mutualsociety.common.services import outbox_enqueue
 
 from ..models import Claim, ClaimPayment
 from ..transitions import UNDECIDED, claim_overturn_check, claim_transition_check
@@ -406,8 +407,7 @@ def claim_pay(*, claim: Claim | int, actor, paid_on=None) -> ClaimPayment:
     reserve_set(claim=claim, amount=ZERO, actor=actor, reason=_("Paid"))
     from ..tasks import claim_notify_paid
 
-    claim_id = claim.pk
-    transaction.on_commit(lambda: claim_notify_paid.delay(claim_id))
+    outbox_enqueue(task=claim_notify_paid, args=[claim.pk], key=f"claims.notify_paid:{claim.pk}")
     return payment
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Member
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed, NotFound
+from mutualsociety.common.services import outbox_enqueue
 
 from ..calculations import roll_hash
 from ..models import (
@@ -373,7 +374,7 @@ def meeting_convene(*, meeting: Meeting, actor=None, at: dt.datetime | None = No
                   data=data)  # fmt: skip
     if record_date <= today:
         meeting_roll_freeze(meeting=meeting, actor=actor, at=at)
-    _notices_after_commit(meeting.pk)
+    _notices_after_commit(meeting.pk, occasion="convened")
     return meeting
 
 
@@ -399,10 +400,16 @@ def _motion_kinds_rederive(meeting: Meeting, articles: Articles) -> dict[str, st
     return dict(sorted(changed.items(), key=lambda kv: int(kv[0])))
 
 
-def _notices_after_commit(meeting_id: int) -> None:
+def _notices_after_commit(meeting_id: int, *, occasion: str) -> None:
+    """The convening notice goes to every voter not yet sent one, after the commit: when
+    the meeting is convened and again when its roll is frozen (new voters)."""
     from ..tasks import send_convening_notices
 
-    transaction.on_commit(lambda: send_convening_notices.delay(meeting_id))
+    outbox_enqueue(
+        task=send_convening_notices,
+        args=[meeting_id],
+        key=f"governance.send_convening_notices:{meeting_id}:{occasion}",
+    )
 
 
 def _proposals_to_agenda(meeting: Meeting, *, actor, articles: Articles) -> None:
@@ -482,7 +489,7 @@ def meeting_roll_freeze(*, meeting: Meeting, actor=None, at: dt.datetime | None 
         at=at,
         data={"size": meeting.roll_size, "sha256": meeting.roll_hash},
     )
-    _notices_after_commit(meeting.pk)
+    _notices_after_commit(meeting.pk, occasion="roll_frozen")
     return meeting
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed, TransitionNotAllowed
-from mutualsociety.common.services import sequence_next
+from mutualsociety.common.services import outbox_enqueue, sequence_next
 
 from ..calculations import Question, add_months, member_number, underwrite
 from ..identity import InvalidIdentityNumber, age_on, normalise, parse_resident_id
@@ -542,8 +542,7 @@ def _accept(application: Application, *, actor, reasons: list[str]) -> Coverage:
     if first_admission:
         from ..tasks import send_welcome
 
-        member_id = member.pk
-        transaction.on_commit(lambda: send_welcome.delay(member_id))
+        outbox_enqueue(task=send_welcome, args=[member.pk], key=f"members.send_welcome:{member.pk}")
     return coverage
 
 

@@ -127,3 +127,62 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class OutboxTask(models.Model):
+    """Work handed to Celery, recorded in the same transaction as the change that caused it
+    (a transactional outbox).
+
+    ``common.services.outbox_enqueue`` writes the row; after the commit the row is handed
+    to the broker at once, or, while the broker is unreachable, by the relay (a minutely
+    job, a worker starting up, ``manage.py relay_outbox``). Each row is handed over once:
+    the publisher holds the row's lock and marks it sent in the same transaction, and the
+    Celery task id is the row's (``outbox-<id>``). ``key`` names the work ("the welcome
+    of member 12"), so asking for the same work again adds nothing.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the broker")
+        SENT = "sent", _("Handed to the broker")
+
+    task = models.CharField(_("task"), max_length=200, help_text=_("The Celery task's name."))
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    key = models.CharField(
+        _("key"),
+        max_length=200,
+        unique=True,
+        help_text=_("Names the work; the same work is recorded once."),
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveIntegerField(
+        _("attempts"), default=0, help_text=_("Times it was offered to the broker.")
+    )
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox task")
+        verbose_name_plural = _("outbox tasks")
+        ordering = ("-pk",)
+        indexes = [
+            # The relay reads the pending rows oldest first; sent rows are the bulk.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(state="pending"),
+                name="common_outbox_pending_idx",
+            ),
+            models.Index(fields=["sent_at"], name="common_outbox_sent_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} ({self.key})"
+
+    @property
+    def celery_task_id(self) -> str:
+        """The Celery task id this row is published under (the same on every attempt)."""
+        return f"outbox-{self.pk}"

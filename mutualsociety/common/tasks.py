@@ -15,3 +15,9 @@ def worker_heartbeat(self) -> None:
 def clear_expired_sessions() -> int:
     """Daily housekeeping: drop expired login sessions."""
     return services.sessions_clear_expired()
+
+
+@shared_task(name="common.relay_outbox", ignore_result=True)
+def relay_outbox() -> dict[str, int]:
+    """Minutely (and when a worker starts): hand the outbox's pending tasks to the broker."""
+    return services.outbox_relay()

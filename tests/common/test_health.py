@@ -75,3 +75,19 @@ def test_healthz_is_503_when_the_broker_is_down(client, monkeypatch):
     assert data["broker"]["transport"] == "redis"
     assert data["broker"]["error"]
     assert data["database"]["ok"] is True
+
+
+def test_healthz_is_503_while_redis_is_down(client, redis_down):
+    """Broker and cache on a closed port: the check still answers, quickly, with the
+    broker down (the cache being down too changes nothing in it)."""
+    import time
+
+    started = time.monotonic()
+    response = client.get("/healthz")
+
+    assert time.monotonic() - started < 5
+    assert response.status_code == 503
+    data = response.json()
+    assert data["broker"]["ok"] is False
+    assert data["broker"]["transport"] == "redis"
+    assert data["database"]["ok"] is True
