@@ -12,13 +12,13 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from members.models import Member
 from members.selectors import member_for_user
 from mutualsociety.common.api import require_perms
 from mutualsociety.common.exceptions import DomainError, InvalidInput, NotAllowed, NotFound
+from mutualsociety.common.throttling import AnonRateThrottle, UserRateThrottle
 
 from . import selectors
 from .models import Matter, Meeting, Motion, Proposal, Proxy
@@ -294,7 +294,8 @@ class ReceiptVerifyApi(APIView):
     also what it says. Open to anyone: the code names no voter."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    # Anyone may check a code: guessing codes is held to the default rates.
+    throttle_classes = [AnonRateThrottle, UserRateThrottle]
 
     @extend_schema(tags=["governance"], responses={200: ReceiptCheckOut})
     def get(self, request, code: str):

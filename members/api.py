@@ -27,12 +27,11 @@ from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from mutualsociety.common.api import require_perms
 from mutualsociety.common.exceptions import DomainError, InvalidInput, NotFound
+from mutualsociety.common.throttling import DEFAULT_THROTTLES, ScopedRateThrottle
 
 from . import selectors
 from .models import Application, Coverage, Member, Payment, Plan
@@ -195,10 +194,7 @@ def _member_or_404(request) -> Member:
 
 
 class EnrolmentThrottle(ScopedRateThrottle):
-    """The scoped throttle, reading its rate when asked (so a changed setting applies)."""
-
-    def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+    """The ``enrolment`` scope (``API_THROTTLE_ENROLMENT``), on top of the default rates."""
 
 
 class PersonIn(serializers.Serializer):
@@ -300,7 +296,7 @@ class EnrolmentApi(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [EnrolmentThrottle]
+    throttle_classes = [*DEFAULT_THROTTLES, EnrolmentThrottle]
     throttle_scope = "enrolment"
 
     @extend_schema(

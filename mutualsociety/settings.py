@@ -377,6 +377,12 @@ REST_FRAMEWORK = {
     ],
     "COERCE_DECIMAL_TO_STRING": True,
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # Every operation: anonymous callers per address at the anon rate, signed-in users
+    # at the user rate (views add scopes of their own, never fewer).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "mutualsociety.common.throttling.AnonRateThrottle",
+        "mutualsociety.common.throttling.UserRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
         "user": env_str("API_THROTTLE_USER", "1200/minute"),

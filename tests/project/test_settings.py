@@ -87,3 +87,30 @@ def test_development_needs_nothing(tmp_path):
     result = manage("check", env={}, tmp_path=tmp_path)
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_on_redis_the_cache_degrades_the_broker_fails_fast_and_the_api_throttles(tmp_path):
+    """With REDIS_URL: the cache is the backend that answers a miss when Redis is down,
+    with short timeouts; the broker gives up connecting within a second; every API
+    operation is throttled at the README's default rates."""
+    script = (
+        "from django.conf import settings as s; "
+        "c = s.CACHES['default']; o = s.CELERY_BROKER_TRANSPORT_OPTIONS; "
+        "r = s.REST_FRAMEWORK; "
+        "print(c['BACKEND'], c['OPTIONS']['socket_connect_timeout'], "
+        "o['socket_connect_timeout'], ','.join(r['DEFAULT_THROTTLE_CLASSES']), "
+        "r['DEFAULT_THROTTLE_RATES']['anon'], r['DEFAULT_THROTTLE_RATES']['user'])"
+    )
+
+    result = manage("shell", "--no-imports", "-c", script, env=PRODUCTION, tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "mutualsociety.common.cache.RedisCache",
+        "0.5",
+        "1",
+        "mutualsociety.common.throttling.AnonRateThrottle,"
+        "mutualsociety.common.throttling.UserRateThrottle",
+        "120/minute",
+        "1200/minute",
+    ]
