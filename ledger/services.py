@@ -26,7 +26,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualsociety.common.exceptions import IdempotencyConflict, InvalidInput, NotFound
-from mutualsociety.common.money import ZERO, is_whole_cents, quantize_money, to_decimal
+from mutualsociety.common.money import (
+    MONEY_FIELD_MAX,
+    ZERO,
+    is_whole_cents,
+    quantize_money,
+    to_decimal,
+)
+from mutualsociety.common.selectors import current_period_end
+from mutualsociety.common.services import amount_ceiling_check, date_window_check
 
 from .models import Account, IntegrityCheck, JournalEntry, Posting
 
@@ -95,6 +103,12 @@ def _normalise(lines: Sequence[Line]) -> list[tuple[str, Decimal]]:
                 % {"n": index, "amount": amount},
                 field="lines",
             )
+        if abs(amount) > MONEY_FIELD_MAX:
+            raise InvalidInput(
+                _("Line %(n)d: %(amount)s is more than one posting can hold (%(max)s).")
+                % {"n": index, "amount": amount, "max": MONEY_FIELD_MAX},
+                field="lines",
+            )
         out.append((str(line.account), amount.quantize(Decimal("0.01"))))
     if len(out) < 2:
         raise InvalidInput(
@@ -137,10 +151,15 @@ def entry_post(
     """Post one balanced journal entry, once per idempotency key.
 
     Refused with ``InvalidInput``, leaving nothing behind: no lines, a single line, a zero
-    line, an amount finer than the cent, debits that differ from credits, an unknown or
-    inactive account, an empty key or memo. Posting again with the same key returns the
-    first entry when the date and lines are the same, and raises ``IdempotencyConflict``
-    when they differ (the key was reused for something else).
+    line, an amount finer than the cent or larger than a posting holds (18 digits),
+    debits that differ from credits, an unknown or inactive account, an empty key or memo.
+    Amounts and dates are not held to the limits of what people type (the society's
+    largest single amount, the window of dates): ``entry_post`` also posts what the
+    system computes, such as an apportionment's total over every member.
+
+    Posting again with the same key returns the first entry when the date and lines are
+    the same, and raises ``IdempotencyConflict`` when they differ (the key was reused for
+    something else).
 
     Concurrency: the entry is inserted in a savepoint; when another transaction holds or
     has committed the same key, the unique index makes this one wait and then fail, and
@@ -229,6 +248,12 @@ def entry_post_manual(
     corrected where those records are kept. The client's key is stored as
     ``manual:<key>``, so that a manual entry never takes a key the system will use;
     posting the same client key again returns the same entry.
+
+    What a person types is held to plausible limits (refused on the field, with the line
+    named): every line's amount at most the society's largest single amount
+    (``amount_ceiling_check``), and the date not before the society was founded nor
+    after the current accounting period, the calendar month (``date_window_check``):
+    the books of a later month are not open yet.
     """
     client_key = (idempotency_key or "").strip()
     if not client_key:
@@ -243,7 +268,11 @@ def entry_post_manual(
     # A replay is answered by entry_post (the same entry, or a conflict) even when an
     # account was closed to manual entries since: replaying changes nothing.
     if not JournalEntry.objects.filter(idempotency_key=key).exists():
-        codes = {code for code, _amount in _normalise(lines)}
+        codes = {code for code, _amount in _normalise(lines)}  # amounts valid from here
+        for index, line in enumerate(lines, start=1):
+            amount_ceiling_check(abs(to_decimal(line.amount)), field="lines", line=index)
+        if isinstance(date, dt.date) and not isinstance(date, dt.datetime):
+            _manual_date_check(date)  # entry_post refuses anything else
         closed = Account.objects.filter(code__in=codes, manual_postings_allowed=False)
         if closed:
             raise InvalidInput(
@@ -262,6 +291,22 @@ def entry_post_manual(
         source_type=MANUAL_SOURCE,
         source_id=getattr(actor, "pk", None) or "",
         actor=actor,
+    )
+
+
+def _manual_date_check(date: dt.date, field: str = "date") -> None:
+    """A date a person gives an entry: from the society's founding to the end of the
+    current accounting period (the calendar month)."""
+    end = current_period_end()
+    date_window_check(
+        date,
+        field=field,
+        latest=end,
+        too_late=_(
+            "%(date)s is after %(end)s, the end of the current accounting period; an entry "
+            "for a later period is posted once that period has begun."
+        )
+        % {"date": date.isoformat(), "end": end.isoformat()},
     )
 
 
@@ -349,7 +394,8 @@ def entry_reverse_manual(
     record kept there (a due, a payment, a claim); reversing it alone would leave that
     record and the ledger disagreeing, so it is refused on "entry" and corrected where the
     record is kept, which reverses the entry itself through ``entry_reverse``. Otherwise
-    the rules of ``entry_reverse`` apply.
+    the rules of ``entry_reverse`` apply, and a date the person gives lies in the window
+    of a manual entry (not after the current accounting period).
     """
     entry_id = entry.pk if isinstance(entry, JournalEntry) else entry
     # Lock the original as entry_reverse does (it locks it again: a no-op).
@@ -367,6 +413,8 @@ def entry_reverse_manual(
             % {"id": original.pk, "source": original.source_type or _("the system")},
             field="entry",
         )
+    if date is not None and not JournalEntry.objects.filter(reverses=original).exists():
+        _manual_date_check(date)
     return entry_reverse(entry=original, memo=memo, date=date, actor=actor)
 
 

@@ -24,6 +24,15 @@ MONEY_MAX_DIGITS = 18
 MONEY_DECIMAL_PLACES = 2
 #: The largest amount one ``MoneyField`` holds.
 MONEY_FIELD_MAX = Decimal(10 ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES)) - CENT
+#: The largest amount every supported database stores exactly (SQLite keeps 15
+#: significant digits); the society's largest single amount may not be set above it.
+MONEY_EXACT_MAX = Decimal("9999999999999.99")
+#: Default of ``Society.max_single_amount``: 1,000,000,000.00, ten times the minimum
+#: initial operating fund of a general mutual insurance society (Pilot Measures 2015:
+#: 100 M CNY) and as large as the whole initial operating fund the first general
+#: societies raised (about 1 billion CNY each), so the largest real transfer a mutual
+#: makes passes while a mistyped amount with extra digits does not.
+DEFAULT_MAX_SINGLE_AMOUNT = Decimal("1000000000.00")
 #: Digits of a column that holds a sum of amounts (``SumField``): each posting is below
 #: 10^16 and a table holds fewer than 2^63 rows (bigint keys), so every sum of postings is
 #: below 10^35, 35 whole digits and 2 decimals; 40 leaves room.
