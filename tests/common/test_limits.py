@@ -144,3 +144,49 @@ def test_after_the_latest_date_the_callers_message_is_given():
 )
 def test_the_current_period_is_the_calendar_month(today, end):
     assert current_period_end(today) == end
+
+
+# --- The admin -----------------------------------------------------------------------------
+
+
+def society_form_data(client, **changes) -> dict:
+    page = client.get("/admin/common/society/1/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1E9", "Enter the amount with the digits 0–9"),
+        ("0.00", "Ensure this value is greater than or equal to 0.01."),
+        ("10000000000000.00", "less than or equal to 9999999999999.99"),
+    ],
+)
+def test_staff_set_the_limit_in_the_admin_and_bad_values_are_refused(
+    client, admin_user, value, message
+):
+    client.force_login(admin_user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    refused = client.post(
+        "/admin/common/society/1/change/", society_form_data(client, max_single_amount=value)
+    )
+    saved = client.post(
+        "/admin/common/society/1/change/", society_form_data(client, max_single_amount="250000000")
+    )
+
+    assert refused.status_code == 200
+    assert message in refused.content.decode()
+    assert saved.status_code == 302
+    assert society_get().max_single_amount == Decimal("250000000.00")
