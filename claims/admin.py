@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Plan
 from mutualsociety.common.admin_actions import action_form_page
 from mutualsociety.common.exceptions import DomainError
+from mutualsociety.common.fields import MoneyFormField
 
 from .models import (
     ApportionmentPeriod,
@@ -113,7 +114,7 @@ class OptionalReasonForm(forms.Form):
 
 
 class AssessForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount to pay"), max_digits=18, decimal_places=2)
+    amount = MoneyFormField(label=_("Amount to pay"))
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
     investigation_summary = forms.CharField(
         label=_("Investigation summary (published, de-identified)"),

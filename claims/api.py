@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -24,6 +24,7 @@ from members.models import Plan
 from members.selectors import member_for_user
 from mutualsociety.common.api import require_perms
 from mutualsociety.common.exceptions import InvalidInput, NotFound
+from mutualsociety.common.fields import IsoDateField, MoneyField
 
 from . import selectors
 from .models import Claim, ReviewPanel
@@ -32,14 +33,15 @@ from .services.intake import Upload, claim_document_add, claim_submit
 from .services.notice import claim_object, panel_vote
 
 
-def Money(**kwargs) -> serializers.DecimalField:  # noqa: N802
-    return serializers.DecimalField(max_digits=18, decimal_places=2, **kwargs)
+def Money(**kwargs) -> MoneyField:  # noqa: N802
+    """Money as a decimal string in and out (``common.fields.MoneyField``)."""
+    return MoneyField(**kwargs)
 
 
 class ClaimIn(serializers.Serializer):
     coverage = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Claim.Kind.choices)
-    event_date = serializers.DateField()
+    event_date = IsoDateField()
     description = serializers.CharField(max_length=5000)
     amount_claimed = Money()
     bank_account_name = serializers.CharField(max_length=100)
@@ -89,9 +91,37 @@ class ClaimOut(serializers.Serializer):
     days_open = serializers.IntegerField()
 
 
+class OutcomeOut(serializers.Serializer):
+    status = serializers.CharField()
+    summary = serializers.CharField(help_text=_("What happened, for the member to read."))
+    reasons_label = serializers.CharField()
+    reasons = serializers.CharField(help_text=_("Why; empty when there is nothing to add."))
+    appeal = serializers.ChoiceField(
+        choices=[
+            (selectors.APPEAL_OPEN, _("open: the member may appeal once, until appeal_until")),
+            (selectors.APPEAL_CLOSED, _("closed: the window ended on appeal_until")),
+            (selectors.APPEAL_USED, _("used: the one appeal was decided; final")),
+            (selectors.APPEAL_NONE, _("none: paid or withdrawn, nothing to appeal")),
+        ]
+    )
+    appeal_until = serializers.DateField(allow_null=True)
+    next_step = serializers.CharField(help_text=_("What the member may still do."))
+
+
 class ClaimDetailOut(ClaimOut):
     documents = DocumentOut(many=True, source="documents.all")
     events = EventOut(many=True, source="events.all")
+    outcome = serializers.SerializerMethodField(
+        help_text=_(
+            "For a claim that ended (rejected, withdrawn or paid): why, and the appeal the "
+            "rules give; null while the claim is being handled."
+        )
+    )
+
+    @extend_schema_field(OutcomeOut(allow_null=True))
+    def get_outcome(self, claim: Claim) -> dict | None:
+        outcome = selectors.claim_outcome(claim)
+        return OutcomeOut(outcome).data if outcome else None
 
 
 class StaffClaimOut(ClaimDetailOut):

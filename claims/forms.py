@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mutualsociety.common.fields import MoneyFormField
 from mutualsociety.common.forms import DomainErrorFormMixin
 
 from .models import Claim, ReviewPanel
@@ -41,9 +42,7 @@ class ClaimForm(DomainErrorFormMixin, forms.Form):
     description = forms.CharField(
         label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
-    amount_claimed = forms.DecimalField(
-        label=_("Amount claimed (yuan)"), max_digits=18, decimal_places=2, min_value=0
-    )
+    amount_claimed = MoneyFormField(label=_("Amount claimed (yuan)"))
     bank_account_name = forms.CharField(label=_("Account holder"), max_length=100)
     bank_account_number = forms.CharField(label=_("Bank account number"), max_length=40)
     documents = MultipleFileField(

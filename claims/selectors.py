@@ -7,10 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from members.models import Member
@@ -47,6 +49,159 @@ def claim_for_member(member: Member | None, claim_id: int) -> Claim:
     if claim is None:
         raise NotFound(_("Not found."))
     return claim
+
+
+#: What the rules still offer a member against where their claim ended (``ClaimOutcome``).
+APPEAL_OPEN = "open"  # rejected, not appealed yet, within the window: one appeal
+APPEAL_CLOSED = "closed"  # rejected, the window ended without an appeal
+APPEAL_USED = "used"  # the one appeal was made and decided
+APPEAL_NONE = "none"  # paid or withdrawn: the rules give no appeal
+
+#: Events that end a claim as rejected: the approver's rejection, a review panel
+#: overturning an approval during the public notice, a panel dismissing the appeal.
+REJECTION_EVENTS = ("rejected", "overturned", "appeal_dismissed")
+
+
+@dataclass(frozen=True)
+class ClaimOutcome:
+    """Where a member's claim ended, why, and what the rules still offer them.
+
+    ``summary`` says what happened, ``reasons`` why (under ``reasons_label``; empty when
+    there is nothing to add), ``appeal`` is one of ``APPEAL_*`` with ``appeal_until``
+    when it is open or closed, and ``next_step`` says what the member may still do.
+    """
+
+    status: str
+    summary: str
+    reasons_label: str
+    reasons: str
+    appeal: str
+    appeal_until: dt.date | None
+    next_step: str
+
+
+def _day(value: dt.date | dt.datetime | None) -> str:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return date_format(value, "DATE_FORMAT") if value else ""
+
+
+def claim_outcome(claim: Claim, *, today: dt.date | None = None) -> ClaimOutcome | None:
+    """The outcome of a claim in a status a member can end in — rejected (by the approver,
+    by a review panel overturning the approval during the public notice, or after the
+    panel dismissed the appeal), withdrawn or paid — for the claim page and the API
+    detail; ``None`` while the claim is still being handled.
+
+    A member is always told why, and the appeal the rules give: one appeal against a
+    rejection (also one a panel made by overturning an approval), within the plan's
+    window (``claim_appeal``); none after that appeal was decided (the decision is then
+    final within the society), none against a payment or a withdrawal (nothing was
+    refused: the member may submit a new claim for the event within the reporting
+    deadline).
+    """
+    today = today or timezone.localdate()
+    if claim.status not in (Claim.Status.REJECTED, Claim.Status.WITHDRAWN, Claim.Status.PAID):
+        return None
+    events = list(
+        claim.events.filter(type__in=(*REJECTION_EVENTS, "appealed", "withdrawn"))
+        .order_by("at", "id")
+        .values_list("type", "reason", "at")
+    )
+    if claim.status == Claim.Status.PAID:
+        return _paid_outcome(claim)
+    if claim.status == Claim.Status.WITHDRAWN:
+        withdrawn = next((e for e in reversed(events) if e[0] == "withdrawn"), None)
+        deadline = claim.event_date + dt.timedelta(
+            days=claim.coverage.plan_version.claim_reporting_deadline_days
+        )
+        return ClaimOutcome(
+            status=claim.status,
+            summary=_("You withdrew this claim on %(date)s; it was not decided.")
+            % {"date": _day(withdrawn[2] if withdrawn else claim.status_changed_at)},
+            reasons_label=_("Your reason"),
+            reasons=withdrawn[1] if withdrawn else "",
+            appeal=APPEAL_NONE,
+            appeal_until=None,
+            next_step=_(
+                "A withdrawn claim was not refused, so there is nothing to appeal. You may "
+                "submit a new claim for the same event; claims are to be reported by "
+                "%(deadline)s (the plan's reporting deadline)."
+            )
+            % {"deadline": _day(deadline)},
+        )
+    last = next((e for e in reversed(events) if e[0] in REJECTION_EVENTS), None)
+    kind = last[0] if last else "rejected"
+    decided_on = _day(claim.decided_at or (last[2] if last else claim.status_changed_at))
+    if kind == "overturned":
+        summary = _(
+            "A review panel of members overturned the approval of your claim on %(date)s, "
+            "after objections during its public notice."
+        ) % {"date": decided_on}
+    elif kind == "appeal_dismissed":
+        summary = _("Your appeal was dismissed on %(date)s; the rejection stands.") % {
+            "date": decided_on
+        }
+    else:
+        summary = _("Your claim was rejected on %(date)s.") % {"date": decided_on}
+    if any(e[0] == "appealed" for e in events):
+        appeal, until = APPEAL_USED, None
+        next_step = _(
+            "The rules give one appeal, and yours was decided by a review panel, so this "
+            "decision is final within the society. You may still take the matter to the "
+            "insurance regulator or to a court."
+        )
+    elif claim.appeal_until is not None and today > claim.appeal_until:
+        appeal, until = APPEAL_CLOSED, claim.appeal_until
+        next_step = _(
+            "The appeal window closed on %(date)s without an appeal, so the rejection is "
+            "final within the society."
+        ) % {"date": _day(claim.appeal_until)}
+    else:
+        appeal, until = APPEAL_OPEN, claim.appeal_until
+        next_step = (
+            _(
+                "You may appeal once, until %(date)s: give your reasons, and a panel of "
+                "randomly drawn members will decide."
+            )
+            % {"date": _day(claim.appeal_until)}
+            if claim.appeal_until
+            else _(
+                "You may appeal once: give your reasons, and a panel of randomly drawn "
+                "members will decide."
+            )
+        )
+    return ClaimOutcome(
+        status=claim.status,
+        summary=summary,
+        reasons_label=_("Reasons for rejection"),
+        reasons=claim.rejection_reasons,
+        appeal=appeal,
+        appeal_until=until,
+        next_step=next_step,
+    )
+
+
+def _paid_outcome(claim: Claim) -> ClaimOutcome:
+    amount = number_format(claim.paid_amount, decimal_pos=2, force_grouping=True)
+    short = claim.assessed_amount is not None and claim.assessed_amount < claim.amount_claimed
+    return ClaimOutcome(
+        status=claim.status,
+        summary=_("We paid %(amount)s %(currency)s on %(date)s to the account ending %(last)s.")
+        % {
+            "amount": amount,
+            "currency": settings.SOCIETY_CURRENCY,
+            "date": _day(claim.paid_at),
+            "last": claim.bank_account_number[-4:],
+        },
+        reasons_label=_("Why less than the amount claimed was paid"),
+        reasons=claim.assessment_reasons if short else "",
+        appeal=APPEAL_NONE,
+        appeal_until=None,
+        next_step=_(
+            "The claim is settled. The rules give an appeal against a rejection only; if "
+            "you disagree with the amount paid, contact the society."
+        ),
+    )
 
 
 def document_for_user(user, document_id: int) -> ClaimDocument:

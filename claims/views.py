@@ -130,17 +130,16 @@ class ClaimDetailView(MemberView):
             (event, MEMBER_EVENTS[event.type])
             for event in claim.events.filter(type__in=MEMBER_EVENTS)
         ]
-        today = timezone.localdate()
+        outcome = selectors.claim_outcome(claim, today=timezone.localdate())
         context = {
             "member": self.member,
             "claim": claim,
             "events": events,
             "documents": claim.documents.all(),
             "panels": claim.panels.all(),
+            "outcome": outcome,
             "can_withdraw": claim.status in UNDECIDED,
-            "can_appeal": claim.status == Claim.Status.REJECTED
-            and (claim.appeal_until is None or today <= claim.appeal_until)
-            and not claim.events.filter(type="appealed").exists(),
+            "can_appeal": outcome is not None and outcome.appeal == selectors.APPEAL_OPEN,
             "needs_info": claim.status == Claim.Status.INFO_REQUESTED,
             "can_add_documents": claim.status in OPEN_FOR_DOCUMENTS,
             "info_request": claim.events.filter(type="info_requested").last(),

@@ -189,5 +189,6 @@ class IntegrityCheckAdmin(ReadOnlyAdmin):
         "total_debits",
         "total_credits",
         "unbalanced_entries",
+        "reason",
     )
     list_filter = ("ok",)

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mutualsociety.common.api import require_perms
+from mutualsociety.common.fields import IsoDateField, MoneyField
 
 from . import selectors, services
 from .models import Account, JournalEntry
@@ -38,7 +39,7 @@ class AccountListApi(ListAPIView):
 
 class PostingOutSerializer(serializers.Serializer):
     account = serializers.CharField(source="account.code")
-    amount = serializers.DecimalField(max_digits=18, decimal_places=2)
+    amount = MoneyField()
 
 
 class EntryOutSerializer(serializers.ModelSerializer):
@@ -63,22 +64,8 @@ class EntryOutSerializer(serializers.ModelSerializer):
 
 class LineInSerializer(serializers.Serializer):
     account = serializers.CharField(max_length=20, help_text=_("Account code."))
-    debit = serializers.DecimalField(
-        max_digits=18,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-        default=None,
-        allow_null=True,
-    )
-    credit = serializers.DecimalField(
-        max_digits=18,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-        default=None,
-        allow_null=True,
-    )
+    debit = MoneyField(required=False, default=None, allow_null=True)
+    credit = MoneyField(required=False, default=None, allow_null=True)
 
     def validate(self, attrs):
         debit, credit = attrs.get("debit"), attrs.get("credit")
@@ -95,7 +82,7 @@ class EntryInSerializer(serializers.Serializer):
             "and shown back as manual:<key>."
         ),
     )
-    date = serializers.DateField()
+    date = IsoDateField(help_text=_("From the society's founding to the end of the current month."))
     memo = serializers.CharField(max_length=500)
     lines = LineInSerializer(many=True, allow_empty=False)
 
@@ -112,8 +99,11 @@ class EntryListApi(APIView):
 
     A manual entry is refused with 400 when it does not balance, has a zero line, an
     unknown account or a line on an account that takes no manual entries (a control
-    account such as 1122). The key is stored, and shown back, as ``manual:<key>`` so that
-    it never takes a key of the system. Posting the same ``idempotency_key`` again returns
+    account such as 1122), a line over the society's largest single amount, or a date
+    before the society was founded or after the current month. Amounts are strings of
+    ASCII digits with at most two decimals ("100.00"); a JSON number is refused. The key
+    is stored, and shown back, as ``manual:<key>`` so that it never takes a key of the
+    system. Posting the same ``idempotency_key`` again returns
     the first entry with 200; reusing the key for other lines answers 409.
     """
 
@@ -173,7 +163,7 @@ class EntryListApi(APIView):
 
 class ReverseInSerializer(serializers.Serializer):
     memo = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    date = serializers.DateField(required=False)
+    date = IsoDateField(required=False)
 
 
 class EntryReverseApi(APIView):

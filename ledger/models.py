@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from mutualsociety.common.money import MoneyField
+from mutualsociety.common.money import MoneyField, SumField
 
 
 class ImmutableRecord(Exception):
@@ -203,16 +203,28 @@ class Posting(models.Model):
 
 
 class IntegrityCheck(models.Model):
-    """The result of one day's ledger integrity check (one row per day, never rewritten)."""
+    """The result of one day's ledger integrity check (one row per day, never rewritten).
+
+    The totals are sums over every posting, so they are ``SumField``s: they hold any sum
+    the ledger can hold. A check that could not be computed is kept as failed, with the
+    counts and totals it could not get left empty and the reason in ``reason``.
+    """
 
     checked_on = models.DateField(_("checked on"), unique=True)
     checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
-    entries = models.PositiveBigIntegerField(_("entries"))
-    postings = models.PositiveBigIntegerField(_("postings"))
-    total_debits = MoneyField(_("total debits"))
-    total_credits = MoneyField(_("total credits"))
-    unbalanced_entries = models.PositiveBigIntegerField(_("unbalanced entries"))
+    entries = models.PositiveBigIntegerField(_("entries"), null=True, blank=True)
+    postings = models.PositiveBigIntegerField(_("postings"), null=True, blank=True)
+    total_debits = SumField(_("total debits"), null=True, blank=True)
+    total_credits = SumField(_("total credits"), null=True, blank=True)
+    unbalanced_entries = models.PositiveBigIntegerField(
+        _("unbalanced entries"), null=True, blank=True
+    )
     ok = models.BooleanField(_("passed"))
+    reason = models.TextField(
+        _("why it failed"),
+        blank=True,
+        help_text=_("Empty when the check passed."),
+    )
 
     class Meta:
         ordering = ["-checked_on"]

@@ -13,22 +13,36 @@ entries that people posted; an entry another part of the system posted is correc
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import mail_admins
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualsociety.common.exceptions import IdempotencyConflict, InvalidInput, NotFound
-from mutualsociety.common.money import ZERO, is_whole_cents, quantize_money, to_decimal
-from mutualsociety.common.services import outbox_enqueue
+from mutualsociety.common.money import (
+    MONEY_FIELD_MAX,
+    ZERO,
+    is_whole_cents,
+    quantize_money,
+    to_decimal,
+)
+from mutualsociety.common.selectors import current_period_end
+from mutualsociety.common.services import (
+    amount_ceiling_check,
+    date_window_check,
+    outbox_enqueue,
+)
 
 from .models import Account, IntegrityCheck, JournalEntry, Posting
+
+logger = logging.getLogger(__name__)
 
 HALF_CENT = Decimal("0.005")
 
@@ -93,6 +107,12 @@ def _normalise(lines: Sequence[Line]) -> list[tuple[str, Decimal]]:
                 % {"n": index, "amount": amount},
                 field="lines",
             )
+        if abs(amount) > MONEY_FIELD_MAX:
+            raise InvalidInput(
+                _("Line %(n)d: %(amount)s is more than one posting can hold (%(max)s).")
+                % {"n": index, "amount": amount, "max": MONEY_FIELD_MAX},
+                field="lines",
+            )
         out.append((str(line.account), amount.quantize(Decimal("0.01"))))
     if len(out) < 2:
         raise InvalidInput(
@@ -135,10 +155,15 @@ def entry_post(
     """Post one balanced journal entry, once per idempotency key.
 
     Refused with ``InvalidInput``, leaving nothing behind: no lines, a single line, a zero
-    line, an amount finer than the cent, debits that differ from credits, an unknown or
-    inactive account, an empty key or memo. Posting again with the same key returns the
-    first entry when the date and lines are the same, and raises ``IdempotencyConflict``
-    when they differ (the key was reused for something else).
+    line, an amount finer than the cent or larger than a posting holds (18 digits),
+    debits that differ from credits, an unknown or inactive account, an empty key or memo.
+    Amounts and dates are not held to the limits of what people type (the society's
+    largest single amount, the window of dates): ``entry_post`` also posts what the
+    system computes, such as an apportionment's total over every member.
+
+    Posting again with the same key returns the first entry when the date and lines are
+    the same, and raises ``IdempotencyConflict`` when they differ (the key was reused for
+    something else).
 
     Concurrency: the entry is inserted in a savepoint; when another transaction holds or
     has committed the same key, the unique index makes this one wait and then fail, and
@@ -227,6 +252,12 @@ def entry_post_manual(
     corrected where those records are kept. The client's key is stored as
     ``manual:<key>``, so that a manual entry never takes a key the system will use;
     posting the same client key again returns the same entry.
+
+    What a person types is held to plausible limits (refused on the field, with the line
+    named): every line's amount at most the society's largest single amount
+    (``amount_ceiling_check``), and the date not before the society was founded nor
+    after the current accounting period, the calendar month (``date_window_check``):
+    the books of a later month are not open yet.
     """
     client_key = (idempotency_key or "").strip()
     if not client_key:
@@ -241,7 +272,11 @@ def entry_post_manual(
     # A replay is answered by entry_post (the same entry, or a conflict) even when an
     # account was closed to manual entries since: replaying changes nothing.
     if not JournalEntry.objects.filter(idempotency_key=key).exists():
-        codes = {code for code, _amount in _normalise(lines)}
+        codes = {code for code, _amount in _normalise(lines)}  # amounts valid from here
+        for index, line in enumerate(lines, start=1):
+            amount_ceiling_check(abs(to_decimal(line.amount)), field="lines", line=index)
+        if isinstance(date, dt.date) and not isinstance(date, dt.datetime):
+            _manual_date_check(date)  # entry_post refuses anything else
         closed = Account.objects.filter(code__in=codes, manual_postings_allowed=False)
         if closed:
             raise InvalidInput(
@@ -260,6 +295,22 @@ def entry_post_manual(
         source_type=MANUAL_SOURCE,
         source_id=getattr(actor, "pk", None) or "",
         actor=actor,
+    )
+
+
+def _manual_date_check(date: dt.date, field: str = "date") -> None:
+    """A date a person gives an entry: from the society's founding to the end of the
+    current accounting period (the calendar month)."""
+    end = current_period_end()
+    date_window_check(
+        date,
+        field=field,
+        latest=end,
+        too_late=_(
+            "%(date)s is after %(end)s, the end of the current accounting period; an entry "
+            "for a later period is posted once that period has begun."
+        )
+        % {"date": date.isoformat(), "end": end.isoformat()},
     )
 
 
@@ -347,7 +398,8 @@ def entry_reverse_manual(
     record kept there (a due, a payment, a claim); reversing it alone would leave that
     record and the ledger disagreeing, so it is refused on "entry" and corrected where the
     record is kept, which reverses the entry itself through ``entry_reverse``. Otherwise
-    the rules of ``entry_reverse`` apply.
+    the rules of ``entry_reverse`` apply, and a date the person gives lies in the window
+    of a manual entry (not after the current accounting period).
     """
     entry_id = entry.pk if isinstance(entry, JournalEntry) else entry
     # Lock the original as entry_reverse does (it locks it again: a no-op).
@@ -365,19 +417,19 @@ def entry_reverse_manual(
             % {"id": original.pk, "source": original.source_type or _("the system")},
             field="entry",
         )
+    if date is not None and not JournalEntry.objects.filter(reverses=original).exists():
+        _manual_date_check(date)
     return entry_reverse(entry=original, memo=memo, date=date, actor=actor)
 
 
-def integrity_check_run(*, on: dt.date | None = None) -> IntegrityCheck:
-    """Check the whole ledger in two set-based queries and keep the day's result.
+#: What can stop the daily check from computing or storing its result: a database error
+#: (an overflow, a timeout), an arithmetic one (a sum Decimal cannot represent), a value it
+#: cannot read. The check is then kept as failed, with the reason, and the admins alerted.
+INTEGRITY_CHECK_FAILURES = (DatabaseError, ArithmeticError, ValueError, TypeError)
 
-    The ledger is sound when every entry's postings sum to zero (and so the trial balance
-    is zero). One result per day: running it again the same day returns that result.
-    """
-    on = on or timezone.localdate()
-    existing = IntegrityCheck.objects.filter(checked_on=on).first()
-    if existing is not None:
-        return existing
+
+def _integrity_totals() -> dict:
+    """Count and add up the whole ledger in two set-based queries (no row into Python)."""
     totals = Posting.objects.aggregate(
         postings=Count("id"),
         debits=Sum("amount", filter=Q(amount__gt=0), default=ZERO),
@@ -386,35 +438,74 @@ def integrity_check_run(*, on: dt.date | None = None) -> IntegrityCheck:
     # SQLite adds decimals as binary floats (0.10 + 0.20 - 0.30 is not exactly 0 there):
     # sums are rounded to the cent, and an entry is unbalanced when it misses zero by half
     # a cent or more (amounts are whole cents, so a real difference is at least one).
-    debits, credits = quantize_money(totals["debits"]), quantize_money(totals["credits"])
+    debits, credits = quantize_money(totals["debits"]), -quantize_money(totals["credits"])
     unbalanced = (
         Posting.objects.values("entry_id")
         .annotate(total=Sum("amount"))
         .filter(Q(total__gte=HALF_CENT) | Q(total__lte=-HALF_CENT))
         .count()
     )
-    with transaction.atomic():
-        check, created = IntegrityCheck.objects.get_or_create(
-            checked_on=on,
-            defaults={
-                "entries": JournalEntry.objects.count(),
-                "postings": totals["postings"],
-                "total_debits": debits,
-                "total_credits": -credits,
-                "unbalanced_entries": unbalanced,
-                "ok": unbalanced == 0 and debits == -credits,
-            },
+    reasons = []
+    if unbalanced:
+        reasons.append(
+            _("%(n)d journal entries do not balance.") % {"n": unbalanced},
         )
-        if created and not check.ok:
-            from .tasks import alert_integrity_failure
+    if debits != credits:
+        reasons.append(
+            _("Total debits %(debits)s differ from total credits %(credits)s.")
+            % {"debits": debits, "credits": credits}
+        )
+    return {
+        "entries": JournalEntry.objects.count(),
+        "postings": totals["postings"],
+        "total_debits": debits,
+        "total_credits": credits,
+        "unbalanced_entries": unbalanced,
+        "ok": not reasons,
+        "reason": " ".join(reasons),
+    }
 
-            # The result is kept with the alert to send: a mail server or broker that is
-            # down delays the e-mail, it does not lose it.
-            outbox_enqueue(
-                task=alert_integrity_failure,
-                args=[check.pk],
-                key=f"ledger.alert_integrity_failure:{check.pk}",
+
+def integrity_check_run(*, on: dt.date | None = None) -> IntegrityCheck:
+    """Check the whole ledger in two set-based queries and keep the day's result.
+
+    The ledger is sound when every entry's postings sum to zero (and so the trial balance
+    is zero). One result per day: running it again the same day returns that result.
+
+    The check never crashes on what it cannot compute: whatever stops it from adding up
+    the ledger or storing the result (``INTEGRITY_CHECK_FAILURES``) is caught in a
+    savepoint, so the transaction stays usable, and the day's result is kept as failed
+    with the reason (the counts and totals it could not get left empty). A failed check,
+    computed or not, e-mails the admins once, after commit.
+    """
+    on = on or timezone.localdate()
+    existing = IntegrityCheck.objects.filter(checked_on=on).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            check, created = IntegrityCheck.objects.get_or_create(
+                checked_on=on, defaults=_integrity_totals()
             )
+    except INTEGRITY_CHECK_FAILURES as exc:
+        logger.exception("The ledger integrity check of %s could not be computed.", on)
+        reason = _("The check could not be computed: %(error)s") % {
+            "error": f"{type(exc).__name__}: {str(exc).strip()}"
+        }
+        # A concurrent run that stored the day's result first wins (created is False).
+        check, created = IntegrityCheck.objects.get_or_create(
+            checked_on=on, defaults={"ok": False, "reason": reason}
+        )
+    if created and not check.ok:
+        from .tasks import alert_integrity_failure
+
+        # The result is kept with the alert to send: a mail server or broker that is
+        # down delays the e-mail, it does not lose it.
+        outbox_enqueue(
+            task=alert_integrity_failure,
+            args=[check.pk],
+            key=f"ledger.alert_integrity_failure:{check.pk}",
+        )
     return check
 
 
@@ -424,12 +515,16 @@ def integrity_check_alert(*, check_id: int) -> bool:
     check = IntegrityCheck.objects.get(pk=check_id)
     if check.ok:
         return False
-    mail_admins(
-        subject=f"Ledger integrity check failed on {check.checked_on}",
-        message=(
+    if check.unbalanced_entries is None:
+        message = (
+            f"The ledger integrity check of {check.checked_on} could not be computed, so "
+            f"the ledger is unchecked until it is fixed.\n\n{check.reason}"
+        )
+    else:
+        message = (
             f"{check.unbalanced_entries} journal entries do not balance; total debits "
             f"{check.total_debits}, total credits {check.total_credits} over "
-            f"{check.postings} postings in {check.entries} entries."
-        ),
-    )
+            f"{check.postings} postings in {check.entries} entries.\n\n{check.reason}"
+        )
+    mail_admins(subject=f"Ledger integrity check failed on {check.checked_on}", message=message)
     return True

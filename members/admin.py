@@ -28,8 +28,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from mutualsociety.common.admin import MoneyFieldsAdminMixin
 from mutualsociety.common.admin_actions import action_form_page
 from mutualsociety.common.exceptions import DomainError, IdempotencyConflict
+from mutualsociety.common.fields import MoneyFormField
 
 from .models import (
     AgeBand,
@@ -260,7 +262,7 @@ class DraftOnlyInline(admin.TabularInline):
         return _is_draft(obj) and super().has_delete_permission(request, obj)
 
 
-class AgeBandInline(DraftOnlyInline):
+class AgeBandInline(MoneyFieldsAdminMixin, DraftOnlyInline):
     model = AgeBand
     fields = (
         "min_age",
@@ -278,7 +280,7 @@ class HealthQuestionInline(DraftOnlyInline):
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(admin.ModelAdmin):
+class PlanVersionAdmin(MoneyFieldsAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "plan", "status", "effective_from", "published_at", "published_by")
     list_filter = ("status", "plan")
     list_select_related = ("plan", "published_by")
@@ -1026,7 +1028,7 @@ class PaymentRecordForm(forms.Form):
     """Shape only: the service checks the amount, the date, the member's status."""
 
     member_number = forms.CharField(label=_("Member number"), max_length=20)
-    amount = forms.DecimalField(label=_("Amount"), max_digits=18)
+    amount = MoneyFormField(label=_("Amount"))
     received_on = forms.DateField(
         label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 
 from mutualsociety.common.api import require_perms
 from mutualsociety.common.exceptions import DomainError, InvalidInput, NotFound
+from mutualsociety.common.fields import IsoDateField, MoneyField
 from mutualsociety.common.throttling import DEFAULT_THROTTLES, ScopedRateThrottle
 
 from . import selectors
@@ -55,9 +56,11 @@ PERSON_FIELDS = frozenset(PersonData.__dataclass_fields__)
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
-def Money(**kwargs) -> serializers.DecimalField:  # noqa: N802 - reads as a field type
-    """An amount of money, rendered as a decimal string ("128.00")."""
-    return serializers.DecimalField(max_digits=18, decimal_places=2, **kwargs)
+def Money(**kwargs) -> MoneyField:  # noqa: N802 - reads as a field type
+    """An amount of money as a decimal string ("128.00"), in and out: any sum is written
+    in full (a total is not held to the 18 digits of one amount), and what is read must be
+    a string of ASCII digits with at most two decimals (``common.fields.MoneyField``)."""
+    return MoneyField(**kwargs)
 
 
 def _renamed(exc: DomainError, names: Iterable[str], prefix: str = "", to: str = "") -> None:
@@ -618,8 +621,15 @@ class MemberDetailApi(APIView):
 
 
 class PaymentIn(serializers.Serializer):
-    amount = Money(help_text=_("More than zero, in whole cents."))
-    received_on = serializers.DateField(help_text=_("Not in the future."))
+    amount = Money(
+        help_text=_(
+            "More than zero, in whole cents, at most the society's largest single amount; "
+            'a string such as "45.00".'
+        )
+    )
+    received_on = IsoDateField(
+        help_text=_("Not in the future, and not before the society was founded.")
+    )
     provider = serializers.ChoiceField(
         choices=Payment.Provider.choices, default=Payment.Provider.BANK_TRANSFER
     )

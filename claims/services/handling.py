@@ -20,7 +20,7 @@ from ledger.services import Credit, Debit, entry_post
 from members.models import Member, Plan
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed, TransitionNotAllowed
 from mutualsociety.common.money import ZERO, is_whole_cents, to_decimal
-from mutualsociety.common.services import outbox_enqueue
+from mutualsociety.common.services import amount_ceiling_check, outbox_enqueue
 
 from ..models import Claim, ClaimPayment
 from ..transitions import UNDECIDED, claim_overturn_check, claim_transition_check
@@ -133,8 +133,13 @@ def claim_assess(
 ) -> Claim:
     """Set the amount to pay and the reasons; the case reserve follows the assessment.
 
-    The amount may not exceed what is left of the coverage's benefit. The summary is
-    published on the public notice, so it must not name the member.
+    The amount is more than zero: a claim approved at 0.00 could be neither paid, sent
+    back nor appealed — a rejection without reasons or appeal. When nothing is payable the
+    claim is rejected with reasons (``claim_reject``, by the approver: the member sees
+    why and may appeal), and the handler says so in the assessment's reasons. The amount
+    is at most the society's largest single amount (``amount_ceiling_check``) and what is
+    left of the coverage's benefit. The summary is published on the public notice, so it
+    must not name the member.
     """
     _require(actor, "claims.assess_claim")
     claim = _lock(claim)
@@ -147,6 +152,18 @@ def claim_assess(
         raise InvalidInput(
             _("Enter the assessed amount in yuan, e.g. 50000.00."), field="amount"
         ) from exc
+    if value == 0:
+        raise InvalidInput(
+            _(
+                "The assessed amount must be more than zero: a claim approved at 0.00 can be "
+                "neither paid nor appealed. If nothing is payable, the claim is to be "
+                "rejected with reasons: assess what the claim would pay and recommend "
+                "rejection in the reasons; the approver rejects it, and the member sees why "
+                "and may appeal."
+            ),
+            field="amount",
+        )
+    amount_ceiling_check(value, field="amount")
     remaining = coverage_remaining(claim.coverage, exclude=claim.pk)
     if value > remaining:
         raise InvalidInput(
@@ -201,11 +218,24 @@ def _four_eyes(claim: Claim, actor) -> None:
 def claim_approve(*, claim: Claim | int, actor, reason: str = "") -> Claim:
     """Approve an assessed claim: never by its assessor; above the plan's threshold a
     first approval is recorded and a second, different person completes it. The approved
-    claim goes on public notice when its plan asks for it, otherwise it is cleared."""
+    claim goes on public notice when its plan asks for it, otherwise it is cleared. A
+    claim assessed at 0.00 (before ``claim_assess`` refused it) is not approved: it is
+    rejected with reasons, or sent back."""
     _require(actor, "claims.decide_claim")
     claim = _lock(claim)
     claim_transition_check(claim.status, Claim.Status.APPROVED)
     _four_eyes(claim, actor)
+    if not claim.assessed_amount:
+        # Assessed at 0.00 before such assessments were refused: approving it would leave
+        # a claim that can be neither paid nor appealed.
+        raise InvalidInput(
+            _(
+                "This claim was assessed at 0.00 and cannot be approved: reject it with "
+                "reasons the member sees (the member may appeal), or send it back to be "
+                "assessed again."
+            ),
+            field="amount",
+        )
     version = claim.coverage.plan_version
     if claim.assessed_amount > version.claim_approval_threshold:
         if claim.first_approved_by_id is None:
@@ -317,10 +347,19 @@ def _reject(
     type: str = "",  # noqa: A002
     checked: bool = False,
 ) -> None:
+    """Reject with reasons the member sees; the appeal window opens unless the claim was
+    appealed already (the rules give one appeal: ``appeal_until`` then stays empty)."""
     claim.rejection_reasons = reasons
     claim.decided_by = actor if getattr(actor, "pk", None) else None
     claim.decided_at = timezone.now()
-    claim.appeal_until = timezone.localdate() + _days(claim.coverage.plan_version.claim_appeal_days)
+    # One appeal (claim_appeal): after it was decided no window opens again, so the
+    # member is not told they "may appeal until" a date when they may not.
+    appealed = claim.events.filter(type=Claim.Status.APPEALED).exists()
+    claim.appeal_until = (
+        None
+        if appealed
+        else timezone.localdate() + _days(claim.coverage.plan_version.claim_appeal_days)
+    )
     claim.save(update_fields=["rejection_reasons", "decided_by", "decided_at", "appeal_until"])
     _move(claim, Claim.Status.REJECTED, actor=actor, reason=reasons, type=type, checked=checked)
     reserve_set(claim=claim, amount=ZERO, actor=actor, reason=_("Rejected"))

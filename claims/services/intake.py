@@ -29,7 +29,7 @@ from members.identity import age_on
 from members.models import Coverage, Member
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed
 from mutualsociety.common.money import ZERO, is_whole_cents, to_decimal
-from mutualsociety.common.services import sequence_next
+from mutualsociety.common.services import amount_ceiling_check, sequence_next
 
 from ..calculations import age_band_label, identifying_words
 from ..models import Claim, ClaimDocument, ClaimEvent, ClaimReserve
@@ -304,6 +304,12 @@ def _clean(data: dict, member: Member, today: dt.date) -> tuple[Coverage, dict]:
     except (TypeError, ValueError):
         err("amount_claimed", _("Enter the amount claimed in yuan, e.g. 50000.00."))
         amount = None
+    if amount is not None:
+        try:
+            amount_ceiling_check(amount, field="amount_claimed")
+        except InvalidInput as error:
+            err("amount_claimed", error.message)
+            amount = None
     if amount is not None and coverage is not None and amount > coverage.sum_assured:
         err(
             "amount_claimed",

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from ledger.services import Credit, Debit, entry_post, entry_reverse
 from mutualsociety.common.exceptions import DomainError, IdempotencyConflict, InvalidInput
 from mutualsociety.common.money import ZERO, is_whole_cents, to_decimal
+from mutualsociety.common.services import amount_ceiling_check, date_window_check
 
 from ..calculations import FREQUENCY_MONTHS, add_months, period_end
 from ..models import (
@@ -468,7 +469,7 @@ def _clean_amount(amount) -> Decimal:
         raise InvalidInput(
             _("The amount cannot have more than two decimal places."), field="amount"
         )
-    return value.quantize(Decimal("0.01"))
+    return amount_ceiling_check(value.quantize(Decimal("0.01")), field="amount")
 
 
 @transaction.atomic
@@ -489,6 +490,11 @@ def payment_record(
     A replay with the same key returns the first payment; the same key for a different
     member, amount or date raises ``IdempotencyConflict``. A member who was suspended is
     reinstated once nothing is overdue (PRC Insurance Law art. 37).
+
+    What staff type is held to plausible limits, refused on the field: the amount more
+    than zero, in whole cents and at most the society's largest single amount
+    (``amount_ceiling_check``); the date received not in the future and not before the
+    society was founded (``date_window_check``).
     """
     value = _clean_amount(amount)
     key = (idempotency_key or "").strip()
@@ -497,8 +503,14 @@ def payment_record(
     if provider not in Payment.Provider.values:
         raise InvalidInput(_("Unknown payment provider."), field="provider")
     today = timezone.localdate()
-    if not isinstance(received_on, dt.date) or received_on > today:
-        raise InvalidInput(_("The date received cannot be in the future."), field="received_on")
+    if not isinstance(received_on, dt.date) or isinstance(received_on, dt.datetime):
+        raise InvalidInput(_("Enter the date the money was received."), field="received_on")
+    date_window_check(
+        received_on,
+        field="received_on",
+        latest=today,
+        too_late=_("The date received cannot be in the future."),
+    )
     member_id = member.pk if isinstance(member, Member) else member
     # Lock the member first: payments of one member are serialised, and a concurrent
     # replay of the same key sees the first one once it has the lock. Billing takes the

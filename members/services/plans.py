@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualsociety.common.exceptions import InvalidInput, TransitionNotAllowed
+from mutualsociety.common.services import amount_ceiling_check
 
 from ..models import AgeBand, HealthQuestion, Plan, PlanVersion
 
@@ -24,8 +25,41 @@ def plan_current_version(plan: Plan, *, on: dt.date | None = None) -> PlanVersio
     )
 
 
+BAND_AMOUNTS = ("sum_assured", "premium_monthly", "premium_quarterly", "premium_annual")
+VERSION_AMOUNTS = ("annual_cap", "claim_approval_threshold")
+
+
+def _amount_problems(version: PlanVersion, bands: list[AgeBand]) -> list[str]:
+    """The version's amounts over the society's largest single amount (a benefit, a
+    premium, the cap, the approval threshold), each named with its field and band."""
+    problems: list[str] = []
+    owners = [(version, VERSION_AMOUNTS, "")] + [(b, BAND_AMOUNTS, str(b)) for b in bands]
+    for owner, names, band in owners:
+        for name in names:
+            value = getattr(owner, name)
+            if value is None:
+                continue
+            try:
+                amount_ceiling_check(value, field=name)
+            except InvalidInput as error:
+                what = owner._meta.get_field(name).verbose_name
+                problems.append(
+                    (
+                        _("Age band %(band)s, %(what)s: %(problem)s")
+                        if band
+                        else _("%(what)s: %(problem)s")
+                    )
+                    % {"band": band, "what": what, "problem": error.message}
+                )
+    return problems
+
+
 def plan_version_check(version: PlanVersion) -> list[str]:
-    """What stops a version from being published (empty when it is complete)."""
+    """What stops a version from being published (empty when it is complete): no age
+    bands, overlapping bands or bands that miss an entry age, a premium plan's missing
+    premiums, a mutual aid plan's missing cap or bad apportionment days, and an amount
+    over the society's largest single amount (``amount_ceiling_check``; the admin's
+    forms refuse those already, this catches a limit lowered since)."""
     problems: list[str] = []
     bands = list(version.age_bands.order_by("min_age"))
     if not bands:
@@ -50,6 +84,7 @@ def plan_version_check(version: PlanVersion) -> list[str]:
         days = [d.strip() for d in version.apportionment_days.split(",") if d.strip()]
         if not days or not all(d.isdigit() and 1 <= int(d) <= 28 for d in days):
             problems.append(_("Apportionment days must be days of the month from 1 to 28."))
+    problems.extend(_amount_problems(version, bands))
     return problems
 
 

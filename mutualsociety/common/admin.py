@@ -1,7 +1,25 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import MoneyFormField
 from .models import OutboxTask, Society, WorkerHeartbeat
+from .money import MONEY_DECIMAL_PLACES
+
+
+class MoneyFieldsAdminMixin:
+    """For an admin whose form saves without a service (a draft plan version and its age
+    bands): every amount of money (a DecimalField with two places) is typed strictly and
+    held to the society's largest single amount (``MoneyFormField(ceiling=True)``), as
+    the services hold the amounts they take."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if (
+            isinstance(db_field, models.DecimalField)
+            and db_field.decimal_places == MONEY_DECIMAL_PLACES
+        ):
+            return db_field.formfield(form_class=MoneyFormField, ceiling=True, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(Society)
@@ -27,8 +45,14 @@ class SocietyAdmin(admin.ModelAdmin):
             {"fields": ("bank_name", "bank_account_name", "bank_account_number")},
         ),
         (_("Home page"), {"fields": ("introduction", "introduction_en")}),
+        (_("Limits on what people enter"), {"fields": ("max_single_amount",)}),
         (_("Security"), {"fields": ("require_staff_two_factor",)}),
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "max_single_amount":
+            return db_field.formfield(form_class=MoneyFormField, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .money import CENT, DEFAULT_MAX_SINGLE_AMOUNT, MONEY_EXACT_MAX, MoneyField
 
 
 class TimeStampedModel(models.Model):
@@ -41,7 +44,15 @@ class Society(models.Model):
         default=Scope.GENERAL,
         help_text=_("Pilot Measures 2015: general societies and professional/regional ones."),
     )
-    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    founded_on = models.DateField(
+        _("founded on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Also the earliest date accepted for a payment or a manual ledger entry "
+            "(1 January 2000 while it is empty)."
+        ),
+    )
     registration_number = models.CharField(
         _("unified social credit code"), max_length=18, blank=True
     )
@@ -60,6 +71,19 @@ class Society(models.Model):
         _("introduction (Chinese)"), blank=True, help_text=_("Shown on the home page.")
     )
     introduction_en = models.TextField(_("introduction (English)"), blank=True)
+    max_single_amount = MoneyField(
+        _("largest single amount"),
+        default=DEFAULT_MAX_SINGLE_AMOUNT,
+        validators=[MinValueValidator(CENT), MaxValueValidator(MONEY_EXACT_MAX)],
+        help_text=_(
+            "The largest amount a person may enter at once: a payment received, a line of "
+            "a manual ledger entry, a claim and its assessment, a plan's benefit, premium, "
+            "cap or approval threshold. Larger amounts are refused as probable typing "
+            "errors. Amounts the system computes (an apportionment over all members) are "
+            "not limited. Default 1,000,000,000.00: ten times the minimum initial "
+            "operating fund of a general society."
+        ),
+    )
     require_staff_two_factor = models.BooleanField(
         _("staff must use two-factor authentication"),
         default=False,
@@ -74,6 +98,11 @@ class Society(models.Model):
         verbose_name_plural = _("society")
         constraints = [
             models.CheckConstraint(condition=models.Q(pk=1), name="society_single_row"),
+            models.CheckConstraint(
+                condition=models.Q(max_single_amount__gte=CENT)
+                & models.Q(max_single_amount__lte=MONEY_EXACT_MAX),
+                name="society_max_single_amount_range",
+            ),
         ]
 
     def __str__(self) -> str:

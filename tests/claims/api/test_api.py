@@ -320,3 +320,50 @@ def test_panel_vote_schema_component_does_not_clash_with_governance():
     name = body["schema"]["$ref"].rsplit("/", 1)[1]
     assert name.startswith("PanelVoteIn")  # PanelVoteInRequest with split request bodies
     assert name in schema["components"]["schemas"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("0.00", "must be more than zero"),
+        ("1E3", "Enter the amount with the digits 0–9"),
+        ("１００", "Enter the amount with the digits 0–9"),
+        (900, "Send amount as a string"),
+    ],
+    ids=["zero", "exponent", "full-width", "json-number"],
+)
+def test_an_assessment_of_zero_or_loosely_written_is_a_400_on_amount(aid, handler, amount, message):
+    claim = claim_make(covered_member(aid), amount_claimed="1000.00")
+    staff = api(handler)
+    staff.post(f"{BASE}{claim.pk}/review/", {})
+
+    response = staff.post(
+        f"{BASE}{claim.pk}/assess/",
+        {"amount": amount, "reasons": "Nothing payable."},
+        format="json",
+    )
+
+    assert response.status_code == 400, response.json()
+    assert set(response.json()["error"]["fields"]) == {"amount"}
+    assert message in response.json()["error"]["fields"]["amount"][0]
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.UNDER_REVIEW
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("amount_claimed", "5_000"),
+        ("amount_claimed", 5000),
+        ("event_date", "0001-01-01"),
+        ("event_date", "２０２６-０１-０１"),
+    ],
+)
+def test_a_claim_with_loosely_written_money_or_dates_is_refused(aid, field, value):
+    member = covered_member(aid)
+
+    response = api(member.user).post(BASE, submission(member, **{field: value}), format="json")
+
+    assert response.status_code == 400, response.json()
+    assert set(response.json()["error"]["fields"]) == {field}
+    assert not Claim.objects.exists()

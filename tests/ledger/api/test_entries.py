@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -447,3 +449,117 @@ def test_a_regulator_cannot_reverse(client, regulator_user):
 
     assert_error(response, 403, "permission_denied")
     assert ledger_counts() == (1, 2)
+
+
+# --- Amounts and dates a person types (issue: money and dates) ---------------------------
+
+
+def lines_of(debit, credit=None) -> list[dict]:
+    return [
+        {"account": CASH, "debit": debit},
+        {"account": CONTRIBUTIONS, "credit": debit if credit is None else credit},
+    ]
+
+
+def test_an_amount_over_the_largest_single_amount_is_refused_naming_the_line(finance):
+    """9,999,999,999,999,999.99 was accepted (201) and then broke the daily integrity
+    check; it is over the society's largest single amount, refused on "lines" with the
+    line named, and nothing is posted."""
+    response = finance.post(
+        URL, body(lines=lines_of("9999999999999999.99")), content_type="application/json"
+    )
+
+    error = assert_error(response, 400, "invalid", fields={"lines"})
+    assert error["fields"]["lines"] == [
+        "Line 1: 9,999,999,999,999,999.99 is over 1,000,000,000.00, the largest single "
+        "amount the society accepts; check the amount, or ask an administrator to raise "
+        "the limit."
+    ]
+    assert ledger_counts() == (0, 0)
+
+
+def test_the_largest_single_amount_itself_is_posted(finance):
+    """The default limit lets a general society's whole initial operating fund in as one
+    amount (ten times the 100 M CNY minimum)."""
+    response = finance.post(
+        URL, body(lines=lines_of("1000000000.00")), content_type="application/json"
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["postings"][0]["amount"] == "1000000000.00"
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["1E3", "1_000", "１００", "١٠٠", "1,000.00", "100.00 ", 100, 100.0],
+    ids=["exponent", "underscore", "full-width", "arabic-indic", "comma", "space", "int", "float"],
+)
+def test_money_that_is_not_an_ascii_decimal_string_is_refused(finance, amount):
+    """Only a string of ASCII digits with at most two decimals is money: exponents, digit
+    separators, non-ASCII digits and JSON numbers are refused on the line's field.
+    (A trailing space is trimmed, so "100.00 " is the one accepted spelling here.)"""
+    data = body(lines=lines_of(amount, "100.00"))
+
+    response = finance.post(URL, data, content_type="application/json")
+
+    if amount == "100.00 ":
+        assert response.status_code == 201, response.content
+        return
+    error = assert_error(response, 400, "invalid", fields={"lines.0.debit"})
+    if not isinstance(amount, str):
+        assert "Send debit as a string" in error["fields"]["lines.0.debit"][0]
+    assert ledger_counts() == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "date", ["0001-01-01", "1999-12-31", "9999-12-31"], ids=["year-1", "before-2000", "year-9999"]
+)
+def test_a_date_outside_the_plausible_window_is_refused(finance, date):
+    """Dates 0001-01-01 and 9999-12-31 were accepted; an entry is dated from the
+    society's founding (2000-01-01 while unset) to the end of the current month."""
+    response = finance.post(URL, body(date=date), content_type="application/json")
+
+    assert_error(response, 400, "invalid", fields={"date"})
+    assert ledger_counts() == (0, 0)
+
+
+def test_an_entry_may_be_dated_to_the_end_of_this_month_but_not_later(finance):
+    from mutualsociety.common.selectors import current_period_end
+
+    end = current_period_end()
+
+    ok = finance.post(URL, body(date=end.isoformat()), content_type="application/json")
+    late = finance.post(
+        URL,
+        body(idempotency_key="next", date=(end + dt.timedelta(days=1)).isoformat()),
+        content_type="application/json",
+    )
+
+    assert ok.status_code == 201, ok.content
+    error = assert_error(late, 400, "invalid", fields={"date"})
+    assert "end of the current accounting period" in error["message"]
+    assert ledger_counts() == (1, 2)
+
+
+def test_the_founding_date_bounds_entries_once_filled_in(finance):
+    from mutualsociety.common.selectors import society_get
+
+    society = society_get()
+    society.founded_on = dt.date(2025, 1, 16)
+    society.save()
+
+    response = finance.post(URL, body(), content_type="application/json")  # 2025-01-15
+
+    error = assert_error(response, 400, "invalid", fields={"date"})
+    assert "when the society was founded" in error["message"]
+
+
+def test_a_reversal_dated_after_this_month_is_refused(finance):
+    entry = manual("to-reverse", CASH, CONTRIBUTIONS, "10.00")
+
+    response = finance.post(
+        reverse_url(entry.pk), {"date": "9999-12-31"}, content_type="application/json"
+    )
+
+    assert_error(response, 400, "invalid", fields={"date"})
+    assert JournalEntry.objects.count() == 1

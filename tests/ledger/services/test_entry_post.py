@@ -246,3 +246,20 @@ def test_a_replay_with_another_memo_returns_the_first_entry():
 
     assert again.pk == first.pk
     assert JournalEntry.objects.get().memo == "first memo"
+
+
+def test_an_amount_larger_than_a_posting_holds_is_refused_before_the_database():
+    """A posting holds 18 digits (less than 10^16): a larger amount is refused on "lines"
+    naming the line, not left to the database (PostgreSQL: numeric field overflow, a
+    500). Up to that the system may post: its computed amounts are not held to the
+    society's largest single amount."""
+    with pytest.raises(InvalidInput) as error:
+        post("too-big", Debit(CASH, "10000000000000000.00"), Credit(CONTRIBUTIONS, "1E16"))
+
+    assert error.value.fields["lines"] == [
+        "Line 1: 10000000000000000.00 is more than one posting can hold (9999999999999999.99)."
+    ]
+    assert ledger_counts() == (0, 0)
+    assert post(
+        "largest", Debit(CASH, "9999999999999999.99"), Credit(CONTRIBUTIONS, "9999999999999999.99")
+    )

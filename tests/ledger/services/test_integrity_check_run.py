@@ -105,8 +105,93 @@ def test_an_unbalanced_entry_fails_the_check_and_alerts_the_admins(
         assert check.ok is False
         assert check.unbalanced_entries == 1
         assert (check.total_debits, check.total_credits) == (Decimal("13.00"), Decimal("10.00"))
+        assert check.reason == (
+            "1 journal entries do not balance. Total debits 13.00 differ from total credits 10.00."
+        )
         transaction.set_rollback(True)
 
     assert len(mail.outbox) == 1
     assert "2025-06-01" in mail.outbox[0].subject
     assert "1 journal entries do not balance" in mail.outbox[0].body
+
+
+# --- Sums the ledger can hold, and checks that cannot be computed ------------------------
+
+#: The largest amount one posting can hold (18 digits, 2 decimals).
+POSTING_MAX = "9999999999999999.99"
+
+
+@pytest.mark.postgres
+def test_totals_larger_than_one_posting_are_kept_to_the_cent(django_capture_on_commit_callbacks):
+    """Totals are sums over every posting, so they outgrow a posting's column: two
+    postings of the largest amount a posting holds add up to 20 digits. The check stores
+    them exactly (on PostgreSQL the old column overflowed with "numeric field overflow",
+    so no result was kept and no alert sent, every day after)."""
+    transfer("huge", CASH, CONTRIBUTIONS, POSTING_MAX)
+    transfer("huge-2", OPERATING, CASH, POSTING_MAX)
+    transfer("cent", CASH, CONTRIBUTIONS, "0.01")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        check = integrity_check_run(on=dt.date(2025, 6, 1))
+
+    check.refresh_from_db()
+    assert check.ok is True
+    assert check.total_debits == check.total_credits == Decimal("19999999999999999.99")
+    assert check.reason == ""
+    assert mail.outbox == []
+
+
+def _cannot_sum(*args, **kwargs):
+    raise ArithmeticError("the totals cannot be represented")
+
+
+def test_a_check_it_cannot_compute_is_kept_as_failed_and_alerts_the_admins(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Whatever stops the check from computing its totals (here an arithmetic error), it
+    does not crash: it keeps a failed result for the day with the reason, and the admins
+    get one e-mail after commit. A second run the same day returns that result."""
+    settings.ADMINS = ["finance@example.org"]
+    transfer("fine", CASH, CONTRIBUTIONS, "10.00")
+    monkeypatch.setattr("ledger.services._integrity_totals", _cannot_sum)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        check = integrity_check_run(on=dt.date(2025, 6, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = integrity_check_run(on=dt.date(2025, 6, 1))
+
+    check.refresh_from_db()
+    assert check.ok is False
+    assert "the totals cannot be represented" in check.reason
+    assert (check.total_debits, check.total_credits, check.unbalanced_entries) == (None, None, None)
+    assert again.pk == check.pk
+    assert IntegrityCheck.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert "2025-06-01" in mail.outbox[0].subject
+    assert "the totals cannot be represented" in mail.outbox[0].body
+
+
+@pytest.mark.postgres
+def test_a_database_error_while_checking_is_kept_as_failed(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A real database error during the check (PostgreSQL's numeric overflow, which
+    aborts the statement) is recorded as a failed check in the same transaction: the
+    error is contained in a savepoint, so the result can still be written."""
+    from django.db import connection
+
+    settings.ADMINS = ["finance@example.org"]
+
+    def overflow():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 100000000000000000::numeric(18, 2)")
+
+    monkeypatch.setattr("ledger.services._integrity_totals", overflow)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        check = integrity_check_run(on=dt.date(2025, 6, 1))
+
+    check.refresh_from_db()
+    assert check.ok is False
+    assert "numeric field overflow" in check.reason
+    assert len(mail.outbox) == 1

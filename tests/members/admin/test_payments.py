@@ -91,8 +91,17 @@ def test_the_same_form_sent_again_with_other_details_is_not_a_silent_second_paym
     ("change", "field", "message"),
     [
         ({"amount": "0"}, "amount", "The amount must be more than zero."),
-        ({"amount": "-5"}, "amount", "The amount must be more than zero."),
+        ({"amount": "-5"}, "amount", "The amount cannot be negative."),
         ({"amount": "1.234"}, "amount", "The amount cannot have more than two decimal places."),
+        ({"amount": "1E3"}, "amount", "Enter the amount with the digits 0–9"),
+        ({"amount": "１００"}, "amount", "Enter the amount with the digits 0–9"),
+        ({"amount": "1,000.00"}, "amount", "Enter the amount with the digits 0–9"),
+        (
+            {"amount": "9999999999999999.99"},
+            "amount",
+            "is over 1,000,000,000.00, the largest single amount the society accepts",
+        ),
+        ({"received_on": "0001-01-01"}, "received_on", "the earliest date accepted"),
         (
             {"received_on": (timezone.localdate() + dt.timedelta(days=1)).isoformat()},
             "received_on",

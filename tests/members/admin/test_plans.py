@@ -177,3 +177,33 @@ def test_save_and_publish_saves_the_edits_then_publishes(staff):
     assert draft.waiting_period_days == 30
     assert draft.status == PlanVersion.Status.PUBLISHED
     assert "is published" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("age_bands-0-sum_assured", "2000000000.00", "the largest single amount"),
+        ("age_bands-0-premium_monthly", "1E3", "Enter the amount with the digits 0–9"),
+        ("claim_approval_threshold", "５００００", "Enter the amount with the digits 0–9"),
+        ("claim_approval_threshold", "9999999999999999.99", "the largest single amount"),
+    ],
+)
+def test_a_drafts_amounts_are_typed_strictly_and_within_the_limit(staff, field, value, message):
+    """A draft saves without a service, so its form holds the money fields itself: ASCII
+    digits with two decimals at most, and no more than the society's largest single
+    amount. Nothing is saved."""
+    published = premium_plan_make(code="life")
+    draft = plan_version_draft(plan=published.plan, effective_from=timezone.localdate())
+    page = staff.get(version_url(draft))
+
+    response = staff.post(version_url(draft), change_form_data(page, **{field: value}))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    draft.refresh_from_db()
+    band = draft.age_bands.order_by("min_age").first()
+    assert draft.claim_approval_threshold == published.claim_approval_threshold
+    assert (band.sum_assured, band.premium_monthly) == (
+        published.age_bands.order_by("min_age").first().sum_assured,
+        published.age_bands.order_by("min_age").first().premium_monthly,
+    )
