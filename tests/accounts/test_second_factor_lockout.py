@@ -267,3 +267,26 @@ def test_staff_lift_a_lock_out(staff, device, make_user):
     assert services.second_factor_unlock(user=staff, actor=admin) is False
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
     assert services.second_factor_verify(user=staff, token=next_token(device)) == device
+
+
+def test_the_administrator_lifts_a_lock_out_in_the_admin(client, staff, device, make_user):
+    """The administrator role lists the counts and lifts a lock with an admin action; the
+    lift shows in the admin's history. Other roles see no such action."""
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+    from django.contrib.admin.models import LogEntry
+    from django.urls import reverse
+
+    for _ in range(LIMIT):
+        with pytest.raises(DomainError):
+            services.second_factor_verify(user=staff, token=wrong_token(device))
+    url = reverse("admin:accounts_secondfactorattempts_changelist")
+    client.force_login(make_user("finance2", is_staff=True, roles=("finance",)))
+    assert client.get(url).status_code == 403
+    client.force_login(make_user("sysadmin", is_staff=True, roles=("administrator",)))
+
+    response = client.post(url, {"action": "unlock", ACTION_CHECKBOX_NAME: [staff.pk]}, follow=True)
+
+    assert response.status_code == 200
+    assert attempts(staff).locked_until is None
+    entry = LogEntry.objects.get(object_id=str(staff.pk))
+    assert entry.get_change_message() == "Lifted the lock-out."
