@@ -6,7 +6,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -304,7 +304,7 @@ class BankAccountChangeAdmin(admin.ModelAdmin):
             gettext("%(n)d bank account changes approved."),
         )
 
-    @admin.action(description=_("Reject"), permissions=["payment"])
+    @admin.action(description=pgettext_lazy("proposed change", "Reject"), permissions=["payment"])
     def reject(self, request, queryset):
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():

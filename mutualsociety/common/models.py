@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -121,9 +121,10 @@ class BankAccountChange(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for approval")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        # Contexts: the same English words name claim decisions and membership states.
+        APPROVED = "approved", pgettext_lazy("proposed change", "Approved")
+        REJECTED = "rejected", pgettext_lazy("proposed change", "Rejected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("proposed change", "Withdrawn")
 
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
