@@ -290,3 +290,45 @@ def test_the_administrator_lifts_a_lock_out_in_the_admin(client, staff, device, 
     assert attempts(staff).locked_until is None
     entry = LogEntry.objects.get(object_id=str(staff.pk))
     assert entry.get_change_message() == "Lifted the lock-out."
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_guesses_are_counted_one_after_the_other(make_user):
+    """PostgreSQL: twenty codes sent at once are each counted (the person's row is
+    locked), so exactly one lock-out follows and no guess slips past the limit."""
+    import threading
+
+    from django.db import connection
+
+    staff = make_user("racer", is_staff=True)
+    device = enrol(staff)
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
+    code = wrong_token(device)
+    barrier = threading.Barrier(20)
+    outcomes: list = []
+    guard = threading.Lock()
+
+    def guess() -> None:
+        try:
+            barrier.wait()
+            try:
+                services.second_factor_verify(user=staff, token=code)
+            except DomainError as error:
+                with guard:
+                    outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    counts = attempts(staff)
+    assert len(outcomes) == 20
+    assert counts.lockouts == 1
+    assert counts.locked_until is not None
+    # LIMIT - 1 plain refusals, one that locks, and the rest refused by the lock itself.
+    assert outcomes.count("SecondFactorLocked") == 20 - (LIMIT - 1)
