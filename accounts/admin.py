@@ -1,8 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import SecondFactorAttempts, User
+from .services import second_factor_unlock
 
 
 @admin.register(User)
@@ -28,3 +31,47 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+
+@admin.register(SecondFactorAttempts)
+class SecondFactorAttemptsAdmin(admin.ModelAdmin):
+    """Wrong authenticator codes per person; the only change is lifting a lock-out."""
+
+    list_display = ("user", "failures", "last_failure_at", "locked_until", "lockouts")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__full_name")
+    readonly_fields = ("user", "failures", "last_failure_at", "locked_until", "lockouts")
+    actions = ("unlock",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # the records are the services'; the action below lifts a lock-out
+
+    def has_unlock_permission(self, request) -> bool:
+        return request.user.has_perm("accounts.change_secondfactorattempts")
+
+    @admin.action(description=_("Lift the lock-out"), permissions=["unlock"])
+    def unlock(self, request, queryset):
+        lifted = 0
+        for attempts in queryset.filter(locked_until__gt=timezone.now()).select_related("user"):
+            if second_factor_unlock(user=attempts.user, actor=request.user):
+                self.log_change(request, attempts, gettext("Lifted the lock-out."))
+                lifted += 1
+        if lifted:
+            self.message_user(
+                request,
+                ngettext(
+                    "The lock-out of %(n)d person was lifted.",
+                    "The lock-outs of %(n)d people were lifted.",
+                    lifted,
+                )
+                % {"n": lifted},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, gettext("None of them was locked out."), messages.INFO)

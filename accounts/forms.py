@@ -5,14 +5,19 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import user_totp_device
+from mutualsociety.common.exceptions import DomainError
+
+from .selectors import second_factor_locked_until, user_totp_device
+from .services import SecondFactorLocked, second_factor_verify
 
 
 class SecondFactorMixin:
     """Password first; then, for whoever has an authenticator, a current code from it.
 
-    On success ``user.otp_device`` is set, and django-otp marks the session verified when
-    the person is logged in.
+    The code goes through ``second_factor_verify``: wrong codes count towards the
+    person's lock-out, and during one even the right code is refused. On success
+    ``user.otp_device`` is set, and django-otp marks the session verified when the person
+    is logged in.
     """
 
     otp_token = forms.CharField(
@@ -30,25 +35,22 @@ class SecondFactorMixin:
         user = self.get_user()
         if user is None:
             return cleaned
-        device = user_totp_device(user, confirmed=True)
         user.otp_device = None
-        if device is None:
+        if user_totp_device(user, confirmed=True) is None:
             return cleaned
         token = (self.cleaned_data.get("otp_token") or "").strip().replace(" ", "")
         if not token:
+            until = second_factor_locked_until(user)
+            if until is not None:
+                raise forms.ValidationError({"otp_token": SecondFactorLocked(until).message})
             raise forms.ValidationError(
                 {"otp_token": _("Enter the 6-digit code from your authenticator app.")}
             )
-        allowed, _extra = device.verify_is_allowed()
-        if not allowed:
-            raise forms.ValidationError(
-                {"otp_token": _("Too many wrong codes. Wait a minute, then try again.")}
-            )
-        if not token.isdigit() or not device.verify_token(token):
-            raise forms.ValidationError(
-                {"otp_token": _("That code is not valid. Enter the code your app shows now.")}
-            )
-        user.otp_device = device
+        try:
+            # Counts wrong codes and refuses every code during a lock-out.
+            user.otp_device = second_factor_verify(user=user, token=token)
+        except DomainError as error:
+            raise forms.ValidationError({"otp_token": error.message}) from error
         return cleaned
 
 

@@ -1,36 +1,90 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mutualsociety.common.api import error_body
 
-from .selectors import user_must_enrol_second_factor, user_needs_second_factor
+from .selectors import user_second_factor_due
+
+#: Pages open to a signed-in person who still owes the second factor: signing in and out,
+#: setting up or entering the authenticator code, a forgotten password (which signs no
+#: one in), the language switch, /healthz, and the public pages that show everyone the
+#: same thing. Every other page — a new one too — asks for the second factor first.
+OPEN_VIEW_NAMES = frozenset(
+    {
+        "login",
+        "logout",
+        "two_factor",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "set_language",
+        "healthz",
+        "portal:home",
+        "admin:login",
+        "admin:logout",
+    }
+)
+OPEN_NAMESPACES = frozenset({"disclosure"})
+
+
+def second_factor_exempt(view_name: str, namespace: str) -> bool:
+    """Whether the page is open to a session that has not used its second factor."""
+    return view_name in OPEN_VIEW_NAMES or namespace in OPEN_NAMESPACES
 
 
 class SecondFactorMiddleware:
-    """The API asks for the same second factor as the admin.
+    """No page serves a person who owes the second factor, whatever the page.
 
     A session that has not used the authenticator its person must use (their own, or the
-    one the society requires of staff) gets 403 from every ``/api/`` address, so that the
-    API is no way around the two-factor rule.
+    one the society requires of staff: ``accounts.selectors.user_second_factor_due``)
+    gets only the pages of ``OPEN_VIEW_NAMES`` and ``OPEN_NAMESPACES``. Anything else —
+    the portal's pages, claim documents, the admin and its exports, the API — is refused:
+    the API with 403 in its error shape, a page with a redirect to the two-factor page
+    (which comes back here once the code is entered), any other method with a 403 page
+    saying what to do. Checked per view rather than per view class, so that a new view
+    cannot forget it; the admin and the API keep their own check besides.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
-        if (
-            request.path.startswith("/api/")
-            and user is not None
-            and user.is_authenticated
-            and user_needs_second_factor(user)
-        ):
+        if user is None or not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and second_factor_exempt(match.view_name, match.namespace):
+            return None
+        due = user_second_factor_due(user)
+        if not due:
+            return None
+        must_enrol = due == "enrol"
+        if request.path.startswith("/api/"):
             message = (
                 _("Set up an authenticator app at /accounts/two-factor/ before using the API.")
-                if user_must_enrol_second_factor(user)
-                else _("Sign in again with the code from your authenticator app.")
+                if must_enrol
+                else _(
+                    "Enter the code from your authenticator app at /accounts/two-factor/ "
+                    "before using the API."
+                )
             )
             return JsonResponse(error_body("second_factor_required", message), status=403)
-        return self.get_response(request)
+        setup = f"{reverse('two_factor')}?{urlencode({'next': request.get_full_path()})}"
+        if request.method in ("GET", "HEAD"):
+            return HttpResponseRedirect(setup)
+        return TemplateResponse(
+            request,
+            "accounts/second_factor_required.html",
+            {"must_enrol": must_enrol, "two_factor_url": setup},
+            status=403,
+        )

@@ -20,8 +20,12 @@ from dataclasses import dataclass
 from django.apps import apps as global_apps
 from django.utils.translation import gettext_lazy as _
 
-#: Permissions a wildcard pattern never grants: only a pattern naming them does.
-EXPLICIT_ONLY = frozenset({"view_identity_number"})
+#: Permissions a wildcard pattern never grants: only a pattern naming them does. Seeing
+#: full identity numbers, changing the bank account members pay into (finance), changing
+#: the security settings (the administrator).
+EXPLICIT_ONLY = frozenset(
+    {"view_identity_number", "change_society_payment_details", "change_society_security"}
+)
 
 READ_ONLY_DOMAIN = (
     "common.view_*",
@@ -116,6 +120,11 @@ ROLES: tuple[Role, ...] = (
         _("Records payments and manual journal entries; reads the books."),
         (
             "common.view_society",
+            # The bank account members pay into: proposed by one person of finance,
+            # approved by another (maker-checker).
+            "common.change_society_payment_details",
+            "common.view_bankaccountchange",
+            "common.view_societyevent",
             "ledger.view_*",
             "ledger.add_journalentry",
             "members.view_*",
@@ -138,7 +147,22 @@ ROLES: tuple[Role, ...] = (
         "board_secretary",
         "董事会秘书 Board secretary",
         _("Keeps the society's particulars, convenes meetings, records votes and minutes."),
+        # common.change_society is the particulars only: the bank account and the
+        # security settings have owners of their own (finance, the administrator).
         ("common.view_society", "common.change_society", "members.view_*", "governance.*"),
+    ),
+    Role(
+        "administrator",
+        "系统管理员 Administrator",
+        _("Keeps sign-in security: the two-factor rule, lock-outs, the sign-in logs."),
+        (
+            "common.view_*",
+            "common.change_society_security",
+            "accounts.view_user",
+            "accounts.view_secondfactorattempts",
+            "accounts.change_secondfactorattempts",
+            "axes.view_*",
+        ),
     ),
     Role(
         "director",

@@ -279,6 +279,12 @@ AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "MutualSociety")
+# Wrong authenticator codes: after this many in a row, every code of that person is refused
+# for this long (on every sign-in form and the two-factor page). Between wrong codes
+# django-otp makes them wait 1, 2, 4... seconds (OTP_TOTP_THROTTLE_FACTOR).
+SECOND_FACTOR_FAILURE_LIMIT = env_int("SECOND_FACTOR_FAILURE_LIMIT", 5)
+SECOND_FACTOR_LOCKOUT_TIME = timedelta(minutes=env_int("SECOND_FACTOR_LOCKOUT_MINUTES", 30))
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # --- Internationalisation ----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .money import CENT, DEFAULT_MAX_SINGLE_AMOUNT, MONEY_EXACT_MAX, MoneyField
@@ -93,6 +94,14 @@ class Society(models.Model):
         ),
     )
 
+    #: Changed only through ``society_bank_account_propose`` and a second person's
+    #: ``society_bank_account_approve`` (maker-checker), by holders of
+    #: ``common.change_society_payment_details``.
+    PAYMENT_FIELDS = ("bank_name", "bank_account_name", "bank_account_number")
+    #: Changed only through ``society_security_change``, by holders of
+    #: ``common.change_society_security``.
+    SECURITY_FIELDS = ("require_staff_two_factor",)
+
     class Meta:
         verbose_name = _("society")
         verbose_name_plural = _("society")
@@ -103,6 +112,13 @@ class Society(models.Model):
                 & models.Q(max_single_amount__lte=MONEY_EXACT_MAX),
                 name="society_max_single_amount_range",
             ),
+        ]
+        permissions = [
+            (
+                "change_society_payment_details",
+                _("Can propose and approve the bank account members pay into"),
+            ),
+            ("change_society_security", _("Can change the society's security settings")),
         ]
 
     def __str__(self) -> str:
@@ -121,6 +137,136 @@ class Society(models.Model):
         if language.startswith("en") and self.introduction_en:
             return self.introduction_en
         return self.introduction
+
+
+class BankAccountChange(models.Model):
+    """A proposed change of the bank account members are told to pay into (maker-checker).
+
+    Finance proposes it with a reason; a different person holding the same permission
+    approves it, and only then does the society's row change (members see the old account
+    until that moment), or rejects it. The proposer may withdraw it while it waits. At
+    most one change waits at a time; the database refuses a decision by the proposer.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        # Contexts: the same English words name claim decisions and membership states.
+        APPROVED = "approved", pgettext_lazy("proposed change", "Approved")
+        REJECTED = "rejected", pgettext_lazy("proposed change", "Rejected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("proposed change", "Withdrawn")
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    old_bank_name = models.CharField(_("bank (before)"), max_length=120, blank=True)
+    old_bank_account_name = models.CharField(
+        _("bank account name (before)"), max_length=200, blank=True
+    )
+    old_bank_account_number = models.CharField(
+        _("bank account number (before)"), max_length=40, blank=True
+    )
+    bank_name = models.CharField(_("bank"), max_length=120)
+    bank_account_name = models.CharField(_("bank account name"), max_length=200)
+    bank_account_number = models.CharField(_("bank account number"), max_length=40)
+    reason = models.TextField(_("reason"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("bank account change")
+        verbose_name_plural = _("bank account changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="pending"),
+                name="bank_account_change_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending")
+                | models.Q(status="withdrawn", decided_by=models.F("proposed_by"))
+                | (
+                    models.Q(status__in=["approved", "rejected"], decided_by__isnull=False)
+                    & ~models.Q(decided_by=models.F("proposed_by"))
+                ),
+                name="bank_account_change_four_eyes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank_name} {self.bank_account_number} ({self.get_status_display()})"
+
+    @property
+    def old_account(self) -> str:
+        return account_text(
+            self.old_bank_name, self.old_bank_account_name, self.old_bank_account_number
+        )
+
+    @property
+    def new_account(self) -> str:
+        return account_text(self.bank_name, self.bank_account_name, self.bank_account_number)
+
+
+def account_text(bank: str, name: str, number: str) -> str:
+    """A bank account on one line, as the event log and the admin's history show it."""
+    return " / ".join(part for part in (bank, name, number) if part) or "—"
+
+
+class SocietyEvent(models.Model):
+    """Append-only history of the society's protected settings: who changed what, when,
+    from what to what, and why (the bank account's proposals and decisions, the
+    security switch)."""
+
+    class Type(models.TextChoices):
+        BANK_PROPOSED = "bank_proposed", _("Bank account change proposed")
+        BANK_APPROVED = "bank_approved", _("Bank account change approved")
+        BANK_REJECTED = "bank_rejected", _("Bank account change rejected")
+        BANK_WITHDRAWN = "bank_withdrawn", _("Bank account change withdrawn")
+        SECURITY = "security", _("Security setting changed")
+
+    type = models.CharField(_("event"), max_length=32, choices=Type.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    field = models.CharField(_("setting"), max_length=64)
+    old_value = models.CharField(_("from"), max_length=400, blank=True)
+    new_value = models.CharField(_("to"), max_length=400, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    change = models.ForeignKey(
+        BankAccountChange,
+        verbose_name=_("bank account change"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("society event")
+        verbose_name_plural = _("society events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_type_display()}"
 
 
 class WorkerHeartbeat(models.Model):

@@ -20,11 +20,11 @@ def perms(slug: str) -> set[str]:
     }
 
 
-def test_the_migration_created_all_ten_role_groups():
+def test_the_migration_created_all_eleven_role_groups():
     """Every role of accounts.roles exists as a group after migrate."""
     names = {role.group_name for role in ROLES}
 
-    assert len(ROLES) == 10
+    assert len(ROLES) == 11
     assert set(Group.objects.filter(name__in=names).values_list("name", flat=True)) == names
     assert "财务 Finance" in names
 
