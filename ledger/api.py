@@ -117,6 +117,9 @@ class EntryListApi(APIView):
     the first entry with 200; reusing the key for other lines answers 409.
     """
 
+    # Read by drf-spectacular: the list is the paginated envelope, not a bare array.
+    pagination_class = EntryPagination
+
     def get_permissions(self):
         if self.request.method == "POST":
             return [require_perms("ledger.view_journalentry", "ledger.add_journalentry")()]
@@ -140,7 +143,7 @@ class EntryListApi(APIView):
             date_from=params.validated_data.get("date_from"),
             date_to=params.validated_data.get("date_to"),
         )
-        paginator = EntryPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(EntryOutSerializer(page, many=True).data)
 

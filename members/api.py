@@ -481,6 +481,8 @@ class ApplicationListApi(APIView):
     """Applications; ``?status=referred`` is the queue waiting for an underwriter."""
 
     permission_classes = [require_perms("members.view_application")]
+    # Read by drf-spectacular: the answer is the paginated envelope, not a bare array.
+    pagination_class = StaffPagination
 
     @extend_schema(
         tags=["staff: applications"],
@@ -499,7 +501,7 @@ class ApplicationListApi(APIView):
             ).order_by("-submitted_at", "-id")
             if wanted:
                 qs = qs.filter(status=wanted)
-        paginator = StaffPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(ApplicationOut(page, many=True).data)
 
@@ -580,6 +582,7 @@ class MemberListApi(APIView):
     ``members.view_identity_number``."""
 
     permission_classes = [require_perms("members.view_member")]
+    pagination_class = StaffPagination
 
     @extend_schema(
         tags=["staff: members"],
@@ -592,7 +595,7 @@ class MemberListApi(APIView):
         qs = selectors.member_search(params.validated_data.get("q", "")).order_by(
             "-created_at", "-id"
         )
-        paginator = StaffPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         context = {"full_id_number": _full_id_number(request)}
         return paginator.get_paginated_response(ProfileOut(page, many=True, context=context).data)

@@ -395,6 +395,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets that share a field name ("status") get their own component names.
+    # Every operation documents its errors in the one shape (a "default" response).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mutualsociety.common.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "MemberStatusEnum": "members.models.Member.Status",
         "ApplicationStatusEnum": "members.models.Application.Status",
