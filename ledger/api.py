@@ -158,9 +158,6 @@ class EntryListApi(APIView):
             else services.Credit(line["account"], line["credit"])
             for line in values["lines"]
         ]
-        before = JournalEntry.objects.filter(
-            idempotency_key=services.manual_idempotency_key(values["idempotency_key"])
-        ).exists()
         entry = services.entry_post_manual(
             idempotency_key=values["idempotency_key"],
             date=values["date"],
@@ -170,7 +167,7 @@ class EntryListApi(APIView):
         )
         return Response(
             EntryOutSerializer(entry).data,
-            status=status.HTTP_200_OK if before else status.HTTP_201_CREATED,
+            status=status.HTTP_200_OK if entry.replayed else status.HTTP_201_CREATED,
         )
 
 
@@ -192,7 +189,6 @@ class EntryReverseApi(APIView):
     def post(self, request, entry_id: int):
         data = ReverseInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        replay = JournalEntry.objects.filter(reverses_id=entry_id).exists()
         entry = services.entry_reverse_manual(
             entry=entry_id,
             memo=data.validated_data.get("memo", ""),
@@ -201,7 +197,7 @@ class EntryReverseApi(APIView):
         )
         return Response(
             EntryOutSerializer(entry).data,
-            status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED,
+            status=status.HTTP_200_OK if entry.replayed else status.HTTP_201_CREATED,
         )
 
 

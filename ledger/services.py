@@ -136,8 +136,8 @@ def entry_post(
     Refused with ``InvalidInput``, leaving nothing behind: no lines, a single line, a zero
     line, an amount finer than the cent, debits that differ from credits, an unknown or
     inactive account, an empty key or memo. Posting again with the same key returns the
-    first entry when the date and lines are the same, and raises ``IdempotencyConflict``
-    when they differ (the key was reused for something else).
+    first entry when the date and lines are the same (marked ``replayed``), and raises
+    ``IdempotencyConflict`` when they differ (the key was reused for something else).
 
     Concurrency: the entry is inserted in a savepoint; when another transaction holds or
     has committed the same key, the unique index makes this one wait and then fail, and
@@ -274,6 +274,7 @@ def _replay(
             % {"key": existing.idempotency_key, "id": existing.pk},
             field="idempotency_key",
         )
+    existing.replayed = True
     return existing
 
 
@@ -287,7 +288,8 @@ def entry_reverse(
 ) -> JournalEntry:
     """Reverse an entry by posting its mirror (every amount with the opposite sign).
 
-    An entry is reversed at most once: reversing it again returns the same reversal. A
+    An entry is reversed at most once: reversing it again returns the same reversal
+    (marked ``replayed``: the original is locked, so of simultaneous calls one posts). A
     reversal itself cannot be reversed; post a new entry instead. The reversal is dated
     ``date`` (default today) and never earlier than the entry it reverses.
     """
@@ -304,6 +306,7 @@ def entry_reverse(
         )
     already = JournalEntry.objects.filter(reverses=original).first()
     if already is not None:
+        already.replayed = True
         return already
     date = date or timezone.localdate()
     if date < original.date:

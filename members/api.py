@@ -690,9 +690,6 @@ class MemberPaymentApi(APIView):
             )
         data = PaymentIn(data=request.data)
         data.is_valid(raise_exception=True)
-        # Not exact under a concurrent retry (both may answer 201), but either way the
-        # payment is recorded once: the service serialises payments of one member.
-        seen = Payment.objects.filter(idempotency_key=key).exists()
         try:
             values = dict(data.validated_data)
             payment = provider_get(values.pop("provider")).confirm(
@@ -704,8 +701,8 @@ class MemberPaymentApi(APIView):
         except DomainError as exc:
             _renamed(exc, ["idempotency_key"], to=IDEMPOTENCY_HEADER)
             raise
+        # The service says whether this call recorded the payment (exact under concurrent
+        # retries: it serialises the payments of one member).
+        answer = status.HTTP_200_OK if payment.replayed else status.HTTP_201_CREATED
         payment = Payment.objects.prefetch_related("allocations").get(pk=payment.pk)
-        return Response(
-            PaymentRecordedOut(payment).data,
-            status=status.HTTP_200_OK if seen else status.HTTP_201_CREATED,
-        )
+        return Response(PaymentRecordedOut(payment).data, status=answer)
