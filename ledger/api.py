@@ -43,7 +43,9 @@ class PostingOutSerializer(serializers.Serializer):
 
 class EntryOutSerializer(serializers.ModelSerializer):
     postings = PostingOutSerializer(many=True)
-    reverses = serializers.PrimaryKeyRelatedField(read_only=True)
+    reverses = serializers.IntegerField(
+        source="reverses_id", allow_null=True, read_only=True, help_text=_("The entry reversed.")
+    )
 
     class Meta:
         model = JournalEntry
