@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 
@@ -158,6 +159,12 @@ class ControlCharactersMiddleware:
             if not api:
                 raise
             return JsonResponse(error_body("too_large", _too_large_message()), status=400)
+        except MultiPartParserError:
+            if not api:
+                raise  # Django answers the site's 400 page
+            return JsonResponse(
+                error_body("parse_error", _("The multipart body could not be read.")), status=400
+            )
         except SuspiciousOperation:
             if not api:
                 raise

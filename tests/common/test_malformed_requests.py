@@ -134,6 +134,19 @@ def test_a_body_larger_than_the_limit_is_refused(client, settings):
     assert "1000" in error["message"]
 
 
+def test_a_multipart_body_django_cannot_read_is_a_400_in_the_error_shape(finance):
+    """A part header longer than Django reads is refused, in the API's shape."""
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    body = encode_multipart(BOUNDARY, {"x" + "[0]" * 5_000: "1"})
+
+    response = finance.generic(
+        "POST", "/api/v1/ledger/entries/", body, content_type=MULTIPART_CONTENT
+    )
+
+    assert_error(response, 400, "parse_error", fields=set())
+
+
 def test_deeply_nested_form_keys_are_flat_text(finance):
     """Form bodies are flat: bracketed key names are never parsed into nesting."""
     body = "lines" + "[0]" * 50_000 + "=1"
