@@ -128,11 +128,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the request (the session first): a control character in the
+    # path, the query or the body is refused with 400; a cookie holding one is dropped.
+    "mutualsociety.common.middleware.ControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # Before anything reads the request: a control character in the path, the query or
-    # the body is refused with 400 (after LocaleMiddleware, so the message is translated).
-    "mutualsociety.common.middleware.ControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

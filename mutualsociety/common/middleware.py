@@ -30,6 +30,8 @@ from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
+from django.urls import get_resolver
+from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 
@@ -139,29 +141,50 @@ def _content_type(request: HttpRequest) -> str:
 
 
 class ControlCharactersMiddleware:
-    """Answer 400 to a request with a control character in its path, query or body."""
+    """Answer 400 to a request with a control character in its path, query or body; drop
+    a cookie that holds one.
+
+    It runs before the session is read: a session cookie holding a NUL reached the
+    session table's query and answered 500. No cookie the site sets holds a control
+    character, so such a cookie is treated as absent (the request goes on without it)
+    rather than refused, which would lock the browser out until the cookie expired.
+    """
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name in [
+            name
+            for name, value in request.COOKIES.items()
+            if CONTROL.search(name) or CONTROL.search(value)
+        ]:
+            del request.COOKIES[name]
         api = request.path_info.startswith("/api/")
+        # LocaleMiddleware comes later: the refusal speaks the language asked for.
+        with translation.override(translation.get_language_from_request(request)):
+            refusal = self._refusal(request, api)
+        return refusal or self.get_response(request)
+
+    def _refusal(self, request: HttpRequest, api: bool) -> HttpResponse | None:
         try:
             self._check(request, api)
         except ControlCharacterRefused as refused:
             if not api:
-                raise BadRequest(refused.message) from None
+                # The site's 400 page (handler400), as Django answers a BadRequest.
+                handler = get_resolver().resolve_error_handler(400)
+                return handler(request, BadRequest(refused.message))
             fields = {refused.field: [refused.message]} if refused.field else {}
             return JsonResponse(
                 error_body("control_character", refused.message, fields), status=400
             )
         except RequestDataTooBig:
             if not api:
-                raise
+                raise  # Django answers the site's 400 page
             return JsonResponse(error_body("too_large", _too_large_message()), status=400)
         except MultiPartParserError:
             if not api:
-                raise  # Django answers the site's 400 page
+                raise
             return JsonResponse(
                 error_body("parse_error", _("The multipart body could not be read.")), status=400
             )
@@ -171,7 +194,7 @@ class ControlCharactersMiddleware:
             return JsonResponse(
                 error_body("bad_request", _("The request could not be read.")), status=400
             )
-        return self.get_response(request)
+        return None
 
     def _check(self, request: HttpRequest, api: bool) -> None:
         if CONTROL.search(request.path_info) or CONTROL.search(request.path):

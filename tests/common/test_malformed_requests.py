@@ -299,3 +299,21 @@ def test_a_deeply_nested_json_form_field_is_a_form_error():
     assert not form.is_valid()
     assert "at most 32 levels deep" in form.errors["special_matters"][0]
     assert DEEP[:10] in str(form["special_matters"].value())[:10]
+
+
+# --- Cookies and language -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/v1/me/", "/"])
+def test_a_session_cookie_holding_a_nul_is_ignored(path):
+    """``sessionid="...\\000..."`` unquotes to a NUL, which reached the session query (500
+    on PostgreSQL): the cookie is dropped and the request goes on without a session."""
+    from django.test import Client
+
+    client = Client(HTTP_COOKIE='sessionid="abcdefgh\\000ijklmnop"', HTTP_ACCEPT_LANGUAGE="en")
+
+    response = client.get(path)
+
+    assert response.status_code in (200, 403)
+    if path.startswith("/api/"):
+        assert_error(response, 403, "not_authenticated")
