@@ -15,6 +15,7 @@ import time
 
 import pytest
 from django.utils import translation
+from rest_framework.views import APIView
 
 from ledger.models import JournalEntry
 from mutualsociety.common.parsers import (
@@ -29,6 +30,12 @@ from tests.ledger.factories import CASH, CONTRIBUTIONS
 pytestmark = pytest.mark.django_db
 
 DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.fixture(autouse=True)
+def _no_throttling(monkeypatch):
+    """Whatever rates the settings give the API's throttles, these tests are about answers."""
+    monkeypatch.setattr(APIView, "check_throttles", lambda self, request: None)
 
 
 @pytest.fixture(autouse=True)
