@@ -60,12 +60,12 @@ def run_at_once(work, threads: int = 10) -> tuple[list, list[BaseException]]:
 
 def post_at_once(user, url: str, body: dict, *, threads: int = 20, **headers) -> list:
     """POST the same JSON ``body`` to ``url`` from ``threads`` clients at once, all signed
-    in as ``user`` (one session). Returns the responses."""
+    in as ``user`` (one session, with an authenticator used in it). Returns the responses."""
     from django.test import Client
 
-    signed_in = Client()
-    signed_in.force_login(user)
-    cookies = signed_in.cookies
+    from tests.project.api_world import sign_in
+
+    cookies = sign_in(user).cookies
 
     def send(_n: int):
         client = Client()

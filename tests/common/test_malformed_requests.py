@@ -26,6 +26,7 @@ from mutualsociety.common.parsers import (
 )
 from tests.helpers import assert_error
 from tests.ledger.factories import CASH, CONTRIBUTIONS
+from tests.project.api_world import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +52,10 @@ def client(client):
 
 
 @pytest.fixture
-def finance(client, finance_user):
-    client.force_login(finance_user)
-    return client
+def finance(finance_user):
+    """Finance, signed in with an authenticator used in the session (any two-factor rule
+    for staff is met, so the requests reach the parser)."""
+    return sign_in(finance_user)
 
 
 # --- Nesting --------------------------------------------------------------------------------
