@@ -1,5 +1,5 @@
-"""One place that refuses control characters in a request: the path, the query string and
-the body.
+"""One place that refuses control characters in a request: the path, the query string,
+the headers and the body.
 
 A NUL reaching PostgreSQL in a text parameter is an error there ("A string literal cannot
 contain NUL"), so before this middleware ``/api/v1/governance/receipts/a%00b/`` answered
@@ -8,7 +8,8 @@ they are refused at the door, before any view, form or query sees them:
 
 - the path: every C0 control character (U+0000–U+001F) and DEL (U+007F);
 - the query string and the body's text: the same, except TAB, LF and CR, which a text a
-  person typed may hold (a memo, a reason, an address).
+  person typed may hold (a memo, a reason, an address);
+- a header value: the same except TAB, as HTTP itself says.
 
 The answer is 400: under ``/api/`` in the API's error shape, code ``control_character``,
 naming the parameter or the body field (``lines.0.account``); elsewhere the site's 400
@@ -44,6 +45,8 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: A JSON escape of one of CONTROL_IN_TEXT (``\u0000``), not itself escaped (``\\u0000``).
 _JSON_ESCAPED_CONTROL = re.compile(r"(?<!\\)(?:\\\\)*+\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])")
+#: Control characters refused in a header value: all of CONTROL but TAB.
+CONTROL_IN_HEADER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -87,6 +90,17 @@ def _first_in_json(data, path: str = "") -> str | None:
         if found is not None:
             return found
     return None
+
+
+def _check_headers(request: HttpRequest) -> None:
+    """HTTP allows no control character but TAB in a header value (RFC 9110, 5.5); the
+    API reads some as text (``Idempotency-Key``), so one holding any other is refused."""
+    for key, value in request.META.items():
+        if key.startswith("HTTP_") and isinstance(value, str) and CONTROL_IN_HEADER.search(value):
+            name = key[5:].replace("_", "-").title()
+            raise ControlCharacterRefused(
+                _("The header %(name)s holds a control character.") % {"name": name}, name
+            )
 
 
 def _check_query(request: HttpRequest) -> None:
@@ -141,7 +155,8 @@ def _content_type(request: HttpRequest) -> str:
 
 
 class ControlCharactersMiddleware:
-    """Answer 400 to a request with a control character in its path, query or body; drop
+    """Answer 400 to a request with a control character in its path, query, headers or
+    body; drop
     a cookie that holds one.
 
     It runs before the session is read: a session cookie holding a NUL reached the
@@ -199,6 +214,7 @@ class ControlCharactersMiddleware:
     def _check(self, request: HttpRequest, api: bool) -> None:
         if CONTROL.search(request.path_info) or CONTROL.search(request.path):
             raise ControlCharacterRefused(_("The address (path) holds a control character."))
+        _check_headers(request)
         _check_query(request)
         if request.method not in _BODY_METHODS or not _has_body(request):
             return

@@ -191,6 +191,24 @@ def test_other_control_characters_in_the_query_are_refused(finance, char):
     assert_error(response, 400, "control_character", fields={"account"})
 
 
+def test_nul_in_the_idempotency_key_header_is_a_400_naming_it(finance):
+    """HTTP allows no NUL in a header; the key went to the database (500 on PostgreSQL)."""
+    from members.models import Payment
+    from tests.members.factories import member_make
+
+    member = member_make()
+
+    response = finance.post(
+        f"/api/v1/members/{member.pk}/payments/",
+        {"amount": "1.00", "received_on": "2025-01-01"},
+        content_type="application/json",
+        headers={"Idempotency-Key": "key\x00one"},
+    )
+
+    assert_error(response, 400, "control_character", fields={"Idempotency-Key"})
+    assert not Payment.objects.exists()
+
+
 def test_line_breaks_and_tabs_in_a_body_are_text(finance):
     """A memo may hold line breaks: TAB, LF and CR are not refused in a body."""
     body = {
