@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +25,7 @@ from members.selectors import member_for_user
 from mutualsociety.common.api import require_perms
 from mutualsociety.common.exceptions import InvalidInput, NotFound
 from mutualsociety.common.fields import IsoDateField, MoneyField
+from mutualsociety.common.parsers import DepthLimitedJSONParser
 
 from . import selectors
 from .models import Claim, ReviewPanel
@@ -162,7 +163,7 @@ class ClaimListApi(APIView):
     """GET: the member's own claims. POST: submit a claim (multipart for documents)."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, DepthLimitedJSONParser]
 
     @extend_schema(tags=["claims"], responses={200: ClaimOut(many=True)})
     def get(self, request):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
 from mutualsociety.common.exceptions import DomainError
+from mutualsociety.common.forms import DepthLimitedJSONField
 
 from . import selectors
 from .models import (
@@ -85,6 +86,7 @@ class ArticlesForm(forms.ModelForm):
     class Meta:
         model = Articles
         fields = ("special_matters",)  # the admin adds the fieldsets' fields
+        field_classes = {"special_matters": DepthLimitedJSONField}
 
     def clean_special_matters(self):
         matters = self.cleaned_data["special_matters"]

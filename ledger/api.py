@@ -44,7 +44,9 @@ class PostingOutSerializer(serializers.Serializer):
 
 class EntryOutSerializer(serializers.ModelSerializer):
     postings = PostingOutSerializer(many=True)
-    reverses = serializers.PrimaryKeyRelatedField(read_only=True)
+    reverses = serializers.IntegerField(
+        source="reverses_id", allow_null=True, read_only=True, help_text=_("The entry reversed.")
+    )
 
     class Meta:
         model = JournalEntry
@@ -107,6 +109,9 @@ class EntryListApi(APIView):
     the first entry with 200; reusing the key for other lines answers 409.
     """
 
+    # Read by drf-spectacular: the list is the paginated envelope, not a bare array.
+    pagination_class = EntryPagination
+
     def get_permissions(self):
         if self.request.method == "POST":
             return [require_perms("ledger.view_journalentry", "ledger.add_journalentry")()]
@@ -130,7 +135,7 @@ class EntryListApi(APIView):
             date_from=params.validated_data.get("date_from"),
             date_to=params.validated_data.get("date_to"),
         )
-        paginator = EntryPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(EntryOutSerializer(page, many=True).data)
 
@@ -145,9 +150,6 @@ class EntryListApi(APIView):
             else services.Credit(line["account"], line["credit"])
             for line in values["lines"]
         ]
-        before = JournalEntry.objects.filter(
-            idempotency_key=services.manual_idempotency_key(values["idempotency_key"])
-        ).exists()
         entry = services.entry_post_manual(
             idempotency_key=values["idempotency_key"],
             date=values["date"],
@@ -157,7 +159,7 @@ class EntryListApi(APIView):
         )
         return Response(
             EntryOutSerializer(entry).data,
-            status=status.HTTP_200_OK if before else status.HTTP_201_CREATED,
+            status=status.HTTP_200_OK if entry.replayed else status.HTTP_201_CREATED,
         )
 
 
@@ -179,7 +181,6 @@ class EntryReverseApi(APIView):
     def post(self, request, entry_id: int):
         data = ReverseInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        replay = JournalEntry.objects.filter(reverses_id=entry_id).exists()
         entry = services.entry_reverse_manual(
             entry=entry_id,
             memo=data.validated_data.get("memo", ""),
@@ -188,7 +189,7 @@ class EntryReverseApi(APIView):
         )
         return Response(
             EntryOutSerializer(entry).data,
-            status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED,
+            status=status.HTTP_200_OK if entry.replayed else status.HTTP_201_CREATED,
         )
 
 

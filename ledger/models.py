@@ -122,6 +122,11 @@ class JournalEntry(models.Model):
 
     objects = JournalEntryQuerySet.as_manager()
 
+    #: Not stored: set on the entry a service returns. True when the call was a replay (the
+    #: idempotency key, or the reversal, had been posted before) and returned the entry an
+    #: earlier call made; so a face answers 200 to a replay and 201 to the call that posted.
+    replayed: bool = False
+
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = _("journal entry")

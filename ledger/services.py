@@ -162,8 +162,8 @@ def entry_post(
     system computes, such as an apportionment's total over every member.
 
     Posting again with the same key returns the first entry when the date and lines are
-    the same, and raises ``IdempotencyConflict`` when they differ (the key was reused for
-    something else).
+    the same (marked ``replayed``), and raises ``IdempotencyConflict`` when they differ
+    (the key was reused for something else).
 
     Concurrency: the entry is inserted in a savepoint; when another transaction holds or
     has committed the same key, the unique index makes this one wait and then fail, and
@@ -326,6 +326,7 @@ def _replay(
             % {"key": existing.idempotency_key, "id": existing.pk},
             field="idempotency_key",
         )
+    existing.replayed = True
     return existing
 
 
@@ -339,7 +340,8 @@ def entry_reverse(
 ) -> JournalEntry:
     """Reverse an entry by posting its mirror (every amount with the opposite sign).
 
-    An entry is reversed at most once: reversing it again returns the same reversal. A
+    An entry is reversed at most once: reversing it again returns the same reversal
+    (marked ``replayed``: the original is locked, so of simultaneous calls one posts). A
     reversal itself cannot be reversed; post a new entry instead. The reversal is dated
     ``date`` (default today) and never earlier than the entry it reverses.
     """
@@ -356,6 +358,7 @@ def entry_reverse(
         )
     already = JournalEntry.objects.filter(reverses=original).first()
     if already is not None:
+        already.replayed = True
         return already
     date = date or timezone.localdate()
     if date < original.date:

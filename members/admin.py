@@ -1112,7 +1112,6 @@ class PaymentAdmin(ReadOnlyAdmin):
     def _record(self, request, form: PaymentRecordForm):
         data = form.cleaned_data
         key = data["idempotency_key"]
-        replay = Payment.objects.filter(idempotency_key=key).exists()
         try:
             # Whatever the provider, its receipt goes through payment_record.
             payment = provider_get(data["provider"]).confirm(
@@ -1141,7 +1140,7 @@ class PaymentAdmin(ReadOnlyAdmin):
         except DomainError as error:
             form.add_domain_error(error)
             return None
-        if replay:
+        if payment.replayed:  # the service says whether this call recorded it
             self.message_user(
                 request,
                 gettext("This payment was recorded already; it was not recorded twice."),

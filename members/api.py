@@ -480,6 +480,8 @@ class ApplicationListApi(APIView):
     """Applications; ``?status=referred`` is the queue waiting for an underwriter."""
 
     permission_classes = [require_perms("members.view_application")]
+    # Read by drf-spectacular: the answer is the paginated envelope, not a bare array.
+    pagination_class = StaffPagination
 
     @extend_schema(
         tags=["staff: applications"],
@@ -498,7 +500,7 @@ class ApplicationListApi(APIView):
             ).order_by("-submitted_at", "-id")
             if wanted:
                 qs = qs.filter(status=wanted)
-        paginator = StaffPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(ApplicationOut(page, many=True).data)
 
@@ -579,6 +581,7 @@ class MemberListApi(APIView):
     ``members.view_identity_number``."""
 
     permission_classes = [require_perms("members.view_member")]
+    pagination_class = StaffPagination
 
     @extend_schema(
         tags=["staff: members"],
@@ -591,7 +594,7 @@ class MemberListApi(APIView):
         qs = selectors.member_search(params.validated_data.get("q", "")).order_by(
             "-created_at", "-id"
         )
-        paginator = StaffPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         context = {"full_id_number": _full_id_number(request)}
         return paginator.get_paginated_response(ProfileOut(page, many=True, context=context).data)
@@ -693,9 +696,6 @@ class MemberPaymentApi(APIView):
             )
         data = PaymentIn(data=request.data)
         data.is_valid(raise_exception=True)
-        # Not exact under a concurrent retry (both may answer 201), but either way the
-        # payment is recorded once: the service serialises payments of one member.
-        seen = Payment.objects.filter(idempotency_key=key).exists()
         try:
             values = dict(data.validated_data)
             payment = provider_get(values.pop("provider")).confirm(
@@ -707,8 +707,8 @@ class MemberPaymentApi(APIView):
         except DomainError as exc:
             _renamed(exc, ["idempotency_key"], to=IDEMPOTENCY_HEADER)
             raise
+        # The service says whether this call recorded the payment (exact under concurrent
+        # retries: it serialises the payments of one member).
+        answer = status.HTTP_200_OK if payment.replayed else status.HTTP_201_CREATED
         payment = Payment.objects.prefetch_related("allocations").get(pk=payment.pk)
-        return Response(
-            PaymentRecordedOut(payment).data,
-            status=status.HTTP_200_OK if seen else status.HTTP_201_CREATED,
-        )
+        return Response(PaymentRecordedOut(payment).data, status=answer)

@@ -671,6 +671,10 @@ class Payment(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
 
+    #: Not stored: set on the payment ``payment_record`` returns. True when the call was a
+    #: replay of the idempotency key and returned the payment an earlier call recorded.
+    replayed: bool = False
+
     class Meta:
         ordering = ["-received_on", "-id"]
         verbose_name = _("payment")

@@ -100,4 +100,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None):
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body("bad_request", str(_("The request could not be read."))), status=400
+        )
     return render(request, "400.html", status=400)

@@ -453,11 +453,19 @@ def panel_staff_decide(
 
 @transaction.atomic
 def notices_clear(*, today: dt.date | None = None) -> int:
-    """Daily: a claim whose notice ended without a panel is cleared (set-based)."""
+    """Daily: a claim whose notice ended without a panel is cleared (set-based).
+
+    The claims due are locked before they are changed and the conditions are read again
+    under the lock: an objection that reached the threshold while this ran holds the
+    claim's row until it commits, and the claim it leaves under review is not cleared
+    (PostgreSQL re-evaluates the filter of ``SELECT ... FOR UPDATE`` on the row it waited
+    for). Locked in id order, so two runs at once cannot deadlock.
+    """
     today = today or timezone.localdate()
     due = Claim.objects.filter(notice_status=Claim.Notice.ON_NOTICE, notice_until__lt=today)
-    ids = list(due.values_list("pk", flat=True))
-    Claim.objects.filter(pk__in=ids).update(notice_status=Claim.Notice.CLEARED, cleared_on=today)
+    ids = list(due.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+    # The same conditions again: on a database without row locks the update re-checks.
+    due.filter(pk__in=ids).update(notice_status=Claim.Notice.CLEARED, cleared_on=today)
     ClaimEvent.objects.bulk_create(
         ClaimEvent(claim_id=claim_id, type="cleared", reason=_("Public notice ended."))
         for claim_id in ids

@@ -487,7 +487,8 @@ def payment_record(
 
     The payment settles the member's open dues oldest first; what is left is held as an
     advance and settles later dues. The ledger entry is posted in the same transaction.
-    A replay with the same key returns the first payment; the same key for a different
+    A replay with the same key returns the first payment, marked ``replayed`` (the member
+    is locked first, so of simultaneous calls exactly one records); the same key for a different
     member, amount or date raises ``IdempotencyConflict``. A member who was suspended is
     reinstated once nothing is overdue (PRC Insurance Law art. 37).
 
@@ -530,6 +531,7 @@ def payment_record(
                 _("This idempotency key was used for another payment; use a new key."),
                 field="idempotency_key",
             )
+        existing.replayed = True
         return existing
     if locked.status in (Member.Status.APPLICANT, Member.Status.DECLINED):
         raise InvalidInput(

@@ -4,8 +4,12 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
+from django.forms.fields import InvalidJSONInput
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ParseError
 
 from .exceptions import DomainError
+from .parsers import MAX_DEPTH, json_depth_check
 
 T = TypeVar("T")
 
@@ -29,3 +33,30 @@ class DomainErrorFormMixin:
             else:
                 self.add_error(None, error.message)
             return None
+
+
+class DepthLimitedJSONField(forms.JSONField):
+    """A JSON form field that refuses nesting deeper than the API's parser takes, before
+    ``json.loads`` recurses (a RecursionError is a 500)."""
+
+    def _too_deep(self, value) -> bool:
+        if not isinstance(value, str):
+            return False
+        try:
+            json_depth_check(value)
+        except ParseError:
+            return True
+        return False
+
+    def to_python(self, value):
+        if not self.disabled and self._too_deep(value):
+            raise forms.ValidationError(
+                _("Enter valid JSON, at most %(depth)s levels deep.") % {"depth": MAX_DEPTH},
+                code="invalid",
+            )
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        if not self.disabled and self._too_deep(data):
+            return InvalidJSONInput(data)
+        return super().bound_data(data, initial)

@@ -43,7 +43,10 @@ def test_every_members_endpoint_and_method_is_in_the_schema(schema):
 
 def test_error_answers_are_documented_in_the_one_shape(schema):
     enrol = schema["paths"]["/api/v1/enrolment/"]["post"]
-    assert set(enrol["responses"]) == {"201", "400", "429"}
+    assert set(enrol["responses"]) == {"201", "400", "429", "default"}
+    assert enrol["responses"]["default"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorOut"
+    }
     error = schema["components"]["schemas"]["ErrorOut"]
     assert set(error["properties"]) == {"error"}
     detail = schema["components"]["schemas"]["ErrorDetailOut"]

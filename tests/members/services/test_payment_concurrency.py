@@ -2,51 +2,21 @@
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from ledger.models import JournalEntry
 from members.calculations import add_months
 from members.models import ContributionDue, Payment, PaymentAllocation
 from members.services.contributions import coverage_bill, payment_record
+from tests.helpers import run_at_once
 from tests.members.factories import consent_documents_make, member_make, premium_plan_make
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("chart_of_accounts")]
 
 THREADS = 10
-
-
-def run_at_once(work, threads: int = THREADS) -> tuple[list, list[BaseException]]:
-    """Run ``work(n)`` in ``threads`` threads released together; each closes its own
-    database connection. Returns (results, errors)."""
-    barrier = threading.Barrier(threads)
-    results: list = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def target(n: int):
-        try:
-            barrier.wait(timeout=30)
-            value = work(n)
-            with lock:
-                results.append(value)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    pool = [threading.Thread(target=target, args=(n,)) for n in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in pool), "a thread hung"
-    return results, errors
 
 
 @pytest.fixture

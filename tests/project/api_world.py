@@ -1,0 +1,186 @@
+"""A small society with one of everything the API serves, for the tests that walk every
+operation of the OpenAPI schema (test_api_responses.py, test_api_fuzz.py).
+
+Set up through the services, the way members and staff create it: plans, members with
+cover, dues and payments, applications waiting for an underwriter, claims in every state
+an operation acts on, a claim on public notice and one under review by a panel, meetings
+drafted, convened, open and closed, proposals, manual ledger entries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from accounts.roles import ROLES
+from claims.models import Claim
+from claims.services.handling import (
+    claim_info_request,
+    claim_reject,
+    claim_review_start,
+)
+from claims.services.notice import claim_object
+from governance.models import Matter, Meeting
+from governance.services.meetings import meeting_convene, meeting_declare_results
+from governance.services.proposals import proposal_draft
+from governance.services.voting import ballot_cast
+from ledger.services import Credit, Debit, entry_post_manual
+from members.calculations import add_months
+from members.models import Application
+from members.services.contributions import coverage_bill
+from tests.accounts.factories import enrol as enrol_authenticator
+from tests.claims.factories import claim_approved, claim_assessed, claim_make, covered_member
+from tests.governance.factories import (
+    articles_make,
+    meeting_closed,
+    meeting_make,
+    meeting_voting,
+    members_backdate,
+)
+from tests.members.factories import (
+    PASSWORD,
+    consent_documents_make,
+    enrol,
+    enrolment_data,
+    mutual_aid_plan_make,
+    pay,
+    premium_plan_make,
+)
+
+REASON = "The diagnosis date looks earlier than the cover."
+
+
+@dataclasses.dataclass
+class World:
+    staff: object  # a user in every role
+    member: object  # the signed-in member's Member
+    panelist: object  # a Member seated on a review panel
+    ids: dict[str, int | str]  # named objects the operations act on
+    premium: object  # a PlanVersion open for enrolment
+
+
+def _user(username: str, *slugs: str):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    names = [role.group_name for role in ROLES if role.slug in slugs]
+    user.groups.add(*Group.objects.filter(name__in=names))
+    return user
+
+
+def sign_in(user) -> Client:
+    """A client signed in as ``user`` with a confirmed authenticator used in the session, so
+    that every two-factor rule for staff is met."""
+    device = enrol_authenticator(user)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def build() -> World:
+    consent_documents_make()
+    articles_make()
+    aid = mutual_aid_plan_make(
+        objection_threshold=2, panel_size=3, panel_quorum=2, panel_min_tenure_days=30
+    )
+    premium = premium_plan_make()
+    staff = _user("staff", *(role.slug for role in ROLES))
+    handler = _user("handler", "claims_handler")
+    approver = _user("approver", "claims_approver")
+
+    member = covered_member(aid)
+    others = [covered_member(aid) for _ in range(7)]
+    insured = covered_member(premium)
+    coverage_bill(coverage=insured.coverages.get(), until=add_months(timezone.localdate(), 2))
+    pay(insured, "30.00", actor=staff)
+    members_backdate([member, *others, insured], dt.date(2020, 1, 1))
+
+    ids: dict[str, int | str] = {"insured": insured.pk, "member": member.pk}
+
+    # Applications waiting for an underwriter.
+    ids["refer_accept"] = enrol(premium, yes=("refer",)).pk
+    ids["refer_decline"] = enrol(premium, yes=("refer",)).pk
+    assert Application.objects.filter(status=Application.Status.REFERRED).count() == 2
+
+    # The member's own claims.
+    small = {"amount_claimed": Decimal("1000.00")}
+    ids["mine"] = claim_make(member, **small).pk
+    ids["mine_withdraw"] = claim_make(member, **small).pk
+    info = claim_make(member, **small)
+    claim_review_start(claim=info, actor=handler)
+    claim_info_request(claim=info, actor=handler, reason="Send the discharge summary.")
+    ids["mine_info"] = info.pk
+    rejected = claim_assessed(member, handler, amount="1000.00", **small)
+    claim_reject(claim=rejected, actor=approver, reasons="Not covered: a pre-existing illness.")
+    ids["mine_rejected"] = rejected.pk
+
+    # Claims staff act on.
+    ids["to_review"] = claim_make(others[0], **small).pk
+    for name in ("to_request_info", "to_assess"):
+        claim = claim_make(others[0], **small)
+        claim_review_start(claim=claim, actor=handler)
+        ids[name] = claim.pk
+    for name in ("to_send_back", "to_approve", "to_reject"):
+        ids[name] = claim_assessed(others[0], handler, amount="1000.00", **small).pk
+    payable = claim_approved(insured, handler, approver, amount="1000.00", **small)
+    ids["to_pay"] = payable.pk
+
+    # Public notice: one case open for objections, one under review by a panel.
+    ids["on_notice"] = claim_approved(others[1], handler, approver, amount="1000.00", **small).pk
+    reviewed = claim_approved(others[2], handler, approver, amount="1000.00", **small)
+    claim_object(claim=reviewed, member=others[3], reason=REASON)
+    claim_object(claim=reviewed, member=others[4], reason=REASON)
+    reviewed.refresh_from_db()
+    assert reviewed.notice_status == Claim.Notice.UNDER_REVIEW
+    panel = reviewed.panels.get()
+    ids["panel"] = panel.pk
+    panelist = panel.seats.select_related("member__user").first().member
+
+    # Meetings: drafted, convened (proxies), open (ballots), closed with receipts.
+    ids["drafted"] = meeting_make().pk
+    convened = meeting_make()
+    meeting_convene(meeting=convened, actor=staff)
+    ids["convened"] = convened.pk
+    ids["holder"] = others[5].member_number
+    ids["open"] = meeting_voting().pk
+    ids["open_motion"] = Meeting.objects.get(pk=ids["open"]).motions.get().pk
+    closed = meeting_voting(motions=((Matter.GENERAL, None),))
+    motion = closed.motions.get()
+    result = ballot_cast(motion=motion, voter=others[6], choice="for")
+    ids["receipt"] = result.receipt
+    closed = meeting_closed(closed)
+    closed = meeting_declare_results(meeting=closed, at=closed.voting_closes_at)
+    ids["closed"] = closed.pk
+    ids["closed_motion"] = motion.pk
+
+    # A proposal by another member, open for co-signatures.
+    ids["proposal"] = proposal_draft(
+        author=others[6], title="Lower the management fee", text="From 8% to 6%."
+    ).pk
+
+    # The ledger: a manual entry to list and reverse.
+    ids["manual_entry"] = entry_post_manual(
+        idempotency_key="world-banked",
+        date=timezone.localdate(),
+        memo="Contributions banked",
+        lines=[Debit("1002", "100.00"), Credit("6031", "100.00")],
+        actor=staff,
+    ).pk
+
+    return World(staff=staff, member=member, panelist=panelist, ids=ids, premium=premium)
+
+
+def enrolment_body(world: World) -> dict:
+    data = dataclasses.asdict(enrolment_data(world.premium))
+    data["person"]["date_of_birth"] = data["person"]["date_of_birth"].isoformat()
+    return data
