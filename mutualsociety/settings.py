@@ -423,6 +423,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "mutualsociety.common.schema.add_error_responses",
+        "mutualsociety.common.schema.nullable_references",
     ],
     "ENUM_NAME_OVERRIDES": {
         "MemberStatusEnum": "members.models.Member.Status",

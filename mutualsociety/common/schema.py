@@ -46,3 +46,30 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
             if method in {"get", "put", "post", "patch", "delete", "head", "options", "trace"}:
                 operation.setdefault("responses", {}).setdefault("default", default)
     return result
+
+
+def nullable_references(result: dict, generator, request, public) -> dict:
+    """Write a nullable nested object as ``oneOf: [object, null]``.
+
+    drf-spectacular writes ``allOf: [$ref]`` with ``nullable: true`` beside it; OpenAPI
+    3.0.3 gives ``nullable`` no effect without a ``type`` in the same schema, so validators
+    and generated clients refuse the ``null`` the API really answers (a claim's
+    ``outcome`` while it is handled). The null branch is ``nullable`` with ``enum: [null]``,
+    the 3.0 way to say "only null".
+    """
+
+    def visit(node):
+        if isinstance(node, dict):
+            all_of = node.get("allOf")
+            if node.get("nullable") and isinstance(all_of, list) and len(all_of) == 1:
+                node.pop("allOf")
+                node.pop("nullable")
+                node["oneOf"] = [all_of[0], {"type": "object", "nullable": True, "enum": [None]}]
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(result)
+    return result

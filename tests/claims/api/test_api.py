@@ -24,7 +24,7 @@ BASE = "/api/v1/claims/"
 
 
 def api(user) -> APIClient:
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(user)
     return client
 
