@@ -17,11 +17,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from mutualsociety.common.exceptions import ImmutableRecord
 from mutualsociety.common.money import MoneyField, SumField
-
-
-class ImmutableRecord(Exception):
-    """Ledger rows are written once."""
 
 
 class AccountType(models.TextChoices):

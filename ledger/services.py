@@ -113,7 +113,7 @@ def _normalise(lines: Sequence[Line]) -> list[tuple[str, Decimal]]:
                 % {"n": index, "amount": amount, "max": MONEY_FIELD_MAX},
                 field="lines",
             )
-        out.append((str(line.account), amount.quantize(Decimal("0.01"))))
+        out.append((str(line.account), quantize_money(amount)))
     if len(out) < 2:
         raise InvalidInput(
             _("An entry needs at least two lines (a debit and a credit)."), field="lines"

@@ -34,6 +34,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ledger.chart import CONTRIBUTION_INCOME, FEE_INCOME, RECEIVABLE, SURPLUS
 from ledger.services import Credit, Debit, entry_post
 from members.models import ContributionDue, Plan, PlanVersion
 from members.services.contributions import dues_settle_from_advance
@@ -43,10 +44,6 @@ from mutualsociety.common.money import CENT, ZERO, quantize_money
 from ..calculations import equal_split, management_fee, shortfall_cover
 from ..models import ApportionmentPeriod, Claim
 
-RECEIVABLE = "1122"
-CONTRIBUTION_INCOME = "6031"
-FEE_INCOME = "6051"
-SURPLUS = "4104"
 SHARED_STATUSES = (Claim.Status.APPROVED, Claim.Status.PAID)
 
 # The coverages sharing at the cut-off, numbered by coverage id (the remainder's place),

@@ -16,22 +16,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ledger.chart import CASH, CLAIMS_PAID
 from ledger.services import Credit, Debit, entry_post
 from members.models import Member, Plan
-from mutualsociety.common.exceptions import InvalidInput, NotAllowed, TransitionNotAllowed
+from mutualsociety.common.exceptions import (
+    FourEyesViolation,
+    InvalidInput,
+    NotAllowed,
+    TransitionNotAllowed,
+)
 from mutualsociety.common.money import ZERO, is_whole_cents, to_decimal
 from mutualsociety.common.services import amount_ceiling_check, outbox_enqueue
 
 from ..models import Claim, ClaimPayment
 from ..transitions import UNDECIDED, claim_overturn_check, claim_transition_check
 from .intake import claim_event, coverage_remaining, publishable, reserve_set
-
-CLAIMS_PAID = "6511"
-CASH = "1002"
-
-
-class FourEyesViolation(NotAllowed):
-    code = "four_eyes"
 
 
 def _require(actor, perm: str) -> None:

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from members.identity import age_on
 from members.models import Coverage, Member
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed
-from mutualsociety.common.money import ZERO, is_whole_cents, to_decimal
+from mutualsociety.common.money import ZERO, is_whole_cents, quantize_money, to_decimal
 from mutualsociety.common.services import amount_ceiling_check, sequence_next
 
 from ..calculations import age_band_label, identifying_words
@@ -329,7 +329,7 @@ def _clean(data: dict, member: Member, today: dt.date) -> tuple[Coverage, dict]:
         "kind": kind,
         "event_date": event_date,
         "description": description,
-        "amount_claimed": amount.quantize(Decimal("0.01")),
+        "amount_claimed": quantize_money(amount),
         "bank_account_name": holder[:100],
         "bank_account_number": account.replace(" ", "")[:34],
     }

@@ -29,9 +29,10 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ledger.chart import CASH, CONTRIBUTION_INCOME, PREPAID, RECEIVABLE
 from ledger.services import Credit, Debit, entry_post, entry_reverse
 from mutualsociety.common.exceptions import DomainError, IdempotencyConflict, InvalidInput
-from mutualsociety.common.money import ZERO, is_whole_cents, to_decimal
+from mutualsociety.common.money import ZERO, is_whole_cents, quantize_money, to_decimal
 from mutualsociety.common.services import amount_ceiling_check, date_window_check
 
 from ..calculations import FREQUENCY_MONTHS, add_months, period_end
@@ -47,11 +48,6 @@ from ..models import (
 from .lifecycle import member_event, member_reinstate, overdue_member_ids
 
 logger = logging.getLogger(__name__)
-
-CASH = "1002"
-RECEIVABLE = "1122"
-PREPAID = "2203"
-CONTRIBUTION_INCOME = "6031"
 
 
 def due_create(
@@ -469,7 +465,7 @@ def _clean_amount(amount) -> Decimal:
         raise InvalidInput(
             _("The amount cannot have more than two decimal places."), field="amount"
         )
-    return amount_ceiling_check(value.quantize(Decimal("0.01")), field="amount")
+    return amount_ceiling_check(quantize_money(value), field="amount")
 
 
 @transaction.atomic

@@ -64,3 +64,17 @@ class IdempotencyConflict(DomainError):
 
     code = "idempotency_conflict"
     http_status = 409
+
+
+class FourEyesViolation(NotAllowed):
+    """The same person may not do both halves of a maker-checker step."""
+
+    code = "four_eyes"
+
+
+class ImmutableRecord(DomainError):
+    """An append-only record (a journal entry, an event) was about to be changed or
+    deleted; records are corrected by adding a new one (a reversal, a later event)."""
+
+    code = "immutable"
+    http_status = 409

@@ -20,7 +20,7 @@ from kombu.exceptions import KombuError
 
 from mutualsociety.celery import app as celery_app
 
-from .exceptions import InvalidInput, NotAllowed, TransitionNotAllowed
+from .exceptions import FourEyesViolation, InvalidInput, NotAllowed, TransitionNotAllowed
 from .models import (
     BankAccountChange,
     OutboxTask,
@@ -292,10 +292,6 @@ def _send(message: OutboxTask, connection) -> None:
 
 PAYMENT_PERM = "common.change_society_payment_details"
 SECURITY_PERM = "common.change_society_security"
-
-
-class FourEyesViolation(NotAllowed):
-    code = "four_eyes"
 
 
 def _society_locked() -> Society:
