@@ -5,7 +5,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import SecondFactorAttempts, User
-from .services import second_factor_unlock
+from .services import UNLOCK_PERM, second_factor_unlock
 
 
 @admin.register(User)
@@ -53,7 +53,7 @@ class SecondFactorAttemptsAdmin(admin.ModelAdmin):
         return False  # the records are the services'; the action below lifts a lock-out
 
     def has_unlock_permission(self, request) -> bool:
-        return request.user.has_perm("accounts.change_secondfactorattempts")
+        return request.user.has_perm(UNLOCK_PERM)
 
     @admin.action(description=_("Lift the lock-out"), permissions=["unlock"])
     def unlock(self, request, queryset):

@@ -180,15 +180,27 @@ def second_factor_verify(*, user, token: str, field: str = "token") -> TOTPDevic
     )
 
 
+UNLOCK_PERM = "accounts.change_secondfactorattempts"
+
+
 def second_factor_unlock(*, user, actor) -> bool:
     """Lift a person's lock-out for wrong codes (staff who checked who they are).
 
-    Returns whether there was a lock-out to lift; replaying it does nothing.
+    Needs ``accounts.change_secondfactorattempts`` (the administrator role). The person's
+    next right code is taken at once: django-otp's wait after the wrong codes (1, 2, 4...
+    seconds, 16 after five) is cleared with the lock. Returns whether there was a lock-out
+    to lift; replaying it does nothing.
     """
+    if actor is None or not actor.has_perm(UNLOCK_PERM):
+        raise NotAllowed(_("Only the administrator may lift a lock-out of authenticator codes."))
     with transaction.atomic():
         lifted = SecondFactorAttempts.objects.filter(
             user=user, locked_until__gt=timezone.now()
         ).update(locked_until=None, failures=0)
+        if lifted:
+            TOTPDevice.objects.filter(user=user).update(
+                throttling_failure_count=0, throttling_failure_timestamp=None
+            )
     if lifted:
         logger.info("Second-factor lock-out of user %s lifted by %s.", user.pk, actor.pk)
     return bool(lifted)

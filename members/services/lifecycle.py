@@ -269,6 +269,11 @@ def member_mark_deceased(
     Premiums for periods starting on or after the date of death (today if it is not
     known) are cancelled, paid or not; what was paid on them is held as an advance for
     the estate. Shares already apportioned stay owed.
+
+    The date of death lies between the day the member joined and today: an earlier one
+    (a mistyped year, such as 0001 or 2016 for 2026) would cancel premiums of periods the
+    member was covered for and end the cover before it began. A membership that should
+    never have begun is not ended by recording a death.
     """
     if not reason.strip():
         raise InvalidInput(_("Say how the death was established."), field="reason")
@@ -276,6 +281,15 @@ def member_mark_deceased(
     if died_on and died_on > today:
         raise InvalidInput(_("The date of death cannot be in the future."), field="died_on")
     member = _lock(member, no_key=True)
+    if died_on and member.joined_on and died_on < member.joined_on:
+        raise InvalidInput(
+            _(
+                "The date of death %(date)s is before %(joined)s, when the member joined; "
+                "check the year."
+            )
+            % {"date": died_on.isoformat(), "joined": member.joined_on.isoformat()},
+            field="died_on",
+        )
     _set_status(
         member,
         Member.Status.DECEASED,

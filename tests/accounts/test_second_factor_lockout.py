@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services
 from accounts.models import SecondFactorAttempts
 from accounts.services import SecondFactorLocked
-from mutualsociety.common.exceptions import DomainError, InvalidInput
+from mutualsociety.common.exceptions import DomainError, InvalidInput, NotAllowed
 from tests.accounts.factories import enrol, next_token, wrong_token
 
 pytestmark = pytest.mark.django_db
@@ -256,8 +256,9 @@ def test_wrong_codes_are_not_wrong_passwords(client, staff, device, password):
 
 
 def test_staff_lift_a_lock_out(staff, device, make_user):
-    """second_factor_unlock lifts a lock (for someone whose identity staff checked); a
-    second call has nothing to lift."""
+    """second_factor_unlock lifts a lock (for someone whose identity staff checked): the
+    right code is taken at once, without django-otp's wait after the wrong ones; a second
+    call has nothing to lift."""
     for _ in range(LIMIT):
         with pytest.raises(DomainError):
             services.second_factor_verify(user=staff, token=wrong_token(device))
@@ -265,8 +266,23 @@ def test_staff_lift_a_lock_out(staff, device, make_user):
 
     assert services.second_factor_unlock(user=staff, actor=admin) is True
     assert services.second_factor_unlock(user=staff, actor=admin) is False
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
     assert services.second_factor_verify(user=staff, token=next_token(device)) == device
+
+
+def test_only_who_may_lift_lock_outs_lifts_one(staff, device, make_user):
+    """The service checks the permission itself (not only the admin's action): a person
+    of finance is refused and the lock stays."""
+    for _ in range(LIMIT):
+        with pytest.raises(DomainError):
+            services.second_factor_verify(user=staff, token=wrong_token(device))
+    colleague = make_user("finance2", is_staff=True, roles=("finance",))
+
+    with pytest.raises(NotAllowed):
+        services.second_factor_unlock(user=staff, actor=colleague)
+    with pytest.raises(NotAllowed):
+        services.second_factor_unlock(user=staff, actor=None)
+
+    assert attempts(staff).locked_until > timezone.now()
 
 
 def test_the_administrator_lifts_a_lock_out_in_the_admin(client, staff, device, make_user):

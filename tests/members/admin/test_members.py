@@ -340,20 +340,41 @@ def test_reinstating_a_suspended_member_and_refusing_an_active_one(staff, versio
 
 
 def test_recording_a_death(staff, member):
+    died_on = member.joined_on.isoformat()
     response = act(
         staff,
         "mark_deceased",
         [member],
         apply="yes",
         reason="Death certificate seen.",
-        died_on="2025-03-01",
+        died_on=died_on,
     )
 
     assert response.status_code == 200
     member.refresh_from_db()
     assert member.status == Member.Status.DECEASED
     assert member.coverages.get().status == Coverage.Status.ENDED
-    assert member.events.filter(new_value="2025-03-01").exists()
+    assert member.events.filter(new_value=died_on).exists()
+
+
+def test_a_date_of_death_before_joining_is_refused_with_the_reason(staff, member):
+    """The admin shows the service's refusal (a mistyped year) and changes nothing."""
+    response = act(
+        staff,
+        "mark_deceased",
+        [member],
+        apply="yes",
+        reason="Death certificate seen.",
+        died_on="0001-01-01",
+    )
+
+    assert response.status_code == 200
+    assert (
+        f"The date of death 0001-01-01 is before {member.joined_on.isoformat()}, when the "
+        "member joined; check the year."
+    ) in response.content.decode()
+    member.refresh_from_db()
+    assert member.status == Member.Status.ACTIVE
 
 
 def test_a_reader_has_no_lifecycle_actions(client, member):

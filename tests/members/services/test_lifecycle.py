@@ -192,6 +192,37 @@ def test_a_death_needs_how_it_was_established_and_ends_cover(premium, make_user)
     assert status(member) == (Member.Status.DECEASED, [Coverage.Status.ENDED])
 
 
+@pytest.mark.parametrize("died_on", [dt.date(1, 1, 1), "the day before joining"])
+def test_a_date_of_death_before_the_member_joined_is_refused(premium, make_user, died_on):
+    """A date of death cancels every premium of a period from that day on and ends cover
+    then: 0001-01-01 (a mistyped year) turned every premium the member had paid into an
+    advance for the estate, reversed the premium income of past years and ended the cover
+    before it began. A death before the membership began is refused on ``died_on``, and
+    nothing changes."""
+    member = member_make(premium)
+    pay(member, "30.00")
+    if not isinstance(died_on, dt.date):
+        died_on = member.joined_on - dt.timedelta(days=1)
+    dues_before = list(member.dues.values_list("pk", "status", "paid_amount"))
+    before = history()
+
+    with pytest.raises(InvalidInput) as refused:
+        member_mark_deceased(
+            member=member,
+            actor=make_user("clerk", is_staff=True),
+            reason="Death certificate seen.",
+            died_on=died_on,
+        )
+
+    assert set(refused.value.fields) == {"died_on"}
+    assert f"before {member.joined_on.isoformat()}, when the member joined" in (
+        refused.value.message
+    )
+    assert status(member) == (Member.Status.ACTIVE, [Coverage.Status.IN_FORCE])
+    assert list(member.dues.values_list("pk", "status", "paid_amount")) == dues_before
+    assert history() == before
+
+
 # --- Withdrawal ---
 
 
