@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Mapping
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -30,6 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 from formtools.wizard.views import SessionWizardView
 
+from mutualsociety.common.display import format_date, format_iso_date, format_money
 from mutualsociety.common.exceptions import DomainError
 from mutualsociety.common.forms import DomainErrorFormMixin
 from mutualsociety.common.selectors import society_get
@@ -458,9 +458,9 @@ def describe_event(event: MemberEvent) -> dict:
             "new": labels.get(event.new_value, event.new_value),
         }
     elif event.type == MemberEvent.Type.PAYMENT:
-        detail = f"{event.new_value} {settings.SOCIETY_CURRENCY}"
+        detail = format_money(event.new_value)
     elif event.type == MemberEvent.Type.WITHDRAWAL:
-        detail = _("Takes effect on %(date)s") % {"date": event.new_value}
+        detail = _("Takes effect on %(date)s") % {"date": format_iso_date(event.new_value)}
     elif event.type == MemberEvent.Type.PROFILE and event.data.get("field"):
         field = event.data["field"]
         try:
@@ -566,12 +566,12 @@ class WithdrawView(MemberMixin, FormView):
             messages.success(
                 self.request,
                 _("You have withdrawn from the society; your cover ended on %(date)s.")
-                % {"date": date.isoformat()},
+                % {"date": format_date(date)},
             )
         else:
             messages.success(
                 self.request,
                 _("Your withdrawal is recorded. It takes effect on %(date)s.")
-                % {"date": date.isoformat()},
+                % {"date": format_date(date)},
             )
         return redirect(reverse("members:withdraw"))

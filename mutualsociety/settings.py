@@ -109,9 +109,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
-    "axes",
+    "mutualsociety.apps.SignInProtectionConfig",  # axes, under a readable name
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "mutualsociety.apps.AuthenticatorsConfig",  # django_otp.plugins.otp_totp
     # Our apps. Dependencies point one way: ledger knows no other app; members may use
     # ledger; claims and governance may use members; solvency reads them; nothing
     # imports disclosure. common is the kernel everyone may use.

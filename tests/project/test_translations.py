@@ -75,3 +75,31 @@ def test_amounts_are_grouped_by_thousands_in_both_languages():
         with translation.override(language):
             rendered = template.render(Context({"amount": Decimal("1234567.5")}))
         assert rendered == "1,234,567.50", language
+
+
+#: A Chinese character (or full-width mark) followed by an ASCII ; , : ( or ) — "90 天; 意外",
+#: "12 个月, 自动续保", "文件: …" — where Chinese takes ；，：（）. Placeholders, URLs, code and
+#: numbers are not Chinese text, so "%(date)s: ", "https://" and "10:30" pass.
+CHINESE_THEN_ASCII_PUNCTUATION = re.compile(
+    r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef][ \t]*[;,:()]"
+)
+
+
+def test_chinese_text_uses_chinese_punctuation():
+    """No msgstr of the zh-hans catalog follows Chinese text with ASCII punctuation."""
+    entries = _entries(CATALOG.read_text(encoding="utf-8"))
+    offending = [
+        (e["msgid"], match.group(0))
+        for e in entries
+        for match in [CHINESE_THEN_ASCII_PUNCTUATION.search(e["msgstr"])]
+        if match
+    ]
+    assert not offending, offending[:10]
+
+
+def test_the_punctuation_check_finds_what_it_is_for():
+    """The pattern catches the defects the issue names and lets code and numbers pass."""
+    for bad in ("90 天; 意外", "12 个月, 自动续保", "文件: 章程", "管理费(8%)", "（见附件)"):
+        assert CHINESE_THEN_ASCII_PUNCTUATION.search(bad), bad
+    for good in ("90 天；意外", "%(date)s: ", "https://example.org", "10:30", "SHA-256(seed:id)"):
+        assert not CHINESE_THEN_ASCII_PUNCTUATION.search(good), good
