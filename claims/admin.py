@@ -51,8 +51,9 @@ class ReadOnlyInline(admin.TabularInline):
 
 class EventInline(ReadOnlyInline):
     model = ClaimEvent
-    fields = ("at", "type", "actor", "old_status", "new_status", "reason")
+    fields = ("at", "type", "actor", "old_value", "new_value", "reason")
     readonly_fields = fields
+    ordering = ("at", "id")  # the claim's story in order (the table is newest first)
 
 
 class ReserveInline(ReadOnlyInline):

@@ -65,10 +65,13 @@ class DocumentOut(serializers.Serializer):
 
 
 class EventOut(serializers.Serializer):
+    """A claim's event; ``old_status`` / ``new_status`` are the API's names (a contract)
+    of the event's ``old_value`` / ``new_value``."""
+
     type = serializers.CharField()
     at = serializers.DateTimeField()
-    old_status = serializers.CharField()
-    new_status = serializers.CharField()
+    old_status = serializers.CharField(source="old_value")
+    new_status = serializers.CharField(source="new_value")
     reason = serializers.CharField()
 
 
@@ -111,13 +114,17 @@ class OutcomeOut(serializers.Serializer):
 
 class ClaimDetailOut(ClaimOut):
     documents = DocumentOut(many=True, source="documents.all")
-    events = EventOut(many=True, source="events.all")
+    events = serializers.SerializerMethodField(help_text=_("The claim's history, oldest first."))
     outcome = serializers.SerializerMethodField(
         help_text=_(
             "For a claim that ended (rejected, withdrawn or paid): why, and the appeal the "
             "rules give; null while the claim is being handled."
         )
     )
+
+    @extend_schema_field(EventOut(many=True))
+    def get_events(self, claim: Claim) -> list[dict]:
+        return EventOut(selectors.claim_history(claim), many=True).data
 
     @extend_schema_field(OutcomeOut(allow_null=True))
     def get_outcome(self, claim: Claim) -> dict | None:

@@ -21,7 +21,15 @@ from mutualsociety.common.exceptions import NotFound
 from mutualsociety.common.money import ZERO, quantize_money
 
 from .calculations import percentile
-from .models import ApportionmentPeriod, Claim, ClaimDocument, Objection, PanelSeat, ReviewPanel
+from .models import (
+    ApportionmentPeriod,
+    Claim,
+    ClaimDocument,
+    ClaimEvent,
+    Objection,
+    PanelSeat,
+    ReviewPanel,
+)
 
 CLAIMS_STAFF_PERM = "claims.view_claim"
 #: Medical documents are for the people who handle and decide claims (handler, approver),
@@ -49,6 +57,11 @@ def claim_for_member(member: Member | None, claim_id: int) -> Claim:
     if claim is None:
         raise NotFound(_("Not found."))
     return claim
+
+
+def claim_history(claim: Claim) -> QuerySet[ClaimEvent]:
+    """A claim's events in the order they happened (the table itself reads newest first)."""
+    return claim.events.order_by("at", "id")
 
 
 #: What the rules still offer a member against where their claim ended (``ClaimOutcome``).

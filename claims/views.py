@@ -25,7 +25,7 @@ from mutualsociety.common.exceptions import NotFound
 
 from . import selectors
 from .forms import ClaimForm, DocumentForm, OptionalReasonForm, ReasonForm, VoteForm, uploads
-from .models import Claim, ReviewPanel
+from .models import Claim, ClaimEvent, ReviewPanel
 from .services.handling import claim_appeal, claim_info_provide, claim_withdraw
 from .services.intake import (
     OPEN_FOR_DOCUMENTS,
@@ -38,24 +38,27 @@ from .services.notice import claim_object, panel_vote
 from .transitions import UNDECIDED
 
 #: Events a member sees in their claim's history (internal notes stay with staff).
-MEMBER_EVENTS = {
-    "submitted": gettext_lazy("Submitted"),
-    "under_review": gettext_lazy("Under review"),
-    "info_requested": gettext_lazy("Information requested"),
-    "info_provided": gettext_lazy("Information provided"),
-    "document": gettext_lazy("Document added"),
-    "assessed": gettext_lazy("Assessed"),
-    "approved": gettext_lazy("Approved"),
-    "rejected": gettext_lazy("Rejected"),
-    "overturned": gettext_lazy("Overturned by the review panel"),
-    "appealed": gettext_lazy("Appealed"),
-    "appeal_dismissed": gettext_lazy("Appeal dismissed by the review panel"),
-    "panel_drawn": gettext_lazy("Review panel drawn"),
-    "cleared": gettext_lazy("Public notice cleared"),
-    "paid": gettext_lazy("Paid"),
-    "withdrawn": gettext_lazy("Withdrawn"),
-    "sent_back": gettext_lazy("Returned for review"),
-}
+T = ClaimEvent.Type
+MEMBER_EVENTS = frozenset(
+    {
+        T.SUBMITTED,
+        T.UNDER_REVIEW,
+        T.INFO_REQUESTED,
+        T.INFO_PROVIDED,
+        T.DOCUMENT,
+        T.ASSESSED,
+        T.APPROVED,
+        T.REJECTED,
+        T.OVERTURNED,
+        T.APPEALED,
+        T.APPEAL_DISMISSED,
+        T.PANEL_DRAWN,
+        T.CLEARED,
+        T.PAID,
+        T.WITHDRAWN,
+        T.SENT_BACK,
+    }
+)
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -126,11 +129,15 @@ class ClaimSubmitView(MemberView):
 class ClaimDetailView(MemberView):
     def get(self, request, claim_id: int, **forms):
         claim = self.claim(claim_id)
+        # The story in order, oldest first (the event table itself is newest first).
         events = [
-            (event, MEMBER_EVENTS[event.type])
-            for event in claim.events.filter(type__in=MEMBER_EVENTS)
+            (event, event.get_type_display())
+            for event in claim.events.filter(type__in=MEMBER_EVENTS).order_by("at", "id")
         ]
         outcome = selectors.claim_outcome(claim, today=timezone.localdate())
+        info_request = (  # the latest request
+            claim.events.filter(type=T.INFO_REQUESTED).order_by("-at", "-id").first()
+        )
         context = {
             "member": self.member,
             "claim": claim,
@@ -142,7 +149,7 @@ class ClaimDetailView(MemberView):
             "can_appeal": outcome is not None and outcome.appeal == selectors.APPEAL_OPEN,
             "needs_info": claim.status == Claim.Status.INFO_REQUESTED,
             "can_add_documents": claim.status in OPEN_FOR_DOCUMENTS,
-            "info_request": claim.events.filter(type="info_requested").last(),
+            "info_request": info_request,
             "withdraw_form": forms.get("withdraw_form") or OptionalReasonForm(),
             "appeal_form": forms.get("appeal_form") or ReasonForm(),
             "info_form": forms.get("info_form") or ReasonForm(),

@@ -28,9 +28,10 @@ from mutualsociety.common.exceptions import (
 from mutualsociety.common.money import ZERO, is_whole_cents, to_decimal
 from mutualsociety.common.services import amount_ceiling_check, outbox_enqueue
 
+from ..events import claim_event
 from ..models import Claim, ClaimPayment
 from ..transitions import UNDECIDED, claim_overturn_check, claim_transition_check
-from .intake import claim_event, coverage_remaining, publishable, reserve_set
+from .intake import coverage_remaining, publishable, reserve_set
 
 
 def _require(actor, perm: str) -> None:
@@ -67,7 +68,13 @@ def _move(
     claim.status_changed_at = timezone.now()
     claim.save(update_fields=["status", "status_changed_at"])
     claim_event(
-        claim=claim, type=type or new, actor=actor, old=old, new=new, reason=reason, data=data
+        claim=claim,
+        type=type or new,
+        actor=actor,
+        old_value=old,
+        new_value=new,
+        reason=reason,
+        data=data,
     )
 
 

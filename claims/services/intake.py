@@ -32,7 +32,8 @@ from mutualsociety.common.money import ZERO, is_whole_cents, quantize_money, to_
 from mutualsociety.common.services import amount_ceiling_check, sequence_next
 
 from ..calculations import age_band_label, identifying_words
-from ..models import Claim, ClaimDocument, ClaimEvent, ClaimReserve
+from ..events import claim_event
+from ..models import Claim, ClaimDocument, ClaimReserve
 
 #: Content signatures accepted, and the type each means.
 MAGIC = (
@@ -113,27 +114,6 @@ def publishable(claim: Claim, text: str, *, field: str) -> str:
             field=field,
         )
     return text
-
-
-def claim_event(
-    *,
-    claim: Claim,
-    type: str,
-    actor=None,
-    old: str = "",
-    new: str = "",
-    reason: str = "",
-    data=None,
-) -> ClaimEvent:  # noqa: A002
-    return ClaimEvent.objects.create(
-        claim=claim,
-        type=type,
-        actor=actor if getattr(actor, "pk", None) else None,
-        old_status=old,
-        new_status=new,
-        reason=reason,
-        data=data or {},
-    )
 
 
 def reserve_set(*, claim: Claim, amount: Decimal, actor=None, reason: str) -> ClaimReserve | None:
@@ -376,7 +356,7 @@ def _create(member, coverage, clean, checked, actor, today, written) -> Claim:
         claim=claim,
         type="submitted",
         actor=actor,
-        new=Claim.Status.SUBMITTED,
+        new_value=Claim.Status.SUBMITTED,
         data={"documents": len(checked), "checks": claim.checks},
     )
     reserve_set(

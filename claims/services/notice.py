@@ -34,9 +34,10 @@ from mutualsociety.common.exceptions import (
 )
 
 from ..calculations import panel_outcome
+from ..events import claim_event, claim_events_bulk
 from ..models import Claim, ClaimEvent, Objection, PanelSeat, ReviewPanel
 from ..selectors import PUBLIC_NOTICE
-from .intake import claim_event, publishable
+from .intake import publishable
 
 logger = logging.getLogger(__name__)
 
@@ -466,8 +467,5 @@ def notices_clear(*, today: dt.date | None = None) -> int:
     ids = list(due.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
     # The same conditions again: on a database without row locks the update re-checks.
     due.filter(pk__in=ids).update(notice_status=Claim.Notice.CLEARED, cleared_on=today)
-    ClaimEvent.objects.bulk_create(
-        ClaimEvent(claim_id=claim_id, type="cleared", reason=_("Public notice ended."))
-        for claim_id in ids
-    )
+    claim_events_bulk(claim_ids=ids, type=ClaimEvent.Type.CLEARED, reason=_("Public notice ended."))
     return len(ids)
