@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from members.models import Member
+from members.models import Coverage, Member
 from members.regions import PROVINCE_CHOICES
 from mutualsociety.common.exceptions import NotFound
 from mutualsociety.common.money import ZERO, quantize_money
@@ -41,6 +42,59 @@ PUBLIC_NOTICE = (
     Claim.Notice.CLEARED,
     Claim.Notice.OVERTURNED,
 )
+
+
+#: Claims that use up the benefit of a coverage.
+COUNTING = (Claim.Status.APPROVED, Claim.Status.PAID)
+
+
+def coverage_remaining(coverage: Coverage, *, exclude: int | None = None) -> Decimal:
+    """The benefit left on a coverage: sum assured less what was approved or paid."""
+    used = (
+        Claim.objects.filter(coverage=coverage, status__in=COUNTING)
+        .exclude(pk=exclude)
+        .aggregate(total=Sum("assessed_amount"))["total"]
+        or ZERO
+    )
+    return coverage.sum_assured - used
+
+
+def claim_checks(
+    *,
+    coverage: Coverage,
+    kind: str,
+    event_date: dt.date,
+    today: dt.date,
+    exclude: int | None = None,
+) -> dict[str, Any]:
+    """The automatic checks shown to the handler (each True when it passes): cover in
+    force on the event date, waiting period passed (accidents exempt when the plan says
+    so), benefit left, no other claim for the same event, reported within the deadline."""
+    version = coverage.plan_version
+    ended = coverage.end_date
+    in_force = coverage.start_date <= event_date and (ended is None or event_date < ended)
+    exempt = kind == Claim.Kind.ACCIDENT and version.accidents_exempt_from_waiting
+    duplicates = list(
+        Claim.objects.filter(coverage=coverage, event_date=event_date, kind=kind)
+        .exclude(status__in=[Claim.Status.WITHDRAWN, Claim.Status.REJECTED])
+        .exclude(pk=exclude)
+        .values_list("number", flat=True)
+    )
+    remaining = coverage_remaining(coverage, exclude=exclude)
+    deadline = event_date + dt.timedelta(days=version.claim_reporting_deadline_days)
+    return {
+        "cover_in_force": in_force,
+        "waiting_period_passed": exempt or event_date >= coverage.waiting_period_end,
+        "waiting_period_end": coverage.waiting_period_end.isoformat(),
+        "accident_exempt": exempt,
+        "benefit": str(coverage.sum_assured),
+        "remaining_limit": str(remaining),
+        "within_remaining_limit": remaining > 0,
+        "duplicates": duplicates,
+        "no_duplicate": not duplicates,
+        "reporting_deadline": deadline.isoformat(),
+        "within_reporting_deadline": today <= deadline,
+    }
 
 
 def claim_list_for_member(member: Member) -> QuerySet[Claim]:

@@ -126,6 +126,11 @@ class ReviewPanel(models.Model):
 class PanelSeat(models.Model):
     """A member drawn to a panel, and their vote (one per member, set once)."""
 
+    class Vote(models.TextChoices):
+        NONE = "", _("Not voted yet")
+        UPHOLD = ReviewPanel.Outcome.UPHOLD.value, ReviewPanel.Outcome.UPHOLD.label
+        OVERTURN = ReviewPanel.Outcome.OVERTURN.value, ReviewPanel.Outcome.OVERTURN.label
+
     panel = models.ForeignKey(
         ReviewPanel, verbose_name=_("panel"), on_delete=models.PROTECT, related_name="seats"
     )
@@ -133,9 +138,7 @@ class PanelSeat(models.Model):
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="panel_seats"
     )
     rank = models.PositiveIntegerField(_("rank in the draw"))
-    vote = models.CharField(
-        _("vote"), max_length=16, choices=ReviewPanel.Outcome.choices, blank=True
-    )
+    vote = models.CharField(_("vote"), max_length=16, choices=Vote.choices, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     voted_at = models.DateTimeField(_("voted at"), null=True, blank=True)
 

@@ -43,6 +43,8 @@ from mutualsociety.common.money import CENT, ZERO, quantize_money
 
 from ..calculations import equal_split, management_fee, shortfall_cover
 from ..models import ApportionmentPeriod, Claim
+from ..signals import apportionment_published
+from .notice import notices_clear
 
 SHARED_STATUSES = (Claim.Status.APPROVED, Claim.Status.PAID)
 
@@ -357,8 +359,6 @@ def _insert_dues(plan: Plan, preview: Preview, version: PlanVersion) -> int:
 def apportionment_publish(*, period: ApportionmentPeriod | int, actor=None) -> ApportionmentPeriod:
     """Publish a period's summary for the disclosure pages (once; replaying is a no-op).
     Sends ``claims.signals.apportionment_published`` after commit."""
-    from ..signals import apportionment_published
-
     period_id = period.pk if isinstance(period, ApportionmentPeriod) else period
     period = ApportionmentPeriod.objects.select_for_update().get(pk=period_id)
     if period.published_at:
@@ -383,8 +383,6 @@ def apportionment_days(version: PlanVersion) -> set[int]:
 def apportionments_run_due(*, today: dt.date | None = None) -> list[int]:
     """Daily: for each mutual aid plan whose apportionment day is today, clear ended notices
     and run the period (idempotent). Returns the periods' ids."""
-    from .notice import notices_clear
-
     today = today or timezone.localdate()
     notices_clear(today=today)
     done = []

@@ -219,7 +219,7 @@ def test_a_shared_out_claim_can_never_be_rejected(
     from rest_framework.test import APIClient
 
     from claims.services.apportionment import apportionment_run
-    from claims.services.handling import _overturn
+    from claims.services.decisions import decision_overturn as _overturn
 
     for _ in range(3):
         covered_member(aid)
