@@ -71,4 +71,4 @@ class ApportionmentPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan.code} {self.period_start}–{self.cutoff}"
+        return f"{self.plan.display_name} {self.period_start}–{self.cutoff}"

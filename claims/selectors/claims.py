@@ -21,11 +21,17 @@ from mutualsociety.common.exceptions import NotFound
 from mutualsociety.common.money import ZERO
 
 from ..models import Claim, ClaimDocument, ClaimEvent
+from ..transitions import UNDECIDED
 
 CLAIMS_STAFF_PERM = "claims.view_claim"
 #: Medical documents are for the people who handle and decide claims (handler, approver),
 #: not for every role that may read claims (actuary, directors, the regulator).
 DOCUMENTS_PERM = "claims.change_claim"
+
+#: The staff's working queue: claims still to handle or decide (the member may still
+#: withdraw them), approved and not yet paid, or appealed and before their panel. Paid,
+#: rejected and withdrawn claims are done with.
+OPEN_STATUSES = frozenset({*UNDECIDED, Claim.Status.APPROVED, Claim.Status.APPEALED})
 
 #: Claims that use up the benefit of a coverage.
 COUNTING = (Claim.Status.APPROVED, Claim.Status.PAID)

@@ -1,7 +1,7 @@
 """Every write of claims, one module per subject. Modules import each other in one
 direction only (no cycles, no ``_private`` name of another module), from the top down:
 
-    apportionment → notice → panels → draw
+    apportionment → apportionment_sql, notice → panels → draw
     handling → payment, draw
     panels, payment, handling → decisions → reserves
     intake → documents
