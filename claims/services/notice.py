@@ -27,14 +27,19 @@ def claim_object(*, claim: Claim | int, member: Member, reason: str) -> Objectio
     """A member objects to a claim during its public notice; at the plan's threshold of
     objections a review panel is drawn and the notice waits for its decision."""
     claim_id = claim.pk if isinstance(claim, Claim) else claim
-    claim = (
+    locked = (
         Claim.objects.select_for_update(of=("self",))
         .select_related("coverage__plan_version", "member")
         .filter(pk=claim_id, notice_status__in=PUBLIC_NOTICE)
         .first()
     )
-    if claim is None:  # no such case, or one that was never on public notice
+    if locked is None:  # no such case, or one that was never on public notice
         raise NotFound(_("Not found."))
+    return _objection_take(locked, member=member, reason=reason)
+
+
+def _objection_take(claim: Claim, *, member: Member, reason: str) -> Objection:
+    """The objection to a locked case on public notice (``claim_object``)."""
     today = timezone.localdate()
     if claim.notice_status not in NOTICE_PENDING or not (
         claim.notice_from and claim.notice_from <= today <= claim.notice_until
