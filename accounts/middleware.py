@@ -29,6 +29,10 @@ OPEN_VIEW_NAMES = frozenset(
         "portal:home",
         "admin:login",
         "admin:logout",
+        # The public notice of claims: de-identified cases, the same for everyone; the
+        # view takes no objection from a session that owes its second factor.
+        "claims:notices",
+        "claims:notice",
     }
 )
 OPEN_NAMESPACES = frozenset({"disclosure"})

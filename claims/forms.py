@@ -10,7 +10,7 @@ from mutualsociety.common.fields import MoneyFormField
 from mutualsociety.common.forms import DomainErrorFormMixin
 
 from .models import Claim, ReviewPanel
-from .services.intake import Upload
+from .services.intake import ClaimData, Upload
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -33,18 +33,33 @@ def uploads(files) -> list[Upload]:
 
 
 class ClaimForm(DomainErrorFormMixin, forms.Form):
-    coverage = forms.TypedChoiceField(label=_("Coverage"), coerce=int)
-    kind = forms.ChoiceField(label=_("Kind of event"), choices=Claim.Kind.choices)
+    """The claim as the member types it. The service says what is missing or wrong, field
+    by field (``claim_submit``): fields it requires are not required for Django, whose
+    generic message would name nothing, but carry the HTML ``required`` attribute and are
+    not labelled optional; only ``optional_fields`` are (pattern: the enrolment forms)."""
+
+    optional_fields = ("documents",)
+
+    coverage = forms.TypedChoiceField(
+        label=_("Coverage"), coerce=int, required=False, empty_value=None
+    )
+    kind = forms.ChoiceField(label=_("Kind of event"), choices=Claim.Kind.choices, required=False)
     event_date = forms.DateField(
         label=_("Date of diagnosis or accident"),
         widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
     )
     description = forms.CharField(
-        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+        label=_("What happened"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        required=False,
     )
-    amount_claimed = MoneyFormField(label=_("Amount claimed (yuan)"))
-    bank_account_name = forms.CharField(label=_("Account holder"), max_length=100)
-    bank_account_number = forms.CharField(label=_("Bank account number"), max_length=40)
+    amount_claimed = MoneyFormField(label=_("Amount claimed (yuan)"), required=False)
+    bank_account_name = forms.CharField(label=_("Account holder"), max_length=100, required=False)
+    bank_account_number = forms.CharField(
+        label=_("Bank account number"), max_length=40, required=False
+    )
     documents = MultipleFileField(
         label=_("Supporting documents"),
         required=False,
@@ -56,6 +71,25 @@ class ClaimForm(DomainErrorFormMixin, forms.Form):
         self.fields["coverage"].choices = [
             (c.pk, f"{c.plan.display_name} · {c.get_status_display()}") for c in coverages
         ]
+        for name, field in self.fields.items():
+            if name not in self.optional_fields:
+                field.widget.attrs.setdefault("required", True)
+
+    def claim_data(self) -> ClaimData:
+        """The cleaned fields as the service's typed input."""
+        data = self.cleaned_data
+        return ClaimData(
+            coverage=data["coverage"],
+            kind=data["kind"],
+            event_date=data["event_date"],
+            description=data["description"],
+            amount_claimed=data["amount_claimed"],
+            bank_account_name=data["bank_account_name"],
+            bank_account_number=data["bank_account_number"],
+        )
+
+    def uploads(self) -> list[Upload]:
+        return uploads(self.cleaned_data["documents"])
 
 
 class ReasonForm(DomainErrorFormMixin, forms.Form):

@@ -7,8 +7,8 @@ import datetime as dt
 from celery import shared_task
 
 from .services.apportionment import apportionments_run_due
-from .services.handling import claim_notify_member_paid
 from .services.notice import notices_clear, panels_close_due
+from .services.payment import claim_notify_member_paid
 
 
 @shared_task(name="claims.notify_paid")

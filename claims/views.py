@@ -8,10 +8,14 @@ gets only their own claims — another's answers 404, as if it did not exist).
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -19,13 +23,14 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from accounts.selectors import user_second_factor_due
 from members.models import Coverage
 from members.selectors import member_for_user
 from mutualsociety.common.exceptions import NotFound
 
 from . import selectors
-from .forms import ClaimForm, DocumentForm, OptionalReasonForm, ReasonForm, VoteForm, uploads
-from .models import Claim, ReviewPanel
+from .forms import ClaimForm, DocumentForm, OptionalReasonForm, ReasonForm, VoteForm
+from .models import Claim, ClaimEvent, PanelSeat, ReviewPanel
 from .services.handling import claim_appeal, claim_info_provide, claim_withdraw
 from .services.intake import (
     OPEN_FOR_DOCUMENTS,
@@ -35,27 +40,30 @@ from .services.intake import (
     document_path,
 )
 from .services.notice import claim_object, panel_vote
-from .transitions import UNDECIDED
+from .transitions import WITHDRAWAL, seat_may_vote
 
 #: Events a member sees in their claim's history (internal notes stay with staff).
-MEMBER_EVENTS = {
-    "submitted": gettext_lazy("Submitted"),
-    "under_review": gettext_lazy("Under review"),
-    "info_requested": gettext_lazy("Information requested"),
-    "info_provided": gettext_lazy("Information provided"),
-    "document": gettext_lazy("Document added"),
-    "assessed": gettext_lazy("Assessed"),
-    "approved": gettext_lazy("Approved"),
-    "rejected": gettext_lazy("Rejected"),
-    "overturned": gettext_lazy("Overturned by the review panel"),
-    "appealed": gettext_lazy("Appealed"),
-    "appeal_dismissed": gettext_lazy("Appeal dismissed by the review panel"),
-    "panel_drawn": gettext_lazy("Review panel drawn"),
-    "cleared": gettext_lazy("Public notice cleared"),
-    "paid": gettext_lazy("Paid"),
-    "withdrawn": gettext_lazy("Withdrawn"),
-    "sent_back": gettext_lazy("Returned for review"),
-}
+T = ClaimEvent.Type
+MEMBER_EVENTS = frozenset(
+    {
+        T.SUBMITTED,
+        T.UNDER_REVIEW,
+        T.INFO_REQUESTED,
+        T.INFO_PROVIDED,
+        T.DOCUMENT,
+        T.ASSESSED,
+        T.APPROVED,
+        T.REJECTED,
+        T.OVERTURNED,
+        T.APPEALED,
+        T.APPEAL_DISMISSED,
+        T.PANEL_DRAWN,
+        T.CLEARED,
+        T.PAID,
+        T.WITHDRAWN,
+        T.SENT_BACK,
+    }
+)
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -86,7 +94,7 @@ class ClaimListView(MemberView):
                 "member": self.member,
                 "claims": selectors.claim_list_for_member(self.member),
                 "open_seats": selectors.panel_invitations(self.member).filter(
-                    vote="", panel__status=ReviewPanel.Status.VOTING
+                    vote=PanelSeat.Vote.NONE, panel__status=ReviewPanel.Status.VOTING
                 ),
             },
         )
@@ -103,13 +111,11 @@ class ClaimSubmitView(MemberView):
     def post(self, request):
         form = ClaimForm(request.POST, request.FILES, coverages=self.coverages())
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            files = data.pop("documents")
             claim = form.call_service(
                 claim_submit,
                 member=self.member,
-                data=data,
-                documents=uploads(files),
+                data=form.claim_data(),
+                documents=form.uploads(),
                 actor=request.user,
             )
             if claim is not None:
@@ -126,11 +132,15 @@ class ClaimSubmitView(MemberView):
 class ClaimDetailView(MemberView):
     def get(self, request, claim_id: int, **forms):
         claim = self.claim(claim_id)
+        # The story in order, oldest first (the event table itself is newest first).
         events = [
-            (event, MEMBER_EVENTS[event.type])
-            for event in claim.events.filter(type__in=MEMBER_EVENTS)
+            (event, event.get_type_display())
+            for event in claim.events.filter(type__in=MEMBER_EVENTS).order_by("at", "id")
         ]
         outcome = selectors.claim_outcome(claim, today=timezone.localdate())
+        info_request = (  # the latest request
+            claim.events.filter(type=T.INFO_REQUESTED).order_by("-at", "-id").first()
+        )
         context = {
             "member": self.member,
             "claim": claim,
@@ -138,11 +148,11 @@ class ClaimDetailView(MemberView):
             "documents": claim.documents.all(),
             "panels": claim.panels.all(),
             "outcome": outcome,
-            "can_withdraw": claim.status in UNDECIDED,
+            "can_withdraw": WITHDRAWAL.allowed(claim.status, Claim.Status.WITHDRAWN),
             "can_appeal": outcome is not None and outcome.appeal == selectors.APPEAL_OPEN,
             "needs_info": claim.status == Claim.Status.INFO_REQUESTED,
             "can_add_documents": claim.status in OPEN_FOR_DOCUMENTS,
-            "info_request": claim.events.filter(type="info_requested").last(),
+            "info_request": info_request,
             "withdraw_form": forms.get("withdraw_form") or OptionalReasonForm(),
             "appeal_form": forms.get("appeal_form") or ReasonForm(),
             "info_form": forms.get("info_form") or ReasonForm(),
@@ -226,7 +236,24 @@ class DocumentDownloadView(LoginRequiredMixin, View):
         return response
 
 
-class NoticeListView(MemberView):
+@method_decorator(never_cache, name="dispatch")
+class PublicNoticeView(View):
+    """The public notice: de-identified cases anyone may read, signed in or not, as mutual
+    aid platforms publish them (the page is built from ``selectors.NoticeCase``, which
+    carries no name, number or date of birth). ``self.member`` is the signed-in member, for
+    what only they see (their own case, their objection); a session that still owes its
+    second factor reads the page as everyone does."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        self.second_factor_due = user_second_factor_due(user)
+        self.member = (
+            member_for_user(user) if user.is_authenticated and not self.second_factor_due else None
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+
+class NoticeListView(PublicNoticeView):
     def get(self, request):
         return render(
             request,
@@ -235,7 +262,11 @@ class NoticeListView(MemberView):
         )
 
 
-class NoticeDetailView(MemberView):
+class NoticeDetailView(PublicNoticeView):
+    """A case, and for a signed-in member the objection form while the notice is open.
+    Objecting needs a member (``claim_object`` decides who may): anyone else posting is
+    sent to sign in, a session owing its second factor to enter it."""
+
     def context(self, claim_id: int, form=None) -> dict:
         try:
             case = selectors.notice_detail(claim_id)
@@ -246,13 +277,20 @@ class NoticeDetailView(MemberView):
             "case": case,
             "form": form or ReasonForm(),
             "has_objected": selectors.has_objected(self.member, claim_id),
-            "is_own": Claim.objects.filter(pk=claim_id, member=self.member).exists(),
+            "is_own": self.member is not None
+            and Claim.objects.filter(pk=claim_id, member=self.member).exists(),
         }
 
     def get(self, request, claim_id: int):
         return render(request, "claims/notice_detail.html", self.context(claim_id))
 
     def post(self, request, claim_id: int):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if self.second_factor_due:
+            return redirect(f"{reverse('two_factor')}?{urlencode({'next': request.path})}")
+        if self.member is None:
+            return redirect("members:dashboard")
         form = ReasonForm(request.POST)
         if form.is_valid():
             done = form.call_service(
@@ -289,9 +327,7 @@ class PanelDetailView(MemberView):
             "seat": seat,
             "panel": seat.panel,
             "case": selectors.case_file_for_panel(seat),
-            "can_vote": not seat.vote
-            and seat.panel.status == ReviewPanel.Status.VOTING
-            and timezone.localdate() <= seat.panel.vote_until,
+            "can_vote": seat_may_vote(seat, timezone.localdate()),
             "form": form or VoteForm(),
         }
 

@@ -29,7 +29,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,46 +43,15 @@ from mutualsociety.common.money import CENT, ZERO, quantize_money
 
 from ..calculations import equal_split, management_fee, shortfall_cover
 from ..models import ApportionmentPeriod, Claim
+from ..signals import apportionment_published
+from .apportionment_sql import members_sharing, shares_insert, shares_summary
+from .notice import notices_clear
 
 SHARED_STATUSES = (Claim.Status.APPROVED, Claim.Status.PAID)
 
-# The coverages sharing at the cut-off, numbered by coverage id (the remainder's place),
-# with the cents each already shared in the calendar year. Parameters, in order:
-# year_start, cutoff, plan_id, cutoff, cutoff, cutoff, cutoff.
-_ELIGIBLE = """
-    SELECT c.id AS coverage_id, c.member_id AS member_id,
-           ROW_NUMBER() OVER (ORDER BY c.id) AS rn,
-           COALESCE(y.shared_cents, 0) AS shared_cents
-    FROM members_coverage c
-    LEFT JOIN (
-        SELECT d.coverage_id, SUM(CAST(ROUND(d.amount * 100) AS BIGINT)) AS shared_cents
-        FROM members_contributiondue d
-        WHERE d.kind = 'share' AND d.status <> 'cancelled'
-          AND d.due_date >= %s AND d.due_date <= %s
-        GROUP BY d.coverage_id
-    ) y ON y.coverage_id = c.id
-    WHERE c.plan_id = %s
-      AND c.start_date <= %s
-      AND c.waiting_period_end <= %s
-      AND (c.end_date IS NULL OR c.end_date > %s)
-      AND (c.status = 'in_force' OR (c.end_date IS NOT NULL AND c.end_date > %s))
-"""
 
-
-def _shares_sql(capped: bool) -> str:
-    """Each sharing coverage's share in cents: base (+1 for the first k), capped.
-    Extra parameters before the eligible ones: base, k, [cap]."""
-    want = "(%s + CASE WHEN e.rn <= %s THEN 1 ELSE 0 END)"
-    if capped:
-        cents = (
-            f"CASE WHEN {want} < (%s - e.shared_cents) THEN {want} ELSE (%s - e.shared_cents) END"
-        )
-    else:
-        cents = want
-    return (
-        f"SELECT e.coverage_id, e.member_id, {want} AS want_cents, {cents} AS cents "  # noqa: S608 - constant SQL; values are parameters
-        f"FROM ({_ELIGIBLE}) e"
-    )
+class NothingToShare(InvalidInput):
+    """No case to share up to the cut-off: a period is not recorded without one."""
 
 
 @dataclass(frozen=True)
@@ -143,22 +112,6 @@ def _claims(plan: Plan, cutoff: dt.date):
     )
 
 
-def _eligible_params(plan: Plan, cutoff: dt.date) -> list:
-    ops = connection.ops
-    c = ops.adapt_datefield_value(cutoff)
-    year_start = ops.adapt_datefield_value(dt.date(cutoff.year, 1, 1))
-    return [year_start, c, plan.pk, c, c, c, c]
-
-
-def _share_params(base_cents: int, extra: int, cap_cents: int | None) -> list:
-    params = [base_cents, extra]
-    if cap_cents is not None:
-        params += [base_cents, extra, cap_cents, base_cents, extra, cap_cents]
-    else:
-        params += [base_cents, extra]
-    return params
-
-
 def apportionment_preview(
     *, plan: Plan, cutoff: dt.date, claim_ids: list[int] | None = None
 ) -> Preview:
@@ -172,28 +125,19 @@ def apportionment_preview(
     benefits = quantize_money(claims["total"] or ZERO)
     fee = management_fee(benefits, version.management_fee_rate)
     total = benefits + fee
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({_ELIGIBLE}) e", _eligible_params(plan, cutoff))  # noqa: S608 - constant SQL; values are parameters
-        members = cursor.fetchone()[0]
+    members = members_sharing(plan_id=plan.pk, cutoff=cutoff)
     split = equal_split(total, members)
     base_cents = int(split.base / CENT)
     cap_cents = int(version.annual_cap / CENT) if version.annual_cap is not None else None
-    dues = capped = 0
-    shares_cents = 0
+    dues = capped = shares_cents = 0
     if members and total > 0:
-        sql = (
-            "SELECT COUNT(CASE WHEN s.cents > 0 THEN 1 END), "  # noqa: S608 - constant SQL; values are parameters
-            "COALESCE(SUM(CASE WHEN s.cents > 0 THEN s.cents ELSE 0 END), 0), "
-            "COUNT(CASE WHEN s.cents < s.want_cents THEN 1 END) "
-            f"FROM ({_shares_sql(cap_cents is not None)}) s"
+        dues, shares_cents, capped = shares_summary(
+            plan_id=plan.pk,
+            cutoff=cutoff,
+            base_cents=base_cents,
+            extra_cents=split.extra_cents,
+            cap_cents=cap_cents,
         )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql,
-                _share_params(base_cents, split.extra_cents, cap_cents)
-                + _eligible_params(plan, cutoff),
-            )
-            dues, shares_cents, capped = cursor.fetchone()
     shares_total = CENT * int(shares_cents)
     shortfall = total - shares_total
     waived, surplus = shortfall_cover(shortfall, fee)
@@ -224,7 +168,9 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
 
     One transaction: the plan row is locked (runs of one plan queue up), the period row,
     the claims' link to it, the ledger entry and every member's due are written together
-    or not at all.
+    or not at all. A cut-off with no case to share is refused (``NothingToShare``): a
+    0.00 period would be published as a sharing in which nothing was shared, and would
+    only move the start of the next period.
     """
     if (
         actor is not None
@@ -252,6 +198,16 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
         claim_ids = list(
             _claims(plan, cutoff).select_for_update(of=("self",)).values_list("pk", flat=True)
         )
+        if not claim_ids:
+            raise NothingToShare(
+                _(
+                    "No case to share: no approved claim of %(plan)s was cleared from public "
+                    "notice by %(date)s and left unshared. A period without cases is not "
+                    "recorded; the next period with a case starts where the last one ended."
+                )
+                % {"plan": plan.display_name, "date": cutoff.isoformat()},
+                field="cutoff",
+            )
         preview = apportionment_preview(plan=plan, cutoff=cutoff, claim_ids=claim_ids)
         version = plan_terms(plan, cutoff)
         period = ApportionmentPeriod.objects.create(
@@ -324,41 +280,27 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
 
 
 def _insert_dues(plan: Plan, preview: Preview, version: PlanVersion) -> int:
-    """One INSERT ... SELECT of every share. A share due carries no ledger entry of its own:
-    the period's one entry (``ApportionmentPeriod.ledger_entry``) posts them all, and a
-    per-row link would cost a foreign-key check per member for nothing (and invite
-    reversing the whole period's entry to cancel one share)."""
-    ops = connection.ops
-    cap_cents = int(preview.annual_cap / CENT) if preview.annual_cap is not None else None
-    due_date = preview.cutoff
-    grace = due_date + dt.timedelta(days=version.grace_period_days)
-    sql = (
-        "INSERT INTO members_contributiondue (member_id, coverage_id, kind, period_start, "  # noqa: S608 - constant SQL; values are parameters
-        "period_end, due_date, grace_ends_on, amount, paid_amount, status, ledger_entry_id, "
-        "created_at) "
-        "SELECT s.member_id, s.coverage_id, 'share', %s, %s, %s, %s, s.cents / 100.0, 0, "
-        f"'open', NULL, %s FROM ({_shares_sql(cap_cents is not None)}) s WHERE s.cents > 0"
+    """Every share as a due, in one INSERT ... SELECT: due on the cut-off with the plan's
+    grace period. A share due carries no ledger entry of its own: the period's one entry
+    (``ApportionmentPeriod.ledger_entry``) posts them all, and a per-row link would cost a
+    foreign-key check per member for nothing (and invite reversing the whole period's
+    entry to cancel one share)."""
+    return shares_insert(
+        plan_id=plan.pk,
+        cutoff=preview.cutoff,
+        period_start=preview.period_start,
+        due_date=preview.cutoff,
+        grace_ends_on=preview.cutoff + dt.timedelta(days=version.grace_period_days),
+        base_cents=int(preview.share_per_member / CENT),
+        extra_cents=preview.extra_cent_members,
+        cap_cents=int(preview.annual_cap / CENT) if preview.annual_cap is not None else None,
     )
-    params = [
-        ops.adapt_datefield_value(preview.period_start),
-        ops.adapt_datefield_value(preview.cutoff),
-        ops.adapt_datefield_value(due_date),
-        ops.adapt_datefield_value(grace),
-        ops.adapt_datetimefield_value(timezone.now()),
-        *_share_params(int(preview.share_per_member / CENT), preview.extra_cent_members, cap_cents),
-        *_eligible_params(plan, preview.cutoff),
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
 
 
 @transaction.atomic
 def apportionment_publish(*, period: ApportionmentPeriod | int, actor=None) -> ApportionmentPeriod:
     """Publish a period's summary for the disclosure pages (once; replaying is a no-op).
     Sends ``claims.signals.apportionment_published`` after commit."""
-    from ..signals import apportionment_published
-
     period_id = period.pk if isinstance(period, ApportionmentPeriod) else period
     period = ApportionmentPeriod.objects.select_for_update().get(pk=period_id)
     if period.published_at:
@@ -382,9 +324,8 @@ def apportionment_days(version: PlanVersion) -> set[int]:
 
 def apportionments_run_due(*, today: dt.date | None = None) -> list[int]:
     """Daily: for each mutual aid plan whose apportionment day is today, clear ended notices
-    and run the period (idempotent). Returns the periods' ids."""
-    from .notice import notices_clear
-
+    and run the period (idempotent); a plan with no case to share has no period that day.
+    Returns the periods' ids."""
     today = today or timezone.localdate()
     notices_clear(today=today)
     done = []
@@ -394,5 +335,8 @@ def apportionments_run_due(*, today: dt.date | None = None) -> list[int]:
         except InvalidInput:
             continue
         if today.day in apportionment_days(version):
-            done.append(apportionment_run(plan=plan, cutoff=today).pk)
+            try:
+                done.append(apportionment_run(plan=plan, cutoff=today).pk)
+            except NothingToShare:
+                continue  # nothing cleared since the last period: no period today
     return done

@@ -50,6 +50,8 @@ EXPECTED_OPEN = {
     "healthz",
     "admin:login",
     "admin:logout",
+    "claims:notices",
+    "claims:notice",
 }
 
 

@@ -1,11 +1,7 @@
-"""API face of claims under /api/v1/claims/.
-
-Members: submit (multipart, with documents), list and read their own claims, add
-documents, withdraw, appeal, answer a request for information, object to a case on
-notice, see and vote in their review panels. Staff with the claims permissions: every
-claim, the transitions, statistics. Every write is a service; another member's claim
-answers 404 exactly like one that does not exist.
-"""
+"""Claims in the API: members submit (multipart, with documents), list and read their own
+claims, add documents, withdraw, appeal and answer a request for information; staff with
+the claims permissions read every claim and make the transitions. Every write is a
+service; another member's claim answers 404 exactly like one that does not exist."""
 
 from __future__ import annotations
 
@@ -20,23 +16,17 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from members.models import Plan
 from members.selectors import member_for_user
 from mutualsociety.common.api import require_perms
 from mutualsociety.common.exceptions import InvalidInput, NotFound
-from mutualsociety.common.fields import IsoDateField, MoneyField
+from mutualsociety.common.fields import IsoDateField
 from mutualsociety.common.parsers import DepthLimitedJSONParser
 
-from . import selectors
-from .models import Claim, ReviewPanel
-from .services import handling
-from .services.intake import Upload, claim_document_add, claim_submit
-from .services.notice import claim_object, panel_vote
-
-
-def Money(**kwargs) -> MoneyField:  # noqa: N802
-    """Money as a decimal string in and out (``common.fields.MoneyField``)."""
-    return MoneyField(**kwargs)
+from .. import selectors
+from ..models import Claim
+from ..services import handling
+from ..services.intake import ClaimData, Upload, claim_document_add, claim_submit
+from .base import Money, member_required
 
 
 class ClaimIn(serializers.Serializer):
@@ -65,10 +55,13 @@ class DocumentOut(serializers.Serializer):
 
 
 class EventOut(serializers.Serializer):
+    """A claim's event; ``old_status`` / ``new_status`` are the API's names (a contract)
+    of the event's ``old_value`` / ``new_value``."""
+
     type = serializers.CharField()
     at = serializers.DateTimeField()
-    old_status = serializers.CharField()
-    new_status = serializers.CharField()
+    old_status = serializers.CharField(source="old_value")
+    new_status = serializers.CharField(source="new_value")
     reason = serializers.CharField()
 
 
@@ -111,13 +104,17 @@ class OutcomeOut(serializers.Serializer):
 
 class ClaimDetailOut(ClaimOut):
     documents = DocumentOut(many=True, source="documents.all")
-    events = EventOut(many=True, source="events.all")
+    events = serializers.SerializerMethodField(help_text=_("The claim's history, oldest first."))
     outcome = serializers.SerializerMethodField(
         help_text=_(
             "For a claim that ended (rejected, withdrawn or paid): why, and the appeal the "
             "rules give; null while the claim is being handled."
         )
     )
+
+    @extend_schema_field(EventOut(many=True))
+    def get_events(self, claim: Claim) -> list[dict]:
+        return EventOut(selectors.claim_history(claim), many=True).data
 
     @extend_schema_field(OutcomeOut(allow_null=True))
     def get_outcome(self, claim: Claim) -> dict | None:
@@ -136,13 +133,6 @@ class StaffClaimOut(ClaimDetailOut):
 
 def _is_staff(user) -> bool:
     return user.has_perm(selectors.CLAIMS_STAFF_PERM)
-
-
-def _member(request):
-    member = member_for_user(request.user)
-    if member is None:
-        raise NotFound(_("You have no membership."))
-    return member
 
 
 def _claim_for(request, claim_id: int) -> Claim:
@@ -167,11 +157,13 @@ class ClaimListApi(APIView):
 
     @extend_schema(tags=["claims"], responses={200: ClaimOut(many=True)})
     def get(self, request):
-        return Response(ClaimOut(selectors.claim_list_for_member(_member(request)), many=True).data)
+        return Response(
+            ClaimOut(selectors.claim_list_for_member(member_required(request)), many=True).data
+        )
 
     @extend_schema(tags=["claims"], request=ClaimIn, responses={201: ClaimDetailOut})
     def post(self, request):
-        member = _member(request)
+        member = member_required(request)
         if not isinstance(request.data, Mapping):
             raise InvalidInput(_("Send the claim as an object of fields (JSON or a form)."))
         data = {k: request.data.get(k) for k in request.data}
@@ -179,12 +171,19 @@ class ClaimListApi(APIView):
             data["documents"] = request.FILES.getlist("documents")
         serializer = ClaimIn(data=data)
         serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
-        files = values.pop("documents", [])
+        values = serializer.validated_data
         claim = claim_submit(
             member=member,
-            data=values,
-            documents=[Upload.of(f) for f in files],
+            data=ClaimData(
+                coverage=values["coverage"],
+                kind=values["kind"],
+                event_date=values["event_date"],
+                description=values["description"],
+                amount_claimed=values["amount_claimed"],
+                bank_account_name=values["bank_account_name"],
+                bank_account_number=values["bank_account_number"],
+            ),
+            documents=[Upload.of(f) for f in values.get("documents", [])],
             actor=request.user,
         )
         return Response(ClaimDetailOut(claim).data, status=status.HTTP_201_CREATED)
@@ -303,7 +302,7 @@ def _member_action(name: str, call):
 
         @extend_schema(tags=["claims"], request=ReasonIn, responses={200: ClaimDetailOut})
         def post(self, request, claim_id: int):
-            member = _member(request)
+            member = member_required(request)
             claim = selectors.claim_for_member(member, claim_id)
             serializer = ReasonIn(data=request.data)
             serializer.is_valid(raise_exception=True)
@@ -318,150 +317,3 @@ def _member_action(name: str, call):
 WithdrawApi = _member_action("WithdrawApi", handling.claim_withdraw)
 AppealApi = _member_action("AppealApi", handling.claim_appeal)
 InfoProvideApi = _member_action("InfoProvideApi", handling.claim_info_provide)
-
-
-class PanelOut(serializers.Serializer):
-    round = serializers.IntegerField()
-    trigger = serializers.CharField()
-    seed = serializers.CharField()
-    size = serializers.IntegerField()
-    quorum = serializers.IntegerField()
-    eligible_count = serializers.IntegerField()
-    roll_sha256 = serializers.CharField()
-    eligibility_as_of = serializers.DateField(allow_null=True)
-    min_tenure_days = serializers.IntegerField(allow_null=True)
-    drawn_at = serializers.DateTimeField()
-    vote_until = serializers.DateField()
-    status = serializers.CharField()
-    outcome = serializers.CharField()
-    uphold_votes = serializers.IntegerField()
-    overturn_votes = serializers.IntegerField()
-    reasons = serializers.CharField()
-
-
-class NoticeOut(serializers.Serializer):
-    """De-identified: no name, identity number or date of birth, by construction."""
-
-    id = serializers.IntegerField()
-    number = serializers.CharField()
-    plan = serializers.CharField()
-    age_band = serializers.CharField()
-    region = serializers.CharField()
-    kind = serializers.CharField()
-    amount = Money(allow_null=True)
-    investigation_summary = serializers.CharField()
-    notice_status = serializers.CharField()
-    notice_from = serializers.DateField(allow_null=True)
-    notice_until = serializers.DateField(allow_null=True)
-    objections = serializers.IntegerField()
-    open_for_objections = serializers.BooleanField()
-    panels = PanelOut(many=True)
-
-
-class NoticeListApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(tags=["claims"], responses={200: NoticeOut(many=True)})
-    def get(self, request):
-        if not _is_staff(request.user):
-            _member(request)
-        return Response(NoticeOut(selectors.notices_list(), many=True).data)
-
-
-class NoticeDetailApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(tags=["claims"], responses={200: NoticeOut})
-    def get(self, request, claim_id: int):
-        if not _is_staff(request.user):
-            _member(request)
-        return Response(NoticeOut(selectors.notice_detail(claim_id)).data)
-
-
-class ObjectionIn(serializers.Serializer):
-    reason = serializers.CharField(max_length=5000)
-
-
-class ObjectionApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(tags=["claims"], request=ObjectionIn, responses={201: NoticeOut})
-    def post(self, request, claim_id: int):
-        member = _member(request)
-        selectors.notice_detail(claim_id)  # 404 unless the case is on notice
-        serializer = ObjectionIn(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        claim_object(claim=claim_id, member=member, reason=serializer.validated_data["reason"])
-        return Response(
-            NoticeOut(selectors.notice_detail(claim_id)).data, status=status.HTTP_201_CREATED
-        )
-
-
-class SeatOut(serializers.Serializer):
-    panel = serializers.IntegerField(source="panel_id")
-    case = serializers.IntegerField(source="panel.claim_id")
-    trigger = serializers.CharField(source="panel.trigger")
-    status = serializers.CharField(source="panel.status")
-    vote_until = serializers.DateField(source="panel.vote_until")
-    vote = serializers.CharField()
-
-
-class PanelListApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(tags=["claims"], responses={200: SeatOut(many=True)})
-    def get(self, request):
-        return Response(SeatOut(selectors.panel_invitations(_member(request)), many=True).data)
-
-
-class PanelVoteIn(serializers.Serializer):
-    vote = serializers.ChoiceField(choices=ReviewPanel.Outcome.choices)
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-
-
-class PanelVoteApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(tags=["claims"], request=PanelVoteIn, responses={200: SeatOut})
-    def post(self, request, panel_id: int):
-        member = _member(request)
-        if not ReviewPanel.objects.filter(pk=panel_id).exists():
-            raise NotFound(_("Not found."))
-        serializer = PanelVoteIn(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        seat = panel_vote(panel=panel_id, member=member, **serializer.validated_data)
-        return Response(SeatOut(seat).data)
-
-
-class StatisticsApi(APIView):
-    """Claims statistics for staff: ?plan=<code>&from=YYYY-MM-DD&to=YYYY-MM-DD."""
-
-    permission_classes = [require_perms("claims.view_claim")]
-
-    @extend_schema(tags=["claims"], responses={200: dict})
-    def get(self, request):
-        query = StatisticsIn(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        plan = None
-        if query.validated_data.get("plan"):
-            plan = Plan.objects.filter(code=query.validated_data["plan"]).first()
-            if plan is None:
-                raise InvalidInput(_("Unknown plan."), field="plan")
-        stats = selectors.claim_statistics(
-            plan=plan,
-            date_from=query.validated_data.get("from"),
-            date_to=query.validated_data.get("to"),
-        )
-        for key in ("amount_claimed", "amount_approved", "amount_paid"):
-            stats[key] = str(stats[key])
-        return Response(stats)
-
-
-class StatisticsIn(serializers.Serializer):
-    plan = serializers.CharField(required=False)
-    to = serializers.DateField(required=False)
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["from"] = serializers.DateField(required=False)
-        return fields

@@ -1,0 +1,124 @@
+"""Apportionment periods in the admin: read-only; preview a period (a dry run that writes
+nothing), run it, publish its summary."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Plan
+from mutualsociety.common.admin_actions import for_each
+from mutualsociety.common.forms import DomainErrorFormMixin
+
+from ..models import ApportionmentPeriod
+from ..services.apportionment import (
+    apportionment_preview,
+    apportionment_publish,
+    apportionment_run,
+)
+
+
+class ApportionmentForm(DomainErrorFormMixin, forms.Form):
+    plan = forms.ModelChoiceField(
+        label=_("Plan"), queryset=Plan.objects.filter(kind=Plan.Kind.MUTUAL_AID)
+    )
+    cutoff = forms.DateField(label=_("Cut-off"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def run_done_message(period: ApportionmentPeriod) -> str:
+    """What the admin says after a run: the plan by its name, the period, what was shared."""
+    return ngettext(
+        "Apportionment of %(plan)s for %(start)s–%(end)s done: %(n)d case shared among "
+        "%(members)d members.",
+        "Apportionment of %(plan)s for %(start)s–%(end)s done: %(n)d cases shared among "
+        "%(members)d members.",
+        period.claim_count,
+    ) % {
+        "plan": period.plan.display_name,
+        "start": date_format(period.period_start),
+        "end": date_format(period.cutoff),
+        "n": period.claim_count,
+        "members": period.members_sharing,
+    }
+
+
+@admin.register(ApportionmentPeriod)
+class ApportionmentPeriodAdmin(admin.ModelAdmin):
+    list_display = (
+        "plan",
+        "period_start",
+        "cutoff",
+        "claim_count",
+        "total",
+        "members_sharing",
+        "share_per_member",
+        "shortfall",
+        "published_at",
+    )
+    list_filter = ("plan",)
+    list_select_related = ("plan",)
+    readonly_fields = [f.name for f in ApportionmentPeriod._meta.fields]
+    actions = ("publish",)
+    change_list_template = "admin/claims/apportionmentperiod/change_list.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "run/",
+                self.admin_site.admin_view(self.run_view),
+                name="claims_apportionmentperiod_run",
+            ),
+            *super().get_urls(),
+        ]
+
+    def run_view(self, request):
+        """Preview (a dry run that writes nothing), then run. A cut-off with no case to
+        share is refused by the service; the preview says so and offers no run."""
+        if not request.user.has_perm("claims.run_apportionment"):
+            raise PermissionDenied
+        preview = None
+        form = ApportionmentForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            plan, cutoff = form.cleaned_data["plan"], form.cleaned_data["cutoff"]
+            if "run" in request.POST:
+                period = form.call_service(
+                    apportionment_run, plan=plan, cutoff=cutoff, actor=request.user
+                )
+                if period is not None:
+                    self.message_user(request, run_done_message(period), messages.SUCCESS)
+                    return redirect("admin:claims_apportionmentperiod_change", period.pk)
+            preview = form.call_service(apportionment_preview, plan=plan, cutoff=cutoff)
+        return TemplateResponse(
+            request,
+            "admin/claims/apportionment_preview.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Preview and run an apportionment"),
+                "opts": self.model._meta,
+                "form": form,
+                "preview": preview,
+            },
+        )
+
+    @admin.action(description=_("Publish the summary"), permissions=["change"])
+    def publish(self, request, queryset):
+        for_each(
+            self,
+            request,
+            queryset,
+            lambda period: apportionment_publish(period=period, actor=request.user),
+            done=lambda n: gettext("Published."),
+        )

@@ -1,0 +1,74 @@
+"""Post-funded cost sharing: one ``ApportionmentPeriod`` per plan and cut-off."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ledger.models import JournalEntry
+from members.models import Plan
+from mutualsociety.common.money import MoneyField
+
+
+class ApportionmentPeriod(models.Model):
+    """One apportionment of a mutual aid plan: the claims cleared up to the cut-off, the
+    fee, who shared and how much; one per plan and cut-off (idempotency)."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="apportionments"
+    )
+    period_start = models.DateField(_("period from"))
+    cutoff = models.DateField(_("cut-off"))
+    claim_count = models.PositiveIntegerField(_("cases"))
+    benefits_total = MoneyField(_("benefits shared"))
+    fee_rate = models.DecimalField(_("management fee rate"), max_digits=9, decimal_places=6)
+    fee = MoneyField(_("management fee"))
+    total = MoneyField(_("total to share"))
+    members_sharing = models.PositiveIntegerField(_("members sharing"))
+    share_per_member = MoneyField(_("share per member"))
+    extra_cent_members = models.PositiveIntegerField(
+        _("members paying one cent more"),
+        default=0,
+        help_text=_(
+            "The rounding remainder: the first members by coverage number pay one cent more."
+        ),
+    )
+    annual_cap = MoneyField(_("annual cap"), null=True, blank=True)
+    capped_members = models.PositiveIntegerField(_("members at the cap"), default=0)
+    shares_total = MoneyField(_("shares due"))
+    shortfall = MoneyField(_("shortfall"), default=Decimal("0.00"))
+    shortfall_fee_waived = MoneyField(_("met by waiving the fee"), default=Decimal("0.00"))
+    shortfall_from_surplus = MoneyField(_("met from the surplus"), default=Decimal("0.00"))
+    ledger_entry = models.ForeignKey(
+        JournalEntry,
+        verbose_name=_("ledger entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    run_at = models.DateTimeField(_("run at"), default=timezone.now)
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("run by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "-cutoff"]
+        verbose_name = _("apportionment period")
+        verbose_name_plural = _("apportionment periods")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "cutoff"], name="apportionment_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.display_name} {self.period_start}–{self.cutoff}"

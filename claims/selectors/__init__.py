@@ -1,0 +1,81 @@
+"""Reads shared by the faces and the services, one module per subject (every name
+importable from here). Domain authorization lives here: a member only ever gets their own
+claims; the public notice only ever gets de-identified facts (``NoticeCase``).
+
+- ``claims``: a member's claims, a claim's history and outcome, documents, the benefit
+  left and intake's automatic checks, the staff's queue;
+- ``notice``: the public notice and review panels;
+- ``statistics``: claims statistics and apportionment summaries.
+"""
+
+from .claims import (
+    APPEAL_CLOSED,
+    APPEAL_NONE,
+    APPEAL_OPEN,
+    APPEAL_USED,
+    CLAIMS_STAFF_PERM,
+    COUNTING,
+    DOCUMENTS_PERM,
+    OPEN_STATUSES,
+    REJECTION_EVENTS,
+    ClaimOutcome,
+    claim_checks,
+    claim_for_member,
+    claim_history,
+    claim_list_for_member,
+    claim_outcome,
+    claim_queue,
+    coverage_remaining,
+    document_for_user,
+)
+from .notice import (
+    PUBLIC_NOTICE,
+    REGION_NAMES,
+    NoticeCase,
+    PanelSummary,
+    case_file_for_panel,
+    has_objected,
+    notice_detail,
+    notices_list,
+    panel_invitations,
+    panel_seat_for_member,
+)
+from .statistics import (
+    apportionment_summaries,
+    claim_statistics,
+    claim_statistics_by_month,
+)
+
+__all__ = [
+    "APPEAL_CLOSED",
+    "APPEAL_NONE",
+    "APPEAL_OPEN",
+    "APPEAL_USED",
+    "CLAIMS_STAFF_PERM",
+    "COUNTING",
+    "ClaimOutcome",
+    "DOCUMENTS_PERM",
+    "NoticeCase",
+    "OPEN_STATUSES",
+    "PUBLIC_NOTICE",
+    "PanelSummary",
+    "REGION_NAMES",
+    "REJECTION_EVENTS",
+    "apportionment_summaries",
+    "case_file_for_panel",
+    "claim_checks",
+    "claim_for_member",
+    "claim_history",
+    "claim_list_for_member",
+    "claim_outcome",
+    "claim_queue",
+    "claim_statistics",
+    "claim_statistics_by_month",
+    "coverage_remaining",
+    "document_for_user",
+    "has_objected",
+    "notice_detail",
+    "notices_list",
+    "panel_invitations",
+    "panel_seat_for_member",
+]

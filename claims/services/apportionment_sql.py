@@ -1,0 +1,136 @@
+"""The set-based SQL of an apportionment: no row of members or dues comes into Python.
+
+The coverages sharing at a cut-off are numbered by coverage id (``ROW_NUMBER()``, the
+place of the rounding remainder) with the cents each already shared in the calendar
+year; each one's share is the base in cents, one more for the first k, capped by what the
+annual cap leaves. Integer cents, ``CASE`` instead of ``LEAST`` and derived tables instead
+of CTEs, so that the same SQL runs on PostgreSQL and SQLite. The rules are in
+``services.apportionment``, which calls these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.utils import timezone
+
+# The coverages sharing at the cut-off, numbered by coverage id (the remainder's place),
+# with the cents each already shared in the calendar year. Parameters, in order:
+# year_start, cutoff, plan_id, cutoff, cutoff, cutoff, cutoff.
+ELIGIBLE = """
+    SELECT c.id AS coverage_id, c.member_id AS member_id,
+           ROW_NUMBER() OVER (ORDER BY c.id) AS rn,
+           COALESCE(y.shared_cents, 0) AS shared_cents
+    FROM members_coverage c
+    LEFT JOIN (
+        SELECT d.coverage_id, SUM(CAST(ROUND(d.amount * 100) AS BIGINT)) AS shared_cents
+        FROM members_contributiondue d
+        WHERE d.kind = 'share' AND d.status <> 'cancelled'
+          AND d.due_date >= %s AND d.due_date <= %s
+        GROUP BY d.coverage_id
+    ) y ON y.coverage_id = c.id
+    WHERE c.plan_id = %s
+      AND c.start_date <= %s
+      AND c.waiting_period_end <= %s
+      AND (c.end_date IS NULL OR c.end_date > %s)
+      AND (c.status = 'in_force' OR (c.end_date IS NOT NULL AND c.end_date > %s))
+"""
+
+
+def shares_sql(capped: bool) -> str:
+    """Each sharing coverage's share in cents: base (+1 for the first k), capped.
+    Extra parameters before the eligible ones: base, k, [cap]."""
+    want = "(%s + CASE WHEN e.rn <= %s THEN 1 ELSE 0 END)"
+    if capped:
+        cents = (
+            f"CASE WHEN {want} < (%s - e.shared_cents) THEN {want} ELSE (%s - e.shared_cents) END"
+        )
+    else:
+        cents = want
+    return (
+        f"SELECT e.coverage_id, e.member_id, {want} AS want_cents, {cents} AS cents "  # noqa: S608 - constant SQL; values are parameters
+        f"FROM ({ELIGIBLE}) e"
+    )
+
+
+def eligible_params(plan_id: int, cutoff: dt.date) -> list:
+    """The parameters of ``ELIGIBLE``, in its order."""
+    ops = connection.ops
+    c = ops.adapt_datefield_value(cutoff)
+    year_start = ops.adapt_datefield_value(dt.date(cutoff.year, 1, 1))
+    return [year_start, c, plan_id, c, c, c, c]
+
+
+def share_params(base_cents: int, extra: int, cap_cents: int | None) -> list:
+    """The parameters ``shares_sql`` puts before the eligible ones."""
+    params = [base_cents, extra]
+    if cap_cents is not None:
+        params += [base_cents, extra, cap_cents, base_cents, extra, cap_cents]
+    else:
+        params += [base_cents, extra]
+    return params
+
+
+def members_sharing(*, plan_id: int, cutoff: dt.date) -> int:
+    """How many coverages share at the cut-off."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM ({ELIGIBLE}) e",  # noqa: S608 - constant SQL; values are parameters
+            eligible_params(plan_id, cutoff),
+        )
+        return int(cursor.fetchone()[0])
+
+
+def shares_summary(
+    *, plan_id: int, cutoff: dt.date, base_cents: int, extra_cents: int, cap_cents: int | None
+) -> tuple[int, int, int]:
+    """(dues to write, their total in cents, coverages the cap held below their share)."""
+    sql = (
+        "SELECT COUNT(CASE WHEN s.cents > 0 THEN 1 END), "  # noqa: S608 - constant SQL; values are parameters
+        "COALESCE(SUM(CASE WHEN s.cents > 0 THEN s.cents ELSE 0 END), 0), "
+        "COUNT(CASE WHEN s.cents < s.want_cents THEN 1 END) "
+        f"FROM ({shares_sql(cap_cents is not None)}) s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            share_params(base_cents, extra_cents, cap_cents) + eligible_params(plan_id, cutoff),
+        )
+        dues, cents, capped = cursor.fetchone()
+    return int(dues), int(cents), int(capped)
+
+
+def shares_insert(
+    *,
+    plan_id: int,
+    cutoff: dt.date,
+    period_start: dt.date,
+    due_date: dt.date,
+    grace_ends_on: dt.date,
+    base_cents: int,
+    extra_cents: int,
+    cap_cents: int | None,
+) -> int:
+    """One INSERT ... SELECT of every share above zero as an open share due (no ledger
+    entry of its own); returns how many rows were written."""
+    ops = connection.ops
+    sql = (
+        "INSERT INTO members_contributiondue (member_id, coverage_id, kind, period_start, "  # noqa: S608 - constant SQL; values are parameters
+        "period_end, due_date, grace_ends_on, amount, paid_amount, status, ledger_entry_id, "
+        "created_at) "
+        "SELECT s.member_id, s.coverage_id, 'share', %s, %s, %s, %s, s.cents / 100.0, 0, "
+        f"'open', NULL, %s FROM ({shares_sql(cap_cents is not None)}) s WHERE s.cents > 0"
+    )
+    params = [
+        ops.adapt_datefield_value(period_start),
+        ops.adapt_datefield_value(cutoff),
+        ops.adapt_datefield_value(due_date),
+        ops.adapt_datefield_value(grace_ends_on),
+        ops.adapt_datetimefield_value(timezone.now()),
+        *share_params(base_cents, extra_cents, cap_cents),
+        *eligible_params(plan_id, cutoff),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
