@@ -13,7 +13,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -85,7 +85,13 @@ def test_repeated_wrong_codes_lock_out_and_the_right_code_is_refused(
     expected = timezone.now() + settings.SECOND_FACTOR_LOCKOUT_TIME
     assert abs((until - expected).total_seconds()) < 60
     message = response.context["form"].errors["otp_token"][0]
-    time = timezone.localtime(until).strftime("%H:%M")
+    local_until = timezone.localtime(until)
+    # A lock that ends on another day (one taken after 23:30 here) says the day too.
+    time = (
+        local_until.strftime("%H:%M")
+        if local_until.date() == timezone.localdate()
+        else formats.date_format(local_until, "SHORT_DATETIME_FORMAT")
+    )
     assert message == (
         "Too many wrong authenticator codes. To protect the account, codes are refused "
         f"until {time}; try again then."
