@@ -1,18 +1,21 @@
-"""The audit log of meetings."""
+"""The audit log of meetings, on the project's one event base
+(``mutualsociety.common.events.Event``). Rows are written only through
+``governance.events``."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from mutualsociety.common.events import Event
 
 from .meetings import Meeting
 
 
-class MeetingEvent(models.Model):
+class MeetingEvent(Event):
     """Append-only audit of a meeting: convening, voting, in-person ballots, results,
-    minutes, publication. Never says how a secret ballot was cast."""
+    minutes, publication. Never says how a secret ballot was cast. A change of status
+    carries the two statuses in ``old_value`` / ``new_value``."""
 
     class Type(models.TextChoices):
         DRAFTED = "drafted", _("Drafted")
@@ -37,23 +40,11 @@ class MeetingEvent(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="events"
     )
-    type = models.CharField(_("event"), max_length=20, choices=Type.choices)
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    data = models.JSONField(_("details"), default=dict, blank=True)
+    type = Event.type_field(Type)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    subject_field = "meeting"
+
+    class Meta(Event.Meta):
         verbose_name = _("meeting event")
         verbose_name_plural = _("meeting events")
         indexes = [models.Index(fields=["meeting", "at"])]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_type_display()}"

@@ -19,8 +19,9 @@ from members.regions import PROVINCES
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed
 
 from ..calculations import apportion
+from ..events import meeting_event
 from ..models import Body, Candidate, Mandate, Matter, Meeting, MeetingEvent, Motion, Seconding
-from .meetings import meeting_event, motion_add
+from .meetings import motion_add
 
 S = Meeting.Status
 

@@ -26,6 +26,7 @@ from mutualsociety.common.exceptions import InvalidInput, NotAllowed, NotFound
 from mutualsociety.common.services import outbox_enqueue
 
 from ..calculations import roll_hash
+from ..events import meeting_event
 from ..models import (
     AgendaItem,
     Articles,
@@ -42,19 +43,6 @@ from ..transitions import meeting_transition_check
 
 S = Meeting.Status
 ASSEMBLIES = (Body.Kind.GENERAL_ASSEMBLY, Body.Kind.REPRESENTATIVE_ASSEMBLY)
-
-
-def meeting_event(
-    *, meeting: Meeting, type: str, actor=None, data: dict | None = None, at=None
-) -> MeetingEvent:
-    """Append to the meeting's audit log (never rewritten)."""
-    return MeetingEvent.objects.create(
-        meeting=meeting, type=type, actor=_user(actor), data=data or {}, at=at or timezone.now()
-    )
-
-
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def articles_in_force(on: dt.date | None = None) -> Articles:

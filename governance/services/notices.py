@@ -10,8 +10,9 @@ from django.utils import timezone, translation
 
 from mutualsociety.common.selectors import society_get
 
+from ..events import meeting_event
 from ..models import ConveningNotice, Meeting, MeetingEvent, RollEntry
-from .meetings import eligible_members, meeting_event
+from .meetings import eligible_members
 
 S = Meeting.Status
 

@@ -15,8 +15,17 @@ from django.utils.translation import gettext as _
 from mutualsociety.common.exceptions import NotAllowed
 
 from ..calculations import ORDINARY, SPECIAL, ElectionResult, TallyResult, election_rank, tally
-from ..models import Ballot, BallotSelection, Body, Candidate, Mandate, Meeting, Motion
-from .meetings import meeting_event
+from ..events import meeting_event
+from ..models import (
+    Ballot,
+    BallotSelection,
+    Body,
+    Candidate,
+    Mandate,
+    Meeting,
+    MeetingEvent,
+    Motion,
+)
 
 S = Meeting.Status
 CLOSED = (S.VOTING_CLOSED, S.RESULTS_DECLARED, S.MINUTES_APPROVED, S.PUBLISHED)
@@ -182,7 +191,7 @@ def _declare(
     if election.tie_broken and result.quorum_met:
         meeting_event(
             meeting=meeting,
-            type="draw",
+            type=MeetingEvent.Type.DRAW,
             data={"motion": motion.number, "seed": motion.draw_seed,
                   "order": [cid for cid, _n, _k in election.ranking]},
         )  # fmt: skip

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from members.models import Member
 from mutualsociety.common.exceptions import DomainError, InvalidInput, NotAllowed, NotFound
 
+from ..events import meeting_event
 from ..models import (
     Ballot,
     BallotSelection,
@@ -36,7 +37,7 @@ from ..models import (
     RollEntry,
 )
 from . import sealing
-from .meetings import eligible_members, meeting_event
+from .meetings import eligible_members
 
 S = Meeting.Status
 

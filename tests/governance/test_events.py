@@ -1,0 +1,100 @@
+"""The meeting audit log on the project's event base: one writer, append-only."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from governance.events import meeting_event
+from governance.models import Meeting, MeetingEvent
+from mutualsociety.common.exceptions import ImmutableRecord
+from tests.governance.factories import meeting_make
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_writer_records_who_what_from_to_and_why(articles, secretary):
+    meeting = meeting_make()
+    event = meeting_event(
+        meeting=meeting,
+        type=MeetingEvent.Type.CONVENED,
+        actor=secretary,
+        old_value=Meeting.Status.DRAFTED,
+        new_value=Meeting.Status.CONVENED,
+        reason="Annual assembly",
+        data={"notice_days": 20},
+    )
+    event.refresh_from_db()
+    assert (event.meeting, event.type, event.actor) == (meeting, "convened", secretary)
+    assert (event.old_value, event.new_value, event.reason) == ("drafted", "convened",
+                                                                "Annual assembly")  # fmt: skip
+    assert event.data == {"notice_days": 20}
+    assert str(event).endswith("Convened")
+
+
+def test_the_old_import_path_of_the_writer_still_works():
+    from governance.services.meetings import meeting_event as old
+
+    assert old is meeting_event
+
+
+def test_an_anonymous_actor_is_recorded_as_the_system(articles):
+    from django.contrib.auth.models import AnonymousUser
+
+    event = meeting_event(meeting=meeting_make(), type="drafted", actor=AnonymousUser())
+    assert event.actor is None
+
+
+def test_events_cannot_be_changed_or_deleted_through_the_orm(articles):
+    event = meeting_event(meeting=meeting_make(), type=MeetingEvent.Type.NOTICES_SENT)
+    event.reason = "rewritten"
+    with pytest.raises(ImmutableRecord):
+        event.save()
+    with pytest.raises(ImmutableRecord):
+        event.delete()
+    with pytest.raises(ImmutableRecord):
+        MeetingEvent.objects.filter(pk=event.pk).update(reason="rewritten")
+    with pytest.raises(ImmutableRecord):
+        MeetingEvent.objects.filter(pk=event.pk).delete()
+    assert MeetingEvent.objects.get(pk=event.pk).reason == ""
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_onto_the_event_base_keeps_rows_and_the_append_only_trigger():
+    """Migrating 0006 → 0007 on PostgreSQL keeps the events written before (new columns
+    empty), and the trigger of migration 0005 still refuses UPDATE and DELETE after."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("governance", "0006_selection_random_key")]
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("governance")
+    executor.migrate(before)
+    try:
+        old = MigrationExecutor(connection).loader.project_state(before).apps
+        body = old.get_model("governance", "Body").objects.create(
+            kind="board", name="Board", seats=3
+        )
+        meeting = old.get_model("governance", "Meeting").objects.create(
+            body=body, kind="board", title="Board meeting",
+            voting_opens_at="2025-01-10T09:00Z", voting_closes_at="2025-01-11T09:00Z",
+        )  # fmt: skip
+        old.get_model("governance", "MeetingEvent").objects.create(
+            meeting=meeting, type="drafted", at="2025-01-01T09:00Z", data={"kept": True}
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(latest)
+    event = MeetingEvent.objects.get(meeting_id=meeting.pk)
+    assert (event.type, event.data) == ("drafted", {"kept": True})
+    assert (event.old_value, event.new_value, event.reason) == ("", "", "")
+    for sql in ("UPDATE governance_meetingevent SET reason = 'rewritten'",
+                "DELETE FROM governance_meetingevent"):  # fmt: skip
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+    assert MeetingEvent.objects.filter(pk=event.pk).exists()
