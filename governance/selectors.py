@@ -11,15 +11,20 @@ Who may see what lives here:
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members.models import Member
+from members.selectors import members_in_good_standing_on
+from mutualsociety.common.exceptions import NotFound
 
 from .models import (
     AgendaItem,
+    Articles,
     Ballot,
     BallotSelection,
     Body,
@@ -38,6 +43,54 @@ S = Meeting.Status
 UPCOMING = (S.CONVENED, S.VOTING_OPEN)
 CLOSED = (S.VOTING_CLOSED, S.RESULTS_DECLARED, S.MINUTES_APPROVED, S.PUBLISHED)
 DECLARED = (S.RESULTS_DECLARED, S.MINUTES_APPROVED, S.PUBLISHED)
+
+
+# --- The articles and who may vote ---------------------------------------------------
+
+
+def articles_in_force(on: dt.date | None = None) -> Articles:
+    """The articles of association in force on a day (latest effective version)."""
+    on = on or timezone.localdate()
+    articles = Articles.objects.filter(effective_from__lte=on).order_by("-effective_from", "-id")
+    found = articles.first()
+    if found is None:
+        raise NotFound(_("No articles of association are in force; staff must enter them first."))
+    return found
+
+
+def eligible_members(body: Body, on: dt.date) -> QuerySet[Member]:
+    """Who may vote at a meeting of ``body``: every active member for the general
+    assembly; for any other body, the members sitting on it on the day."""
+    if body.is_all_members:
+        return Member.objects.filter(status=Member.Status.ACTIVE)
+    sitting = Mandate.objects.filter(body=body, starts_on__lte=on, ends_on__gt=on)
+    return Member.objects.filter(pk__in=sitting.values("member_id"), status=Member.Status.ACTIVE)
+
+
+def eligible_members_on(body: Body, day: dt.date) -> QuerySet[Member]:
+    """Who was eligible at the end of a past ``day`` (a record date the freeze missed):
+    the members in good standing that day, rebuilt from the membership log
+    (``members.selectors.members_in_good_standing_on``); for a body other than the
+    general assembly, those of them whose mandate ran that day. One query, set-based.
+
+    What cannot be rebuilt: a status set without a logged change (see the members
+    selector), and mandates deleted since (the admin no longer deletes them: a mandate is
+    ended with ``mandate_end``, from today on)."""
+    members = members_in_good_standing_on(day)
+    if not body.is_all_members:
+        sitting = Mandate.objects.filter(body=body, starts_on__lte=day, ends_on__gt=day)
+        members = members.filter(pk__in=sitting.values("member_id"))
+    return members
+
+
+def live_proxy(meeting: Meeting, principal: Member) -> Proxy | None:
+    """The proxy ``principal`` has appointed for the meeting and not revoked, if any."""
+    return Proxy.objects.filter(
+        meeting=meeting, principal=principal, revoked_at__isnull=True
+    ).first()
+
+
+# --- What a member sees ------------------------------------------------------------------
 
 
 def meetings_for_member(member: Member) -> QuerySet[Meeting]:

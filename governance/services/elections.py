@@ -21,6 +21,7 @@ from mutualsociety.common.exceptions import InvalidInput, NotAllowed
 from ..calculations import apportion
 from ..events import meeting_event
 from ..models import Body, Candidate, Mandate, Matter, Meeting, MeetingEvent, Motion, Seconding
+from ..selectors import articles_in_force
 from .meetings import motion_add
 
 S = Meeting.Status
@@ -75,8 +76,6 @@ def candidate_nominate(*, motion: Motion, member: Member, nominated_by: Member,
             % {"region": motion.get_constituency_display()},
             field="member",
         )
-    from .meetings import articles_in_force
-
     articles = motion.meeting.articles or articles_in_force()
     held = consecutive_terms(
         motion.elects_to, member, timezone.localdate(motion.meeting.voting_closes_at)

@@ -14,16 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Member
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed, NotFound
-from mutualsociety.common.services import outbox_enqueue
 
 from ..calculations import roll_hash
 from ..events import meeting_event
@@ -31,7 +28,6 @@ from ..models import (
     AgendaItem,
     Articles,
     Body,
-    Mandate,
     Matter,
     Meeting,
     MeetingEvent,
@@ -39,63 +35,16 @@ from ..models import (
     Proposal,
     RollEntry,
 )
+from ..selectors import articles_in_force, eligible_members, eligible_members_on
 from ..transitions import meeting_transition_check
+from .notices import meeting_notices_enqueue
+from .tally import TermPlan, motion_tally
 
 S = Meeting.Status
+
+#: The notices are queued through this name (patched in tests to hold them back).
+_notices_after_commit = meeting_notices_enqueue
 ASSEMBLIES = (Body.Kind.GENERAL_ASSEMBLY, Body.Kind.REPRESENTATIVE_ASSEMBLY)
-
-
-def articles_in_force(on: dt.date | None = None) -> Articles:
-    """The articles of association in force on a day (latest effective version)."""
-    on = on or timezone.localdate()
-    articles = Articles.objects.filter(effective_from__lte=on).order_by("-effective_from", "-id")
-    found = articles.first()
-    if found is None:
-        raise NotFound(_("No articles of association are in force; staff must enter them first."))
-    return found
-
-
-def eligible_members(body: Body, on: dt.date) -> QuerySet[Member]:
-    """Who may vote at a meeting of ``body``: every active member for the general
-    assembly; for any other body, the members sitting on it on the day."""
-    if body.is_all_members:
-        return Member.objects.filter(status=Member.Status.ACTIVE)
-    sitting = Mandate.objects.filter(body=body, starts_on__lte=on, ends_on__gt=on)
-    return Member.objects.filter(pk__in=sitting.values("member_id"), status=Member.Status.ACTIVE)
-
-
-def eligible_members_on(body: Body, day: dt.date) -> QuerySet[Member]:
-    """Who was eligible at the end of a past ``day`` (a record date the freeze missed).
-
-    A member's status that day is rebuilt from the membership log: the ``from`` of their
-    first status change after the day, or their status now if none; members who joined
-    after the day are left out; for a body other than the general assembly, the mandates
-    running that day. One query (a correlated subquery on the indexed log), set-based.
-
-    What cannot be rebuilt: a status set without a logged change (a member imported with a
-    status after the day counts by that status), and mandates deleted since."""
-    from django.db.models import OuterRef, Q, Subquery
-    from django.db.models.functions import Coalesce
-
-    from members.models import MemberEvent
-
-    after = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
-    first_change = (
-        MemberEvent.objects.filter(
-            member=OuterRef("pk"), type=MemberEvent.Type.STATUS, at__gte=after
-        )
-        .order_by("at", "id")
-        .values("old_value")[:1]
-    )
-    members = (
-        Member.objects.annotate(status_then=Coalesce(Subquery(first_change), "status"))
-        .filter(status_then=Member.Status.ACTIVE)
-        .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=day))
-    )
-    if not body.is_all_members:
-        sitting = Mandate.objects.filter(body=body, starts_on__lte=day, ends_on__gt=day)
-        members = members.filter(pk__in=sitting.values("member_id"))
-    return members
 
 
 def _locked(meeting: Meeting | int) -> Meeting:
@@ -388,18 +337,6 @@ def _motion_kinds_rederive(meeting: Meeting, articles: Articles) -> dict[str, st
     return dict(sorted(changed.items(), key=lambda kv: int(kv[0])))
 
 
-def _notices_after_commit(meeting_id: int, *, occasion: str) -> None:
-    """The convening notice goes to every voter not yet sent one, after the commit: when
-    the meeting is convened and again when its roll is frozen (new voters)."""
-    from ..tasks import send_convening_notices
-
-    outbox_enqueue(
-        task=send_convening_notices,
-        args=[meeting_id],
-        key=f"governance.send_convening_notices:{meeting_id}:{occasion}",
-    )
-
-
 def _proposals_to_agenda(meeting: Meeting, *, actor, articles: Articles) -> None:
     """Every queued member proposal goes on the next assembly's agenda, as a motion."""
     for proposal in Proposal.objects.select_for_update().filter(status=Proposal.Status.QUEUED):
@@ -433,7 +370,9 @@ def _proposals_to_agenda(meeting: Meeting, *, actor, articles: Articles) -> None
 
 
 @transaction.atomic
-def meeting_roll_freeze(*, meeting: Meeting, actor=None, at: dt.datetime | None = None) -> Meeting:
+def meeting_roll_freeze(
+    *, meeting: Meeting | int, actor=None, at: dt.datetime | None = None
+) -> Meeting:
     """Freeze the voter roll as it stands on the record date and record its SHA-256.
 
     Set-based: one INSERT ... SELECT of the eligible members. Replaying is a no-op. When
@@ -503,16 +442,9 @@ def meetings_freeze_due_rolls(*, today: dt.date | None = None) -> int:
     )
     count = 0
     for meeting_id in due.values_list("pk", flat=True):
-        meeting_roll_freeze(meeting=meeting_id_get(meeting_id), at=at)
+        meeting_roll_freeze(meeting=meeting_id, at=at)
         count += 1
     return count
-
-
-def meeting_id_get(meeting_id: int) -> Meeting:
-    meeting = Meeting.objects.filter(pk=meeting_id).first()
-    if meeting is None:
-        raise NotFound(_("There is no meeting #%(id)s.") % {"id": meeting_id})
-    return meeting
 
 
 # --- Voting window ---------------------------------------------------------------------
@@ -576,8 +508,6 @@ def meeting_declare_results(
     *, meeting: Meeting, actor=None, at: dt.datetime | None = None
 ) -> Meeting:
     """Tally every motion (one GROUP BY each) and declare the results."""
-    from .tally import TermPlan, motion_tally
-
     at = at or timezone.now()
     meeting = _locked(meeting)
     meeting_transition_check(meeting.status, S.RESULTS_DECLARED)
@@ -649,7 +579,3 @@ def meeting_publish(*, meeting: Meeting, actor=None, at: dt.datetime | None = No
         },
     )
     return meeting
-
-
-def members_by_ids(ids: Iterable[int]) -> dict[int, Member]:
-    return Member.objects.in_bulk(list(ids))

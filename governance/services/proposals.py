@@ -13,7 +13,7 @@ from mutualsociety.common.exceptions import InvalidInput, NotAllowed, NotFound
 
 from ..calculations import proposal_threshold
 from ..models import Matter, Proposal, ProposalSignature
-from .meetings import articles_in_force
+from ..selectors import articles_in_force
 
 
 def _active(member: Member, field: str = "member") -> None:

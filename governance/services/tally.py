@@ -7,14 +7,24 @@ the meeting was convened under.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualsociety.common.exceptions import NotAllowed
 
-from ..calculations import ORDINARY, SPECIAL, ElectionResult, TallyResult, election_rank, tally
+from ..calculations import (
+    ORDINARY,
+    SPECIAL,
+    ElectionResult,
+    TallyResult,
+    election_rank,
+    staggered_term_years,
+    tally,
+)
 from ..events import meeting_event
 from ..models import (
     Ballot,
@@ -78,10 +88,6 @@ class TermPlan:
     one-seat regions alternate short and full)."""
 
     def __init__(self, meeting: Meeting):
-        import datetime as dt
-
-        from django.utils import timezone
-
         self.start = timezone.localdate(meeting.voting_closed_at) + dt.timedelta(days=1)
         self.years = meeting.articles.term_years
         bodies = set(
@@ -96,8 +102,6 @@ class TermPlan:
         self.odd_seen: dict[int, int] = {}
 
     def terms(self, body_id: int, seats: int) -> list[int]:
-        from ..calculations import staggered_term_years
-
         if body_id not in self.first:
             return [self.years] * seats
         odd_short = False

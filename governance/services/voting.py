@@ -36,8 +36,8 @@ from ..models import (
     Proxy,
     RollEntry,
 )
+from ..selectors import eligible_members, live_proxy
 from . import sealing
-from .meetings import eligible_members
 
 S = Meeting.Status
 
@@ -99,12 +99,6 @@ def _meeting_share_lock(meeting_id: int) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM governance_meeting WHERE id = %s FOR SHARE", [meeting_id])
-
-
-def live_proxy(meeting: Meeting, principal: Member) -> Proxy | None:
-    return Proxy.objects.filter(
-        meeting=meeting, principal=principal, revoked_at__isnull=True
-    ).first()
 
 
 def _choice_check(motion: Motion, choice: str | None, candidates: Sequence[int] | None):
