@@ -38,11 +38,9 @@ from .models import (
     RollEntry,
     Seconding,
 )
+from .transitions import BEFORE_VOTING, CLOSED, DECLARED, UPCOMING
 
 S = Meeting.Status
-UPCOMING = (S.CONVENED, S.VOTING_OPEN)
-CLOSED = (S.VOTING_CLOSED, S.RESULTS_DECLARED, S.MINUTES_APPROVED, S.PUBLISHED)
-DECLARED = (S.RESULTS_DECLARED, S.MINUTES_APPROVED, S.PUBLISHED)
 
 
 # --- The articles and who may vote ---------------------------------------------------
@@ -346,7 +344,7 @@ class Nominations:
 def meeting_nominations(meeting: Meeting, member: Member | None) -> Nominations:
     """Nominations are open until voting opens (``candidate_nominate``); the candidates still
     waiting for a seconder, by election, and those the member has seconded (two queries)."""
-    if meeting.status not in (S.DRAFTED, S.CONVENED):
+    if meeting.status not in BEFORE_VOTING:
         return Nominations(open=False)
     waiting: dict[int, list] = {}
     for candidate in (

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -36,7 +37,7 @@ from ..models import (
     RollEntry,
 )
 from ..selectors import articles_in_force, eligible_members, eligible_members_on
-from ..transitions import meeting_transition_check
+from ..transitions import BEFORE_VOTING, MEETING, PROPOSAL
 from .notices import meeting_notices_enqueue
 from .tally import TermPlan, motion_tally
 
@@ -55,11 +56,15 @@ def _locked(meeting: Meeting | int) -> Meeting:
     return found
 
 
-def _move(meeting: Meeting, target: str, *, stamp: str, at: dt.datetime, fields=()) -> None:
-    meeting_transition_check(meeting.status, target)
-    meeting.status = target
+def _move(
+    meeting: Meeting, target: str, *, stamp: str, at: dt.datetime, fields: Iterable[str] = ()
+) -> str:
+    """Move a locked meeting to its next milestone (``MEETING`` table), date it and save;
+    returns the status it left."""
+    old = MEETING.move(meeting, target)
     setattr(meeting, stamp, at)
     meeting.save(update_fields=["status", stamp, *fields])
+    return old
 
 
 # --- Drafting --------------------------------------------------------------------------
@@ -144,7 +149,7 @@ def agenda_item_add(
     *, meeting: Meeting, title: str, description: str = "", actor=None
 ) -> AgendaItem:
     meeting = _locked(meeting)
-    if meeting.status not in (S.DRAFTED, S.CONVENED):
+    if meeting.status not in BEFORE_VOTING:
         raise NotAllowed(_("The agenda is fixed once voting opens."))
     title = (title or "").strip()
     if not title:
@@ -200,7 +205,7 @@ def motion_add(
     repayment of the initial operating fund, distribution of surplus) is a special
     resolution, needing two thirds; asking for an ordinary vote on one is refused."""
     meeting = _locked(meeting)
-    if meeting.status not in (S.DRAFTED, S.CONVENED):
+    if meeting.status not in BEFORE_VOTING:
         raise NotAllowed(_("Motions cannot be added once voting opens."))
     if matter not in Matter.values:
         raise InvalidInput(_("Choose what the motion decides."), field="matter")
@@ -272,7 +277,7 @@ def meeting_convene(*, meeting: Meeting, actor=None, at: dt.datetime | None = No
     """
     at = at or timezone.now()
     meeting = _locked(meeting)
-    meeting_transition_check(meeting.status, S.CONVENED)
+    MEETING.check(meeting.status, S.CONVENED)
     today = timezone.localdate(at)
     articles = articles_in_force(today)
     notice_days = articles.notice_days_for(meeting.kind)
@@ -295,7 +300,7 @@ def meeting_convene(*, meeting: Meeting, actor=None, at: dt.datetime | None = No
     meeting.articles = articles
     meeting.record_date = record_date
     meeting.secret_ballot = articles.secret_ballot
-    _move(meeting, S.CONVENED, stamp="convened_at", at=at,
+    old = _move(meeting, S.CONVENED, stamp="convened_at", at=at,
           fields=["articles", "record_date", "secret_ballot"])  # fmt: skip
     rederived = _motion_kinds_rederive(meeting, articles)
     if meeting.body.kind in ASSEMBLIES:
@@ -307,8 +312,8 @@ def meeting_convene(*, meeting: Meeting, actor=None, at: dt.datetime | None = No
     }
     if rederived:
         data["motion_kinds_rederived"] = rederived
-    meeting_event(meeting=meeting, type=MeetingEvent.Type.CONVENED, actor=actor, at=at,
-                  data=data)  # fmt: skip
+    meeting_event(meeting=meeting, type=MeetingEvent.Type.CONVENED, old_value=old,
+                  new_value=meeting.status, actor=actor, at=at, data=data)  # fmt: skip
     if record_date <= today:
         meeting_roll_freeze(meeting=meeting, actor=actor, at=at)
     _notices_after_commit(meeting.pk, occasion="convened")
@@ -359,7 +364,7 @@ def _proposals_to_agenda(meeting: Meeting, *, actor, articles: Articles) -> None
             matter=proposal.matter,
             kind=motion_kind_for(proposal.matter, articles),
         )
-        proposal.status = Proposal.Status.ON_AGENDA
+        PROPOSAL.move(proposal, Proposal.Status.ON_AGENDA)
         proposal.save(update_fields=["status"])
         meeting_event(
             meeting=meeting,
@@ -456,7 +461,7 @@ def meeting_open_voting(*, meeting: Meeting, actor=None, at: dt.datetime | None 
     if the record date job has not run; standing candidates are those seconded."""
     at = at or timezone.now()
     meeting = _locked(meeting)
-    meeting_transition_check(meeting.status, S.VOTING_OPEN)
+    MEETING.check(meeting.status, S.VOTING_OPEN)
     if at < meeting.voting_opens_at:
         raise NotAllowed(
             _("Voting opens at %(time)s as announced in the notice, not before.")
@@ -467,8 +472,9 @@ def meeting_open_voting(*, meeting: Meeting, actor=None, at: dt.datetime | None 
     if not meeting.roll_frozen:
         meeting_roll_freeze(meeting=meeting, actor=actor, at=at)
         meeting.refresh_from_db()
-    _move(meeting, S.VOTING_OPEN, stamp="voting_opened_at", at=at)
-    meeting_event(meeting=meeting, type=MeetingEvent.Type.VOTING_OPENED, actor=actor, at=at)
+    old = _move(meeting, S.VOTING_OPEN, stamp="voting_opened_at", at=at)
+    meeting_event(meeting=meeting, type=MeetingEvent.Type.VOTING_OPENED, actor=actor, at=at,
+                  old_value=old, new_value=meeting.status)  # fmt: skip
     return meeting
 
 
@@ -478,13 +484,13 @@ def meeting_close_voting(*, meeting: Meeting, actor=None, at: dt.datetime | None
     seed now, after the last ballot and before any count, and the seed is recorded."""
     at = at or timezone.now()
     meeting = _locked(meeting)
-    meeting_transition_check(meeting.status, S.VOTING_CLOSED)
+    MEETING.check(meeting.status, S.VOTING_CLOSED)
     if at < meeting.voting_closes_at:
         raise NotAllowed(
             _("Voting closes at %(time)s as announced; it cannot be closed earlier.")
             % {"time": timezone.localtime(meeting.voting_closes_at).strftime("%Y-%m-%d %H:%M")}
         )
-    _move(meeting, S.VOTING_CLOSED, stamp="voting_closed_at", at=at)
+    old = _move(meeting, S.VOTING_CLOSED, stamp="voting_closed_at", at=at)
     seeds = {}
     for motion in meeting.motions.filter(kind=Motion.Kind.ELECTION, draw_seed=""):
         motion.draw_seed = secrets.token_hex(16)
@@ -493,6 +499,8 @@ def meeting_close_voting(*, meeting: Meeting, actor=None, at: dt.datetime | None
     meeting_event(
         meeting=meeting,
         type=MeetingEvent.Type.VOTING_CLOSED,
+        old_value=old,
+        new_value=meeting.status,
         actor=actor,
         at=at,
         data={"draw_seeds": seeds} if seeds else {},
@@ -510,7 +518,7 @@ def meeting_declare_results(
     """Tally every motion (one GROUP BY each) and declare the results."""
     at = at or timezone.now()
     meeting = _locked(meeting)
-    meeting_transition_check(meeting.status, S.RESULTS_DECLARED)
+    MEETING.check(meeting.status, S.RESULTS_DECLARED)
     summary = {}
     # Decided once for the meeting, before any of its mandates exist: which bodies are
     # elected for the first time, and so get staggered terms across all their seats.
@@ -518,10 +526,12 @@ def meeting_declare_results(
     for motion in meeting.motions.select_for_update().order_by("number"):
         motion_tally(motion=motion, meeting=meeting, declare=True, terms=terms)
         summary[str(motion.number)] = motion.outcome
-    _move(meeting, S.RESULTS_DECLARED, stamp="results_declared_at", at=at)
+    old = _move(meeting, S.RESULTS_DECLARED, stamp="results_declared_at", at=at)
     meeting_event(
         meeting=meeting,
         type=MeetingEvent.Type.RESULTS_DECLARED,
+        old_value=old,
+        new_value=meeting.status,
         actor=actor,
         at=at,
         data={"outcomes": summary},
@@ -552,11 +562,12 @@ def meeting_approve_minutes(
 ) -> Meeting:
     at = at or timezone.now()
     meeting = _locked(meeting)
-    meeting_transition_check(meeting.status, S.MINUTES_APPROVED)
+    MEETING.check(meeting.status, S.MINUTES_APPROVED)
     if not meeting.minutes.strip():
         raise InvalidInput(_("Draft the minutes before approving them."), field="minutes")
-    _move(meeting, S.MINUTES_APPROVED, stamp="minutes_approved_at", at=at)
-    meeting_event(meeting=meeting, type=MeetingEvent.Type.MINUTES_APPROVED, actor=actor, at=at)
+    old = _move(meeting, S.MINUTES_APPROVED, stamp="minutes_approved_at", at=at)
+    meeting_event(meeting=meeting, type=MeetingEvent.Type.MINUTES_APPROVED, actor=actor, at=at,
+                  old_value=old, new_value=meeting.status)  # fmt: skip
     return meeting
 
 
@@ -566,11 +577,13 @@ def meeting_publish(*, meeting: Meeting, actor=None, at: dt.datetime | None = No
     ``published`` event is what the disclosure feed picks up."""
     at = at or timezone.now()
     meeting = _locked(meeting)
-    meeting_transition_check(meeting.status, S.PUBLISHED)
-    _move(meeting, S.PUBLISHED, stamp="published_at", at=at)
+    MEETING.check(meeting.status, S.PUBLISHED)
+    old = _move(meeting, S.PUBLISHED, stamp="published_at", at=at)
     meeting_event(
         meeting=meeting,
         type=MeetingEvent.Type.PUBLISHED,
+        old_value=old,
+        new_value=meeting.status,
         actor=actor,
         at=at,
         data={

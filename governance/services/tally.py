@@ -36,9 +36,9 @@ from ..models import (
     MeetingEvent,
     Motion,
 )
+from ..transitions import CANDIDATE, CLOSED, MOTION
 
 S = Meeting.Status
-CLOSED = (S.VOTING_CLOSED, S.RESULTS_DECLARED, S.MINUTES_APPROVED, S.PUBLISHED)
 
 
 def motion_counts(motion: Motion) -> dict[str, int]:
@@ -169,11 +169,12 @@ def _declare(
     motion.votes_cast = result.votes_cast
     motion.quorum_met = result.quorum_met
     if not result.quorum_met:
-        motion.outcome = Motion.Outcome.NO_QUORUM
+        outcome = Motion.Outcome.NO_QUORUM
     elif motion.is_election:
-        motion.outcome = Motion.Outcome.ELECTED
+        outcome = Motion.Outcome.ELECTED
     else:
-        motion.outcome = Motion.Outcome.ADOPTED if result.adopted else Motion.Outcome.REJECTED
+        outcome = Motion.Outcome.ADOPTED if result.adopted else Motion.Outcome.REJECTED
+    MOTION.move(motion, outcome)
     motion.save(
         update_fields=[
             "eligible", "participants", "votes_for", "votes_against", "abstentions",
@@ -183,13 +184,13 @@ def _declare(
     if election is None:
         return
     elected = set(election.elected) if result.quorum_met else set()
-    by_id = Candidate.objects.in_bulk([cid for cid, _n, _k in election.ranking])
+    by_id = Candidate.objects.select_for_update().in_bulk([cid for cid, _n, _k in election.ranking])
     for cid, votes, key in election.ranking:
         candidate = by_id[cid]
         candidate.votes = votes
         candidate.draw_rank = key
-        candidate.status = (
-            Candidate.Status.ELECTED if cid in elected else Candidate.Status.NOT_ELECTED
+        CANDIDATE.move(
+            candidate, Candidate.Status.ELECTED if cid in elected else Candidate.Status.NOT_ELECTED
         )
         candidate.save(update_fields=["votes", "draw_rank", "status"])
     if election.tie_broken and result.quorum_met:

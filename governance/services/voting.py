@@ -37,6 +37,7 @@ from ..models import (
     RollEntry,
 )
 from ..selectors import eligible_members, live_proxy
+from ..transitions import BEFORE_VOTING
 from . import sealing
 
 S = Meeting.Status
@@ -83,7 +84,7 @@ def _window_check(meeting: Meeting, at: dt.datetime) -> None:
     if meeting.status != S.VOTING_OPEN or not (
         meeting.voting_opens_at <= at < meeting.voting_closes_at
     ):
-        if meeting.status in (S.DRAFTED, S.CONVENED) or at < meeting.voting_opens_at:
+        if meeting.status in BEFORE_VOTING or at < meeting.voting_opens_at:
             raise VotingClosed(
                 _("Voting on this meeting has not opened yet; it opens at %(time)s.")
                 % {"time": timezone.localtime(meeting.voting_opens_at).strftime("%Y-%m-%d %H:%M")}

@@ -98,3 +98,47 @@ def test_the_migration_onto_the_event_base_keeps_rows_and_the_append_only_trigge
         ):
             cursor.execute(sql)
     assert MeetingEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_each_milestone_event_says_from_which_status_to_which(articles, secretary):
+    from governance.services.meetings import meeting_declare_results
+    from governance.services.voting import ballot_cast
+    from tests.governance.factories import meeting_closed, meeting_voting, members_make
+
+    (voter,) = members_make(1)
+    meeting = meeting_voting(actor=secretary)
+    ballot_cast(motion=meeting.motions.get(), voter=voter, choice="for")
+    meeting_declare_results(meeting=meeting_closed(meeting, actor=secretary), actor=secretary)
+    moves = list(
+        MeetingEvent.objects.filter(meeting=meeting)
+        .exclude(old_value="")
+        .order_by("id")
+        .values_list("type", "old_value", "new_value")
+    )
+    assert moves == [
+        ("convened", "drafted", "convened"),
+        ("voting_opened", "convened", "voting_open"),
+        ("voting_closed", "voting_open", "voting_closed"),
+        ("results_declared", "voting_closed", "results_declared"),
+    ]
+
+
+def test_a_declared_motion_cannot_be_declared_again(articles):
+    """The outcome moves once (``MOTION``): counting a declared motion again with
+    ``declare`` is refused and the stored result stays."""
+    from governance.services.meetings import meeting_declare_results
+    from governance.services.tally import motion_tally
+    from governance.services.voting import ballot_cast
+    from mutualsociety.common.exceptions import TransitionNotAllowed
+    from tests.governance.factories import meeting_closed, meeting_voting, members_make
+
+    (voter,) = members_make(1)
+    meeting = meeting_voting()
+    motion = meeting.motions.get()
+    ballot_cast(motion=motion, voter=voter, choice="for")
+    meeting = meeting_declare_results(meeting=meeting_closed(meeting))
+    motion.refresh_from_db()
+    with pytest.raises(TransitionNotAllowed):
+        motion_tally(motion=motion, meeting=meeting, declare=True)
+    motion.refresh_from_db()
+    assert motion.outcome == "adopted" and motion.votes_for == 1
