@@ -22,8 +22,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
-from mutualsociety.common.exceptions import DomainError
-from mutualsociety.common.forms import DepthLimitedJSONField
+from mutualsociety.common.admin_actions import (
+    ReasonForm,
+    action_with_form,
+    call_service,
+    for_each,
+)
+from mutualsociety.common.forms import DepthLimitedJSONField, DomainErrorFormMixin
 
 from . import selectors
 from .models import (
@@ -33,6 +38,7 @@ from .models import (
     Body,
     Candidate,
     Mandate,
+    MandateEvent,
     Matter,
     Meeting,
     MeetingEvent,
@@ -41,6 +47,7 @@ from .models import (
     Proposal,
     Proxy,
 )
+from .services import mandates as mandate_services
 from .services import meetings as services
 from .services.elections import (
     candidate_nominate,
@@ -48,6 +55,7 @@ from .services.elections import (
     representative_elections_add,
 )
 from .services.voting import ballot_cast
+from .transitions import BEFORE_VOTING
 
 
 class ServiceAdmin(admin.ModelAdmin):
@@ -55,11 +63,8 @@ class ServiceAdmin(admin.ModelAdmin):
     (the admin's transaction is rolled back, nothing is recorded)."""
 
     def _guarded(self, request, view, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as error:
-            self.message_user(request, error.message, messages.ERROR)
-            return redirect(request.get_full_path())
+        response = call_service(self, request, lambda: view(request, *args, **kwargs))
+        return redirect(request.get_full_path()) if response is None else response
 
     def add_view(self, request, form_url="", extra_context=None):
         return self._guarded(request, super().add_view, form_url, extra_context)
@@ -132,27 +137,148 @@ class ArticlesAdmin(admin.ModelAdmin):
         return False
 
 
+class MandateInlineForm(forms.ModelForm):
+    """A seat as the body's page edits it: the holder of an existing seat is fixed (a new
+    holder is a new seat; end the old one)."""
+
+    class Meta:
+        model = Mandate
+        fields = ("member", "role", "region", "starts_on", "ends_on")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["member"].disabled = True
+
+
 class MandateInline(admin.TabularInline):
+    """Seats on the body. Saved through ``mandate_add`` / ``mandate_update`` (with a
+    ``MandateEvent``); never deleted — a seat is ended early from the mandates list."""
+
     model = Mandate
+    form = MandateInlineForm
     fk_name = "body"
     extra = 0
+    can_delete = False
+    show_change_link = True
     autocomplete_fields = ("member",)
     fields = ("member", "role", "region", "starts_on", "ends_on", "elected_by")
     readonly_fields = ("elected_by",)
 
 
+def _saved_through_services(formset, *, add, update, remove=None) -> None:
+    """Save an inline formset row by row through services instead of ``formset.save()``:
+    ``add(cleaned_data)`` for a new row, ``update(instance, cleaned_data)`` for a changed
+    one, ``remove(instance)`` for a deleted one. Sets what the admin's change message
+    reads (``new_objects``, ``changed_objects``, ``deleted_objects``)."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    deleted = list(formset.deleted_forms)
+    for row in deleted:
+        if row.instance.pk is not None and remove is not None:
+            remove(row.instance)
+            formset.deleted_objects.append(row.instance)
+    for row in formset.forms:
+        if row in deleted or not row.has_changed():
+            continue
+        if row.instance.pk is None:
+            formset.new_objects.append(add(row.cleaned_data))
+        else:
+            formset.changed_objects.append(
+                (update(row.instance, row.cleaned_data), row.changed_data)
+            )
+
+
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(ServiceAdmin):
     list_display = ("name", "kind", "seats")
     inlines = [MandateInline]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Mandate:
+            return super().save_formset(request, form, formset, change)
+        body = form.instance
+        _saved_through_services(
+            formset,
+            add=lambda data: mandate_services.mandate_add(
+                body=body, member=data["member"], role=data["role"],
+                region=data.get("region") or "", starts_on=data["starts_on"],
+                ends_on=data["ends_on"], actor=request.user,
+            ),
+            update=lambda mandate, data: mandate_services.mandate_update(
+                mandate=mandate.pk, role=data["role"], region=data.get("region") or "",
+                starts_on=data["starts_on"], ends_on=data["ends_on"], actor=request.user,
+            ),
+        )  # fmt: skip
+        return None
+
+
+class MandateEndForm(ReasonForm):
+    on = forms.DateField(
+        label=_("Last day"),
+        required=False,
+        help_text=_("The seat ends on this day (today if empty; not a day in the past)."),
+    )
+
+
+@admin.register(Mandate)
+class MandateAdmin(ServiceAdmin):
+    """Who holds which seat, when. Seats are added and changed on their body's page;
+    here a seat is ended early, with the reason. Their history is the mandate events."""
+
+    list_display = ("member", "body", "role", "region", "starts_on", "ends_on", "elected_by")
+    list_filter = ("body", "role")
+    search_fields = ("member__member_number", "member__legal_name")
+    list_select_related = ("member", "body", "elected_by")
+    actions = ["end_early"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None:
+            return False  # read here; changed on the body's page, through the services
+        return super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("End the seat early (with the reason)"), permissions=["change"])
+    def end_early(self, request, queryset):
+        return action_with_form(
+            self,
+            request,
+            queryset,
+            title=gettext("End seats early"),
+            form_class=MandateEndForm,
+            call=lambda mandate, data: mandate_services.mandate_end(
+                mandate=mandate, reason=data["reason"], on=data.get("on"), actor=request.user
+            ),
+            done=lambda n: gettext("%(n)s seat(s) ended.") % {"n": n},
+        )
+
 
 class AgendaDocumentInline(admin.StackedInline):
+    """Documents of the item, saved through the agenda services (with a meeting event);
+    fixed once voting opens."""
+
     model = AgendaDocument
     extra = 0
+    fields = ("title", "body", "url")
+
+    def _open(self, item) -> bool:
+        return item is None or item.meeting.status in BEFORE_VOTING
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._open(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._open(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._open(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(AgendaItem)
@@ -167,11 +293,19 @@ class AgendaItemAdmin(ServiceAdmin):
         return obj.proposal_id is not None
 
     def get_readonly_fields(self, request, obj=None):
-        return ("meeting",) if obj else ()
+        if obj is None:
+            return ()
+        if obj.meeting.status not in BEFORE_VOTING:
+            return self.fields  # the agenda is fixed once voting opens
+        # A member proposal's title is the proposal's: the board does not reword it.
+        return ("meeting", "title") if obj.proposal_id else ("meeting",)
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            services.agenda_item_update(
+                item=obj.pk, title=obj.title, description=obj.description, order=obj.order,
+                actor=request.user,
+            )  # fmt: skip
             return
         item = services.agenda_item_add(
             meeting=obj.meeting, title=obj.title, description=obj.description, actor=request.user
@@ -181,6 +315,23 @@ class AgendaItemAdmin(ServiceAdmin):
 
     def delete_model(self, request, obj):
         services.agenda_item_remove(item=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        item = form.instance
+        _saved_through_services(
+            formset,
+            add=lambda data: services.agenda_document_add(
+                item=item, title=data["title"], body=data.get("body") or "",
+                url=data.get("url") or "", actor=request.user,
+            ),
+            update=lambda document, data: services.agenda_document_update(
+                document=document, title=data["title"], body=data.get("body") or "",
+                url=data.get("url") or "", actor=request.user,
+            ),
+            remove=lambda document: services.agenda_document_remove(
+                document=document, actor=request.user
+            ),
+        )  # fmt: skip
 
     def has_delete_permission(self, request, obj=None) -> bool:
         if obj is not None and (obj.proposal_id or obj.meeting.status != Meeting.Status.DRAFTED):
@@ -201,16 +352,14 @@ class MotionInline(admin.TabularInline):
 
 
 def _each(modeladmin, request, queryset, service: Callable, done: str) -> None:
-    count = 0
-    for meeting in queryset:
-        try:
-            service(meeting=meeting, actor=request.user)
-        except DomainError as error:
-            modeladmin.message_user(request, f"{meeting}: {error.message}", messages.ERROR)
-        else:
-            count += 1
-    if count:
-        modeladmin.message_user(request, done % {"n": count}, messages.SUCCESS)
+    """Run a milestone service for each selected meeting; a refusal names the meeting."""
+    for_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda meeting: service(meeting=meeting, actor=request.user),
+        done=lambda n: done % {"n": n},
+    )
 
 
 @admin.register(Meeting)
@@ -283,13 +432,11 @@ class MeetingAdmin(ServiceAdmin):
             return
         for meeting in queryset:
             for body in bodies:
-                try:
-                    motions = representative_elections_add(
-                        meeting=meeting, body=body, actor=request.user
-                    )
-                except DomainError as error:
-                    self.message_user(request, f"{meeting}: {error.message}", messages.ERROR)
-                else:
+                motions = call_service(
+                    self, request, representative_elections_add, obj=meeting,
+                    meeting=meeting, body=body, actor=request.user,
+                )  # fmt: skip
+                if motions is not None:
                     self.message_user(
                         request,
                         gettext("%(meeting)s: %(n)s constituency elections added.")
@@ -356,16 +503,13 @@ class MeetingAdmin(ServiceAdmin):
         if request.method == "POST" and form.is_valid():
             voter = Member.objects.filter(member_number=form.cleaned_data["voter"]).first()
             motion = form.cleaned_data["motion"]
-            try:
-                result = ballot_cast(
-                    motion=motion, voter=voter, choice=form.cleaned_data.get("choice") or None,
-                    candidates=[c.pk for c in form.cleaned_data.get("candidates") or []],
-                    in_person=True, actor=request.user,
-                )  # fmt: skip
-            except DomainError as error:
-                form.add_error(error.fields and next(iter(error.fields)) in form.fields
-                               and next(iter(error.fields)) or None, error.message)  # fmt: skip
-            else:
+            result = form.call_service(
+                ballot_cast, motion=motion, voter=voter,
+                choice=form.cleaned_data.get("choice") or None,
+                candidates=[c.pk for c in form.cleaned_data.get("candidates") or []],
+                in_person=True, actor=request.user,
+            )  # fmt: skip
+            if result is not None:
                 self.message_user(
                     request,
                     gettext("In-person ballot of %(name)s recorded; receipt %(receipt)s.")
@@ -383,20 +527,20 @@ class MeetingAdmin(ServiceAdmin):
         meeting = get_object_or_404(Meeting, pk=meeting_id)
         form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
         if request.method == "POST" and form.is_valid():
-            try:
-                services.meeting_draft_minutes(
-                    meeting=meeting, text=form.cleaned_data["minutes"], actor=request.user
-                )
-            except DomainError as error:
-                form.add_error("minutes", error.message)
-            else:
+            done = form.call_service(
+                services.meeting_draft_minutes,
+                meeting=meeting,
+                text=form.cleaned_data["minutes"],
+                actor=request.user,
+            )
+            if done is not None:
                 self.message_user(request, gettext("Minutes saved as a draft."), messages.SUCCESS)
                 return redirect("admin:governance_meeting_change", meeting.pk)
         intro = gettext("Approve them with the action on the meeting list.")
         return self._render(request, meeting, form, gettext("Draft the minutes"), intro)
 
 
-class InPersonVoteForm(forms.Form):
+class InPersonVoteForm(DomainErrorFormMixin, forms.Form):
     voter = forms.CharField(label=_("Voter's member number"), max_length=20)
     motion = forms.ModelChoiceField(label=_("Motion"), queryset=Motion.objects.none())
     choice = forms.ChoiceField(
@@ -430,7 +574,7 @@ class InPersonVoteForm(forms.Form):
         return number
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(DomainErrorFormMixin, forms.Form):
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 20}))
 
 
@@ -594,7 +738,16 @@ class ProposalAdmin(ReadOnlyAdmin):
 
 @admin.register(MeetingEvent)
 class MeetingEventAdmin(ReadOnlyAdmin):
-    list_display = ("at", "meeting", "type", "actor")
+    list_display = ("at", "meeting", "type", "old_value", "new_value", "actor")
     list_filter = ("type", "meeting")
     list_select_related = ("meeting", "actor")
-    fields = ("at", "meeting", "type", "actor", "data")
+    fields = ("at", "meeting", "type", "old_value", "new_value", "actor", "reason", "data")
+
+
+@admin.register(MandateEvent)
+class MandateEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "mandate", "type", "old_value", "new_value", "actor")
+    list_filter = ("type", "mandate__body")
+    list_select_related = ("mandate__body", "mandate__member", "actor")
+    search_fields = ("mandate__member__member_number", "mandate__member__legal_name")
+    fields = ("at", "mandate", "type", "old_value", "new_value", "actor", "reason", "data")

@@ -19,13 +19,13 @@ By subject (each module holds one part; every name is importable from here):
   link from a participation to its ballot is sealed under a server key (see
   ``governance.services.sealing`` and docs/governance.md). ``Proxy``.
 - ``proposals``: ``Proposal`` / ``ProposalSignature``.
-- ``events``: ``MeetingEvent``, the append-only audit log.
+- ``events``: ``MeetingEvent`` and ``MandateEvent``, the append-only audit logs.
 """
 
 from .articles import DEFAULT_SPECIAL_MATTERS, Articles, Matter, default_special_matters
 from .ballots import Ballot, BallotSelection, Participation, Proxy, random_key
 from .bodies import Body, Mandate
-from .events import MeetingEvent
+from .events import MandateEvent, MeetingEvent
 from .meetings import AgendaDocument, AgendaItem, ConveningNotice, Meeting, RollEntry
 from .motions import Candidate, Motion, Seconding
 from .proposals import Proposal, ProposalSignature
@@ -41,6 +41,7 @@ __all__ = [
     "Candidate",
     "ConveningNotice",
     "Mandate",
+    "MandateEvent",
     "Matter",
     "Meeting",
     "MeetingEvent",

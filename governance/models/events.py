@@ -1,4 +1,4 @@
-"""The audit log of meetings, on the project's one event base
+"""The audit logs of meetings and of seats (mandates), on the project's one event base
 (``mutualsociety.common.events.Event``). Rows are written only through
 ``governance.events``."""
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualsociety.common.events import Event
 
+from .bodies import Mandate
 from .meetings import Meeting
 
 
@@ -36,6 +37,12 @@ class MeetingEvent(Event):
         NOMINATION = "nomination", _("Candidate nominated")
         DRAW = "draw", _("Tie broken by draw")
         NOTICES_SENT = "notices_sent", _("Convening notices sent")
+        AGENDA_ITEM_ADDED = "agenda_item_added", _("Agenda item added")
+        AGENDA_ITEM_CHANGED = "agenda_item_changed", _("Agenda item changed")
+        AGENDA_ITEM_REMOVED = "agenda_item_removed", _("Agenda item removed")
+        DOCUMENT_ADDED = "document_added", _("Document added")
+        DOCUMENT_CHANGED = "document_changed", _("Document changed")
+        DOCUMENT_REMOVED = "document_removed", _("Document removed")
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="events"
@@ -48,3 +55,27 @@ class MeetingEvent(Event):
         verbose_name = _("meeting event")
         verbose_name_plural = _("meeting events")
         indexes = [models.Index(fields=["meeting", "at"])]
+
+
+class MandateEvent(Event):
+    """Append-only history of a seat: taken (appointed by staff, or elected), changed
+    (role, constituency, term), ended early (with the reason). ``old_value`` /
+    ``new_value`` hold the term before and after as ``start/end`` (ISO 8601 interval)."""
+
+    class Type(models.TextChoices):
+        ADDED = "added", _("Seat taken")
+        ELECTED = "elected", _("Elected to the seat")
+        CHANGED = "changed", _("Seat changed")
+        ENDED = "ended", _("Seat ended early")
+
+    mandate = models.ForeignKey(
+        Mandate, verbose_name=_("mandate"), on_delete=models.PROTECT, related_name="events"
+    )
+    type = Event.type_field(Type)
+
+    subject_field = "mandate"
+
+    class Meta(Event.Meta):
+        verbose_name = _("mandate event")
+        verbose_name_plural = _("mandate events")
+        indexes = [models.Index(fields=["mandate", "at"])]

@@ -25,13 +25,15 @@ from ..calculations import (
     staggered_term_years,
     tally,
 )
-from ..events import meeting_event
+from ..events import mandate_event, meeting_event
+from ..events import term as event_term
 from ..models import (
     Ballot,
     BallotSelection,
     Body,
     Candidate,
     Mandate,
+    MandateEvent,
     Meeting,
     MeetingEvent,
     Motion,
@@ -216,7 +218,7 @@ def _mandates_for(motion: Motion, elected: list[int], by_id, plan: TermPlan) -> 
         if body.kind == Body.Kind.REPRESENTATIVE_ASSEMBLY
         else Mandate.Role.MEMBER
     )
-    Mandate.objects.bulk_create(
+    mandates = Mandate.objects.bulk_create(
         Mandate(
             body=body,
             member_id=by_id[cid].member_id,
@@ -228,6 +230,14 @@ def _mandates_for(motion: Motion, elected: list[int], by_id, plan: TermPlan) -> 
         )
         for cid, term in zip(elected, terms, strict=True)
     )
+    for mandate in mandates:
+        mandate_event(
+            mandate=mandate,
+            type=MandateEvent.Type.ELECTED,
+            new_value=event_term(mandate.starts_on, mandate.ends_on),
+            data={"motion": motion.pk, "meeting": motion.meeting_id, "role": role,
+                  "region": motion.constituency},
+        )  # fmt: skip
 
 
 def _years_after(day, years: int):
