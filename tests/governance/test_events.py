@@ -142,3 +142,26 @@ def test_a_declared_motion_cannot_be_declared_again(articles):
         motion_tally(motion=motion, meeting=meeting, declare=True)
     motion.refresh_from_db()
     assert motion.outcome == "adopted" and motion.votes_for == 1
+
+
+@pytest.mark.postgres
+def test_postgres_keeps_the_seat_history_append_only(articles):
+    """The trigger made with MandateEvent refuses UPDATE and DELETE of its rows."""
+    import datetime as dt
+
+    from governance.models import Body, MandateEvent
+    from governance.services.mandates import mandate_add
+    from tests.governance.factories import body_get, members_make
+
+    (member,) = members_make(1)
+    mandate_add(body=body_get(Body.Kind.BOARD), member=member, starts_on=dt.date(2026, 1, 1),
+                ends_on=dt.date(2030, 1, 1))  # fmt: skip
+    for sql in ("UPDATE governance_mandateevent SET reason = 'rewritten'",
+                "DELETE FROM governance_mandateevent"):  # fmt: skip
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+    assert MandateEvent.objects.get().reason == ""
