@@ -190,7 +190,11 @@ def _saved_through_services(formset, *, add, update, remove=None) -> None:
 
 @admin.register(Body)
 class BodyAdmin(ServiceAdmin):
-    list_display = ("name", "kind", "seats")
+    """The organs and their seats. A body's name is data in two fields: ``name`` in the
+    society's language, ``name_en`` for pages in English."""
+
+    list_display = ("name", "name_en", "kind", "seats")
+    fields = ("kind", "name", "name_en", "seats")
     inlines = [MandateInline]
 
     def has_delete_permission(self, request, obj=None) -> bool:

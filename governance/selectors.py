@@ -114,8 +114,73 @@ def meetings_for_member(member: Member) -> QuerySet[Meeting]:
     )
 
 
+def meetings_announced_to_member(member: Member) -> QuerySet[Meeting]:
+    """Convened meetings a member is told about although they cannot vote in them: the
+    voter roll was frozen on the record date without them (they joined after it, were
+    not in good standing on it, or took their seat after it). The assembly pages list
+    these with the reason (``roll_absence``) instead of saying that no meeting is
+    convened. For members (active or suspended) of the general assembly, and of the
+    bodies they sit on today; newest first."""
+    if member.status not in (Member.Status.ACTIVE, Member.Status.SUSPENDED):
+        return Meeting.objects.none()
+    today = timezone.localdate()
+    sitting = Mandate.objects.filter(member=member, starts_on__lte=today, ends_on__gt=today)
+    return (
+        Meeting.objects.filter(status__in=UPCOMING)
+        .exclude(roll_hash="")
+        .filter(Q(body__kind=Body.Kind.GENERAL_ASSEMBLY) | Q(body__in=sitting.values("body_id")))
+        .exclude(roll__member=member)
+        .select_related("body")
+        .order_by("-voting_opens_at")
+    )
+
+
+@dataclass(frozen=True)
+class RollAbsence:
+    """Why a member is not on a meeting's frozen voter roll, for the page to say."""
+
+    JOINED_AFTER = "joined_after"  # became a member on or after the record date
+    NO_SEAT = "no_seat"  # held no seat on the body on the record date
+    NOT_IN_GOOD_STANDING = "not_in_good_standing"  # a member, but not active, that day
+
+    reason: str
+    record_date: dt.date
+    joined_on: dt.date | None = None
+    body: Body | None = None
+
+
+def roll_absence(
+    meeting: Meeting, member: Member, *, on_roll: bool | None = None
+) -> RollAbsence | None:
+    """Why ``member`` is not on the meeting's frozen roll; None when they are on it or
+    the roll is not frozen yet. ``on_roll`` skips the query when the caller knows.
+
+    The roll holds who was eligible on the record date (``meeting_roll_freeze``): a
+    member who joined on or after it (the daily freeze runs first thing that day) is not
+    on it; for a board, a seat that started after it does not count; otherwise the member
+    was not in good standing that day."""
+    if not meeting.roll_frozen or meeting.record_date is None:
+        return None
+    if on_roll is None:
+        on_roll = RollEntry.objects.filter(meeting=meeting, member=member).exists()
+    if on_roll:
+        return None
+    record = meeting.record_date
+    if member.joined_on is not None and member.joined_on >= record:
+        return RollAbsence(RollAbsence.JOINED_AFTER, record, joined_on=member.joined_on)
+    if (
+        not meeting.body.is_all_members
+        and not Mandate.objects.filter(
+            body=meeting.body, member=member, starts_on__lte=record, ends_on__gt=record
+        ).exists()
+    ):
+        return RollAbsence(RollAbsence.NO_SEAT, record, body=meeting.body)
+    return RollAbsence(RollAbsence.NOT_IN_GOOD_STANDING, record)
+
+
 def meeting_visible_to_member(meeting_id: int, member: Member | None) -> Meeting | None:
-    """A meeting a member may open (anyone may open a published one)."""
+    """A meeting a member may open (anyone may open a published one). A meeting only
+    announced to them (``meetings_announced_to_member``) is listed, not opened."""
     if member is None:
         return (
             Meeting.objects.select_related("body", "articles")
@@ -157,6 +222,8 @@ class VoterView:
     voted_motion_ids: set[int] = field(default_factory=set)
     proxy_given: Proxy | None = None
     proxies_held: list[Proxy] = field(default_factory=list)
+    #: why they are not on the frozen roll, when they are not
+    absence: RollAbsence | None = None
 
 
 def voter_view(meeting: Meeting, member: Member) -> VoterView:
@@ -175,6 +242,7 @@ def voter_view(meeting: Meeting, member: Member) -> VoterView:
     )
     return VoterView(
         on_roll=on_roll,
+        absence=None if on_roll else roll_absence(meeting, member, on_roll=False),
         voted_motion_ids=voted,
         proxy_given=live.filter(principal=member).first(),
         proxies_held=list(live.filter(holder=member)),

@@ -77,9 +77,17 @@ class MeetingListView(AssemblyMemberMixin, TemplateView):
             if self.member
             else list(selectors.published_meetings()[:50])
         )
+        upcoming = [m for m in meetings if m.status in selectors.UPCOMING]
+        if self.member:
+            # Convened without a vote for them (the roll was fixed before they joined...):
+            # listed with the reason, never "no meeting is convened".
+            for meeting in selectors.meetings_announced_to_member(self.member)[:50]:
+                meeting.roll_absence = selectors.roll_absence(meeting, self.member, on_roll=False)
+                upcoming.append(meeting)
+            upcoming.sort(key=lambda m: (m.voting_opens_at, m.pk), reverse=True)
         context.update(
             member=self.member,
-            upcoming=[m for m in meetings if m.status in selectors.UPCOMING],
+            upcoming=upcoming,
             past=[m for m in meetings if m.status not in selectors.UPCOMING],
             proposals=list(selectors.open_proposals()[:50]),
             signed=selectors.proposals_signed_by(self.member) if self.member else set(),

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
@@ -17,16 +18,23 @@ class Body(models.Model):
     the highest authority; a board of directors and a supervisory board)."""
 
     class Kind(models.TextChoices):
-        GENERAL_ASSEMBLY = "general_assembly", _("General assembly (会员大会)")
-        REPRESENTATIVE_ASSEMBLY = (
-            "representative_assembly",
-            _("Representative assembly (会员代表大会)"),
-        )
-        BOARD = "board", _("Board of directors (董事会)")
-        SUPERVISORY_BOARD = "supervisory_board", _("Supervisory board (监事会)")
+        GENERAL_ASSEMBLY = "general_assembly", _("General assembly")
+        REPRESENTATIVE_ASSEMBLY = "representative_assembly", _("Representative assembly")
+        BOARD = "board", _("Board of directors")
+        SUPERVISORY_BOARD = "supervisory_board", _("Supervisory board")
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(
+        _("name"),
+        max_length=120,
+        help_text=_("In the society's own language (Chinese): shown on pages in Chinese."),
+    )
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=120,
+        blank=True,
+        help_text=_("Shown on pages in English; when empty, the name above is shown."),
+    )
     seats = models.PositiveIntegerField(
         _("seats"), default=0, help_text=_("0 for the assembly of all members.")
     )
@@ -37,6 +45,14 @@ class Body(models.Model):
         verbose_name_plural = _("governing bodies")
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The body's name in the language of the page: ``name_en`` on an English page
+        when it is given, else ``name``. A name is data, not a translatable string."""
+        if (translation.get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
         return self.name
 
     @property

@@ -79,7 +79,7 @@ def _seat_checks(
             _("%(name)s already holds a seat on %(body)s from %(start)s to %(end)s.")
             % {
                 "name": member.legal_name,
-                "body": body.name,
+                "body": body.display_name,
                 "start": overlap.starts_on.isoformat(),
                 "end": overlap.ends_on.isoformat(),
             },
@@ -90,7 +90,7 @@ def _seat_checks(
         if sitting >= body.seats:
             raise InvalidInput(
                 _("All %(n)s seats of %(body)s are held on %(date)s.")
-                % {"n": body.seats, "body": body.name, "date": starts_on.isoformat()},
+                % {"n": body.seats, "body": body.display_name, "date": starts_on.isoformat()},
                 field="starts_on",
             )
 
