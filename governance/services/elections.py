@@ -23,7 +23,7 @@ from ..events import meeting_event
 from ..models import Body, Candidate, Mandate, Matter, Meeting, MeetingEvent, Motion, Seconding
 from ..selectors import articles_in_force
 from ..transitions import BEFORE_VOTING, CANDIDATE
-from .meetings import motion_add
+from .motions import motion_add
 
 S = Meeting.Status
 

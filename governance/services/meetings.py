@@ -9,9 +9,9 @@ Rules and sources:
   be met.
 - The voter roll is frozen on the record date (``roll``).
 
-The top of the services: it calls ``agenda``, ``roll``, ``tally`` and ``notices``; none
-of them calls back. The names below that moved to those modules and to ``selectors`` /
-``events`` stay importable from here for existing callers.
+The top of the services: it calls ``agenda``, ``motions``, ``roll``, ``tally`` and
+``notices``; none of them calls back. The names that moved to those modules and to
+``selectors`` / ``events`` stay importable from here for existing callers.
 """
 
 from __future__ import annotations
@@ -38,12 +38,10 @@ from .agenda import (
     agenda_item_add,
     agenda_item_remove,
     agenda_item_update,
-    motion_add,
-    motion_kind_for,
-    motion_kinds_rederive,
     proposals_to_agenda,
 )
 from .locking import meeting_lock
+from .motions import motion_add, motion_kind_for, motion_kinds_rederive
 from .notices import meeting_notices_enqueue
 from .roll import meeting_roll_freeze, meeting_roll_verify, meetings_freeze_due_rolls
 from .tally import TermPlan, motion_tally
