@@ -100,6 +100,11 @@ class NominationForm(DomainErrorFormMixin, forms.Form):
     )
 
 
+class ActionForm(DomainErrorFormMixin, forms.Form):
+    """A button that calls a service (co-sign, second, revoke a proxy): no input but the
+    CSRF token; a refusal lands on the form (``call_service``) and is shown as a message."""
+
+
 class ReceiptForm(forms.Form):
     code = forms.CharField(
         label=_("Receipt code"),

@@ -18,14 +18,28 @@ from django.views.generic import FormView, TemplateView
 
 from members.models import Member
 from members.selectors import member_for_user
-from mutualsociety.common.exceptions import DomainError
 
 from . import selectors
-from .forms import BallotForm, NominationForm, ProposalForm, ProxyForm, ReceiptForm
+from .forms import (
+    ActionForm,
+    BallotForm,
+    NominationForm,
+    ProposalForm,
+    ProxyForm,
+    ReceiptForm,
+)
 from .models import Candidate, Meeting, Motion, Proxy
 from .services.elections import candidate_nominate, candidate_second
 from .services.proposals import proposal_cosign, proposal_draft
 from .services.voting import ballots_cast, proxy_appoint, proxy_revoke
+
+
+def _refusals_to_messages(request, form) -> None:
+    """A refusal a service put on a form (``form.call_service``), shown as messages on
+    the page the view redirects to."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
 
 
 class AssemblyMemberMixin(LoginRequiredMixin):
@@ -63,9 +77,17 @@ class MeetingListView(AssemblyMemberMixin, TemplateView):
             if self.member
             else list(selectors.published_meetings()[:50])
         )
+        upcoming = [m for m in meetings if m.status in selectors.UPCOMING]
+        if self.member:
+            # Convened without a vote for them (the roll was fixed before they joined...):
+            # listed with the reason, never "no meeting is convened".
+            for meeting in selectors.meetings_announced_to_member(self.member)[:50]:
+                meeting.roll_absence = selectors.roll_absence(meeting, self.member, on_roll=False)
+                upcoming.append(meeting)
+            upcoming.sort(key=lambda m: (m.voting_opens_at, m.pk), reverse=True)
         context.update(
             member=self.member,
-            upcoming=[m for m in meetings if m.status in selectors.UPCOMING],
+            upcoming=upcoming,
             past=[m for m in meetings if m.status not in selectors.UPCOMING],
             proposals=list(selectors.open_proposals()[:50]),
             signed=selectors.proposals_signed_by(self.member) if self.member else set(),
@@ -157,16 +179,16 @@ class BallotView(MeetingMixin, FormView):
             if voter is None:
                 messages.error(self.request, _("There is no member with this number."))
                 return redirect("governance:meeting", meeting_id=meeting.pk)
-        try:
-            results = ballots_cast(
-                meeting=meeting,
-                voter=voter,
-                choices=form.choices(),
-                holder=holder,
-                actor=self.request.user,
-            )
-        except DomainError as error:
-            messages.error(self.request, error.message)
+        results = form.call_service(
+            ballots_cast,
+            meeting=meeting,
+            voter=voter,
+            choices=form.choices(),
+            holder=holder,
+            actor=self.request.user,
+        )
+        if results is None:
+            _refusals_to_messages(self.request, form)
             return redirect("governance:meeting", meeting_id=meeting.pk)
         numbers = {m.pk: m for m in meeting.motions.all()}
         return self.render_to_response(
@@ -216,12 +238,12 @@ class ProxyRevokeView(MeetingMixin, View):
         ).first()
         if proxy is None:
             raise Http404(_("You have no proxy for this meeting."))
-        try:
-            proxy_revoke(proxy=proxy, principal=member, actor=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
+        form = ActionForm(request.POST)
+        revoked = form.call_service(proxy_revoke, proxy=proxy, principal=member, actor=request.user)
+        if revoked is not None:
             messages.success(request, _("Your proxy is revoked: you vote yourself."))
+        else:
+            _refusals_to_messages(request, form)
         return redirect("governance:meeting", meeting_id=meeting.pk)
 
 
@@ -283,16 +305,16 @@ class NominateView(MeetingMixin, View):
         if candidate is None:
             messages.error(request, _("No member has the number %(number)s.") % {"number": number})
             return redirect(target)
-        try:
-            candidate_nominate(
-                motion=motion,
-                member=candidate,
-                nominated_by=member,
-                statement=form.cleaned_data["statement"],
-                actor=request.user,
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
+        nominated = form.call_service(
+            candidate_nominate,
+            motion=motion,
+            member=candidate,
+            nominated_by=member,
+            statement=form.cleaned_data["statement"],
+            actor=request.user,
+        )
+        if nominated is None:
+            _refusals_to_messages(request, form)
         else:
             messages.success(
                 request,
@@ -308,12 +330,14 @@ class SecondView(MeetingMixin, View):
         member = self.require_member()
         meeting = self.get_meeting()
         candidate = get_object_or_404(Candidate, pk=candidate_id, motion__meeting=meeting)
-        try:
-            candidate_second(candidate=candidate, member=member, actor=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
+        form = ActionForm(request.POST)
+        seconded = form.call_service(
+            candidate_second, candidate=candidate, member=member, actor=request.user
+        )
+        if seconded is not None:
             messages.success(request, _("Your seconding is recorded."))
+        else:
+            _refusals_to_messages(request, form)
         return redirect(
             reverse("governance:meeting", args=[meeting.pk]) + f"#motion-{candidate.motion_id}"
         )
@@ -322,10 +346,12 @@ class SecondView(MeetingMixin, View):
 class CosignView(AssemblyMemberMixin, View):
     def post(self, request, proposal_id: int):
         member = self.require_member()
-        try:
-            proposal = proposal_cosign(proposal=proposal_id, member=member, actor=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
+        form = ActionForm(request.POST)
+        proposal = form.call_service(
+            proposal_cosign, proposal=proposal_id, member=member, actor=request.user
+        )
+        if proposal is None:
+            _refusals_to_messages(request, form)
         else:
             if proposal.status == proposal.Status.QUEUED:
                 messages.success(

@@ -156,3 +156,31 @@ def member_detail(member_id: int) -> Member | None:
         )
         .first()
     )
+
+
+def members_in_good_standing_on(day: dt.date) -> QuerySet[Member]:
+    """The members who were active at the end of a past ``day``, rebuilt from the
+    membership log (governance: the voter roll as of a record date the freeze missed).
+
+    A member's status that day is the ``from`` of their first logged status change after
+    the day, or their status now if none; members who joined after the day are left out.
+    One query (a correlated subquery on the indexed log), set-based.
+
+    What cannot be rebuilt: a status set without a logged change (a member imported with a
+    status after the day counts by that status)."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    after = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    first_change = (
+        MemberEvent.objects.filter(
+            member=OuterRef("pk"), type=MemberEvent.Type.STATUS, at__gte=after
+        )
+        .order_by("at", "id")
+        .values("old_value")[:1]
+    )
+    return (
+        Member.objects.annotate(status_then=Coalesce(Subquery(first_change), "status"))
+        .filter(status_then=Member.Status.ACTIVE)
+        .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=day))
+    )

@@ -19,8 +19,11 @@ from members.regions import PROVINCES
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed
 
 from ..calculations import apportion
+from ..events import meeting_event
 from ..models import Body, Candidate, Mandate, Matter, Meeting, MeetingEvent, Motion, Seconding
-from .meetings import meeting_event, motion_add
+from ..selectors import articles_in_force
+from ..transitions import BEFORE_VOTING, CANDIDATE
+from .motions import motion_add
 
 S = Meeting.Status
 
@@ -62,7 +65,7 @@ def candidate_nominate(*, motion: Motion, member: Member, nominated_by: Member,
     motion = Motion.objects.select_related("meeting", "elects_to").get(pk=motion.pk)
     if not motion.is_election:
         raise InvalidInput(_("Candidates stand in elections only."), field="motion")
-    if motion.meeting.status not in (S.DRAFTED, S.CONVENED):
+    if motion.meeting.status not in BEFORE_VOTING:
         raise NotAllowed(_("Nominations close when voting opens."))
     for who, field in ((member, "member"), (nominated_by, "nominated_by")):
         if who.status != Member.Status.ACTIVE:
@@ -74,8 +77,6 @@ def candidate_nominate(*, motion: Motion, member: Member, nominated_by: Member,
             % {"region": motion.get_constituency_display()},
             field="member",
         )
-    from .meetings import articles_in_force
-
     articles = motion.meeting.articles or articles_in_force()
     held = consecutive_terms(
         motion.elects_to, member, timezone.localdate(motion.meeting.voting_closes_at)
@@ -104,7 +105,7 @@ def candidate_second(*, candidate: Candidate, member: Member, actor=None) -> Can
     candidate = (
         Candidate.objects.select_for_update().select_related("motion__meeting").get(pk=candidate.pk)
     )
-    if candidate.motion.meeting.status not in (S.DRAFTED, S.CONVENED):
+    if candidate.motion.meeting.status not in BEFORE_VOTING:
         raise NotAllowed(_("Nominations close when voting opens."))
     if member.status != Member.Status.ACTIVE:
         raise NotAllowed(_("Only active members can second a nomination."))
@@ -117,8 +118,8 @@ def candidate_second(*, candidate: Candidate, member: Member, actor=None) -> Can
             Seconding.objects.create(candidate=candidate, member=member)
     except IntegrityError:
         raise InvalidInput(_("You have already seconded this nomination.")) from None
-    if candidate.status == Candidate.Status.NOMINATED:
-        candidate.status = Candidate.Status.STANDING
+    if candidate.status == Candidate.Status.NOMINATED:  # the first seconder puts them on
+        CANDIDATE.move(candidate, Candidate.Status.STANDING)
         candidate.save(update_fields=["status"])
     return candidate
 
@@ -149,7 +150,7 @@ def representative_elections_add(*, meeting: Meeting, body: Body, seats: int | N
     ``seats``), apportioned to the active members of each region by largest remainder."""
     if body.kind != Body.Kind.REPRESENTATIVE_ASSEMBLY:
         raise InvalidInput(_("Constituencies elect representatives."), field="body")
-    if meeting.status not in (S.DRAFTED, S.CONVENED):
+    if meeting.status not in BEFORE_VOTING:
         raise InvalidInput(_("Elections are added before voting opens."), field="meeting")
     if meeting.motions.filter(kind=Motion.Kind.ELECTION, elects_to=body).exists():
         raise InvalidInput(_("This meeting already elects these representatives."))

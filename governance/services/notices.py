@@ -1,4 +1,7 @@
-"""The convening notice: one row per voter per meeting, each sent once."""
+"""The convening notice: one row per voter per meeting, each sent once.
+
+Lower than ``meetings``: convening and the roll freeze queue the notices here
+(``meeting_notices_enqueue``); nothing here imports the meeting services."""
 
 from __future__ import annotations
 
@@ -9,11 +12,26 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from mutualsociety.common.selectors import society_get
+from mutualsociety.common.services import outbox_enqueue
 
+from ..events import meeting_event
 from ..models import ConveningNotice, Meeting, MeetingEvent, RollEntry
-from .meetings import eligible_members, meeting_event
+from ..selectors import eligible_members
 
 S = Meeting.Status
+
+
+def meeting_notices_enqueue(meeting_id: int, *, occasion: str) -> None:
+    """The convening notice goes to every voter not yet sent one, after the commit: when
+    the meeting is convened and again when its roll is frozen (new voters). Recorded in
+    the task outbox in the caller's transaction (``outbox_enqueue``), once per occasion."""
+    from ..tasks import send_convening_notices  # tasks sit above the services
+
+    outbox_enqueue(
+        task=send_convening_notices,
+        args=[meeting_id],
+        key=f"governance.send_convening_notices:{meeting_id}:{occasion}",
+    )
 
 
 def meeting_send_notices(*, meeting_id: int) -> int:

@@ -13,7 +13,8 @@ from mutualsociety.common.exceptions import InvalidInput, NotAllowed, NotFound
 
 from ..calculations import proposal_threshold
 from ..models import Matter, Proposal, ProposalSignature
-from .meetings import articles_in_force
+from ..selectors import articles_in_force
+from ..transitions import PROPOSAL
 
 
 def _active(member: Member, field: str = "member") -> None:
@@ -64,7 +65,7 @@ def proposal_cosign(*, proposal: Proposal | int, member: Member, actor=None) -> 
     except IntegrityError:
         raise InvalidInput(_("You have already co-signed this proposal.")) from None
     if proposal.signatures.count() >= proposal.threshold:
-        proposal.status = Proposal.Status.QUEUED
+        PROPOSAL.move(proposal, Proposal.Status.QUEUED)
         proposal.queued_at = timezone.now()
         proposal.save(update_fields=["status", "queued_at"])
     return proposal

@@ -7,19 +7,40 @@ the meeting was convened under.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualsociety.common.exceptions import NotAllowed
 
-from ..calculations import ORDINARY, SPECIAL, ElectionResult, TallyResult, election_rank, tally
-from ..models import Ballot, BallotSelection, Body, Candidate, Mandate, Meeting, Motion
-from .meetings import meeting_event
+from ..calculations import (
+    ORDINARY,
+    SPECIAL,
+    ElectionResult,
+    TallyResult,
+    election_rank,
+    staggered_term_years,
+    tally,
+)
+from ..events import mandate_event, meeting_event
+from ..events import term as event_term
+from ..models import (
+    Ballot,
+    BallotSelection,
+    Body,
+    Candidate,
+    Mandate,
+    MandateEvent,
+    Meeting,
+    MeetingEvent,
+    Motion,
+)
+from ..transitions import CANDIDATE, CLOSED, MOTION
 
 S = Meeting.Status
-CLOSED = (S.VOTING_CLOSED, S.RESULTS_DECLARED, S.MINUTES_APPROVED, S.PUBLISHED)
 
 
 def motion_counts(motion: Motion) -> dict[str, int]:
@@ -69,10 +90,6 @@ class TermPlan:
     one-seat regions alternate short and full)."""
 
     def __init__(self, meeting: Meeting):
-        import datetime as dt
-
-        from django.utils import timezone
-
         self.start = timezone.localdate(meeting.voting_closed_at) + dt.timedelta(days=1)
         self.years = meeting.articles.term_years
         bodies = set(
@@ -87,8 +104,6 @@ class TermPlan:
         self.odd_seen: dict[int, int] = {}
 
     def terms(self, body_id: int, seats: int) -> list[int]:
-        from ..calculations import staggered_term_years
-
         if body_id not in self.first:
             return [self.years] * seats
         odd_short = False
@@ -156,11 +171,12 @@ def _declare(
     motion.votes_cast = result.votes_cast
     motion.quorum_met = result.quorum_met
     if not result.quorum_met:
-        motion.outcome = Motion.Outcome.NO_QUORUM
+        outcome = Motion.Outcome.NO_QUORUM
     elif motion.is_election:
-        motion.outcome = Motion.Outcome.ELECTED
+        outcome = Motion.Outcome.ELECTED
     else:
-        motion.outcome = Motion.Outcome.ADOPTED if result.adopted else Motion.Outcome.REJECTED
+        outcome = Motion.Outcome.ADOPTED if result.adopted else Motion.Outcome.REJECTED
+    MOTION.move(motion, outcome)
     motion.save(
         update_fields=[
             "eligible", "participants", "votes_for", "votes_against", "abstentions",
@@ -170,19 +186,19 @@ def _declare(
     if election is None:
         return
     elected = set(election.elected) if result.quorum_met else set()
-    by_id = Candidate.objects.in_bulk([cid for cid, _n, _k in election.ranking])
+    by_id = Candidate.objects.select_for_update().in_bulk([cid for cid, _n, _k in election.ranking])
     for cid, votes, key in election.ranking:
         candidate = by_id[cid]
         candidate.votes = votes
         candidate.draw_rank = key
-        candidate.status = (
-            Candidate.Status.ELECTED if cid in elected else Candidate.Status.NOT_ELECTED
+        CANDIDATE.move(
+            candidate, Candidate.Status.ELECTED if cid in elected else Candidate.Status.NOT_ELECTED
         )
         candidate.save(update_fields=["votes", "draw_rank", "status"])
     if election.tie_broken and result.quorum_met:
         meeting_event(
             meeting=meeting,
-            type="draw",
+            type=MeetingEvent.Type.DRAW,
             data={"motion": motion.number, "seed": motion.draw_seed,
                   "order": [cid for cid, _n, _k in election.ranking]},
         )  # fmt: skip
@@ -202,7 +218,7 @@ def _mandates_for(motion: Motion, elected: list[int], by_id, plan: TermPlan) -> 
         if body.kind == Body.Kind.REPRESENTATIVE_ASSEMBLY
         else Mandate.Role.MEMBER
     )
-    Mandate.objects.bulk_create(
+    mandates = Mandate.objects.bulk_create(
         Mandate(
             body=body,
             member_id=by_id[cid].member_id,
@@ -214,6 +230,14 @@ def _mandates_for(motion: Motion, elected: list[int], by_id, plan: TermPlan) -> 
         )
         for cid, term in zip(elected, terms, strict=True)
     )
+    for mandate in mandates:
+        mandate_event(
+            mandate=mandate,
+            type=MandateEvent.Type.ELECTED,
+            new_value=event_term(mandate.starts_on, mandate.ends_on),
+            data={"motion": motion.pk, "meeting": motion.meeting_id, "role": role,
+                  "region": motion.constituency},
+        )  # fmt: skip
 
 
 def _years_after(day, years: int):

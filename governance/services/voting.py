@@ -8,6 +8,8 @@ entry, so concurrent submissions queue instead of failing.
 When the articles allow a change of vote, the latest ballot before the close counts; the
 earlier ballot stays in the table, marked not counted (superseded), and its participation
 row stays in the log with ``superseded_at``.
+
+Proxies are appointed and revoked in ``proxies`` (importable from here as before).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from django.utils.translation import gettext as _
 from members.models import Member
 from mutualsociety.common.exceptions import DomainError, InvalidInput, NotAllowed, NotFound
 
+from ..events import meeting_event
+from ..exceptions import AlreadyVoted, NotEligible, VotingClosed
 from ..models import (
     Ballot,
     BallotSelection,
@@ -32,28 +36,14 @@ from ..models import (
     MeetingEvent,
     Motion,
     Participation,
-    Proxy,
     RollEntry,
 )
+from ..selectors import live_proxy
+from ..transitions import BEFORE_VOTING
 from . import sealing
-from .meetings import eligible_members, meeting_event
+from .proxies import proxy_appoint, proxy_revoke  # moved: importable from here as before
 
 S = Meeting.Status
-
-
-class NotEligible(DomainError):
-    code = "not_eligible"
-    http_status = 403
-
-
-class AlreadyVoted(DomainError):
-    code = "already_voted"
-    http_status = 409
-
-
-class VotingClosed(DomainError):
-    code = "voting_closed"
-    http_status = 409
 
 
 @dataclass(frozen=True)
@@ -82,7 +72,7 @@ def _window_check(meeting: Meeting, at: dt.datetime) -> None:
     if meeting.status != S.VOTING_OPEN or not (
         meeting.voting_opens_at <= at < meeting.voting_closes_at
     ):
-        if meeting.status in (S.DRAFTED, S.CONVENED) or at < meeting.voting_opens_at:
+        if meeting.status in BEFORE_VOTING or at < meeting.voting_opens_at:
             raise VotingClosed(
                 _("Voting on this meeting has not opened yet; it opens at %(time)s.")
                 % {"time": timezone.localtime(meeting.voting_opens_at).strftime("%Y-%m-%d %H:%M")}
@@ -98,12 +88,6 @@ def _meeting_share_lock(meeting_id: int) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM governance_meeting WHERE id = %s FOR SHARE", [meeting_id])
-
-
-def live_proxy(meeting: Meeting, principal: Member) -> Proxy | None:
-    return Proxy.objects.filter(
-        meeting=meeting, principal=principal, revoked_at__isnull=True
-    ).first()
 
 
 def _choice_check(motion: Motion, choice: str | None, candidates: Sequence[int] | None):
@@ -309,117 +293,14 @@ def ballots_cast(
     return results
 
 
-# --- Proxies ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def proxy_appoint(*, meeting: Meeting, principal: Member, holder: Member, actor=None) -> Proxy:
-    """Appoint another eligible voter as proxy for one meeting, before voting opens.
-
-    Refused: proxies not allowed by the articles; oneself; a holder who is not eligible;
-    a holder already carrying the most proxies the articles allow; a principal who
-    already has a proxy (revoke it first); a chain either way — a holder who gave their
-    own vote to a proxy, or a principal who holds proxies. The meeting row is locked, so
-    appointments and revocations of one meeting run one at a time.
-    """
-    meeting = (
-        Meeting.objects.select_for_update(of=("self",))
-        .select_related("articles", "body")
-        .get(pk=meeting.pk)
-    )
-    if meeting.status != S.CONVENED:
-        raise NotAllowed(_("Proxies are appointed between convening and the opening of the vote."))
-    articles = meeting.articles
-    if not articles.proxies_allowed:
-        raise NotAllowed(_("The articles do not allow voting by proxy."))
-    if holder.pk == principal.pk:
-        raise InvalidInput(_("You cannot appoint yourself as your proxy."), field="holder")
-    on = meeting.record_date or timezone.localdate()
-    if meeting.roll_frozen:
-        on_roll = set(
-            RollEntry.objects.filter(meeting=meeting, member__in=[principal, holder]).values_list(
-                "member_id", flat=True
-            )
-        )
-    else:
-        on_roll = set(
-            eligible_members(meeting.body, on)
-            .filter(pk__in=[principal.pk, holder.pk])
-            .values_list("pk", flat=True)
-        )
-    if principal.pk not in on_roll:
-        raise NotEligible(_("Only an eligible voter can appoint a proxy."), field="principal")
-    if holder.pk not in on_roll:
-        raise NotEligible(
-            _("%(name)s is not an eligible voter at this meeting and cannot hold a proxy.")
-            % {"name": holder.legal_name},
-            field="holder",
-        )
-    # Lock the holder's live proxies so two appointments cannot both take the last slot.
-    carried = list(
-        Proxy.objects.select_for_update()
-        .filter(meeting=meeting, holder=holder, revoked_at__isnull=True)
-        .values_list("pk", flat=True)
-    )
-    if len(carried) >= articles.proxies_max_per_holder:
-        raise InvalidInput(
-            _("%(name)s already holds %(n)s proxies, the most the articles allow.")
-            % {"name": holder.legal_name, "n": articles.proxies_max_per_holder},
-            field="holder",
-        )
-    if live_proxy(meeting, principal) is not None:
-        raise InvalidInput(
-            _("You already have a proxy for this meeting; revoke it first."), field="holder"
-        )
-    if live_proxy(meeting, holder) is not None:
-        raise InvalidInput(
-            _("%(name)s has given their own vote to a proxy and cannot hold one.")
-            % {"name": holder.legal_name},
-            field="holder",
-        )
-    # No chains, whichever is appointed first: a member holding proxies keeps their own
-    # vote (their principals relied on them voting), so they cannot give it away.
-    if Proxy.objects.filter(meeting=meeting, holder=principal, revoked_at__isnull=True).exists():
-        raise InvalidInput(
-            _(
-                "You hold proxies of other members for this meeting, so you cannot give "
-                "your own vote to a proxy."
-            ),
-            field="holder",
-        )
-    proxy = Proxy.objects.create(meeting=meeting, principal=principal, holder=holder)
-    meeting_event(
-        meeting=meeting,
-        type=MeetingEvent.Type.PROXY,
-        actor=actor,
-        data={"principal": principal.member_number, "holder": holder.member_number},
-    )
-    return proxy
-
-
-@transaction.atomic
-def proxy_revoke(*, proxy: Proxy, principal: Member, actor=None) -> Proxy:
-    """Revoke a proxy, before voting opens. Locks the meeting row first (as
-    ``proxy_appoint`` and the opening of the vote do), so a revocation cannot slip in
-    while voting opens: it waits, then sees the vote open and is refused."""
-    meeting_id = Proxy.objects.filter(pk=proxy.pk).values_list("meeting_id", flat=True).first()
-    if meeting_id is None:
-        raise NotFound(_("There is no such proxy of yours."))
-    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting_id)
-    proxy = Proxy.objects.select_for_update().get(pk=proxy.pk)
-    proxy.meeting = meeting
-    if proxy.principal_id != principal.pk:
-        raise NotFound(_("There is no such proxy of yours."))
-    if proxy.revoked_at is not None:
-        return proxy
-    if proxy.meeting.status != S.CONVENED:
-        raise NotAllowed(_("A proxy can be revoked only before voting opens."))
-    proxy.revoked_at = timezone.now()
-    proxy.save(update_fields=["revoked_at"])
-    meeting_event(
-        meeting=proxy.meeting,
-        type=MeetingEvent.Type.PROXY_REVOKED,
-        actor=actor,
-        data={"principal": principal.member_number},
-    )
-    return proxy
+__all__ = [
+    "AlreadyVoted",
+    "CastResult",
+    "NotEligible",
+    "VotingClosed",
+    "ballot_cast",
+    "ballots_cast",
+    "live_proxy",
+    "proxy_appoint",
+    "proxy_revoke",
+]

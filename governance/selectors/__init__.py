@@ -1,0 +1,80 @@
+"""Reads of governance shared by the portal, the API, the admin and the disclosure pages.
+
+Who may see what lives here:
+- a member sees the meetings of the bodies they may vote in, whether they took part in
+  each motion (never another member's choice);
+- staff see who took part (``meeting_participation``), never a secret ballot's choice
+  joined to a voter: no selector here returns both;
+- anyone sees the receipt list of a closed motion (receipt code → choice) and the
+  results and minutes of published meetings.
+
+By subject (every name importable from here): ``eligibility`` (the articles in force, who
+may vote, why someone is not on a frozen roll), ``meetings`` (what a member sees),
+``ballots`` (participation and receipts), ``results`` (disclosure).
+"""
+
+from ..transitions import BEFORE_VOTING, CLOSED, DECLARED, UPCOMING
+from .ballots import (
+    PublishedBallot,
+    ReceiptCheck,
+    meeting_participation,
+    motion_receipts,
+    participations_visible,
+    receipt_verify,
+)
+from .eligibility import (
+    RollAbsence,
+    articles_in_force,
+    eligible_members,
+    eligible_members_on,
+    live_proxy,
+    roll_absence,
+)
+from .meetings import (
+    Nominations,
+    VoterView,
+    meeting_agenda,
+    meeting_motions,
+    meeting_nominations,
+    meeting_visible_to_member,
+    meetings_announced_to_member,
+    meetings_for_member,
+    open_proposals,
+    proposals_signed_by,
+    voter_view,
+)
+from .results import body_mandates, meeting_minutes, meeting_results, published_meetings
+
+__all__ = [
+    "BEFORE_VOTING",
+    "CLOSED",
+    "DECLARED",
+    "UPCOMING",
+    "Nominations",
+    "PublishedBallot",
+    "ReceiptCheck",
+    "RollAbsence",
+    "VoterView",
+    "articles_in_force",
+    "body_mandates",
+    "eligible_members",
+    "eligible_members_on",
+    "live_proxy",
+    "meeting_agenda",
+    "meeting_minutes",
+    "meeting_motions",
+    "meeting_nominations",
+    "meeting_participation",
+    "meeting_results",
+    "meeting_visible_to_member",
+    "meetings_announced_to_member",
+    "meetings_for_member",
+    "motion_receipts",
+    "open_proposals",
+    "participations_visible",
+    "proposals_signed_by",
+    "published_meetings",
+    "receipt_verify",
+    "roll_absence",
+    "voter_view",
+]
