@@ -114,7 +114,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     # Our apps. Dependencies point one way: ledger knows no other app; members may use
     # ledger; claims and governance may use members; solvency reads them; nothing
-    # imports disclosure. common is the kernel everyone may use.
+    # imports disclosure. common is the kernel everyone may use; it imports none of
+    # them. The project package is the top floor: commands and hooks over every app.
     "mutualsociety.common",
     "accounts",
     "ledger",
@@ -123,6 +124,7 @@ INSTALLED_APPS = [
     "claims",
     "solvency",
     "disclosure",
+    "mutualsociety.apps.ProjectConfig",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .admin_actions import action_form_page
+from .admin_actions import ReasonForm, action_with_form, for_each, report_domain_error
 from .exceptions import DomainError
 from .fields import MoneyFormField
 from .models import BankAccountChange, OutboxTask, Society, SocietyEvent, WorkerHeartbeat
@@ -236,20 +236,19 @@ class SocietyAdmin(admin.ModelAdmin):
         except DomainError as error:
             # A service refused; the view's transaction rolled back, so nothing was saved.
             refused = [m for field_messages in error.fields.values() for m in field_messages]
-            self.message_user(request, error.message, messages.ERROR)
+            report_domain_error(self, request, error)
             for message in refused:
                 if message != error.message:
                     self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
 
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("Recorded with the decision in the society's history."),
-    )
+class RejectForm(ReasonForm):
+    """Why a proposed bank account is rejected."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = _("Recorded with the decision in the society's history.")
 
 
 @admin.register(BankAccountChange)
@@ -305,52 +304,40 @@ class BankAccountChangeAdmin(admin.ModelAdmin):
     def new_account(self, change: BankAccountChange) -> str:
         return change.new_account
 
-    def _each(self, request, queryset, call, done: str) -> None:
-        ok = 0
-        for change in queryset:
-            try:
-                call(change)
-                ok += 1
-            except DomainError as error:
-                self.message_user(request, f"{change}: {error.message}", messages.ERROR)
-        if ok:
-            self.message_user(request, done % {"n": ok}, messages.SUCCESS)
-
     @admin.action(
         description=_("Approve: members pay into the new account"), permissions=["payment"]
     )
     def approve(self, request, queryset):
-        self._each(
+        for_each(
+            self,
             request,
             queryset,
             lambda c: services.society_bank_account_approve(change=c, actor=request.user),
-            gettext("%(n)d bank account changes approved."),
+            done=lambda n: gettext("%(n)d bank account changes approved.") % {"n": n},
         )
 
     @admin.action(description=pgettext_lazy("proposed change", "Reject"), permissions=["payment"])
     def reject(self, request, queryset):
-        form = RejectForm(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
-            self._each(
-                request,
-                queryset,
-                lambda c: services.society_bank_account_reject(
-                    change=c, actor=request.user, reason=form.cleaned_data["reason"]
-                ),
-                gettext("%(n)d bank account changes rejected."),
-            )
-            return None
-        return action_form_page(
-            self, request, queryset, title=gettext("Reject the bank account change"), form=form
+        return action_with_form(
+            self,
+            request,
+            queryset,
+            title=gettext("Reject the bank account change"),
+            form_class=RejectForm,
+            call=lambda c, data: services.society_bank_account_reject(
+                change=c, actor=request.user, reason=data["reason"]
+            ),
+            done=lambda n: gettext("%(n)d bank account changes rejected.") % {"n": n},
         )
 
     @admin.action(description=_("Withdraw my proposal"), permissions=["payment"])
     def withdraw(self, request, queryset):
-        self._each(
+        for_each(
+            self,
             request,
             queryset,
             lambda c: services.society_bank_account_withdraw(change=c, actor=request.user),
-            gettext("%(n)d bank account changes withdrawn."),
+            done=lambda n: gettext("%(n)d bank account changes withdrawn.") % {"n": n},
         )
 
 

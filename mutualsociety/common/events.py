@@ -105,18 +105,27 @@ def event_record[E: Event](
     new_value: str = "",
     data: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
+    **fields: Any,
 ) -> E:
     """Append one event about ``subject`` to ``model``'s table (in the caller's
-    transaction). An anonymous or missing actor is recorded as the system."""
+    transaction). An anonymous or missing actor is recorded as the system. ``fields``
+    are the subclass's own columns (``SocietyEvent``'s ``field`` and ``change``); the
+    from/to values are cut to the length of the model's columns."""
     if not model.subject_field:
         raise TypeError(f"{model.__name__} does not name its subject_field.")
     return model.objects.create(
         **{model.subject_field: subject},
+        **fields,
         type=str(type),
         actor=actor if getattr(actor, "pk", None) else None,
         reason=reason or "",
-        old_value=str(old_value or "")[:VALUE_MAX_LENGTH],
-        new_value=str(new_value or "")[:VALUE_MAX_LENGTH],
+        old_value=str(old_value or "")[: _max_length(model, "old_value")],
+        new_value=str(new_value or "")[: _max_length(model, "new_value")],
         data=data or {},
         at=at or timezone.now(),
     )
+
+
+def _max_length(model: type[Event], name: str) -> int:
+    field = model._meta.get_field(name)
+    return getattr(field, "max_length", None) or VALUE_MAX_LENGTH

@@ -1,14 +1,18 @@
-"""Checks behind /healthz: the database, the broker and the worker's heartbeat."""
+"""Checks behind /healthz: the database, the broker and the worker's heartbeat.
+
+The broker is the one of ``celery.current_app``, the project's Celery application (made
+the default for every thread when Django starts; the ground floor does not import the
+project package).
+"""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
+from celery import current_app as celery_app
 from django.db import DatabaseError, connection
 from django.utils import timezone
-
-from mutualsociety.celery import app as celery_app
 
 from .selectors import worker_last_heartbeat
 
