@@ -438,10 +438,27 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "refusal_without_traceback": {"()": "mutualsociety.log.RefusalWithoutTraceback"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Django's own: server errors e-mailed to ADMINS when not debugging.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Every line reaches the console once, through the root. (Django's default gives
+        # its logger a console handler of its own as well: each line twice while debugging.)
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # A refusal (403, 4xx) is one warning line, without the exception's traceback.
+        "django.request": {"filters": ["refusal_without_traceback"]},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
