@@ -327,6 +327,9 @@ CLAIM_DOCUMENTS_ROOT = Path(
     env_str("CLAIM_DOCUMENTS_ROOT", str(VAR_DIR / "private" / "claim-documents"))
 )
 CLAIM_DOCUMENT_MAX_BYTES = env_int("CLAIM_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# The Chinese font PDFs embed (a TrueType-outline font file or collection); empty: the
+# first of the system's known ones (mutualsociety.common.fonts).
+PDF_CJK_FONT = env_str("PDF_CJK_FONT", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -10,3 +10,6 @@ class CommonConfig(AppConfig):
     name = "mutualsociety.common"
     label = "common"
     verbose_name = _("Society")
+
+    def ready(self) -> None:
+        from . import fonts  # noqa: F401 - registers its system check
