@@ -32,11 +32,9 @@ def test_without_a_font_file_pdfs_name_the_built_in_font_and_the_log_says_so(
     assert "fonts-wqy-microhei" in caplog.text
 
 
-def test_manage_py_check_warns_when_no_font_is_found(no_system_font):
-    [message] = fonts.check_cjk_font()
-
-    assert message.id == "common.W001"
-    assert "fonts-wqy-microhei" in message.hint
+def test_a_machine_without_a_font_passes_the_checks(no_system_font):
+    """make run and make test need nothing but Python: no font is no configuration error."""
+    assert fonts.check_cjk_font() == []
 
 
 def test_a_configured_font_that_is_missing_is_an_error(settings, tmp_path):
