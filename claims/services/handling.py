@@ -2,7 +2,7 @@
 
 Each locks the claim, checks the transition and the domain rules, saves with
 ``update_fields`` and appends a ``ClaimEvent`` (who, when, why). Four eyes (internal
-control practice; DESIGN: "approval above a threshold needs a second person"): the person
+control practice; docs/defaults.md: "amount above which a second approver decides"): the person
 who assessed a claim never decides it, and above the plan's threshold two different people
 approve it.
 """

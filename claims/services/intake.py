@@ -4,7 +4,7 @@ Refused outright (nothing saved, not even a file): a coverage that is not the me
 own, an event date in the future or before the cover started, an amount over the benefit
 of the member's age band, a document that is not a PDF, JPEG or PNG by its content (the
 name is not trusted), an empty or oversized document. Everything else is recorded and the
-automatic checks are stored on the claim for the handler (DESIGN: claims intake).
+automatic checks are stored on the claim for the handler (docs/claims.md).
 """
 
 from __future__ import annotations
