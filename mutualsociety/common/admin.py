@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
@@ -19,8 +21,14 @@ from .money import MONEY_DECIMAL_PLACES
 
 PROTECTED_FIELDS = (*Society.PAYMENT_FIELDS, *Society.SECURITY_FIELDS)
 
+# The mixin's super() is the ModelAdmin it is mixed into (for the type checker only).
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin
+else:
+    _ModelAdmin = object
 
-class MoneyFieldsAdminMixin:
+
+class MoneyFieldsAdminMixin(_ModelAdmin):
     """For an admin whose form saves without a service (a draft plan version and its age
     bands): every amount of money (a DecimalField with two places) is typed strictly and
     held to the society's largest single amount (``MoneyFormField(ceiling=True)``), as
@@ -49,7 +57,7 @@ class SocietyForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         protected = [name for name in self.changed_data if name in PROTECTED_FIELDS]
-        if protected and not (cleaned.get("change_reason") or "").strip():
+        if protected and not (self.cleaned_data.get("change_reason") or "").strip():
             self.add_error(
                 "change_reason", _("Say why the bank account or security settings change.")
             )
@@ -129,8 +137,8 @@ class SocietyAdmin(admin.ModelAdmin):
             fieldsets.append((_("Reason"), {"fields": ("change_reason",)}))
         return fieldsets
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
         if not self._may_change_protected(request):
             form.base_fields.pop("change_reason", None)  # a new class per call: safe
         return form

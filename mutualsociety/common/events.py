@@ -39,6 +39,9 @@ from .exceptions import ImmutableRecord
 #: How long a from/to value may be (a status, a short setting); longer text goes in data.
 VALUE_MAX_LENGTH = 200
 
+#: A subclass's typed choices (named here: inside ``Event`` the name ``type`` is a field).
+TypeChoices = type[models.TextChoices]
+
 
 class EventQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -89,7 +92,7 @@ class Event(models.Model):
         raise ImmutableRecord(_("Events are a history: they cannot be deleted."))
 
     @staticmethod
-    def type_field(choices: type[models.TextChoices]) -> models.CharField:
+    def type_field(choices: TypeChoices) -> models.CharField:
         """The ``type`` field of a subclass, limited to its typed choices."""
         return models.CharField(_("event"), max_length=32, choices=choices.choices)
 

@@ -159,7 +159,7 @@ def society_bank_account_propose(
             old_bank_account_name=old["bank_account_name"],
             old_bank_account_number=old["bank_account_number"],
             reason=reason,
-            proposed_by=actor,
+            proposed_by_id=actor.pk,
         )
         society_event(
             society=society,
@@ -236,7 +236,7 @@ def society_bank_account_approve(
             setattr(society, name, getattr(change, name))
         society.save(update_fields=list(Society.PAYMENT_FIELDS))
         BANK_ACCOUNT_CHANGE.move(change, BankAccountChange.Status.APPROVED)
-        change.decided_by = actor
+        change.decided_by_id = actor.pk
         change.decided_at = timezone.now()
         change.decision_reason = (reason or "").strip()
         change.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
@@ -304,7 +304,7 @@ def _bank_account_close(
         if not withdraw and not reason:
             raise InvalidInput(_("Say why the change is rejected."), field="reason")
         BANK_ACCOUNT_CHANGE.move(change, status)
-        change.decided_by = actor
+        change.decided_by_id = actor.pk
         change.decided_at = timezone.now()
         change.decision_reason = reason
         change.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
