@@ -7,9 +7,8 @@ the change. After the commit the row is offered to the broker once, quickly; whi
 broker is unreachable it waits for the relay (a minutely job, a worker starting up,
 ``manage.py relay_outbox``).
 
-The Celery application is ``celery.current_app``: the project's app, which the project
-package makes the default for every thread when Django starts (the ground floor does not
-import the project package).
+The Celery application is the project's, which the project package hands to the ground
+floor when it creates it (``common.celery_app``; the ground floor imports nothing above).
 """
 
 from __future__ import annotations
@@ -19,13 +18,14 @@ from collections.abc import Sequence as SequenceOf
 from datetime import datetime, timedelta
 from typing import Any
 
-from celery import Task, current_app
+from celery import Task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from kombu import Connection
 from kombu.exceptions import KombuError
 
+from ..celery_app import celery_app
 from ..models import OutboxTask
 from ..transitions import OUTBOX_TASK
 
@@ -51,7 +51,7 @@ def outbox_enqueue(
     dates as ISO strings), as every task takes. The tasks themselves stay idempotent: a
     row is published once, but a worker may run a message twice after a crash.
     """
-    if task.name not in current_app.tasks:
+    if task.name not in celery_app().tasks:
         raise ValueError(f"{task.name!r} is not a registered Celery task.")
     message, created = OutboxTask.objects.get_or_create(
         key=key[:200],
@@ -69,7 +69,7 @@ def outbox_publish(*, message_id: int) -> bool:
     Runs after the commit that recorded the row. A broker that does not answer costs
     one quick failed attempt and one warning; the row stays pending for the relay.
     """
-    with current_app.connection_for_write() as connection:
+    with celery_app().connection_for_write() as connection:
         return _publish_one(message_id, connection) is True
 
 
@@ -89,7 +89,7 @@ def outbox_relay(*, limit: int = 1000) -> dict[str, int]:
     )
     sent = 0
     if ids:
-        with current_app.connection_for_write() as connection:
+        with celery_app().connection_for_write() as connection:
             for message_id in ids:
                 outcome = _publish_one(message_id, connection)
                 if outcome is None:
@@ -155,15 +155,16 @@ def _publish_one(message_id: int, connection: Connection) -> bool | None:
 
 
 def _send(message: OutboxTask, connection: Connection) -> None:
-    if current_app.conf.task_always_eager:
+    app = celery_app()
+    if app.conf.task_always_eager:
         # Tests and debugging: run in-process, as ``delay()`` would.
-        current_app.tasks[message.task].apply(
+        app.tasks[message.task].apply(
             args=message.args, kwargs=message.kwargs, task_id=message.celery_task_id
         )
         return
     # The result is ignored: nobody waits for it, and asking for it makes the Redis result
     # backend subscribe first (the 19-second hang of a dead broker).
-    current_app.send_task(
+    app.send_task(
         message.task,
         args=message.args,
         kwargs=message.kwargs,

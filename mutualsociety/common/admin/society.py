@@ -1,10 +1,11 @@
-from __future__ import annotations
+"""The society's settings in the admin: the particulars, the bank account members pay
+into (maker-checker) and the security switch, each saved through its owner's service;
+the proposed bank accounts and the society's history."""
 
-from typing import TYPE_CHECKING
+from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
@@ -12,35 +13,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .admin_actions import ReasonForm, action_with_form, for_each, report_domain_error
-from .exceptions import DomainError
-from .fields import MoneyFormField
-from .models import BankAccountChange, OutboxTask, Society, SocietyEvent, WorkerHeartbeat
-from .money import MONEY_DECIMAL_PLACES
+from .. import services
+from ..admin_actions import ReasonForm, action_with_form, for_each, report_domain_error
+from ..exceptions import DomainError
+from ..fields import MoneyFormField
+from ..models import BankAccountChange, Society, SocietyEvent
 
 PROTECTED_FIELDS = (*Society.PAYMENT_FIELDS, *Society.SECURITY_FIELDS)
-
-# The mixin's super() is the ModelAdmin it is mixed into (for the type checker only).
-if TYPE_CHECKING:
-    _ModelAdmin = admin.ModelAdmin
-else:
-    _ModelAdmin = object
-
-
-class MoneyFieldsAdminMixin(_ModelAdmin):
-    """For an admin whose form saves without a service (a draft plan version and its age
-    bands): every amount of money (a DecimalField with two places) is typed strictly and
-    held to the society's largest single amount (``MoneyFormField(ceiling=True)``), as
-    the services hold the amounts they take."""
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if (
-            isinstance(db_field, models.DecimalField)
-            and db_field.decimal_places == MONEY_DECIMAL_PLACES
-        ):
-            return db_field.formfield(form_class=MoneyFormField, ceiling=True, **kwargs)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class SocietyForm(forms.ModelForm):
@@ -357,49 +336,6 @@ class SocietyEventAdmin(admin.ModelAdmin):
     list_filter = ("type",)
     list_select_related = ("actor",)
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):
-    list_display = ("hostname", "beat_at")
-    readonly_fields = ("hostname", "beat_at")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(OutboxTask)
-class OutboxTaskAdmin(admin.ModelAdmin):
-    """Tasks recorded for Celery: read-only. Pending rows wait for the broker; the relay
-    (every minute, or ``manage.py relay_outbox``) hands them over."""
-
-    list_display = (
-        "id",
-        "task",
-        "key",
-        "state",
-        "attempts",
-        "created_at",
-        "last_attempt_at",
-        "sent_at",
-        "last_error",
-    )
-    list_filter = ("state", "task")
-    search_fields = ("key", "task")
-    date_hierarchy = "created_at"
-    readonly_fields = [field.name for field in OutboxTask._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False
