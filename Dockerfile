@@ -11,6 +11,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# The Chinese font that PDFs (the membership certificate) embed: reportlab embeds only
+# TrueType outlines, which WenQuanYi Micro Hei has and Noto Sans CJK (CFF) has not.
+# mutualsociety.common.fonts finds it; without it, PDFs would only name a font.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY requirements/base.lock requirements/base.lock
 RUN pip install --no-deps -r requirements/base.lock
 

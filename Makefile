@@ -1,16 +1,18 @@
 # The README's two commands are `make run` and `make test`; the rest are helpers.
 PY := .venv/bin/python
+## Where `make run` serves: make run ADDR=127.0.0.1:8100
+ADDR ?= 127.0.0.1:8000
 
 .PHONY: run test venv lint format migrations check-deploy messages lock bench clean
 
 venv:
 	@scripts/bootstrap
 
-## Install on first use, migrate, seed the demo society, serve 127.0.0.1:8000 with a worker and beat.
+## Install on first use, migrate, seed the demo society, serve $(ADDR) with a worker and beat.
 run: venv
 	@$(PY) manage.py migrate --noinput -v 0
 	@$(PY) manage.py seed_demo
-	@$(PY) manage.py run_platform
+	@$(PY) manage.py run_platform --addr $(ADDR)
 
 ## Install on first use and run the whole test suite (in parallel on every core).
 test: venv

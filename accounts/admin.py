@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from mutualsociety.common.admin_actions import for_each
+
 from .models import SecondFactorAttempts, User
 from .services import UNLOCK_PERM, second_factor_unlock
 
@@ -57,20 +59,24 @@ class SecondFactorAttemptsAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Lift the lock-out"), permissions=["unlock"])
     def unlock(self, request, queryset):
-        lifted = 0
-        for attempts in queryset.filter(locked_until__gt=timezone.now()).select_related("user"):
+        lifted = []
+
+        def lift(attempts: SecondFactorAttempts) -> None:
             if second_factor_unlock(user=attempts.user, actor=request.user):
                 self.log_change(request, attempts, gettext("Lifted the lock-out."))
-                lifted += 1
+                lifted.append(attempts)
+
+        locked = queryset.filter(locked_until__gt=timezone.now()).select_related("user")
+        for_each(self, request, locked, lift)
         if lifted:
             self.message_user(
                 request,
                 ngettext(
                     "The lock-out of %(n)d person was lifted.",
                     "The lock-outs of %(n)d people were lifted.",
-                    lifted,
+                    len(lifted),
                 )
-                % {"n": lifted},
+                % {"n": len(lifted)},
                 messages.SUCCESS,
             )
         else:

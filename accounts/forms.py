@@ -5,13 +5,13 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from mutualsociety.common.exceptions import DomainError
+from mutualsociety.common.forms import DomainErrorFormMixin
 
 from .selectors import second_factor_locked_until, user_totp_device
 from .services import SecondFactorLocked, second_factor_verify
 
 
-class SecondFactorMixin:
+class SecondFactorMixin(DomainErrorFormMixin):
     """Password first; then, for whoever has an authenticator, a current code from it.
 
     The code goes through ``second_factor_verify``: wrong codes count towards the
@@ -46,11 +46,11 @@ class SecondFactorMixin:
             raise forms.ValidationError(
                 {"otp_token": _("Enter the 6-digit code from your authenticator app.")}
             )
-        try:
-            # Counts wrong codes and refuses every code during a lock-out.
-            user.otp_device = second_factor_verify(user=user, token=token)
-        except DomainError as error:
-            raise forms.ValidationError({"otp_token": error.message}) from error
+        # Counts wrong codes and refuses every code during a lock-out; a refusal is the
+        # code field's error.
+        user.otp_device = self.call_service(
+            second_factor_verify, user=user, token=token, field="otp_token"
+        )
         return cleaned
 
 

@@ -4,7 +4,7 @@ No database here; the tally service counts ballots set-based and passes the coun
 Arithmetic is on integers and exact fractions, so "exactly half" and "exactly two thirds"
 are decided exactly, never by a rounded percentage.
 
-Rules (defaults in the articles of association, DESIGN.md):
+Rules (defaults in the articles of association, docs/defaults.md):
 - quorum: the share of the eligible voters who took part (cast any ballot, abstention
   included) must be at least the articles' quorum (members' assembly 10%, representative
   assembly 2/3);

@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from mutualsociety.common.exceptions import DomainError
+from mutualsociety.common.admin_actions import for_each
 
 from . import selectors, services
 from .models import Account, IntegrityCheck, JournalEntry, Posting
@@ -157,17 +157,14 @@ class JournalEntryAdmin(ReadOnlyAdmin):
         if not request.user.has_perm("ledger.add_journalentry"):
             self.message_user(request, gettext("You may not post journal entries."), messages.ERROR)
             return
-        done = 0
-        for entry in queryset:
-            try:
-                services.entry_reverse_manual(entry=entry, actor=request.user)
-                done += 1
-            except DomainError as error:
-                self.message_user(request, f"#{entry.pk}: {error.message}", messages.ERROR)
-        if done:
-            self.message_user(
-                request, gettext("%(n)d entries reversed.") % {"n": done}, messages.SUCCESS
-            )
+        for_each(
+            self,
+            request,
+            queryset,
+            lambda entry: services.entry_reverse_manual(entry=entry, actor=request.user),
+            done=lambda n: gettext("%(n)d entries reversed.") % {"n": n},
+            label=lambda entry: f"#{entry.pk}",
+        )
 
 
 @admin.register(Posting)

@@ -3,15 +3,14 @@
 ``render_certificate`` is a pure function of the member, their coverages and the society:
 no database access, no request. The certificate is bilingual by design (Chinese first,
 English beneath) whatever the reader's language, so its labels are fixed text and not
-translated with gettext. Chinese is set in the PDF's built-in CID font STSong-Light,
-which every PDF reader supplies, so no font file ships with the project; Latin text and
-numbers are set in Helvetica.
+translated with gettext. Chinese is set in a font embedded in the PDF (a subset of the
+glyphs used; ``mutualsociety.common.fonts.cjk_font``), so that it reads the same in
+every PDF reader; Latin text and numbers are set in Helvetica.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Sequence
 from decimal import Decimal
 from io import BytesIO
@@ -24,11 +23,10 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-CJK = "STSong-Light"
+from mutualsociety.common.fonts import cjk_font
+
 LATIN = "Helvetica"
 LATIN_BOLD = "Helvetica-Bold"
 
@@ -42,11 +40,6 @@ STATUS_LABELS = {
     "active": ("有效", "Active"),
     "suspended": ("暂停（欠缴保费）", "Suspended (premium unpaid)"),
 }
-
-
-@functools.cache
-def _register_fonts() -> None:
-    pdfmetrics.registerFont(UnicodeCIDFont(CJK))
 
 
 def _style(name: str, *, font: str, size: float, color=INK, **extra) -> ParagraphStyle:
@@ -85,7 +78,7 @@ def render_certificate(
     (plan, sum assured, start, end of the waiting period) and the date of issue.
     ``compress=False`` leaves the page streams readable (for tests).
     """
-    _register_fonts()
+    cjk = cjk_font()
     issued_on = issued_on or timezone.localdate()
     buffer = BytesIO()
     document = SimpleDocTemplate(
@@ -104,22 +97,22 @@ def render_certificate(
     )
 
     centre = {"alignment": TA_CENTER}
-    society_zh = _style("society_zh", font=CJK, size=20, color=PRIMARY, **centre)
+    society_zh = _style("society_zh", font=cjk, size=20, color=PRIMARY, **centre)
     society_en = _style("society_en", font=LATIN, size=12, color=PRIMARY, **centre)
-    title_zh = _style("title_zh", font=CJK, size=30, spaceBefore=14, **centre)
+    title_zh = _style("title_zh", font=cjk, size=30, spaceBefore=14, **centre)
     title_en = _style("title_en", font=LATIN_BOLD, size=15, **centre)
-    line_zh = _style("line_zh", font=CJK, size=12, **centre)
+    line_zh = _style("line_zh", font=cjk, size=12, **centre)
     line_en = _style("line_en", font=LATIN, size=10, color=MUTED, **centre)
-    name_style = _style("name", font=CJK, size=24, spaceBefore=6, spaceAfter=6, **centre)
-    label_zh = _style("label_zh", font=CJK, size=10.5)
+    name_style = _style("name", font=cjk, size=24, spaceBefore=6, spaceAfter=6, **centre)
+    label_zh = _style("label_zh", font=cjk, size=10.5)
     label_en = _style("label_en", font=LATIN, size=8.5, color=MUTED)
     value = _style("value", font=LATIN_BOLD, size=11.5)
-    value_cjk = _style("value_cjk", font=CJK, size=11.5)
+    value_cjk = _style("value_cjk", font=cjk, size=11.5)
     cell = _style("cell", font=LATIN, size=9.5)
-    cell_cjk = _style("cell_cjk", font=CJK, size=9.5)
-    head_zh = _style("head_zh", font=CJK, size=9.5, color=PRIMARY)
+    cell_cjk = _style("cell_cjk", font=cjk, size=9.5)
+    head_zh = _style("head_zh", font=cjk, size=9.5, color=PRIMARY)
     head_en = _style("head_en", font=LATIN, size=7.5, color=PRIMARY)
-    foot_zh = _style("foot_zh", font=CJK, size=8.5, color=MUTED, **centre)
+    foot_zh = _style("foot_zh", font=cjk, size=8.5, color=MUTED, **centre)
     foot_en = _style("foot_en", font=LATIN, size=7.5, color=MUTED, **centre)
 
     def bilingual(zh: str, en: str, zh_style=label_zh, en_style=label_en) -> list[Paragraph]:

@@ -72,7 +72,7 @@ class Plan(models.Model):
 class PlanVersion(models.Model):
     """The terms of a plan from a date on. Published versions never change.
 
-    Defaults are the public facts in DESIGN.md: a 90-day waiting period with accidents
+    Defaults are public facts (docs/defaults.md): a 90-day waiting period with accidents
     exempt (Xiang Hu Bao practice), a 60-day premium grace period (PRC Insurance Law
     art. 36), lapse two years after suspension (art. 37), an 8% management fee and a
     188 CNY annual cap per member for mutual aid plans, shares on the 14th and 28th.

@@ -14,11 +14,15 @@ import os
 from celery import Celery
 from celery.signals import worker_ready
 
+from mutualsociety.common.celery_app import celery_app_set
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutualsociety.settings")
 
 app = Celery("mutualsociety")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The ground floor (the outbox, /healthz) imports nothing above it: it is handed the app.
+celery_app_set(app)
 
 
 @worker_ready.connect

@@ -114,7 +114,8 @@ INSTALLED_APPS = [
     "mutualsociety.apps.AuthenticatorsConfig",  # django_otp.plugins.otp_totp
     # Our apps. Dependencies point one way: ledger knows no other app; members may use
     # ledger; claims and governance may use members; solvency reads them; nothing
-    # imports disclosure. common is the kernel everyone may use.
+    # imports disclosure. common is the kernel everyone may use; it imports none of
+    # them. The project package is the top floor: commands and hooks over every app.
     "mutualsociety.common",
     "accounts",
     "ledger",
@@ -123,6 +124,7 @@ INSTALLED_APPS = [
     "claims",
     "solvency",
     "disclosure",
+    "mutualsociety.apps.ProjectConfig",
 ]
 
 MIDDLEWARE = [
@@ -325,6 +327,9 @@ CLAIM_DOCUMENTS_ROOT = Path(
     env_str("CLAIM_DOCUMENTS_ROOT", str(VAR_DIR / "private" / "claim-documents"))
 )
 CLAIM_DOCUMENT_MAX_BYTES = env_int("CLAIM_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# The Chinese font PDFs embed (a TrueType-outline font file or collection); empty: the
+# first of the system's known ones (mutualsociety.common.fonts).
+PDF_CJK_FONT = env_str("PDF_CJK_FONT", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -436,10 +441,27 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "refusal_without_traceback": {"()": "mutualsociety.log.RefusalWithoutTraceback"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Django's own: server errors e-mailed to ADMINS when not debugging.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Every line reaches the console once, through the root. (Django's default gives
+        # its logger a console handler of its own as well: each line twice while debugging.)
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # A refusal (403, 4xx) is one warning line, without the exception's traceback.
+        "django.request": {"filters": ["refusal_without_traceback"]},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },

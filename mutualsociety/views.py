@@ -1,12 +1,14 @@
-"""Project-level pages: the society's home page, /healthz, the API root, error pages."""
+"""Project-level pages: the society's home page, /healthz, the API root, error pages and
+/favicon.ico."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponseServerError, JsonResponse
+from django.http import HttpRequest, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.generic import TemplateView
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
@@ -20,6 +22,13 @@ from mutualsociety.common.api import error_body
 
 class HomeView(TemplateView):
     template_name = "portal/home.html"
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico whatever a page links (the admin links none): send
+    them to the icon among the static files (its hashed name in production)."""
+    return HttpResponseRedirect(static("favicon.ico"))
 
 
 @never_cache

@@ -4,9 +4,9 @@ member (answer a request, withdraw, appeal). Payment: ``services.payment``.
 
 Each locks the claim, checks the transition and the domain rules, saves with
 ``update_fields`` and appends a ``ClaimEvent`` (who, when, why); the shared steps are in
-``services.decisions``. Four eyes (internal control practice; DESIGN: "approval above a
-threshold needs a second person"): the person who assessed a claim never decides it, and
-above the plan's threshold two different people approve it.
+``services.decisions``. Four eyes (internal control practice; docs/defaults.md: "amount
+above which a second approver decides"): the person who assessed a claim never decides it,
+and above the plan's threshold two different people approve it.
 """
 
 from __future__ import annotations

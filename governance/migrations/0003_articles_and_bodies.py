@@ -1,4 +1,4 @@
-"""A first version of the articles of association with the defaults of DESIGN.md, and the
+"""A first version of the articles of association with the defaults of docs/defaults.md, and the
 three organs of the Pilot Measures, so a fresh deployment can convene. Staff edit them."""
 
 import datetime as dt

@@ -46,10 +46,10 @@ def default_special_matters() -> list[str]:
 class Articles(models.Model):
     """One version of the articles of association and the governance parameters it sets.
 
-    Defaults (DESIGN.md): notice 20 days for the annual, 15 for an extraordinary assembly
-    (PRC Company Law practice); quorum 10% of eligible members for a members' assembly and
-    2/3 of representatives; ordinary majority more than 1/2, special at least 2/3 of the
-    votes cast (Pilot Measures); proxies allowed, at most 3 per holder.
+    Defaults (docs/defaults.md): notice 20 days for the annual, 15 for an extraordinary
+    assembly (PRC Company Law practice); quorum 10% of eligible members for a members'
+    assembly and 2/3 of representatives; ordinary majority more than 1/2, special at least
+    2/3 of the votes cast (Pilot Measures); proxies allowed, at most 3 per holder.
     The version in force is the latest with ``effective_from`` on or before the day.
     """
 

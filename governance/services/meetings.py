@@ -4,7 +4,7 @@
 Rules and sources:
 - Pilot Measures (CBIRC Measures on mutual insurance organisations, 2015): the member
   (representative) assembly is the highest authority; special matters need two thirds.
-- Notice period per meeting kind from the articles (docs/governance.md: 20 days annual,
+- Notice period per meeting kind from the articles (docs/defaults.md: 20 days annual,
   15 days extraordinary, PRC Company Law practice); convening is refused when it cannot
   be met.
 - The voter roll is frozen on the record date (``roll``).

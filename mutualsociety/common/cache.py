@@ -68,7 +68,8 @@ class DegradingRedisCacheClient(RedisCacheClient):
 
     def __init__(self, servers, **options) -> None:
         super().__init__(servers, **options)
-        self._errors = (self._lib.exceptions.ConnectionError, self._lib.exceptions.TimeoutError)
+        lib = self._lib  # type: ignore[attr-defined] # redis, as Django's client loads it
+        self._errors = (lib.exceptions.ConnectionError, lib.exceptions.TimeoutError)
         self._server = str(servers[0]) if servers else ""
 
     def _call(self, miss, method, *args):

@@ -39,6 +39,9 @@ from .exceptions import ImmutableRecord
 #: How long a from/to value may be (a status, a short setting); longer text goes in data.
 VALUE_MAX_LENGTH = 200
 
+#: A subclass's typed choices (named here: inside ``Event`` the name ``type`` is a field).
+TypeChoices = type[models.TextChoices]
+
 
 class EventQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -89,7 +92,7 @@ class Event(models.Model):
         raise ImmutableRecord(_("Events are a history: they cannot be deleted."))
 
     @staticmethod
-    def type_field(choices: type[models.TextChoices]) -> models.CharField:
+    def type_field(choices: TypeChoices) -> models.CharField:
         """The ``type`` field of a subclass, limited to its typed choices."""
         return models.CharField(_("event"), max_length=32, choices=choices.choices)
 
@@ -105,18 +108,27 @@ def event_record[E: Event](
     new_value: str = "",
     data: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
+    **fields: Any,
 ) -> E:
     """Append one event about ``subject`` to ``model``'s table (in the caller's
-    transaction). An anonymous or missing actor is recorded as the system."""
+    transaction). An anonymous or missing actor is recorded as the system. ``fields``
+    are the subclass's own columns (``SocietyEvent``'s ``field`` and ``change``); the
+    from/to values are cut to the length of the model's columns."""
     if not model.subject_field:
         raise TypeError(f"{model.__name__} does not name its subject_field.")
     return model.objects.create(
         **{model.subject_field: subject},
+        **fields,
         type=str(type),
         actor=actor if getattr(actor, "pk", None) else None,
         reason=reason or "",
-        old_value=str(old_value or "")[:VALUE_MAX_LENGTH],
-        new_value=str(new_value or "")[:VALUE_MAX_LENGTH],
+        old_value=str(old_value or "")[: _max_length(model, "old_value")],
+        new_value=str(new_value or "")[: _max_length(model, "new_value")],
         data=data or {},
         at=at or timezone.now(),
     )
+
+
+def _max_length(model: type[Event], name: str) -> int:
+    field = model._meta.get_field(name)
+    return getattr(field, "max_length", None) or VALUE_MAX_LENGTH

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from django.utils.functional import Promise
+
+#: A message: text, or lazily translated text (turned into text when the error is made).
+Message = str | Promise
+
 
 class DomainError(Exception):
     """A business rule refused the operation. Nothing was changed."""
@@ -17,10 +22,10 @@ class DomainError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message: Message,
         *,
         field: str | None = None,
-        fields: Mapping[str, Sequence[str]] | None = None,
+        fields: Mapping[str, Sequence[Message]] | None = None,
         code: str | None = None,
     ) -> None:
         super().__init__(message)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +33,10 @@ from rest_framework import serializers
 from .exceptions import DomainError
 from .money import MoneyInputError, parse_money_input, quantize_money
 
-MONEY_MESSAGES = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+MONEY_MESSAGES: dict[str, StrOrPromise] = {
     "invalid": _("Enter the amount with the digits 0–9 and at most two decimals, e.g. 128.00."),
     "negative": _("The amount cannot be negative."),
     "decimals": _("The amount cannot have more than two decimal places."),
@@ -99,7 +103,8 @@ class MoneyFormField(forms.DecimalField):
         kwargs.pop("localize", None)
         super().__init__(max_digits=None, decimal_places=2, **kwargs)
 
-    def to_python(self, value) -> Decimal | None:
+    # django-stubs gives DecimalField the to_python of IntegerField, its base class.
+    def to_python(self, value) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal):  # an initial value, not typed

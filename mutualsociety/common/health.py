@@ -1,4 +1,8 @@
-"""Checks behind /healthz: the database, the broker and the worker's heartbeat."""
+"""Checks behind /healthz: the database, the broker and the worker's heartbeat.
+
+The broker is the one of the project's Celery application, handed to the ground floor
+when the project package creates it (``common.celery_app``).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,7 @@ from typing import Any
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from mutualsociety.celery import app as celery_app
-
+from .celery_app import celery_app
 from .selectors import worker_last_heartbeat
 
 
@@ -30,9 +33,10 @@ def check_database() -> dict[str, Any]:
 
 def check_broker(timeout: float = 2.0) -> dict[str, Any]:
     started = time.perf_counter()
-    transport = celery_app.conf.broker_url.split("://", 1)[0] if celery_app.conf.broker_url else ""
+    app = celery_app()
+    transport = app.conf.broker_url.split("://", 1)[0] if app.conf.broker_url else ""
     try:
-        with celery_app.connection_for_write() as conn:
+        with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
             # A round trip the transport must really answer: Redis PING; for the embedded
             # file-system broker, opening a channel checks that its folders exist.

@@ -119,6 +119,7 @@ def _flat(data: QueryDict) -> Iterator[tuple[str, str]]:
 
 
 def _check_form(request: HttpRequest, content_type: str) -> None:
+    form: QueryDict
     if request.method == "POST":
         form = request.POST
     elif content_type == "application/x-www-form-urlencoded":
@@ -188,7 +189,7 @@ class ControlCharactersMiddleware:
             if not api:
                 # The site's 400 page (handler400), as Django answers a BadRequest.
                 handler = get_resolver().resolve_error_handler(400)
-                return handler(request, BadRequest(refused.message))
+                return handler(request, BadRequest(refused.message))  # type: ignore[call-arg]
             fields = {refused.field: [refused.message]} if refused.field else {}
             return JsonResponse(
                 error_body("control_character", refused.message, fields), status=400

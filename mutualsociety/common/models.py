@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .events import Event
 from .money import CENT, DEFAULT_MAX_SINGLE_AMOUNT, MONEY_EXACT_MAX, MoneyField
 
 
@@ -227,10 +228,10 @@ def account_text(bank: str, name: str, number: str) -> str:
     return " / ".join(part for part in (bank, name, number) if part) or "—"
 
 
-class SocietyEvent(models.Model):
+class SocietyEvent(Event):
     """Append-only history of the society's protected settings: who changed what, when,
     from what to what, and why (the bank account's proposals and decisions, the
-    security switch)."""
+    security switch). Written by ``common.services.society_event`` only."""
 
     class Type(models.TextChoices):
         BANK_PROPOSED = "bank_proposed", _("Bank account change proposed")
@@ -239,18 +240,18 @@ class SocietyEvent(models.Model):
         BANK_WITHDRAWN = "bank_withdrawn", _("Bank account change withdrawn")
         SECURITY = "security", _("Security setting changed")
 
-    type = models.CharField(_("event"), max_length=32, choices=Type.choices)
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
+    society = models.ForeignKey(
+        Society,
+        verbose_name=_("society"),
         on_delete=models.PROTECT,
-        related_name="+",
+        default=1,
+        related_name="events",
     )
+    type = Event.type_field(Type)
     field = models.CharField(_("setting"), max_length=64)
+    # A bank account on one line (bank, name, number) is longer than the base's values.
     old_value = models.CharField(_("from"), max_length=400, blank=True)
     new_value = models.CharField(_("to"), max_length=400, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
     change = models.ForeignKey(
         BankAccountChange,
         verbose_name=_("bank account change"),
@@ -260,13 +261,12 @@ class SocietyEvent(models.Model):
         related_name="events",
     )
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    subject_field = "society"
+
+    class Meta(Event.Meta):
         verbose_name = _("society event")
         verbose_name_plural = _("society events")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_type_display()}"
+        indexes = [models.Index(fields=["society", "at"])]
 
 
 class WorkerHeartbeat(models.Model):

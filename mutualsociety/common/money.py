@@ -1,6 +1,6 @@
 """The one money quantizer, and the one parser of amounts people type.
 
-Amounts carry 2 decimal places and rates 6 (DESIGN: "money precision"). Rounding happens
+Amounts carry 2 decimal places and rates 6 (docs/defaults.md, "Money"). Rounding happens
 only where a computation produces a finer amount, always through these functions, and
 always ROUND_HALF_UP unless the caller names another rule.
 

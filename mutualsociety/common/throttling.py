@@ -22,12 +22,13 @@ class _RateFromSettings:
 
     def get_rate(self) -> str | None:
         try:
-            return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+            rate = api_settings.DEFAULT_THROTTLE_RATES[self.scope or ""]
         except KeyError as exc:
             raise ImproperlyConfigured(
                 f"No throttle rate is set for the scope {self.scope!r} "
                 "(REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'])."
             ) from exc
+        return None if rate is None else str(rate)
 
 
 class AnonRateThrottle(_RateFromSettings, throttling.AnonRateThrottle):

@@ -25,6 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import TransitionNotAllowed
+from .models import BankAccountChange, OutboxTask
 
 DEFAULT_MESSAGE = _("The status %(current)s cannot become %(new)s.")
 
@@ -83,3 +84,23 @@ class StateMachine:
         self.check(old, new)
         setattr(instance, self.field, new)
         return old
+
+
+# --- The ground floor's own status fields ----------------------------------------------
+
+_BANK = BankAccountChange.Status
+
+#: A proposed bank account waits for a second person; then it is decided once.
+BANK_ACCOUNT_CHANGE = StateMachine(
+    _BANK,
+    {_BANK.PENDING: {_BANK.APPROVED, _BANK.REJECTED, _BANK.WITHDRAWN}},
+    message=_("A bank account change that is %(current)s cannot become %(new)s."),
+)
+
+#: An outbox row is handed to the broker once.
+OUTBOX_TASK = StateMachine(
+    OutboxTask.State,
+    {OutboxTask.State.PENDING: {OutboxTask.State.SENT}},
+    field="state",
+    message=_("An outbox task that is %(current)s cannot become %(new)s."),
+)

@@ -324,3 +324,25 @@ def test_staff_see_the_outbox_read_only(client):
     assert detail.status_code == 200
     assert b'name="_save"' not in detail.content
     assert client.post(f"/admin/common/outboxtask/{row.pk}/delete/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_celery_app_in_the_process_does_not_take_the_outbox_s_work():
+    """Creating a Celery application makes it the current one of its thread (a library's,
+    or the sender of the real-worker test); the outbox keeps handing work to the project's
+    own application, which the project package gave the ground floor."""
+    from celery import Celery, current_app
+
+    from mutualsociety.celery import app as project_app
+    from mutualsociety.common.celery_app import celery_app
+
+    other = Celery("someone-else", broker="memory://")
+    try:
+        assert current_app._get_current_object() is other
+        assert celery_app() is project_app
+        row = enqueue(failed_check())
+        assert OutboxTask.objects.get(pk=row.pk).state == OutboxTask.State.SENT
+        assert len(mail.outbox) == 1  # run in-process by the project's (eager) app
+    finally:
+        other.close()
+        project_app.set_current()

@@ -9,7 +9,8 @@ from django.db import models
 from django.utils import translation
 
 from mutualsociety.common.exceptions import TransitionNotAllowed
-from mutualsociety.common.transitions import StateMachine
+from mutualsociety.common.models import BankAccountChange
+from mutualsociety.common.transitions import BANK_ACCOUNT_CHANGE, OUTBOX_TASK, StateMachine
 
 
 class Light(models.TextChoices):
@@ -74,3 +75,41 @@ def test_move_sets_the_field_and_returns_the_old_status_or_changes_nothing():
 def test_a_table_naming_an_unknown_status_is_refused_when_declared():
     with pytest.raises(ValueError, match="no status"):
         StateMachine(Light, {Light.RED: {"blue"}})
+
+
+# --- The ground floor's own machines ----------------------------------------------------
+
+BANK_MOVES = {("pending", "approved"), ("pending", "rejected"), ("pending", "withdrawn")}
+
+
+@pytest.mark.parametrize(
+    ("current", "new"),
+    [(a, b) for a in BankAccountChange.Status.values for b in BankAccountChange.Status.values],
+)
+def test_a_bank_account_change_is_decided_once(current, new):
+    """A proposed bank account is approved, rejected or withdrawn, once; nothing else."""
+    allowed = (current, new) in BANK_MOVES
+    assert BANK_ACCOUNT_CHANGE.allowed(current, new) is allowed
+    change = SimpleNamespace(status=current)
+    if allowed:
+        assert BANK_ACCOUNT_CHANGE.move(change, new) == current
+        assert change.status == new
+    else:
+        with pytest.raises(TransitionNotAllowed):
+            BANK_ACCOUNT_CHANGE.move(change, new)
+        assert change.status == current
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "allowed"),
+    [
+        ("pending", "sent", True),
+        ("sent", "pending", False),
+        ("sent", "sent", False),
+        ("pending", "pending", False),
+    ],
+)
+def test_an_outbox_task_is_handed_over_once(current, new, allowed):
+    """An outbox row goes from pending to sent, and never back."""
+    assert OUTBOX_TASK.allowed(current, new) is allowed
+    assert OUTBOX_TASK.field == "state"

@@ -20,7 +20,7 @@ def client(client):
 
 @pytest.fixture
 def articles(db):
-    """The articles in force (defaults of DESIGN.md)."""
+    """The articles in force (defaults of docs/defaults.md)."""
     return articles_make()
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from governance import demo as demo_governance
 from governance.models import Ballot, Meeting, MeetingEvent, Motion, Proposal
-from mutualsociety import demo_governance
 from tests.governance.factories import members_make
 
 pytestmark = pytest.mark.django_db

@@ -84,6 +84,19 @@ def test_dockerfile_installs_the_production_lock_and_runs_gunicorn():
     assert re.search(r"^USER app$", dockerfile, re.M), "the image must not run as root"
 
 
+def test_the_image_and_ci_install_the_font_pdfs_embed():
+    """The certificate embeds a TrueType Chinese font found on the system
+    (mutualsociety.common.fonts): the image and CI install the package that ships it."""
+    from mutualsociety.common.fonts import SYSTEM_FONTS
+
+    assert SYSTEM_FONTS[0] == "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+    assert (
+        "apt-get install -y --no-install-recommends fonts-wqy-microhei"
+        in (ROOT / "Dockerfile").read_text()
+    )
+    assert "fonts-wqy-microhei" in (ROOT / ".ci" / "run").read_text()
+
+
 def test_virtualenv_and_image_share_the_same_pins():
     """Every package pinned in base.lock (the image) has the same pin in dev.lock (.venv)."""
     base = _pins(ROOT / "requirements" / "base.lock")

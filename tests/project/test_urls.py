@@ -87,3 +87,19 @@ def test_the_home_page_renders(client):
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_the_favicon_is_there(client):
+    """/favicon.ico was a 404: browsers ask for it on every page, the admin's too."""
+    response = client.get("/favicon.ico", follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain[0][0].endswith("favicon.ico")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_portal_pages_link_the_svg_icon(client):
+    page = client.get("/").content.decode()
+
+    assert 'rel="icon" href="/static/favicon.svg" type="image/svg+xml"' in page

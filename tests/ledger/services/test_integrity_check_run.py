@@ -153,7 +153,7 @@ def test_a_check_it_cannot_compute_is_kept_as_failed_and_alerts_the_admins(
     get one e-mail after commit. A second run the same day returns that result."""
     settings.ADMINS = ["finance@example.org"]
     transfer("fine", CASH, CONTRIBUTIONS, "10.00")
-    monkeypatch.setattr("ledger.services._integrity_totals", _cannot_sum)
+    monkeypatch.setattr("ledger.services.integrity._integrity_totals", _cannot_sum)
 
     with django_capture_on_commit_callbacks(execute=True):
         check = integrity_check_run(on=dt.date(2025, 6, 1))
@@ -186,7 +186,7 @@ def test_a_database_error_while_checking_is_kept_as_failed(
         with connection.cursor() as cursor:
             cursor.execute("SELECT 100000000000000000::numeric(18, 2)")
 
-    monkeypatch.setattr("ledger.services._integrity_totals", overflow)
+    monkeypatch.setattr("ledger.services.integrity._integrity_totals", overflow)
 
     with django_capture_on_commit_callbacks(execute=True):
         check = integrity_check_run(on=dt.date(2025, 6, 1))

@@ -1,8 +1,11 @@
+"""The society's settings in the admin: the particulars, the bank account members pay
+into (maker-checker) and the security switch, each saved through its owner's service;
+the proposed bank accounts and the society's history."""
+
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
@@ -10,29 +13,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .admin_actions import action_form_page
-from .exceptions import DomainError
-from .fields import MoneyFormField
-from .models import BankAccountChange, OutboxTask, Society, SocietyEvent, WorkerHeartbeat
-from .money import MONEY_DECIMAL_PLACES
+from .. import services
+from ..admin_actions import ReasonForm, action_with_form, for_each, report_domain_error
+from ..exceptions import DomainError
+from ..fields import MoneyFormField
+from ..models import BankAccountChange, Society, SocietyEvent
 
 PROTECTED_FIELDS = (*Society.PAYMENT_FIELDS, *Society.SECURITY_FIELDS)
-
-
-class MoneyFieldsAdminMixin:
-    """For an admin whose form saves without a service (a draft plan version and its age
-    bands): every amount of money (a DecimalField with two places) is typed strictly and
-    held to the society's largest single amount (``MoneyFormField(ceiling=True)``), as
-    the services hold the amounts they take."""
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if (
-            isinstance(db_field, models.DecimalField)
-            and db_field.decimal_places == MONEY_DECIMAL_PLACES
-        ):
-            return db_field.formfield(form_class=MoneyFormField, ceiling=True, **kwargs)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class SocietyForm(forms.ModelForm):
@@ -49,7 +36,7 @@ class SocietyForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         protected = [name for name in self.changed_data if name in PROTECTED_FIELDS]
-        if protected and not (cleaned.get("change_reason") or "").strip():
+        if protected and not (self.cleaned_data.get("change_reason") or "").strip():
             self.add_error(
                 "change_reason", _("Say why the bank account or security settings change.")
             )
@@ -129,8 +116,8 @@ class SocietyAdmin(admin.ModelAdmin):
             fieldsets.append((_("Reason"), {"fields": ("change_reason",)}))
         return fieldsets
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
         if not self._may_change_protected(request):
             form.base_fields.pop("change_reason", None)  # a new class per call: safe
         return form
@@ -236,20 +223,19 @@ class SocietyAdmin(admin.ModelAdmin):
         except DomainError as error:
             # A service refused; the view's transaction rolled back, so nothing was saved.
             refused = [m for field_messages in error.fields.values() for m in field_messages]
-            self.message_user(request, error.message, messages.ERROR)
+            report_domain_error(self, request, error)
             for message in refused:
                 if message != error.message:
                     self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
 
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("Recorded with the decision in the society's history."),
-    )
+class RejectForm(ReasonForm):
+    """Why a proposed bank account is rejected."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = _("Recorded with the decision in the society's history.")
 
 
 @admin.register(BankAccountChange)
@@ -305,52 +291,40 @@ class BankAccountChangeAdmin(admin.ModelAdmin):
     def new_account(self, change: BankAccountChange) -> str:
         return change.new_account
 
-    def _each(self, request, queryset, call, done: str) -> None:
-        ok = 0
-        for change in queryset:
-            try:
-                call(change)
-                ok += 1
-            except DomainError as error:
-                self.message_user(request, f"{change}: {error.message}", messages.ERROR)
-        if ok:
-            self.message_user(request, done % {"n": ok}, messages.SUCCESS)
-
     @admin.action(
         description=_("Approve: members pay into the new account"), permissions=["payment"]
     )
     def approve(self, request, queryset):
-        self._each(
+        for_each(
+            self,
             request,
             queryset,
             lambda c: services.society_bank_account_approve(change=c, actor=request.user),
-            gettext("%(n)d bank account changes approved."),
+            done=lambda n: gettext("%(n)d bank account changes approved.") % {"n": n},
         )
 
     @admin.action(description=pgettext_lazy("proposed change", "Reject"), permissions=["payment"])
     def reject(self, request, queryset):
-        form = RejectForm(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
-            self._each(
-                request,
-                queryset,
-                lambda c: services.society_bank_account_reject(
-                    change=c, actor=request.user, reason=form.cleaned_data["reason"]
-                ),
-                gettext("%(n)d bank account changes rejected."),
-            )
-            return None
-        return action_form_page(
-            self, request, queryset, title=gettext("Reject the bank account change"), form=form
+        return action_with_form(
+            self,
+            request,
+            queryset,
+            title=gettext("Reject the bank account change"),
+            form_class=RejectForm,
+            call=lambda c, data: services.society_bank_account_reject(
+                change=c, actor=request.user, reason=data["reason"]
+            ),
+            done=lambda n: gettext("%(n)d bank account changes rejected.") % {"n": n},
         )
 
     @admin.action(description=_("Withdraw my proposal"), permissions=["payment"])
     def withdraw(self, request, queryset):
-        self._each(
+        for_each(
+            self,
             request,
             queryset,
             lambda c: services.society_bank_account_withdraw(change=c, actor=request.user),
-            gettext("%(n)d bank account changes withdrawn."),
+            done=lambda n: gettext("%(n)d bank account changes withdrawn.") % {"n": n},
         )
 
 
@@ -362,49 +336,6 @@ class SocietyEventAdmin(admin.ModelAdmin):
     list_filter = ("type",)
     list_select_related = ("actor",)
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):
-    list_display = ("hostname", "beat_at")
-    readonly_fields = ("hostname", "beat_at")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(OutboxTask)
-class OutboxTaskAdmin(admin.ModelAdmin):
-    """Tasks recorded for Celery: read-only. Pending rows wait for the broker; the relay
-    (every minute, or ``manage.py relay_outbox``) hands them over."""
-
-    list_display = (
-        "id",
-        "task",
-        "key",
-        "state",
-        "attempts",
-        "created_at",
-        "last_attempt_at",
-        "sent_at",
-        "last_error",
-    )
-    list_filter = ("state", "task")
-    search_fields = ("key", "task")
-    date_hierarchy = "created_at"
-    readonly_fields = [field.name for field in OutboxTask._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False

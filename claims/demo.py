@@ -87,7 +87,8 @@ def _last_apportionment_day(plan: Plan, today: dt.date) -> dt.date:
     return today
 
 
-def claims() -> dict:
+def seed() -> dict:
+    """Create the demo claims once (after the members and the assembly)."""
     if Claim.objects.exists():
         return {"created": 0}
     User = get_user_model()  # noqa: N806

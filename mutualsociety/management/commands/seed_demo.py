@@ -1,7 +1,39 @@
+"""Seed the demo society: every app's ``demo.py``, called in dependency order.
+
+Each app keeps its own demo data beside its code (``accounts/demo.py``,
+``ledger/demo.py``...) and seeds it through its own services; this top-floor command
+only calls them, lower floors first, in one transaction. A new app (solvency,
+disclosure) adds its ``demo.py`` with a ``seed()`` and one line here. Every ``seed`` is
+idempotent, so running the command again changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from mutualsociety import demo
+from accounts import demo as accounts_demo
+from claims import demo as claims_demo
+from governance import demo as governance_demo
+from ledger import demo as ledger_demo
+from members import demo as members_demo
+from mutualsociety.common import demo as common_demo
+
+
+@transaction.atomic
+def seed() -> dict[str, Any]:
+    """Seed every app, lower floors first; return what each did, for printing."""
+    return {
+        "society": common_demo.seed(),
+        "staff": accounts_demo.seed(),
+        "entries": ledger_demo.seed(),
+        "members": members_demo.seed(demo_password=accounts_demo.DEMO_PASSWORD),
+        "governance": governance_demo.seed(),
+        "claims": claims_demo.seed(),
+    }
 
 
 class Command(BaseCommand):
@@ -20,11 +52,11 @@ class Command(BaseCommand):
                 "seed_demo creates staff users with a published password; it refuses to run "
                 "with DJANGO_ENV=production unless you pass --allow-production."
             )
-        result = demo.seed()
+        result = seed()
         society = result["society"]
         self.stdout.write(self.style.SUCCESS(f"Demo society: {society.name} / {society.name_en}"))
         self.stdout.write(f"Ledger: {len(result['entries'])} journal entries in place.")
-        self.stdout.write(f"Staff (password for all: {demo.DEMO_PASSWORD}):")
+        self.stdout.write(f"Staff (password for all: {accounts_demo.DEMO_PASSWORD}):")
         for user, created in result["staff"]:
             role = user.role or "superuser"
             mark = "new" if created else "existing"

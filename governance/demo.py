@@ -3,8 +3,9 @@ approved), an extraordinary assembly whose vote is open now (chenmei can vote: a
 motion, a special one and an election to the supervisory board), and a member proposal
 collecting co-signatures.
 
-Part of ``manage.py seed_demo``. Everything goes through the governance services, with
-the dates of each step; a second run finds the meetings by title and changes nothing.
+Part of ``manage.py seed_demo`` (after the members). Everything goes through the
+governance services, with the dates of each step; a second run finds the meetings by
+title and changes nothing.
 """
 
 from __future__ import annotations

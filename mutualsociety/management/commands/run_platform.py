@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from mutualsociety.demo import DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD
 
 
 def _raise_system_exit(signum, frame):
@@ -46,6 +46,8 @@ class Command(BaseCommand):
             self.style.SUCCESS("\nMutualSociety is starting.")
             + f"\n  Portal:      {url}"
             + f"\n  Staff admin: {url}admin/   (user admin, or finance, actuary, regulator ...)"
+            + "\n               sysadmin: the administrator's role (two-factor rule, lock-outs);"
+            + "\n               finance proposes a new bank account, finance2 approves it"
             + f"\n  Members:     {url}me/   (user chenmei, wangfang (suspended) or lijun)"
             + f"\n  Password:    {DEMO_PASSWORD}   (every demo user; see `manage.py seed_demo`)"
             + f"\n  API:         {url}api/v1/   docs: {url}api/docs/"

@@ -1,8 +1,9 @@
 """Demo members: two plans, a few hundred members with cover, payments and some arrears.
 
-Part of ``manage.py seed_demo``. Members are created through the members services
-(cover, billing, payments, the grace-period job), backdated so that the society has a
-history; it runs once (a second run finds the plans' members and stops).
+Part of ``manage.py seed_demo`` (after the society, the staff and the ledger). Members
+are created through the members services (cover, billing, payments, the grace-period
+job), backdated so that the society has a history; it runs once (a second run finds the
+plans' members and stops).
 """
 
 from __future__ import annotations
@@ -259,8 +260,9 @@ def _pay_dues(rng: random.Random, member: Member, *, skip_last: int = 0) -> int:
     return paid
 
 
-def members(*, demo_password: str) -> dict:
-    """Create the demo members once; return counts and the member logins."""
+def seed(*, demo_password: str) -> dict:
+    """Create the demo members once; return counts and the member logins (their
+    password is ``demo_password``)."""
     premium, aid = plans()
     logins = [
         ("chenmei", "陈美", premium, "annual", 400, 0),

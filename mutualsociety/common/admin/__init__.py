@@ -1,0 +1,16 @@
+"""The ground floor's admin, by subject: the society's settings (``society``), the
+platform's own records (``operations``), and mixins for every app's admin (``mixins``).
+Importing this package registers them all."""
+
+from . import operations, society
+from .mixins import MoneyFieldsAdminMixin
+from .society import PROTECTED_FIELDS, SocietyAdmin, SocietyForm
+
+__all__ = [
+    "PROTECTED_FIELDS",
+    "MoneyFieldsAdminMixin",
+    "SocietyAdmin",
+    "SocietyForm",
+    "operations",
+    "society",
+]
