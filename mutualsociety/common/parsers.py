@@ -98,5 +98,11 @@ class DepthLimitedJSONParser(JSONParser):
             if self.strict:
                 return json.loads(text, parse_constant=strict_constant)
             return json.loads(text)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise ParseError(_("JSON parse error - %(error)s") % {"error": exc}) from exc
+        except ValueError as exc:
+            # Python refuses to read an integer of thousands of digits; its message names
+            # an interpreter setting, which tells the sender nothing they can act on.
+            raise ParseError(
+                _("The body holds a number too long to be an amount, an id or a count.")
+            ) from exc

@@ -77,6 +77,20 @@ def test_healthz_is_503_when_the_broker_is_down(client, monkeypatch):
     assert data["database"]["ok"] is True
 
 
+def test_a_503_is_one_warning_line_not_an_error_that_mails_the_admins(client, monkeypatch, caplog):
+    """A probe that finds the broker down logs one warning; nothing at ERROR (Django's
+    request logger would e-mail ADMINS on every probe for the whole outage)."""
+    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+
+    with caplog.at_level("INFO"):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == ["healthz: unavailable (database up, broker down)"]
+
+
 def test_healthz_is_503_while_redis_is_down(client, redis_down):
     """Broker and cache on a closed port: the check still answers, quickly, with the
     broker down (the cache being down too changes nothing in it)."""

@@ -69,6 +69,21 @@ def test_deeply_nested_json_to_the_anonymous_enrolment_is_a_400(client):
     assert "nested" in error["message"]
 
 
+def test_a_number_of_thousands_of_digits_is_a_400_that_names_no_interpreter_setting(client):
+    """Python refuses to read an integer over 4,300 digits with a hint about
+    sys.set_int_max_str_digits; the sender is told what is wrong instead."""
+    body = '{"plan": ' + "9" * 5000 + "}"
+    response = client.post(
+        "/api/v1/enrolment/", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    error = assert_error(response, 400, "parse_error", fields=set())
+    assert error["message"] == (
+        "The body holds a number too long to be an amount, an id or a count."
+    )
+    assert "sys." not in error["message"]
+
+
 def test_deeply_nested_json_to_a_signed_in_post_is_a_400_and_posts_nothing(finance):
     before = JournalEntry.objects.count()
 
