@@ -68,6 +68,16 @@ STAFF_REJECTION = StateMachine(
     {S.ASSESSED: {S.REJECTED}},
     message=gettext_lazy("Only an assessed claim can be rejected; this one is %(current)s."),
 )
+#: The approver approves an assessed claim; an appealed claim is decided by its review
+#: panel (``services.panels``), never approved by staff over the panel's head.
+STAFF_APPROVAL = StateMachine(
+    S,
+    {S.ASSESSED: {S.APPROVED}},
+    message=gettext_lazy(
+        "Only an assessed claim can be approved; this one is %(current)s (an appeal is "
+        "decided by its review panel)."
+    ),
+)
 #: A review panel overturns an approval during the public notice (see the guard).
 PANEL_OVERTURN = StateMachine(
     S,
@@ -128,7 +138,7 @@ def _part_of(whole: StateMachine, part: StateMachine) -> None:
             raise ValueError(f"{part} allows a move {whole} does not: {current} → {targets}")
 
 
-for _sub in (WITHDRAWAL, STAFF_REJECTION):
+for _sub in (WITHDRAWAL, STAFF_REJECTION, STAFF_APPROVAL):
     _part_of(CLAIM, _sub)
 
 

@@ -30,7 +30,7 @@ from mutualsociety.common.services import amount_ceiling_check
 from ..events import claim_event
 from ..models import Claim, ClaimEvent, ReviewPanel
 from ..selectors import coverage_remaining
-from ..transitions import CLAIM, STAFF_REJECTION, WITHDRAWAL
+from ..transitions import CLAIM, STAFF_APPROVAL, STAFF_REJECTION, WITHDRAWAL
 from .decisions import (
     claim_lock,
     claim_move,
@@ -182,7 +182,7 @@ def claim_approve(*, claim: Claim | int, actor, reason: str = "") -> Claim:
     rejected with reasons, or sent back."""
     permission_require(actor, "claims.decide_claim")
     claim = claim_lock(claim)
-    CLAIM.check(claim.status, Claim.Status.APPROVED)
+    STAFF_APPROVAL.check(claim.status, Claim.Status.APPROVED)
     four_eyes_check(claim, actor)
     if not claim.assessed_amount:
         # Assessed at 0.00 before such assessments were refused: approving it would leave

@@ -163,6 +163,30 @@ def test_appeal_after_window_refused(aid, handler, approver):
     assert claim.status == Claim.Status.REJECTED
 
 
+def test_an_appealed_claim_is_decided_by_its_panel_not_approved_by_staff(
+    aid, handler, approver, approver2
+):
+    """The appeal goes to a review panel of members; an approver cannot approve the claim
+    over the panel's head while the appeal waits (the claim table alone allowed it)."""
+    for _ in range(4):
+        covered_member(aid)  # eligible panel members
+    member = covered_member(aid)
+    claim = claim_assessed(member, handler)
+    claim_reject(claim=claim, actor=approver, reasons="Diagnosed before cover started.")
+    claim_appeal(claim=claim, member=member, reason="The report shows a later date.")
+
+    with pytest.raises(TransitionNotAllowed) as error:
+        claim_approve(claim=claim, actor=approver2, reason="Looks fine to me.")
+
+    assert error.value.message == (
+        "Only an assessed claim can be approved; this one is Appealed (an appeal is "
+        "decided by its review panel)."
+    )
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.APPEALED
+    assert not claim.events.filter(new_value=Claim.Status.APPROVED).exists()
+
+
 def test_withdraw_only_before_decision_and_only_own(aid, handler, approver):
     member = covered_member(aid)
     other = covered_member(aid)
