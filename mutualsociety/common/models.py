@@ -90,8 +90,9 @@ class Society(models.Model):
         _("staff must use two-factor authentication"),
         default=False,
         help_text=_(
-            "When on, staff without a confirmed authenticator cannot use the admin until "
-            "they set one up."
+            "When on, staff without a confirmed authenticator are sent to set one up, and "
+            "enter its code after their password, before any staff page, the admin or the "
+            "API serves them."
         ),
     )
 
@@ -102,6 +103,10 @@ class Society(models.Model):
     #: Changed only through ``society_security_change``, by holders of
     #: ``common.change_society_security``.
     SECURITY_FIELDS = ("require_staff_two_factor",)
+    #: Internal-control limits on what people enter; changed only through
+    #: ``society_limit_change``, by the same owners as the security settings (finance
+    #: enters the amounts the limit holds, so finance does not set it).
+    LIMIT_FIELDS = ("max_single_amount",)
 
     class Meta:
         verbose_name = _("society")
@@ -239,6 +244,7 @@ class SocietyEvent(Event):
         BANK_REJECTED = "bank_rejected", _("Bank account change rejected")
         BANK_WITHDRAWN = "bank_withdrawn", _("Bank account change withdrawn")
         SECURITY = "security", _("Security setting changed")
+        LIMIT = "limit", _("Limit changed")
 
     society = models.ForeignKey(
         Society,

@@ -183,7 +183,10 @@ def test_staff_set_the_limit_in_the_admin_and_bad_values_are_refused(
         "/admin/common/society/1/change/", society_form_data(client, max_single_amount=value)
     )
     saved = client.post(
-        "/admin/common/society/1/change/", society_form_data(client, max_single_amount="250000000")
+        "/admin/common/society/1/change/",
+        society_form_data(
+            client, max_single_amount="250000000", change_reason="Board resolution 2026-7."
+        ),
     )
 
     assert refused.status_code == 200

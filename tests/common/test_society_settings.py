@@ -412,6 +412,63 @@ def test_setting_the_same_value_again_records_nothing(administrator):
     assert SocietyEvent.objects.count() == 1
 
 
+# --- The largest single amount -----------------------------------------------------------
+
+
+def test_the_secretary_cannot_raise_the_largest_single_amount(client, secretary):
+    """A limit on what finance and claims staff type is an internal control: the board
+    secretary's form shows it read-only and a posted value changes nothing."""
+    client.force_login(secretary)
+    assert "max_single_amount" not in editable(client)
+
+    data = form_data(client, name="Tongzhou Mutual")
+    data["max_single_amount"] = "9999999999999.99"
+    client.post(CHANGE, data)
+
+    society = Society.objects.get(pk=1)
+    assert society.name == "Tongzhou Mutual"
+    assert society.max_single_amount == Decimal("1000000000.00")
+    assert not SocietyEvent.objects.exists()
+
+
+@pytest.mark.parametrize("slug", [r.slug for r in ROLES if r.slug != "administrator"])
+def test_only_the_administrator_changes_the_limit(make_user, slug):
+    other = make_user(f"other-{slug}", roles=(slug,), is_staff=True)
+
+    with pytest.raises(NotAllowed):
+        services.society_limit_change(
+            actor=other, max_single_amount=Decimal("5000000000.00"), reason="x"
+        )
+
+    assert Society.objects.get(pk=1).max_single_amount == Decimal("1000000000.00")
+
+
+def test_the_administrator_changes_the_limit_with_a_reason_recorded(client, administrator):
+    client.force_login(administrator)
+    assert "max_single_amount" in editable(client)
+
+    without = client.post(CHANGE, form_data(client, max_single_amount="5000000000.00"))
+    assert "change_reason" in without.context["adminform"].form.errors
+    save_form(client, max_single_amount="5000000000.00", change_reason="Reinsurance treaty.")
+
+    assert Society.objects.get(pk=1).max_single_amount == Decimal("5000000000.00")
+    event = SocietyEvent.objects.get()
+    assert (event.type, event.actor, event.field) == ("limit", administrator, "max_single_amount")
+    assert (event.old_value, event.new_value, event.reason) == (
+        "1000000000.00",
+        "5000000000.00",
+        "Reinsurance treaty.",
+    )
+    assert history() == [
+        "Changed the largest single amount: 1000000000.00 → 5000000000.00. "
+        "Reason: Reinsurance treaty."
+    ]
+    services.society_limit_change(
+        actor=administrator, max_single_amount=Decimal("5000000000"), reason=""
+    )
+    assert SocietyEvent.objects.count() == 1  # the same value again records nothing
+
+
 # --- Roles ------------------------------------------------------------------------------
 
 

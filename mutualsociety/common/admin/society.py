@@ -19,7 +19,7 @@ from ..exceptions import DomainError
 from ..fields import MoneyFormField
 from ..models import BankAccountChange, Society, SocietyEvent
 
-PROTECTED_FIELDS = (*Society.PAYMENT_FIELDS, *Society.SECURITY_FIELDS)
+PROTECTED_FIELDS = (*Society.PAYMENT_FIELDS, *Society.SECURITY_FIELDS, *Society.LIMIT_FIELDS)
 
 
 class SocietyForm(forms.ModelForm):
@@ -105,7 +105,7 @@ class SocietyAdmin(admin.ModelAdmin):
             (
                 _("Security"),
                 {
-                    "fields": Society.SECURITY_FIELDS,
+                    "fields": (*Society.SECURITY_FIELDS, *Society.LIMIT_FIELDS),
                     "description": _("Changed by the administrator only."),
                 },
             ),
@@ -139,7 +139,7 @@ class SocietyAdmin(admin.ModelAdmin):
         if not user.has_perm(services.PAYMENT_PERM):
             readonly += Society.PAYMENT_FIELDS
         if not user.has_perm(services.SECURITY_PERM):
-            readonly += Society.SECURITY_FIELDS
+            readonly += [*Society.SECURITY_FIELDS, *Society.LIMIT_FIELDS]
         return readonly
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -191,6 +191,12 @@ class SocietyAdmin(admin.ModelAdmin):
                     "account changes); members are shown the current one until then."
                 ),
                 messages.WARNING,
+            )
+        if "max_single_amount" in changed:
+            services.society_limit_change(
+                actor=request.user,
+                max_single_amount=form.cleaned_data["max_single_amount"],
+                reason=reason,
             )
         if "require_staff_two_factor" in changed:
             services.society_security_change(

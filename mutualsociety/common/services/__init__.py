@@ -28,6 +28,7 @@ from .society import (
     society_bank_account_reject,
     society_bank_account_withdraw,
     society_event,
+    society_limit_change,
     society_security_change,
     society_update,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "society_bank_account_reject",
     "society_bank_account_withdraw",
     "society_event",
+    "society_limit_change",
     "society_security_change",
     "society_update",
     "worker_heartbeat_record",

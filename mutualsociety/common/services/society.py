@@ -10,6 +10,7 @@ and a ``LogEntry``, so that it shows in the admin's history of the society.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Protocol
 
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from ..events import event_record
 from ..exceptions import FourEyesViolation, InvalidInput, NotAllowed, TransitionNotAllowed
 from ..models import BankAccountChange, Society, SocietyEvent
+from ..money import CENT, MONEY_EXACT_MAX, quantize_money
 from ..transitions import BANK_ACCOUNT_CHANGE
 
 
@@ -86,7 +88,9 @@ def society_update(*, actor: Actor, changes: dict[str, Any]) -> Society:
     whole: the bank account and the security switch are never changed on this path.
     """
     _require(actor, "common.change_society", _("You may not change the society's details."))
-    protected = sorted(set(changes) & {*Society.PAYMENT_FIELDS, *Society.SECURITY_FIELDS})
+    protected = sorted(
+        set(changes) & {*Society.PAYMENT_FIELDS, *Society.SECURITY_FIELDS, *Society.LIMIT_FIELDS}
+    )
     if protected:
         raise NotAllowed(
             _("The bank account and the security settings are changed by their owners."),
@@ -374,6 +378,54 @@ def society_security_change(
                 "Reason: %(reason)s"
             )  # fmt: skip
             % {"old": _on_off(old), "new": _on_off(new), "reason": reason},
+        )
+        return society
+
+
+def society_limit_change(*, actor: Actor, max_single_amount: Decimal, reason: str) -> Society:
+    """Change the largest single amount a person may enter (``amount_ceiling_check``).
+
+    An internal control over what finance and claims staff type, so it is not theirs to
+    set: it needs ``common.change_society_security`` (the administrator; superusers) and a
+    reason, and leaves a society event and an entry in the admin's history. Replaying the
+    same value changes and records nothing.
+    """
+    _require(
+        actor,
+        SECURITY_PERM,
+        _("Only the administrator may change the society's limits."),
+    )
+    reason = (reason or "").strip()
+    new = quantize_money(max_single_amount)
+    if not CENT <= new <= MONEY_EXACT_MAX:
+        raise InvalidInput(
+            _("The largest single amount must lie between 0.01 and %(max)s.")
+            % {"max": MONEY_EXACT_MAX},
+            field="max_single_amount",
+        )
+    with transaction.atomic():
+        society = _society_locked()
+        old = society.max_single_amount
+        if old == new:
+            return society
+        if not reason:
+            raise InvalidInput(_("Say why the limit changes."), field="max_single_amount")
+        society.max_single_amount = new
+        society.save(update_fields=["max_single_amount"])
+        society_event(
+            society=society,
+            type=SocietyEvent.Type.LIMIT,
+            actor=actor,
+            field="max_single_amount",
+            old_value=str(old),
+            new_value=str(new),
+            reason=reason,
+        )
+        _history(
+            actor,
+            society,
+            _("Changed the largest single amount: %(old)s → %(new)s. Reason: %(reason)s")
+            % {"old": old, "new": new, "reason": reason},
         )
         return society
 
