@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ledger.models import JournalEntry
+from mutualsociety.common.events import Event
 from mutualsociety.common.money import MoneyField, RateField
 
 from .regions import PROVINCE_CHOICES
@@ -721,8 +722,9 @@ class PaymentAllocation(models.Model):
         return f"{self.payment_id} → {self.due_id}: {self.amount}"
 
 
-class MemberEvent(models.Model):
-    """Append-only history of a membership: who did what, when, and why."""
+class MemberEvent(Event):
+    """Append-only history of a membership: who did what, when, and why (the common event
+    base; written only through ``members.events.member_event``)."""
 
     class Type(models.TextChoices):
         APPLIED = "applied", _("Applied")
@@ -740,26 +742,11 @@ class MemberEvent(models.Model):
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="events"
     )
-    type = models.CharField(_("event"), max_length=16, choices=Type.choices)
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    old_value = models.CharField(_("from"), max_length=200, blank=True)
-    new_value = models.CharField(_("to"), max_length=200, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
+    type = Event.type_field(Type)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    subject_field = "member"
+
+    class Meta(Event.Meta):
         verbose_name = _("member event")
         verbose_name_plural = _("member events")
         indexes = [models.Index(fields=["member", "at"])]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d} {self.get_type_display()}"
