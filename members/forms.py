@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AgeBand, ConsentDocument, Member, Plan, PlanVersion
 from .regions import PROVINCE_CHOICES
-from .services.enrolment import (
+from .services.checks import (
     EnrolmentData,
+    FieldErrors,
     PersonData,
-    _Errors,
     check_age,
     check_answers,
     check_consents,
@@ -133,7 +133,7 @@ class PlanChoiceForm(ServiceCheckedForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         code = (cleaned.get("plan") or "").strip()
-        errors = _Errors()
+        errors = FieldErrors()
         version = None
         if not code:
             errors.add("plan", gettext("Choose a plan."))
@@ -231,7 +231,7 @@ class PersonForm(ServiceCheckedForm):
         cleaned = super().clean()
         today = timezone.localdate()
         person = person_from(cleaned)
-        errors = _Errors()
+        errors = FieldErrors()
         check_person(person, errors, today=today)
         if person.id_number and "id_number" not in errors.fields:
             check_not_member(person, errors)
@@ -294,7 +294,7 @@ class DeclarationForm(ServiceCheckedForm):
             cleaned["answers"] = {}
             return cleaned
         answers = {str(q.id): cleaned.get(self.field_name(q.id)) for q in self.questions}
-        errors = _Errors()
+        errors = FieldErrors()
         cleaned["answers"] = check_answers(self.version, answers, errors)
         self.add_service_errors(errors.fields, self.error_mapping())
         return cleaned
@@ -361,7 +361,7 @@ class ConsentForm(ServiceCheckedForm):
             articles_version=cleaned.get("articles_version") or "",
             privacy_version=cleaned.get("privacy_version") or "",
         )
-        errors = _Errors()
+        errors = FieldErrors()
         check_consents(data, errors)
         self.add_service_errors(errors.fields)
         return cleaned
@@ -404,7 +404,7 @@ class LoginDetailsForm(ServiceCheckedForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         password = cleaned.get("password") or ""
-        errors = _Errors()
+        errors = FieldErrors()
         cleaned["username"] = check_login(cleaned.get("username"), password, self.person, errors)
         self.add_service_errors(errors.fields)
         if password and "password" not in self.errors and password != cleaned.get("password2"):

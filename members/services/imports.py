@@ -112,8 +112,10 @@ from ..calculations import FREQUENCY_MONTHS, add_months, luhn_digit, member_numb
 from ..identity import CHECK_CHARACTERS, WEIGHTS, age_on
 from ..models import AgeBand, Coverage, Member, MemberEvent, Plan, PlanVersion
 from ..regions import PROVINCES
-from .enrolment import PHONE_RE, SEXES, PersonData, _Errors, check_frequency, check_person
-from .plans import plan_current_version
+from ..rules import PHONE_RE, SEXES
+from ..selectors import plan_current_version
+from .checks import FieldErrors as _Errors
+from .checks import PersonData, check_frequency, check_person
 
 BATCH_SIZE = 2000
 
