@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from ledger.models import JournalEntry
+from members import rules
 from members.calculations import member_number
 from members.models import ContributionDue, Coverage, Member, MemberEvent
 from members.services import imports
@@ -636,7 +637,7 @@ def test_the_fast_path_takes_only_emails_the_validator_takes():
         "a@c.c", "a@c.c1", "a@c", "a_b+c-d@x-y.example.com", "a@" + "b" * 64 + ".cn",
         "a@" + "b" * 63 + ".cn", "a b@c.cn", "a@c.cn.", "a@[127.0.0.1]", '"a"@c.cn',
     ]  # fmt: skip
-    taken = [email for email in samples if imports._PLAIN_EMAIL_RE.fullmatch(email)]
+    taken = [email for email in samples if rules.PLAIN_EMAIL_RE.fullmatch(email)]
     for email in taken:
         validate_email(email)  # raises if the fast path took too much
     # ... and it does take the ordinary addresses (else it would be a path never taken).
@@ -649,3 +650,28 @@ def test_the_fast_path_takes_only_emails_the_validator_takes():
         except ValidationError:
             refused.append(email)
     assert {"a..b@c.cn", "a b@c.cn", "a@c"} <= set(refused)
+
+
+def test_the_fast_path_takes_the_ordinary_row_and_leaves_the_rest(plan):
+    """The fast path is a path taken: an ordinary valid row passes it with the values the
+    full check gives it; a row it is unsure of (here a phone typed with spaces) is left
+    to the full check, which accepts it normalised."""
+    from members.services.imports.checking import Validator
+    from members.services.imports.rows import Plans
+
+    today = timezone.localdate()
+
+    def validator():
+        return Validator(plan_code="", plans=Plans(today), today=today)
+
+    ordinary = row("life")
+    fast = validator().fast(2, dict(ordinary))
+    full = validator().check(2, dict(ordinary))
+    assert fast is not None
+    assert fast == full
+
+    spaced = row("life", phone="139 1234 5678")
+    assert validator().fast(2, dict(spaced)) is None
+    checked = validator().check(2, dict(spaced))
+    assert checked is not None
+    assert checked.person.phone == "13912345678"
