@@ -7,14 +7,16 @@ so no face can show one member another member's records.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Max, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from mutualsociety.common.money import ZERO
 
+from .identity import normalise
 from .models import (
     Application,
     ContributionDue,
@@ -25,6 +27,7 @@ from .models import (
     Plan,
     PlanVersion,
 )
+from .rules import phone_normalise
 from .transitions import LIVE_COVERAGE, REJOINING
 
 
@@ -198,19 +201,39 @@ def member_dashboard(member: Member) -> Dashboard:
     )
 
 
+#: pg_trgm indexes runs of three characters: a shorter piece of a name can be found by
+#: its index only at the start of the name.
+TRIGRAM = 3
+_PHONE_QUERY_RE = re.compile(r"\+?\d+")
+
+
 def member_search(query: str = "") -> QuerySet[Member]:
-    """Staff search by member number, name, phone or identity number."""
+    """Staff search: a member number or a whole identity number (any case, spaces
+    ignored), the start of a phone number (digits), or a name — found anywhere in it from
+    three characters on, at its start when shorter (a surname, a two-character name).
+
+    One index-served query per kind of key, their results united (``UNION``): a single
+    ``OR`` over every column made PostgreSQL read every member. Numbers and phones use
+    btree indexes, names a ``pg_trgm`` GIN index (migration 0004; docs/members.md).
+    """
     qs = Member.objects.all()
     query = (query or "").strip()
     if not query:
         return qs
-    return qs.filter(
-        Q(member_number__iexact=query)
-        | Q(member_number__icontains=query)
-        | Q(legal_name__icontains=query)
-        | Q(phone__startswith=query)
-        | Q(id_number__iexact=query.upper())
-    )
+    keys = [
+        Member.objects.filter(member_number__iexact=query),
+        # The leading column of the one-person-one-membership index, so it answers.
+        Member.objects.filter(id_type__in=Member.IdType.values, id_number=normalise(query)),
+    ]
+    digits = phone_normalise(query)
+    if _PHONE_QUERY_RE.fullmatch(digits):
+        keys.append(Member.objects.filter(phone__startswith=digits))
+    elif len(query) >= TRIGRAM:
+        keys.append(Member.objects.filter(legal_name__icontains=query))
+    else:
+        keys.append(Member.objects.filter(legal_name__istartswith=query))
+    first, *others = (key.order_by().values("pk") for key in keys)
+    return qs.filter(pk__in=first.union(*others))
 
 
 def application_queue() -> QuerySet[Application]:

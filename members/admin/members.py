@@ -122,7 +122,8 @@ class MemberAdmin(MemberFilesMixin, admin.ModelAdmin):
     list_per_page = 50
     search_fields = ("member_number",)  # get_search_results decides; this shows the box
     search_help_text = _(
-        "Member number, name, the start of a phone number, or a whole identity number."
+        "A whole member number or identity number, the start of a phone number, or a "
+        "name: any part of it from three characters on, its start when shorter."
     )
     ordering = ("-created_at",)
     form = ContactForm

@@ -154,7 +154,8 @@ class MemberSearchIn(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text=_(
-            "Member number, part of the name, the start of the phone, or the identity number."
+            "A whole member number or identity number, the start of a phone number, or a "
+            "name: any part of it from three characters on, its start when shorter."
         ),
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -86,7 +87,7 @@ class Member(models.Model):
         related_name="member",
     )
     member_number = models.CharField(
-        _("member number"), max_length=20, unique=True, null=True, blank=True, editable=False
+        _("member number"), max_length=20, null=True, blank=True, editable=False
     )
     legal_name = models.CharField(_("legal name"), max_length=100)
     id_type = models.CharField(
@@ -100,11 +101,7 @@ class Member(models.Model):
     region = models.CharField(_("region"), max_length=2, choices=PROVINCE_CHOICES)
     address = models.CharField(_("address"), max_length=300, blank=True)
     status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=Status.choices,
-        default=Status.APPLICANT,
-        db_index=True,
+        _("status"), max_length=16, choices=Status.choices, default=Status.APPLICANT
     )
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
     joined_on = models.DateField(_("member since"), null=True, blank=True)
@@ -129,13 +126,26 @@ class Member(models.Model):
             ("view_identity_number", _("Can see members' full identity numbers")),
         ]
         constraints = [
-            # One person, one membership.
+            # One person, one membership. Its index also answers a search by a whole
+            # identity number (``id_type IN (...) AND id_number = ...``).
             models.UniqueConstraint(fields=["id_type", "id_number"], name="member_one_per_person"),
+            # A constraint, not unique=True: on PostgreSQL that would add a second,
+            # varchar_pattern_ops index that no query uses.
+            models.UniqueConstraint(fields=["member_number"], name="member_number_unique"),
         ]
+        # Only indexes a query uses (docs/members.md, "Searching members"); the name
+        # search uses a trigram index that exists on PostgreSQL only (migration 0004).
+        # Indexes in Meta get no pattern_ops twin, unlike db_index=True.
         indexes = [
-            models.Index(fields=["phone"]),
-            models.Index(fields=["legal_name"]),
+            models.Index(fields=["status"], name="member_status_idx"),
             models.Index(fields=["region", "status"]),
+            # Member numbers are looked up whole in any case (search, payments).
+            models.Index(Upper("member_number"), name="member_number_upper_idx"),
+            # The start of a phone number: a LIKE 'prefix%' range scan on PostgreSQL
+            # under any collation (the operator class is ignored elsewhere).
+            models.Index(
+                fields=["phone"], name="member_phone_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:
