@@ -35,6 +35,12 @@ BENCHMARKS = {
         100_000,
         "import N members from CSV (validate, then write) vs. a bare COPY of the file",
     ),
+    "members-search": (
+        "bench.members_search",
+        1_000_000,
+        "staff member search (number, identity, phone, name) over N members vs. the same "
+        "SQL alone, and vs. the single-OR search it replaced",
+    ),
     "governance-tally": (
         "bench.governance_tally",
         1_000_000,

@@ -7,16 +7,28 @@ so no face can show one member another member's records.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Max, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from mutualsociety.common.money import ZERO
 
-from .models import Application, ContributionDue, Coverage, Member, MemberEvent, Payment, Plan
-from .services.plans import plan_current_version
+from .identity import normalise
+from .models import (
+    Application,
+    ContributionDue,
+    Coverage,
+    Member,
+    MemberEvent,
+    Payment,
+    Plan,
+    PlanVersion,
+)
+from .rules import phone_normalise
+from .transitions import LIVE_COVERAGE, REJOINING
 
 
 def member_for_user(user) -> Member | None:
@@ -26,7 +38,17 @@ def member_for_user(user) -> Member | None:
     return Member.objects.filter(user=user).first()
 
 
-def plans_open_for_enrolment() -> list[tuple[Plan, object]]:
+def plan_current_version(plan: Plan, *, on: dt.date | None = None) -> PlanVersion | None:
+    """The published version in force on ``on`` (default today): what new coverages get."""
+    on = on or timezone.localdate()
+    return (
+        plan.versions.filter(status=PlanVersion.Status.PUBLISHED, effective_from__lte=on)
+        .order_by("-effective_from", "-number")
+        .first()
+    )
+
+
+def plans_open_for_enrolment() -> list[tuple[Plan, PlanVersion]]:
     """(plan, version in force) for every open plan with published terms."""
     out = []
     for plan in Plan.objects.filter(is_open=True).order_by("code"):
@@ -34,6 +56,61 @@ def plans_open_for_enrolment() -> list[tuple[Plan, object]]:
         if version is not None:
             out.append((plan, version))
     return out
+
+
+def overdue_member_ids(*, today: dt.date) -> QuerySet[ContributionDue]:
+    """Members with an amount still open after its grace period ended (a subquery of
+    ``member_id`` values, for ``pk__in=`` or ``.filter(member_id=...).exists()``)."""
+    return (
+        ContributionDue.objects.filter(status=ContributionDue.Status.OPEN, grace_ends_on__lt=today)
+        .values("member_id")
+        .distinct()
+    )
+
+
+def paid_to_date(member: Member) -> dt.date | None:
+    """The last day of the latest premium period fully paid."""
+    return member.dues.filter(
+        kind=ContributionDue.Kind.PREMIUM, status=ContributionDue.Status.PAID
+    ).aggregate(last=Max("period_end"))["last"]
+
+
+#: Who holds a membership certificate: the members whose membership is in effect.
+CERTIFICATE_STATUSES = (Member.Status.ACTIVE, Member.Status.SUSPENDED)
+
+#: Who may apply for (more) cover: an active member, and whoever may apply again.
+COVERAGE_ADD_STATUSES = (Member.Status.ACTIVE, *REJOINING)
+
+
+def certificate_allowed(member: Member) -> bool:
+    """A certificate is issued to active and suspended members (who have a number)."""
+    return member.status in CERTIFICATE_STATUSES and bool(member.member_number)
+
+
+def coverage_add_allowed(member: Member) -> bool:
+    """Whether the member may apply for cover under another plan (``coverage_apply``
+    decides; faces use this to offer only what it would accept)."""
+    return member.status in COVERAGE_ADD_STATUSES
+
+
+def withdrawal_allowed(member: Member) -> bool:
+    """Whether the member may ask to withdraw: a member in effect who has not asked yet
+    (``member_withdraw_request`` decides)."""
+    return member.status in CERTIFICATE_STATUSES and not member.withdrawal_effective_on
+
+
+def live_plan_ids(member: Member) -> frozenset[int]:
+    """The plans the member has live cover under (in force or suspended)."""
+    return frozenset(
+        member.coverages.filter(status__in=LIVE_COVERAGE).values_list("plan_id", flat=True)
+    )
+
+
+def has_live_mutual_aid(member: Member) -> bool:
+    """Whether the member has live cover under a mutual aid plan."""
+    return member.coverages.filter(
+        status__in=LIVE_COVERAGE, plan__kind=Plan.Kind.MUTUAL_AID
+    ).exists()
 
 
 @dataclass(frozen=True)
@@ -124,19 +201,39 @@ def member_dashboard(member: Member) -> Dashboard:
     )
 
 
+#: pg_trgm indexes runs of three characters: a shorter piece of a name can be found by
+#: its index only at the start of the name.
+TRIGRAM = 3
+_PHONE_QUERY_RE = re.compile(r"\+?\d+")
+
+
 def member_search(query: str = "") -> QuerySet[Member]:
-    """Staff search by member number, name, phone or identity number."""
+    """Staff search: a member number or a whole identity number (any case, spaces
+    ignored), the start of a phone number (digits), or a name — found anywhere in it from
+    three characters on, at its start when shorter (a surname, a two-character name).
+
+    One index-served query per kind of key, their results united (``UNION``): a single
+    ``OR`` over every column made PostgreSQL read every member. Numbers and phones use
+    btree indexes, names a ``pg_trgm`` GIN index (migration 0004; docs/members.md).
+    """
     qs = Member.objects.all()
     query = (query or "").strip()
     if not query:
         return qs
-    return qs.filter(
-        Q(member_number__iexact=query)
-        | Q(member_number__icontains=query)
-        | Q(legal_name__icontains=query)
-        | Q(phone__startswith=query)
-        | Q(id_number__iexact=query.upper())
-    )
+    keys = [
+        Member.objects.filter(member_number__iexact=query),
+        # The leading column of the one-person-one-membership index, so it answers.
+        Member.objects.filter(id_type__in=Member.IdType.values, id_number=normalise(query)),
+    ]
+    digits = phone_normalise(query)
+    if _PHONE_QUERY_RE.fullmatch(digits):
+        keys.append(Member.objects.filter(phone__startswith=digits))
+    elif len(query) >= TRIGRAM:
+        keys.append(Member.objects.filter(legal_name__icontains=query))
+    else:
+        keys.append(Member.objects.filter(legal_name__istartswith=query))
+    first, *others = (key.order_by().values("pk") for key in keys)
+    return qs.filter(pk__in=first.union(*others))
 
 
 def application_queue() -> QuerySet[Application]:
@@ -168,7 +265,7 @@ def members_in_good_standing_on(day: dt.date) -> QuerySet[Member]:
 
     What cannot be rebuilt: a status set without a logged change (a member imported with a
     status after the day counts by that status)."""
-    from django.db.models import OuterRef, Subquery
+    from django.db.models import OuterRef, Q, Subquery
     from django.db.models.functions import Coalesce
 
     after = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))

@@ -4,7 +4,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from .services import contributions, lifecycle, notices
+from .services import billing, jobs, notices
 
 
 def _day(today: str | None) -> dt.date | None:
@@ -27,22 +27,22 @@ def send_welcome(member_id: int) -> bool:
 @shared_task(name="members.bill_premiums", ignore_result=True)
 def bill_premiums(today: str | None = None) -> dict:
     """Daily: premiums due for the periods that start today (idempotent per period)."""
-    return contributions.premiums_bill(today=_day(today))
+    return billing.premiums_bill(today=_day(today))
 
 
 @shared_task(name="members.enforce_grace", ignore_result=True)
 def enforce_grace(today: str | None = None) -> dict:
     """Daily: suspend after the grace period, lapse after the lapse period."""
-    return lifecycle.memberships_enforce_grace(today=_day(today))
+    return jobs.memberships_enforce_grace(today=_day(today))
 
 
 @shared_task(name="members.complete_withdrawals", ignore_result=True)
 def complete_withdrawals(today: str | None = None) -> dict:
     """Daily: withdrawals whose effective date has come."""
-    return lifecycle.withdrawals_complete(today=_day(today))
+    return jobs.withdrawals_complete(today=_day(today))
 
 
 @shared_task(name="members.expire_coverages", ignore_result=True)
 def expire_coverages(today: str | None = None) -> dict:
     """Daily: end cover whose term ended and does not renew."""
-    return lifecycle.coverages_expire(today=_day(today))
+    return jobs.coverages_expire(today=_day(today))

@@ -10,8 +10,8 @@ from django.utils import timezone, translation
 
 from mutualsociety.common.selectors import society_get
 
+from ..events import member_event
 from ..models import Member, MemberEvent
-from .lifecycle import member_event
 
 
 def member_send_welcome(*, member_id: int) -> bool:

@@ -9,21 +9,19 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutualsociety.common.exceptions import InvalidInput, TransitionNotAllowed
+from mutualsociety.common.exceptions import InvalidInput
 from mutualsociety.common.services import amount_ceiling_check
 
 from ..models import AgeBand, HealthQuestion, Plan, PlanVersion
+from ..selectors import plan_current_version
+from ..transitions import PLAN_VERSION
 
-
-def plan_current_version(plan: Plan, *, on: dt.date | None = None) -> PlanVersion | None:
-    """The published version in force on ``on`` (default today): what new coverages get."""
-    on = on or timezone.localdate()
-    return (
-        plan.versions.filter(status=PlanVersion.Status.PUBLISHED, effective_from__lte=on)
-        .order_by("-effective_from", "-number")
-        .first()
-    )
-
+__all__ = [
+    "plan_current_version",  # a read, now in members.selectors; importable here as before
+    "plan_version_check",
+    "plan_version_draft",
+    "plan_version_publish",
+]
 
 BAND_AMOUNTS = ("sum_assured", "premium_monthly", "premium_quarterly", "premium_annual")
 VERSION_AMOUNTS = ("annual_cap", "claim_approval_threshold")
@@ -97,8 +95,7 @@ def plan_version_publish(*, version: PlanVersion | int, actor) -> PlanVersion:
     """
     version_id = version.pk if isinstance(version, PlanVersion) else version
     version = PlanVersion.objects.select_for_update().select_related("plan").get(pk=version_id)
-    if version.status != PlanVersion.Status.DRAFT:
-        raise TransitionNotAllowed(_("Only a draft version can be published."))
+    PLAN_VERSION.check(version.status, PlanVersion.Status.PUBLISHED)
     problems = plan_version_check(version)
     if problems:
         raise InvalidInput(" ".join(problems), field="version")
@@ -113,7 +110,7 @@ def plan_version_publish(*, version: PlanVersion | int, actor) -> PlanVersion:
             % {"date": latest.effective_from.isoformat(), "n": latest.number},
             field="effective_from",
         )
-    version.status = PlanVersion.Status.PUBLISHED
+    PLAN_VERSION.move(version, PlanVersion.Status.PUBLISHED)
     version.published_at = timezone.now()
     version.published_by = actor if getattr(actor, "pk", None) else None
     version.save(update_fields=["status", "published_at", "published_by"])

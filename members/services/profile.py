@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mutualsociety.common.exceptions import InvalidInput
 
+from ..events import member_event
 from ..models import Member, MemberEvent
 from ..regions import PROVINCES
-from .enrolment import PHONE_RE
-from .lifecycle import _lock, member_event
+from ..rules import ADDRESS_MAX, email_valid, phone_normalise, phone_valid
+from .locks import member_lock
 
 CONTACT_FIELDS = ("phone", "email", "region", "address")
 
@@ -37,19 +35,16 @@ def member_update_contact(*, member: Member | int, actor, changes: Mapping[str, 
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, str] = {}
     if "phone" in changes:
-        phone = re.sub(r"[\s-]", "", changes["phone"] or "")
-        if not PHONE_RE.match(phone):
+        phone = phone_normalise(changes["phone"])
+        if not phone_valid(phone):
             errors["phone"] = [
                 _("Enter an 11-digit mobile number, or an international one with +.")
             ]
         cleaned["phone"] = phone
     if "email" in changes:
         email = (changes["email"] or "").strip()
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                errors["email"] = [_("Enter a valid e-mail address.")]
+        if email and not email_valid(email):
+            errors["email"] = [_("Enter a valid e-mail address.")]
         cleaned["email"] = email
     if "region" in changes:
         if changes["region"] not in PROVINCES:
@@ -57,12 +52,12 @@ def member_update_contact(*, member: Member | int, actor, changes: Mapping[str, 
         cleaned["region"] = changes["region"]
     if "address" in changes:
         address = (changes["address"] or "").strip()
-        if len(address) > 300:
+        if len(address) > ADDRESS_MAX:
             errors["address"] = [_("The address is longer than 300 characters.")]
         cleaned["address"] = address
     if errors:
         raise InvalidInput(_("Please correct the marked fields."), fields=errors)
-    member = _lock(member)
+    member = member_lock(member)
     changed = []
     for name, value in cleaned.items():
         old = getattr(member, name)

@@ -61,8 +61,8 @@ def members_backdate(members: list, since: dt.date = dt.date(2020, 1, 1)) -> Non
 
     ids = [m.pk for m in members]
     Member.objects.filter(pk__in=ids).update(joined_on=since)
-    # Test set-up rewrites the log's dates; the base QuerySet.update goes around an
-    # append-only event queryset (the members app is moving MemberEvent onto the event base).
+    # History is append-only (the event base refuses an update); a test that needs a past
+    # rewrites it with the plain queryset's update.
     QuerySet.update(
         MemberEvent.objects.filter(member_id__in=ids),
         at=timezone.make_aware(dt.datetime.combine(since, dt.time(9))),

@@ -94,7 +94,7 @@ def test_pages_with_sums_beyond_one_amount_answer_200(client, member, staff_clie
     limit existed (PostgreSQL keeps them exactly): the member's payments and
     contributions and the staff's member page answered 500; they answer 200 in full."""
     monkeypatch.setattr(
-        "members.services.contributions.amount_ceiling_check", lambda amount, **_kw: amount
+        "members.services.payments.amount_ceiling_check", lambda amount, **_kw: amount
     )
     pay(member, POSTING_MAX)
     pay(member, POSTING_MAX)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from members import tasks
 from members.models import ContributionDue, Member
-from members.services import contributions, lifecycle
+from members.services import billing, contributions, jobs, lifecycle
 from members.services.enrolment import coverage_open
 from members.services.lifecycle import (
     coverages_expire,
@@ -20,6 +20,7 @@ from members.services.lifecycle import (
     memberships_enforce_grace,
     withdrawals_complete,
 )
+from members.transitions import MEMBER
 from mutualsociety.common.exceptions import InvalidInput, TransitionNotAllowed
 from tests.members.factories import member_make, mutual_aid_plan_make, pay, premium_plan_make
 from tests.members.services.test_tasks import run_twice
@@ -31,7 +32,7 @@ def before_first_lock(action):
     """Patch the lifecycle's member lock so that ``action(member_id)`` runs once, just
     before the first lock is taken: what another request could do after the job chose
     its candidates."""
-    real = lifecycle._lock
+    real = jobs.member_lock
     done: list[int] = []
 
     def lock(member, **kwargs):
@@ -41,7 +42,7 @@ def before_first_lock(action):
             action(member_id)
         return real(member, **kwargs)
 
-    return mock.patch.object(lifecycle, "_lock", lock)
+    return mock.patch.object(jobs, "member_lock", lock)
 
 
 def test_a_member_who_paid_after_the_query_is_not_suspended(premium):
@@ -77,7 +78,7 @@ def test_a_member_reinstated_after_the_query_does_not_lapse(premium):
 def test_a_refused_suspension_is_logged_and_the_others_still_suspended(premium, caplog):
     first, second = member_make(premium), member_make(premium)
     day = first.dues.get().grace_ends_on + dt.timedelta(days=1)
-    real = lifecycle.member_transition_check
+    real = MEMBER.check
     calls: list[str] = []
 
     def check(old, new):
@@ -87,8 +88,8 @@ def test_a_refused_suspension_is_logged_and_the_others_still_suspended(premium, 
         return real(old, new)
 
     with (
-        mock.patch.object(lifecycle, "member_transition_check", check),
-        caplog.at_level(logging.WARNING, logger="members.services.lifecycle"),
+        mock.patch.object(MEMBER, "check", check),
+        caplog.at_level(logging.WARNING, logger="members.services.jobs"),
     ):
         result = memberships_enforce_grace(today=day)
 
@@ -113,8 +114,8 @@ def test_a_coverage_that_cannot_be_billed_does_not_stop_the_others(premium, capl
 
     next_month = timezone.localdate() + dt.timedelta(days=31)
     with (
-        mock.patch.object(contributions, "due_create", due_create),
-        caplog.at_level(logging.WARNING, logger="members.services.contributions"),
+        mock.patch.object(billing, "due_create", due_create),
+        caplog.at_level(logging.WARNING, logger="members.services.billing"),
     ):
         result = contributions.premiums_bill(today=next_month)
 

@@ -435,7 +435,7 @@ def test_a_refusal_at_submission_is_shown_on_the_step_that_owns_the_field(
             "A membership already exists for this identity number.", field="id_number"
         )
 
-    monkeypatch.setattr("members.views.enrolment_submit", refuse)
+    monkeypatch.setattr("members.views.applications.enrolment_submit", refuse)
     response = wizard.post("login", login_data())
 
     assert response.status_code == 200
@@ -455,7 +455,7 @@ def test_a_refusal_without_a_field_is_a_general_error_on_the_last_step(
     def refuse(**kwargs):
         raise InvalidInput("Something in the society's set-up is missing.")
 
-    monkeypatch.setattr("members.views.enrolment_submit", refuse)
+    monkeypatch.setattr("members.views.applications.enrolment_submit", refuse)
     response = wizard.post("login", login_data())
 
     assert response.status_code == 200

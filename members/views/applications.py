@@ -1,11 +1,6 @@
-"""The member portal: enrolment, the dashboard, profile, certificate, statement, withdrawal
-and adding a coverage.
-
-Thin faces: the forms check shape and call the services' check functions; the writes are
-``enrolment_submit``, ``coverage_apply``, ``member_update_contact`` and
-``member_withdraw_request``. A member only ever sees their own records: there is no id in
-any URL here, the membership is always the signed-in person's (``member_for_user``).
-"""
+"""Applying for cover: enrolment (/join/), adding a coverage (/me/coverages/add/) and
+the page with the decision. Multi-step forms (formtools wizards) whose last step calls
+the service; a refusal is put on the step that owns the field it names."""
 
 from __future__ import annotations
 
@@ -16,54 +11,48 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 from formtools.wizard.views import SessionWizardView
 
-from mutualsociety.common.display import format_date, format_iso_date, format_money
 from mutualsociety.common.exceptions import DomainError
-from mutualsociety.common.forms import DomainErrorFormMixin
-from mutualsociety.common.selectors import society_get
 
-from .certificate import render_certificate
-from .forms import (
+from ..forms import (
     ConsentForm,
-    ContactForm,
     DeclarationForm,
     LoginDetailsForm,
     PersonForm,
     PlanChoiceForm,
     PlanOffer,
     ServiceCheckedForm,
-    WithdrawForm,
     person_from,
 )
-from .models import AgeBand, Application, Coverage, Member, MemberEvent, Plan
-from .selectors import member_dashboard, member_for_user, member_statement, plans_open_for_enrolment
-from .services.enrolment import (
+from ..models import AgeBand, Application, Coverage, Member
+from ..selectors import (
+    COVERAGE_ADD_STATUSES,
+    coverage_add_allowed,
+    live_plan_ids,
+    member_for_user,
+    plans_open_for_enrolment,
+)
+from ..services.enrolment import (
     REJOINING,
     EnrolmentData,
     coverage_apply,
     current_documents,
     enrolment_submit,
 )
-from .services.lifecycle import member_withdraw_request
-from .services.profile import member_update_contact
+from .base import MemberMixin
 
 # The application the result page shows: set when it is submitted, read only together
 # with the signed-in person's membership.
 LAST_APPLICATION = "members.last_application"
-LIVE_COVERAGE = (Coverage.Status.IN_FORCE, Coverage.Status.SUSPENDED)
-CERTIFICATE_STATUSES = (Member.Status.ACTIVE, Member.Status.SUSPENDED)
 
 
 def plan_offers(*, exclude_plan_ids: frozenset[int] = frozenset()) -> list[PlanOffer]:
@@ -74,30 +63,6 @@ def plan_offers(*, exclude_plan_ids: frozenset[int] = frozenset()) -> list[PlanO
         versions, Prefetch("age_bands", queryset=AgeBand.objects.order_by("min_age"))
     )
     return [PlanOffer(plan, version, list(version.age_bands.all())) for plan, version in pairs]
-
-
-class MemberMixin(LoginRequiredMixin):
-    """The signed-in person's membership as ``self.member``; without one, the dashboard
-    (which points to enrolment)."""
-
-    member: Member
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        member = member_for_user(request.user)
-        if member is None and not getattr(self, "allow_no_member", False):
-            return redirect("members:dashboard")
-        self.member = member
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["member"] = self.member
-        return context
-
-
-# --- Wizards ------------------------------------------------------------------------
 
 
 def _declaration_needed(wizard: ApplicationWizard) -> bool:
@@ -305,8 +270,8 @@ class CoverageAddWizard(LoginRequiredMixin, ApplicationWizard):
         "declaration": gettext_lazy("Health declaration"),
     }
     # Who may apply: the service's rule (coverage_apply) decides; this only spares a
-    # member a form the service would refuse.
-    allowed_statuses = (Member.Status.ACTIVE, *REJOINING)
+    # member a form the service would refuse (``selectors.coverage_add_allowed``).
+    allowed_statuses = COVERAGE_ADD_STATUSES
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -315,7 +280,7 @@ class CoverageAddWizard(LoginRequiredMixin, ApplicationWizard):
         if member is None:
             return redirect("members:dashboard")
         self.member = member
-        if member.status not in self.allowed_statuses:
+        if not coverage_add_allowed(member):
             messages.error(
                 request,
                 _("Only an active member can add a coverage. Your membership is %(status)s.")
@@ -326,10 +291,7 @@ class CoverageAddWizard(LoginRequiredMixin, ApplicationWizard):
 
     @cached_property
     def offers(self) -> list[PlanOffer]:
-        live = frozenset(
-            self.member.coverages.filter(status__in=LIVE_COVERAGE).values_list("plan_id", flat=True)
-        )
-        return plan_offers(exclude_plan_ids=live)
+        return plan_offers(exclude_plan_ids=live_plan_ids(self.member))
 
     def done(self, form_list, form_dict, **kwargs):
         plan = form_dict["plan"].cleaned_data
@@ -384,194 +346,3 @@ class ApplicationResultView(MemberMixin, TemplateView):
             first_acceptance=first_acceptance,
         )
         return self.render_to_response(context)
-
-
-# --- The member's own pages ---------------------------------------------------------
-
-
-@method_decorator(never_cache, name="dispatch")
-class DashboardView(MemberMixin, TemplateView):
-    """/me/: the membership at a glance, in a fixed number of queries."""
-
-    template_name = "members/member_dashboard.html"
-    allow_no_member = True
-
-    def get_template_names(self):
-        if self.member is None:
-            return ["members/member_none.html"]
-        return [self.template_name]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        member = self.member
-        if member is None:
-            return context
-        dashboard = member_dashboard(member)
-        today = dashboard.today
-        overdue = [d for d in dashboard.open_dues if d.grace_ends_on < today]
-        late = [d for d in dashboard.open_dues if d.due_date < today]
-        declined = None
-        if member.status == Member.Status.DECLINED:
-            declined = (
-                member.applications.filter(status=Application.Status.DECLINED)
-                .select_related("plan_version__plan")
-                .order_by("-decided_at", "-id")
-                .first()
-            )
-        coverages = [
-            {
-                "coverage": c,
-                "days_left": c.waiting_days_left(today),
-                "waiting_days": c.plan_version.waiting_period_days,
-                "waiting_elapsed": max(
-                    0, c.plan_version.waiting_period_days - c.waiting_days_left(today)
-                ),
-            }
-            for c in dashboard.coverages
-        ]
-        context.update(
-            dashboard=dashboard,
-            coverages=coverages,
-            next_due=dashboard.open_dues[0] if dashboard.open_dues else None,
-            overdue=overdue,
-            late=late,
-            declined_application=declined,
-            events=[describe_event(e) for e in dashboard.recent_events],
-            can_have_certificate=member.status in CERTIFICATE_STATUSES,
-            can_add_coverage=member.status in CoverageAddWizard.allowed_statuses,
-            can_withdraw=(
-                member.status in CERTIFICATE_STATUSES and not member.withdrawal_effective_on
-            ),
-            has_premium=any(c.plan.kind == Plan.Kind.PREMIUM for c in dashboard.coverages),
-            has_mutual_aid=any(c.plan.kind == Plan.Kind.MUTUAL_AID for c in dashboard.coverages),
-        )
-        return context
-
-
-def describe_event(event: MemberEvent) -> dict:
-    """An event of the member's history in words."""
-    detail = event.reason
-    if event.type == MemberEvent.Type.STATUS:
-        labels = dict(Member.Status.choices)
-        detail = _("%(old)s → %(new)s") % {
-            "old": labels.get(event.old_value, event.old_value),
-            "new": labels.get(event.new_value, event.new_value),
-        }
-    elif event.type == MemberEvent.Type.PAYMENT:
-        detail = format_money(event.new_value)
-    elif event.type == MemberEvent.Type.WITHDRAWAL:
-        detail = _("Takes effect on %(date)s") % {"date": format_iso_date(event.new_value)}
-    elif event.type == MemberEvent.Type.PROFILE and event.data.get("field"):
-        field = event.data["field"]
-        try:
-            detail = str(Member._meta.get_field(field).verbose_name)
-        except LookupError:
-            detail = field
-    return {"at": event.at, "label": event.get_type_display(), "detail": detail}
-
-
-class ProfileForm(DomainErrorFormMixin, ContactForm):
-    pass
-
-
-@method_decorator(never_cache, name="dispatch")
-class ProfileView(MemberMixin, FormView):
-    """/me/profile/: contact details are the member's to change; identity is staff's."""
-
-    template_name = "members/member_profile.html"
-    form_class = ProfileForm
-
-    def get_initial(self):
-        return {name: getattr(self.member, name) for name in ContactForm.base_fields}
-
-    def form_valid(self, form):
-        member = form.call_service(
-            member_update_contact,
-            member=self.member,
-            actor=self.request.user,
-            changes=form.changes(),
-        )
-        if member is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("Your contact details are saved."))
-        return redirect("members:profile")
-
-
-@method_decorator(never_cache, name="dispatch")
-class CertificateView(MemberMixin, View):
-    """/me/certificate.pdf: the signed-in member's certificate, while a member."""
-
-    def get(self, request, *args, **kwargs):
-        member = self.member
-        if member.status not in CERTIFICATE_STATUSES or not member.member_number:
-            raise Http404(_("A certificate is issued only to active and suspended members."))
-        coverages = list(
-            member.coverages.filter(status=Coverage.Status.IN_FORCE)
-            .select_related("plan", "plan_version")
-            .order_by("start_date", "id")
-        )
-        pdf = render_certificate(member, coverages, society_get())
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="certificate-{member.member_number}.pdf"'
-        )
-        return response
-
-
-@method_decorator(never_cache, name="dispatch")
-class StatementView(MemberMixin, TemplateView):
-    """/me/statement/: what fell due, what was paid, what is outstanding."""
-
-    template_name = "members/member_statement.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["statement"] = member_statement(self.member)
-        context["today"] = timezone.localdate()
-        return context
-
-
-@method_decorator(never_cache, name="dispatch")
-class WithdrawView(MemberMixin, FormView):
-    """/me/withdraw/: the consequences, then ``member_withdraw_request``."""
-
-    template_name = "members/member_withdraw.html"
-    form_class = WithdrawForm
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        member = self.member
-        context.update(
-            can_withdraw=(
-                member.status in CERTIFICATE_STATUSES and not member.withdrawal_effective_on
-            ),
-            has_mutual_aid=member.coverages.filter(
-                status__in=LIVE_COVERAGE, plan__kind=Plan.Kind.MUTUAL_AID
-            ).exists(),
-        )
-        return context
-
-    def form_valid(self, form):
-        try:
-            member = member_withdraw_request(
-                member=self.member,
-                actor=self.request.user,
-                reason=form.cleaned_data["reason"].strip(),
-            )
-        except DomainError as error:
-            messages.error(self.request, error.message)
-            return redirect("members:withdraw")
-        date = member.withdrawal_effective_on
-        if member.status == Member.Status.WITHDRAWN:
-            messages.success(
-                self.request,
-                _("You have withdrawn from the society; your cover ended on %(date)s.")
-                % {"date": format_date(date)},
-            )
-        else:
-            messages.success(
-                self.request,
-                _("Your withdrawal is recorded. It takes effect on %(date)s.")
-                % {"date": format_date(date)},
-            )
-        return redirect(reverse("members:withdraw"))

@@ -1,27 +1,22 @@
-"""Forms of the member portal.
-
-The forms only check the shape of what was typed (a date is a date). Every rule of the
-domain is checked by the services' own check functions (``check_person``, ``check_age``,
-``check_answers`` ...), called from ``clean()`` with an error collector whose field errors
-are put on the form, so the portal, the API and the services say the same thing.
-"""
+"""The steps of enrolment (and of adding a coverage): plan, person, health declaration,
+consents, login. Each step's ``clean()`` runs the services' checks of that step
+(``members.services.checks``) with an error collector whose field errors go on the form."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgeBand, ConsentDocument, Member, Plan, PlanVersion
-from .regions import PROVINCE_CHOICES
-from .services.enrolment import (
+from ..models import ConsentDocument, Member, PlanVersion
+from ..regions import PROVINCE_CHOICES
+from ..services.checks import (
     EnrolmentData,
+    FieldErrors,
     PersonData,
-    _Errors,
     check_age,
     check_answers,
     check_consents,
@@ -31,73 +26,7 @@ from .services.enrolment import (
     check_person,
     plan_for_enrolment,
 )
-
-FREQUENCY_CHOICES = [
-    ("monthly", _("Monthly")),
-    ("quarterly", _("Quarterly")),
-    ("annual", _("Annually")),
-]
-
-
-@dataclass(frozen=True)
-class PlanOffer:
-    """A plan open for enrolment, as the first step shows it."""
-
-    plan: Plan
-    version: PlanVersion
-    bands: Sequence[AgeBand]
-
-    @property
-    def is_premium(self) -> bool:
-        return self.plan.kind == Plan.Kind.PREMIUM
-
-
-class ServiceCheckedForm(forms.Form):
-    """A form whose rules are the services' check functions.
-
-    Fields a service requires are not ``required`` for Django (the service's message says
-    better what is missing), but they carry the HTML ``required`` attribute and are not
-    labelled "optional"; the fields in ``optional_fields`` are.
-    """
-
-    optional_fields: tuple[str, ...] = ()
-    # Required or not depending on another answer: neither marked required nor optional.
-    conditional_fields: tuple[str, ...] = ()
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.mark_required()
-
-    def mark_required(self) -> None:
-        for name, field in self.fields.items():
-            if (
-                name not in self.optional_fields
-                and name not in self.conditional_fields
-                and not isinstance(field.widget, forms.HiddenInput)
-            ):
-                field.widget.attrs.setdefault("required", True)
-
-    def error_mapping(self) -> dict[str, str]:
-        """Service field name → this form's field name, where they differ."""
-        return {}
-
-    def add_service_errors(
-        self, fields: Mapping[str, Sequence[str]], mapping: Mapping[str, str] | None = None
-    ) -> None:
-        """Put a service's field errors on the form (``mapping`` renames fields).
-
-        A field that already has an error (a date that is not a date) keeps only that one,
-        so the person is not told twice about the same thing.
-        """
-        for name, messages in fields.items():
-            target = (mapping or {}).get(name, name)
-            if target not in self.fields:
-                target = None
-            elif target in self.errors:
-                continue
-            for message in messages:
-                self.add_error(target, message)
-
+from .base import FREQUENCY_CHOICES, PlanOffer, ServiceCheckedForm
 
 # --- Enrolment step 1 (and adding a coverage): the plan ------------------------------
 
@@ -133,7 +62,7 @@ class PlanChoiceForm(ServiceCheckedForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         code = (cleaned.get("plan") or "").strip()
-        errors = _Errors()
+        errors = FieldErrors()
         version = None
         if not code:
             errors.add("plan", gettext("Choose a plan."))
@@ -231,7 +160,7 @@ class PersonForm(ServiceCheckedForm):
         cleaned = super().clean()
         today = timezone.localdate()
         person = person_from(cleaned)
-        errors = _Errors()
+        errors = FieldErrors()
         check_person(person, errors, today=today)
         if person.id_number and "id_number" not in errors.fields:
             check_not_member(person, errors)
@@ -294,7 +223,7 @@ class DeclarationForm(ServiceCheckedForm):
             cleaned["answers"] = {}
             return cleaned
         answers = {str(q.id): cleaned.get(self.field_name(q.id)) for q in self.questions}
-        errors = _Errors()
+        errors = FieldErrors()
         cleaned["answers"] = check_answers(self.version, answers, errors)
         self.add_service_errors(errors.fields, self.error_mapping())
         return cleaned
@@ -361,7 +290,7 @@ class ConsentForm(ServiceCheckedForm):
             articles_version=cleaned.get("articles_version") or "",
             privacy_version=cleaned.get("privacy_version") or "",
         )
-        errors = _Errors()
+        errors = FieldErrors()
         check_consents(data, errors)
         self.add_service_errors(errors.fields)
         return cleaned
@@ -404,37 +333,9 @@ class LoginDetailsForm(ServiceCheckedForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         password = cleaned.get("password") or ""
-        errors = _Errors()
+        errors = FieldErrors()
         cleaned["username"] = check_login(cleaned.get("username"), password, self.person, errors)
         self.add_service_errors(errors.fields)
         if password and "password" not in self.errors and password != cleaned.get("password2"):
             self.add_error("password2", gettext("The two passwords differ; type it again."))
         return cleaned
-
-
-# --- The member's own pages ---------------------------------------------------------
-
-
-class ContactForm(ServiceCheckedForm):
-    phone = PersonForm.base_fields["phone"]
-    email = PersonForm.base_fields["email"]
-    region = PersonForm.base_fields["region"]
-    address = PersonForm.base_fields["address"]
-    optional_fields = ("email", "address")
-
-    def changes(self) -> dict[str, str]:
-        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
-
-
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why are you leaving?"),
-        required=False,
-        max_length=1000,
-        help_text=_("Optional. It helps the society improve."),
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    confirm = forms.BooleanField(
-        label=_("I understand the consequences and want to withdraw from the society."),
-        error_messages={"required": _("Tick the box to confirm that you want to withdraw.")},
-    )

@@ -1,0 +1,38 @@
+"""Members, the plans they are covered by, and what they pay.
+
+A package by subject; every model is imported here (Django finds them here, and so do
+the other apps and the settings: ``members.models.Member``):
+
+- ``plans``: ``Plan`` / ``PlanVersion`` (a product and its versioned terms), ``AgeBand``,
+  ``HealthQuestion``;
+- ``people``: ``Member`` (one person, one membership), ``ConsentDocument`` / ``Consent``,
+  ``Application`` (a request for cover, and the underwriting decision on it);
+- ``coverage``: ``Coverage``, what an accepted application gives;
+- ``contributions``: ``ContributionDue`` / ``Payment`` / ``PaymentAllocation``: premiums
+  and apportioned shares owed, money received, and which payment settled which amount;
+- ``events``: ``MemberEvent``, the append-only history of each membership.
+"""
+
+from .contributions import ContributionDue, Payment, PaymentAllocation
+from .coverage import Coverage
+from .events import MemberEvent
+from .people import Application, Consent, ConsentDocument, Member, mask_identity_number
+from .plans import AgeBand, HealthQuestion, Plan, PlanVersion, localized
+
+__all__ = [
+    "AgeBand",
+    "Application",
+    "Consent",
+    "ConsentDocument",
+    "ContributionDue",
+    "Coverage",
+    "HealthQuestion",
+    "Member",
+    "MemberEvent",
+    "Payment",
+    "PaymentAllocation",
+    "Plan",
+    "PlanVersion",
+    "localized",
+    "mask_identity_number",
+]
