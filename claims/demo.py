@@ -54,7 +54,7 @@ def _submit(member: Member, *, days_ago: int, amount: str, kind: str = "illness"
             "coverage": coverage.pk,
             "kind": kind,
             "event_date": timezone.localdate() - dt.timedelta(days=days_ago),
-            "description": "确诊后住院治疗，附诊断证明和费用清单。 Treated in hospital.",
+            "description": "确诊后住院治疗，附诊断证明和费用清单。",
             "amount_claimed": min(Decimal(amount), coverage.sum_assured),
             "bank_account_name": member.legal_name,
             "bank_account_number": f"6222 0200 {member.pk:04d} {days_ago:04d}",
@@ -71,7 +71,7 @@ def _assessed(member, handler, *, amount: str, n: int, kind: str = "illness") ->
         claim=claim,
         actor=handler,
         amount=claim.amount_claimed,
-        reasons="材料齐全，符合保障责任。 Documents complete; covered.",
+        reasons="材料齐全，符合保障责任。",
         investigation_summary=SUMMARIES[n % len(SUMMARIES)],
     )
 
@@ -112,20 +112,18 @@ def seed() -> dict:
     # Chen Mei's claim, under review.
     chenmei = Member.objects.get(user__username="chenmei")
     claim = _submit(chenmei, days_ago=12, amount="30000.00")
-    claim_review_start(claim=claim, actor=handler, reason="材料已收到 Documents received")
+    claim_review_start(claim=claim, actor=handler, reason="材料已收到")
     created.append(claim)
 
     # One claim in each early state.
     created.append(_submit(veterans[0], days_ago=5, amount="80000.00"))
     claim = _submit(veterans[1], days_ago=9, amount="120000.00")
     claim_review_start(claim=claim, actor=handler)
-    claim_info_request(
-        claim=claim, actor=handler, reason="请补充出院小结。 Please send the discharge summary."
-    )
+    claim_info_request(claim=claim, actor=handler, reason="请补充出院小结。")
     created.append(claim)
     created.append(_assessed(veterans[2], handler, amount="45000.00", n=0))
     claim = _submit(veterans[3], days_ago=15, amount="20000.00")
-    claim_withdraw(claim=claim, member=veterans[3], reason="已康复 Recovered")
+    claim_withdraw(claim=claim, member=veterans[3], reason="已康复")
     created.append(claim)
 
     # Shared and paid: approved, cleared from notice, paid, shared at the last apportionment.
@@ -156,18 +154,14 @@ def seed() -> dict:
     # On public notice now, with one objection.
     claim = _assessed(veterans[7], handler, amount="40000.00", n=1, kind="accident")
     claim_approve(claim=claim, actor=approver)
-    claim_object(
-        claim=claim, member=veterans[20], reason="事故日期与投保日期接近，请核实。 Please verify."
-    )
+    claim_object(claim=claim, member=veterans[20], reason="事故日期与投保日期接近，请核实。")
     created.append(claim)
 
     # On notice with enough objections: a review panel is voting.
     claim = _assessed(veterans[8], handler, amount="35000.00", n=2)
     claim_approve(claim=claim, actor=approver)
     for objector in veterans[21:24]:
-        claim_object(
-            claim=claim, member=objector, reason="既往病史疑问，请评议。 Possible prior condition."
-        )
+        claim_object(claim=claim, member=objector, reason="既往病史疑问，请评议。")
     panel = claim.panels.get()
     for seat in panel.seats.select_related("member")[:4]:
         panel_vote(panel=panel, member=seat.member, vote="uphold", reason="材料充分。")
@@ -178,7 +172,7 @@ def seed() -> dict:
     claim_reject(
         claim=claim,
         actor=approver,
-        reasons="确诊日期在观察期内。 Diagnosed within the waiting period.",
+        reasons="确诊日期在观察期内。",
     )
     claim_appeal(claim=claim, member=veterans[9], reason="症状出现在观察期之后。")
     panel = claim.panels.get()
@@ -194,17 +188,13 @@ def seed() -> dict:
 
     # Rejected and appealed: a panel is voting on the appeal.
     claim = _assessed(veterans[10], handler, amount="15000.00", n=1)
-    claim_reject(
-        claim=claim, actor=approver, reasons="不属于保障范围的疾病。 Not a covered illness."
-    )
+    claim_reject(claim=claim, actor=approver, reasons="不属于保障范围的疾病。")
     claim_appeal(claim=claim, member=veterans[10], reason="医生诊断属于约定重疾。")
     created.append(claim)
 
     # Rejected, within the appeal window.
     claim = _assessed(veterans[11], handler, amount="9000.00", n=2)
-    claim_reject(
-        claim=claim, actor=approver, reasons="事故发生在保障开始之前。 Before the cover started."
-    )
+    claim_reject(claim=claim, actor=approver, reasons="事故发生在保障开始之前。")
     created.append(claim)
 
     # Approved under the premium plan (no notice) and waiting for payment.

@@ -38,9 +38,9 @@ from members.models import Member
 # The minutes are a document written in Chinese, whatever language the seeding runs in.
 OUTCOME_ZH = {"adopted": "通过", "rejected": "未通过", "elected": "当选"}
 
-PAST_TITLE = "2025年度会员大会 Annual general assembly 2025"
-OPEN_TITLE = "2026年临时会员大会 Extraordinary general assembly 2026"
-PROPOSAL_TITLE = "按月公开互助计划理赔统计 Publish mutual aid claim statistics monthly"
+PAST_TITLE = "2025年度会员大会"
+OPEN_TITLE = "2026年临时会员大会"
+PROPOSAL_TITLE = "按月公开互助计划理赔统计"
 
 
 def _tz(day: dt.date, hour: int) -> dt.datetime:
@@ -69,33 +69,33 @@ def _past_meeting(voters: list[Member], secretary, rng: random.Random) -> Meetin
     )
     report = _item(
         meeting,
-        "2025年度报告 Annual report 2025",
+        "2025年度报告",
         "董事会工作报告、财务报告与偿付能力报告。",
-        ("2025年度报告 Annual report", "综合偿付能力充足率 186%，核心 142%。"),
+        ("2025年度报告", "综合偿付能力充足率 186%，核心 142%。"),
         secretary,
     )
     motion_add(
         meeting=meeting,
         item=report,
-        title="审议2025年度报告 Approve the 2025 report",
+        title="审议2025年度报告",
         text="会员大会审议通过2025年度董事会工作报告及经审计的财务报告。",
         matter=Matter.REPORT,
         actor=secretary,
     )
-    budget = _item(meeting, "2026年预算 Budget 2026", "管理费预算。", None, secretary)
+    budget = _item(meeting, "2026年预算", "管理费预算。", None, secretary)
     motion_add(
         meeting=meeting,
         item=budget,
-        title="批准2026年预算 Approve the 2026 budget",
+        title="批准2026年预算",
         text="批准2026年管理费预算 5,200,000.00 元。",
         matter=Matter.BUDGET,
         actor=secretary,
     )
-    surplus = _item(meeting, "盈余分配 Surplus", "2025年度盈余的30%返还会员。", None, secretary)
+    surplus = _item(meeting, "盈余分配", "2025年度盈余的30%返还会员。", None, secretary)
     motion_add(
         meeting=meeting,
         item=surplus,
-        title="分配2025年盈余 Distribute the 2025 surplus",
+        title="分配2025年盈余",
         text="2025年度盈余的30%按缴费比例返还会员，其余计入公积金。",
         matter=Matter.SURPLUS,
         actor=secretary,
@@ -154,48 +154,46 @@ def _open_meeting(voters: list[Member], secretary) -> Meeting:
         body=assembly,
         kind=Meeting.Kind.EXTRAORDINARY,
         title=OPEN_TITLE,
-        location="线上 Online",
+        location="线上",
         voting_opens_at=opens,
         voting_closes_at=now + dt.timedelta(days=14),
         actor=secretary,
     )
     fee = _item(
         meeting,
-        "管理费 Management fee",
+        "管理费",
         "董事会提议下调互助计划管理费。",
-        ("董事会说明 Board's statement", "管理费由8%下调至7%，预计每年减少会员分摊约 120,000 元。"),
+        ("董事会说明", "管理费由8%下调至7%，预计每年减少会员分摊约 120,000 元。"),
         secretary,
     )
     motion_add(
         meeting=meeting,
         item=fee,
-        title="下调管理费 Lower the management fee",
+        title="下调管理费",
         text="自2027年1月1日起，互助计划管理费由8%下调至7%。",
         matter=Matter.GENERAL,
         actor=secretary,
     )
     articles = _item(
         meeting,
-        "修改章程 Amend the articles",
+        "修改章程",
         "增加会员代表大会条款。",
-        ("章程修正案 Amendment", "第二十条增加：会员超过五万人时，设立会员代表大会。"),
+        ("章程修正案", "第二十条增加：会员超过五万人时，设立会员代表大会。"),
         secretary,
     )
     motion_add(
         meeting=meeting,
         item=articles,
-        title="修改章程第二十条 Amend article 20",
+        title="修改章程第二十条",
         text="会员超过五万人时，由各省会员选举代表组成会员代表大会。",
         matter=Matter.AMEND_ARTICLES,
         actor=secretary,
     )
-    election = _item(
-        meeting, "监事会选举 Supervisory board election", "补选两名监事。", None, secretary
-    )
+    election = _item(meeting, "监事会选举", "补选两名监事。", None, secretary)
     motion = motion_add(
         meeting=meeting,
         item=election,
-        title="选举监事 Elect two supervisors",
+        title="选举监事",
         text="",
         matter=Matter.ELECTION,
         seats=2,

@@ -238,7 +238,7 @@ def _new_member(rng: random.Random, *, start: dt.date, user=None, name=None) -> 
         status=Member.Status.ACTIVE,
         joined_on=start,
     )
-    member_event(member=member, type="accepted", new="demo", reason="Demo data")
+    member_event(member=member, type="accepted", new="demo", reason="演示数据")
     return member
 
 
