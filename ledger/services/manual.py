@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from mutualsociety.common.exceptions import InvalidInput, NotFound
+from mutualsociety.common.exceptions import IdempotencyConflict, InvalidInput, NotFound
 from mutualsociety.common.money import to_decimal
 from mutualsociety.common.selectors import current_period_end
 from mutualsociety.common.services import amount_ceiling_check, date_window_check
@@ -151,6 +151,31 @@ def entry_reverse_manual(
             % {"id": original.pk, "source": original.source_type or _("the system")},
             field="entry",
         )
-    if date is not None and not JournalEntry.objects.filter(reverses=original).exists():
+    already = JournalEntry.objects.filter(reverses=original).first()
+    if already is not None:
+        # A replay returns the reversal made; one that asks for another date or memo is
+        # not a replay but a second, different reversal of the same entry: refused, as a
+        # reused idempotency key with other lines is.
+        conflicts = {}
+        if date is not None and date != already.date:
+            conflicts["date"] = [
+                _("Entry #%(id)s was already reversed on %(date)s by entry #%(reversal)s.")
+                % {"id": original.pk, "date": already.date.isoformat(), "reversal": already.pk}
+            ]
+        if (memo or "").strip() and memo.strip() != already.memo:
+            conflicts["memo"] = [
+                _("Entry #%(id)s was already reversed by entry #%(reversal)s with another memo.")
+                % {"id": original.pk, "reversal": already.pk}
+            ]
+        if conflicts:
+            raise IdempotencyConflict(
+                _(
+                    "Entry #%(id)s was already reversed by entry #%(reversal)s; an entry is "
+                    "reversed once. Post a new entry to correct it further."
+                )
+                % {"id": original.pk, "reversal": already.pk},
+                fields=conflicts,
+            )
+    elif date is not None:
         _manual_date_check(date)
     return entry_reverse(entry=original, memo=memo, date=date, actor=actor)

@@ -114,3 +114,33 @@ def test_an_unknown_entry_is_not_found(finance_user):
     """Reversing an entry that does not exist raises NotFound."""
     with pytest.raises(NotFound):
         entry_reverse_manual(entry=987654, actor=finance_user)
+
+
+def test_reversing_again_with_another_date_or_memo_is_a_conflict(finance_user):
+    """A replay (nothing asked, or what was asked the first time) returns the reversal;
+    asking for another date or memo is a second reversal of the same entry: refused 409
+    on the field, and nothing is posted."""
+    import datetime as dt
+
+    from mutualsociety.common.exceptions import IdempotencyConflict
+
+    original = manual("bank-2", CASH, CONTRIBUTIONS, "10.00", actor=finance_user)
+    reversal = entry_reverse_manual(
+        entry=original, date=JAN_15, memo="Typed twice.", actor=finance_user
+    )
+
+    replay = entry_reverse_manual(
+        entry=original, date=JAN_15, memo="Typed twice.", actor=finance_user
+    )
+    assert (replay.pk, replay.replayed) == (reversal.pk, True)
+    assert entry_reverse_manual(entry=original, actor=finance_user).pk == reversal.pk
+
+    with pytest.raises(IdempotencyConflict) as other_date:
+        entry_reverse_manual(entry=original, date=JAN_15 + dt.timedelta(days=1), actor=finance_user)
+    with pytest.raises(IdempotencyConflict) as other_memo:
+        entry_reverse_manual(entry=original, memo="Another reason.", actor=finance_user)
+
+    assert set(other_date.value.fields) == {"date"}
+    assert set(other_memo.value.fields) == {"memo"}
+    assert other_date.value.http_status == 409
+    assert ledger_counts() == (2, 4)
