@@ -195,8 +195,8 @@ def check_not_member(person: PersonData, errors: FieldErrors) -> Member | None:
 def check_age(
     version: PlanVersion, born: dt.date | None, errors: FieldErrors, *, today: dt.date
 ) -> None:
-    if born is None:
-        return
+    if born is None or born > today:
+        return  # no date, or one in the future (refused on its own): no age to judge
     age = age_on(born, today)
     if not entry_age_allowed(version, age):
         errors.add(

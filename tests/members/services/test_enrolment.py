@@ -286,6 +286,20 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_saved(
     assert counts() == before
 
 
+def test_a_date_of_birth_in_the_future_is_refused_without_a_negative_age(premium):
+    """A birth date years ahead is refused as in the future, and only that: no entry-age
+    message telling the applicant they are -7974 years old."""
+    born = timezone.localdate() + dt.timedelta(days=20 * 365)
+    data = enrolment_data(
+        premium, person=person_data(id_type="passport", id_number="E1234567", date_of_birth=born)
+    )
+
+    with pytest.raises(InvalidInput) as caught:
+        enrolment_submit(data=data)
+
+    assert caught.value.fields["date_of_birth"] == ["The date of birth cannot be in the future."]
+
+
 def test_every_error_is_reported_at_once(premium):
     """A form with several mistakes gets all of them in one answer."""
     data = enrolment_data(
