@@ -95,7 +95,9 @@ class Mandate(models.Model):
         verbose_name_plural = _("mandates")
         constraints = [
             models.CheckConstraint(
-                condition=Q(starts_on__lt=models.F("ends_on")), name="mandate_term_ordered"
+                condition=Q(starts_on__lt=models.F("ends_on")),
+                name="mandate_term_ordered",
+                violation_error_message=_("A seat's term must end after it starts."),
             ),
         ]
 

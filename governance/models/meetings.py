@@ -80,6 +80,7 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(voting_opens_at__lt=models.F("voting_closes_at")),
                 name="meeting_window_ordered",
+                violation_error_message=_("Voting must close after it opens."),
             ),
         ]
 

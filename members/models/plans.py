@@ -190,6 +190,7 @@ class PlanVersion(models.Model):
             models.CheckConstraint(
                 condition=Q(min_entry_age__lte=models.F("max_entry_age")),
                 name="plan_version_entry_ages_ordered",
+                violation_error_message=_("The lowest entry age must not be above the highest."),
             ),
         ]
 
@@ -227,10 +228,16 @@ class AgeBand(models.Model):
         verbose_name_plural = _("age bands")
         constraints = [
             models.CheckConstraint(
-                condition=Q(min_age__lte=models.F("max_age")), name="age_band_ordered"
+                condition=Q(min_age__lte=models.F("max_age")),
+                name="age_band_ordered",
+                violation_error_message=_(
+                    "An age band's lowest age must not be above its highest."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(sum_assured__gt=0), name="age_band_benefit_positive"
+                condition=Q(sum_assured__gt=0),
+                name="age_band_benefit_positive",
+                violation_error_message=_("An age band's benefit must be more than zero."),
             ),
         ]
 

@@ -10,7 +10,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import AgendaDocument, AgendaItem, Body, Mandate, MandateEvent, MeetingEvent
+from governance.models import (
+    AgendaDocument,
+    AgendaItem,
+    Body,
+    Mandate,
+    MandateEvent,
+    Meeting,
+    MeetingEvent,
+)
 from governance.services.agenda import agenda_item_add
 from governance.services.mandates import mandate_add
 from tests.governance.factories import body_get, meeting_make, meeting_voting, members_make
@@ -167,3 +175,36 @@ def test_a_seat_cannot_be_deleted_and_is_ended_with_the_reason(client, articles,
     assert Mandate.objects.get(pk=mandate.pk).ends_on == today
     event = MandateEvent.objects.filter(mandate=mandate).latest()
     assert (event.type, event.reason, event.actor) == ("ended", "Resigned", secretary)
+
+
+def test_a_meeting_whose_voting_closes_before_it_opens_says_so_in_words(
+    client, articles, secretary
+):
+    """The database's rule reaches the form as a sentence, not as "Constraint
+    meeting_window_ordered is violated"; nothing is saved."""
+    client.force_login(secretary)
+    body = body_get()
+    opens = timezone.localtime() + dt.timedelta(days=40)
+    closes = opens - dt.timedelta(days=1)
+
+    response = client.post(
+        reverse("admin:governance_meeting_add"),
+        {
+            "body": body.pk,
+            "kind": "extraordinary",
+            "title": "Backwards",
+            "location": "",
+            "voting_opens_at_0": opens.date().isoformat(),
+            "voting_opens_at_1": "09:00:00",
+            "voting_closes_at_0": closes.date().isoformat(),
+            "voting_closes_at_1": "09:00:00",
+            "motions-TOTAL_FORMS": 0,
+            "motions-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert list(errors) == ["Voting must close after it opens."]
+    assert "meeting_window_ordered" not in response.content.decode()
+    assert not Meeting.objects.filter(title="Backwards").exists()
