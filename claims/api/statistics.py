@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from members.models import Plan
 from mutualsociety.common.api import require_perms
 from mutualsociety.common.exceptions import InvalidInput
+from mutualsociety.common.fields import IsoDateField
 
 from .. import selectors
 
@@ -41,9 +42,9 @@ class StatisticsApi(APIView):
 
 class StatisticsIn(serializers.Serializer):
     plan = serializers.CharField(required=False)
-    to = serializers.DateField(required=False)
+    to = IsoDateField(required=False)
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["from"] = serializers.DateField(required=False)
+        fields["from"] = IsoDateField(required=False)
         return fields

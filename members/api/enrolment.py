@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mutualsociety.common.exceptions import DomainError
+from mutualsociety.common.fields import IsoDateField
 from mutualsociety.common.throttling import DEFAULT_THROTTLES, ScopedRateThrottle
 
 from ..models import Application, Coverage, Member
@@ -36,7 +37,7 @@ class PersonIn(serializers.Serializer):
             "date of birth, check character) and must agree with date_of_birth and sex."
         ),
     )
-    date_of_birth = serializers.DateField()
+    date_of_birth = IsoDateField()
     sex = serializers.ChoiceField(choices=Member.Sex.choices)
     phone = serializers.CharField(max_length=20)
     email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
