@@ -2,14 +2,20 @@
 
 - ``limits``: the largest single amount and the window of dates people may enter;
 - ``outbox``: work for Celery recorded in the caller's transaction, then relayed;
-- ``society``: the society's settings, each changed by its owner (maker-checker for the
-  bank account);
+- ``society``: the society's settings, each changed by its owner;
+- ``bank_account``: the bank account members pay into, by maker-checker (above ``society``);
 - ``sequences``: named counters for member and claim numbers;
 - ``housekeeping``: the worker's heartbeat and expired sessions.
 
-The modules import one another in one direction only (none imports another here).
+The modules import one another in one direction only (``bank_account`` uses ``society``).
 """
 
+from .bank_account import (
+    society_bank_account_approve,
+    society_bank_account_propose,
+    society_bank_account_reject,
+    society_bank_account_withdraw,
+)
 from .housekeeping import sessions_clear_expired, worker_heartbeat_record
 from .limits import amount_ceiling_check, date_window_check
 from .outbox import (
@@ -23,10 +29,6 @@ from .sequences import sequence_next
 from .society import (
     PAYMENT_PERM,
     SECURITY_PERM,
-    society_bank_account_approve,
-    society_bank_account_propose,
-    society_bank_account_reject,
-    society_bank_account_withdraw,
     society_event,
     society_limit_change,
     society_security_change,
