@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import models
 
 from .calculations import FREQUENCY_MONTHS, add_months
 from .identity import InvalidIdentityNumber, parse_resident_id
@@ -31,10 +32,19 @@ SEXES = frozenset(Member.Sex.values)
 #: How often a premium may be paid.
 FREQUENCIES = frozenset(FREQUENCY_MONTHS)
 
+
+def _max_length(name: str) -> int:
+    """The longest text a character column of the member record holds."""
+    field = Member._meta.get_field(name)
+    if not isinstance(field, models.CharField) or field.max_length is None:
+        raise TypeError(f"Member.{name} is not a character column with a maximum length.")
+    return field.max_length
+
+
 #: The longest name, address and e-mail address the member record holds.
-NAME_MAX = Member._meta.get_field("legal_name").max_length
-ADDRESS_MAX = Member._meta.get_field("address").max_length
-EMAIL_MAX = Member._meta.get_field("email").max_length
+NAME_MAX = _max_length("legal_name")
+ADDRESS_MAX = _max_length("address")
+EMAIL_MAX = _max_length("email")
 
 #: A mainland mobile number (11 digits from 13x to 19x) or an international one with +.
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|\+\d{7,15})$")

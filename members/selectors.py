@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db.models import Max, Prefetch, QuerySet, Sum
 from django.utils import timezone
@@ -58,7 +59,11 @@ def plans_open_for_enrolment() -> list[tuple[Plan, PlanVersion]]:
     return out
 
 
-def overdue_member_ids(*, today: dt.date) -> QuerySet[ContributionDue]:
+class MemberIdRow(TypedDict):
+    member_id: int
+
+
+def overdue_member_ids(*, today: dt.date) -> QuerySet[ContributionDue, MemberIdRow]:
     """Members with an amount still open after its grace period ended (a subquery of
     ``member_id`` values, for ``pk__in=`` or ``.filter(member_id=...).exists()``)."""
     return (

@@ -39,12 +39,10 @@ COUNTING = (Claim.Status.APPROVED, Claim.Status.PAID)
 
 def coverage_remaining(coverage: Coverage, *, exclude: int | None = None) -> Decimal:
     """The benefit left on a coverage: sum assured less what was approved or paid."""
-    used = (
-        Claim.objects.filter(coverage=coverage, status__in=COUNTING)
-        .exclude(pk=exclude)
-        .aggregate(total=Sum("assessed_amount"))["total"]
-        or ZERO
-    )
+    counting = Claim.objects.filter(coverage=coverage, status__in=COUNTING)
+    if exclude is not None:
+        counting = counting.exclude(pk=exclude)
+    used = counting.aggregate(total=Sum("assessed_amount"))["total"] or ZERO
     return coverage.sum_assured - used
 
 
@@ -63,12 +61,12 @@ def claim_checks(
     ended = coverage.end_date
     in_force = coverage.start_date <= event_date and (ended is None or event_date < ended)
     exempt = kind == Claim.Kind.ACCIDENT and version.accidents_exempt_from_waiting
-    duplicates = list(
-        Claim.objects.filter(coverage=coverage, event_date=event_date, kind=kind)
-        .exclude(status__in=[Claim.Status.WITHDRAWN, Claim.Status.REJECTED])
-        .exclude(pk=exclude)
-        .values_list("number", flat=True)
+    same_event = Claim.objects.filter(coverage=coverage, event_date=event_date, kind=kind).exclude(
+        status__in=[Claim.Status.WITHDRAWN, Claim.Status.REJECTED]
     )
+    if exclude is not None:
+        same_event = same_event.exclude(pk=exclude)
+    duplicates = list(same_event.values_list("number", flat=True))
     remaining = coverage_remaining(coverage, exclude=exclude)
     deadline = event_date + dt.timedelta(days=version.claim_reporting_deadline_days)
     return {

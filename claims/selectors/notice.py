@@ -70,6 +70,13 @@ class NoticeCase:
 REGION_NAMES = dict(PROVINCE_CHOICES)
 
 
+def notice_window_open(claim: Claim, today: dt.date) -> bool:
+    """Whether ``today`` falls within the case's public notice, both ends included. A
+    case never put on notice has no window (approval sets both dates together)."""
+    start, end = claim.notice_from, claim.notice_until
+    return start is not None and end is not None and start <= today <= end
+
+
 def _notice_case(claim: Claim, objections: int, panels: list[ReviewPanel]) -> NoticeCase:
     today = timezone.localdate()
     return NoticeCase(
@@ -85,10 +92,9 @@ def _notice_case(claim: Claim, objections: int, panels: list[ReviewPanel]) -> No
         notice_from=claim.notice_from,
         notice_until=claim.notice_until,
         objections=objections,
-        open_for_objections=bool(
+        open_for_objections=(
             claim.notice_status in (Claim.Notice.ON_NOTICE, Claim.Notice.UNDER_REVIEW)
-            and claim.notice_from
-            and claim.notice_from <= today <= claim.notice_until
+            and notice_window_open(claim, today)
         ),
         panels=[
             PanelSummary(

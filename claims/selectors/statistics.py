@@ -37,7 +37,7 @@ def _p90(qs: QuerySet[Claim]) -> float | None:
     position = (n - 1) * 0.9
     low = int(position)
     ordered = values.order_by("days_to_payment").values_list("days_to_payment", flat=True)
-    pair = [float(v) for v in ordered[low : low + 2]]
+    pair = [float(v) for v in ordered[low : low + 2] if v is not None]  # none are: filtered
     if len(pair) == 1:
         return pair[0]
     return percentile([pair[0], pair[1]], position - low)

@@ -154,6 +154,8 @@ def _clean(data: ClaimData, member: Member, today: dt.date) -> tuple[Coverage, d
     if errors:
         first = next(iter(errors.values()))[0]
         raise InvalidInput(first, fields=errors)
+    if coverage is None or amount is None:  # each left None above recorded its error
+        raise RuntimeError("A claim passed its checks without a coverage or an amount.")
     return coverage, {
         "kind": kind,
         "event_date": event_date,

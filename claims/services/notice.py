@@ -16,7 +16,7 @@ from mutualsociety.common.exceptions import InvalidInput, NotAllowed, NotFound
 
 from ..events import claim_event, claim_events_bulk
 from ..models import Claim, ClaimEvent, Objection, ReviewPanel
-from ..selectors import PUBLIC_NOTICE
+from ..selectors import PUBLIC_NOTICE, notice_window_open
 from ..transitions import NOTICE, NOTICE_PENDING
 from .draw import Sha256Hex, panel_draw, panel_eligible, roll_fingerprint
 from .panels import panel_staff_decide, panel_tally, panel_vote, panels_close_due
@@ -41,9 +41,7 @@ def claim_object(*, claim: Claim | int, member: Member, reason: str) -> Objectio
 def _objection_take(claim: Claim, *, member: Member, reason: str) -> Objection:
     """The objection to a locked case on public notice (``claim_object``)."""
     today = timezone.localdate()
-    if claim.notice_status not in NOTICE_PENDING or not (
-        claim.notice_from and claim.notice_from <= today <= claim.notice_until
-    ):
+    if claim.notice_status not in NOTICE_PENDING or not notice_window_open(claim, today):
         raise InvalidInput(
             _("Objections are taken only while the case is on public notice."), field="reason"
         )

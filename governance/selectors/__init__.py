@@ -28,6 +28,7 @@ from .eligibility import (
     eligible_members,
     eligible_members_on,
     live_proxy,
+    meeting_articles,
     roll_absence,
 )
 from .meetings import (
@@ -61,6 +62,7 @@ __all__ = [
     "eligible_members_on",
     "live_proxy",
     "meeting_agenda",
+    "meeting_articles",
     "meeting_minutes",
     "meeting_motions",
     "meeting_nominations",

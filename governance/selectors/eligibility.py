@@ -26,6 +26,15 @@ def articles_in_force(on: dt.date | None = None) -> Articles:
     return found
 
 
+def meeting_articles(meeting: Meeting) -> Articles:
+    """The articles a meeting applies: fixed when it is convened (``meeting_convene``), so
+    every meeting past its draft has them. Asking a draft for them is a programming error
+    (no face offers what needs them before convening)."""
+    if meeting.articles is None:
+        raise ValueError(f"Meeting #{meeting.pk} has no articles: it was never convened.")
+    return meeting.articles
+
+
 def eligible_members(body: Body, on: dt.date) -> QuerySet[Member]:
     """Who may vote at a meeting of ``body``: every active member for the general
     assembly; for any other body, the members sitting on it on the day."""

@@ -78,6 +78,8 @@ def candidate_nominate(*, motion: Motion, member: Member, nominated_by: Member,
             field="member",
         )
     articles = motion.meeting.articles or articles_in_force()
+    if motion.elects_to is None:  # motion_add refuses an election that names no body
+        raise ValueError(f"Election motion #{motion.pk} names no body to fill.")
     held = consecutive_terms(
         motion.elects_to, member, timezone.localdate(motion.meeting.voting_closes_at)
     )

@@ -68,7 +68,9 @@ def _seat_checks(
         raise InvalidInput(_("Choose a constituency from the list."), field="region")
     if starts_on >= ends_on:
         raise InvalidInput(_("A term ends after it starts."), field="ends_on")
-    others = Mandate.objects.filter(body=body).exclude(pk=exclude)
+    others = Mandate.objects.filter(body=body)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
     overlap = (
         others.filter(member=member, starts_on__lt=ends_on, ends_on__gt=starts_on)
         .order_by("starts_on")
@@ -174,7 +176,8 @@ def mandate_update(
         raise InvalidInput(
             _("To end a seat today, end the mandate with the reason."), field="ends_on"
         )
-    _seat_checks(body=mandate.body, member=mandate.member, exclude=mandate.pk, **new)
+    _seat_checks(body=mandate.body, member=mandate.member, role=role, region=region or "",
+                 starts_on=starts_on, ends_on=ends_on, exclude=mandate.pk)  # fmt: skip
     before = term(mandate.starts_on, mandate.ends_on)
     diff = {name: [str(getattr(mandate, name)), str(new[name])] for name in changed}
     for name in changed:

@@ -43,13 +43,13 @@ def meeting_send_notices(*, meeting_id: int) -> int:
     if meeting is None or meeting.status == S.DRAFTED:
         return 0
     if meeting.roll_frozen:
-        voters = RollEntry.objects.filter(meeting=meeting).values("member_id")
+        voters = RollEntry.objects.filter(meeting=meeting).values("member_id").query
     else:
-        voters = eligible_members(meeting.body, timezone.localdate()).order_by().values("pk")
+        voters = eligible_members(meeting.body, timezone.localdate()).order_by().values("pk").query
     # Set-based: one INSERT ... SELECT; a row already there (sent or not) is left alone.
     # ("WHERE true" lets SQLite parse ON CONFLICT after a SELECT.)
     column = "member_id" if meeting.roll_frozen else "pk"
-    sql, params = voters.query.sql_with_params()
+    sql, params = voters.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {ConveningNotice._meta.db_table} (meeting_id, member_id) "  # noqa: S608

@@ -51,21 +51,21 @@ def proposal_cosign(*, proposal: Proposal | int, member: Member, actor=None) -> 
     """Co-sign a proposal once; the author's own name does not count. At the threshold
     the proposal is queued for the next assembly."""
     pk = proposal.pk if isinstance(proposal, Proposal) else proposal
-    proposal = Proposal.objects.select_for_update().filter(pk=pk).first()
-    if proposal is None:
+    locked = Proposal.objects.select_for_update().filter(pk=pk).first()
+    if locked is None:
         raise NotFound(_("There is no proposal #%(id)s.") % {"id": pk})
     _active(member)
-    if proposal.status != Proposal.Status.DRAFT:
+    if locked.status != Proposal.Status.DRAFT:
         raise NotAllowed(_("This proposal already has the co-signatures it needs."))
-    if proposal.author_id == member.pk:
+    if locked.author_id == member.pk:
         raise InvalidInput(_("You wrote this proposal; other members co-sign it."))
     try:
         with transaction.atomic():
-            ProposalSignature.objects.create(proposal=proposal, member=member)
+            ProposalSignature.objects.create(proposal=locked, member=member)
     except IntegrityError:
         raise InvalidInput(_("You have already co-signed this proposal.")) from None
-    if proposal.signatures.count() >= proposal.threshold:
-        PROPOSAL.move(proposal, Proposal.Status.QUEUED)
-        proposal.queued_at = timezone.now()
-        proposal.save(update_fields=["status", "queued_at"])
-    return proposal
+    if locked.signatures.count() >= locked.threshold:
+        PROPOSAL.move(locked, Proposal.Status.QUEUED)
+        locked.queued_at = timezone.now()
+        locked.save(update_fields=["status", "queued_at"])
+    return locked

@@ -18,7 +18,7 @@ from mutualsociety.common.exceptions import InvalidInput, NotAllowed, NotFound
 from ..events import meeting_event
 from ..exceptions import NotEligible
 from ..models import Meeting, MeetingEvent, Proxy, RollEntry
-from ..selectors import eligible_members, live_proxy
+from ..selectors import eligible_members, live_proxy, meeting_articles
 
 S = Meeting.Status
 
@@ -40,7 +40,7 @@ def proxy_appoint(*, meeting: Meeting, principal: Member, holder: Member, actor=
     )
     if meeting.status != S.CONVENED:
         raise NotAllowed(_("Proxies are appointed between convening and the opening of the vote."))
-    articles = meeting.articles
+    articles = meeting_articles(meeting)
     if not articles.proxies_allowed:
         raise NotAllowed(_("The articles do not allow voting by proxy."))
     if holder.pk == principal.pk:

@@ -38,6 +38,7 @@ from ..models import (
     MeetingEvent,
     Motion,
 )
+from ..selectors import meeting_articles
 from ..transitions import CANDIDATE, CLOSED, MOTION
 
 S = Meeting.Status
@@ -91,7 +92,7 @@ class TermPlan:
 
     def __init__(self, meeting: Meeting):
         self.start = timezone.localdate(meeting.voting_closed_at) + dt.timedelta(days=1)
-        self.years = meeting.articles.term_years
+        self.years = meeting_articles(meeting).term_years
         bodies = set(
             meeting.motions.filter(kind=Motion.Kind.ELECTION).values_list("elects_to_id", flat=True)
         )
@@ -127,7 +128,7 @@ def motion_tally(
     meeting = meeting or motion.meeting
     if meeting.status not in CLOSED:
         raise NotAllowed(_("Ballots are counted after voting closes."))
-    articles = meeting.articles
+    articles = meeting_articles(meeting)
     counts = motion_counts(motion)
     participants = sum(counts.values())
     if motion.is_election:
@@ -211,6 +212,8 @@ def _mandates_for(motion: Motion, elected: list[int], by_id, plan: TermPlan) -> 
     election half its seats get a half-length term (staggered: half renewed each cycle),
     spread over all the meeting's elections to that body (``TermPlan``)."""
     body = motion.elects_to
+    if body is None:  # motion_add refuses an election that names no body
+        raise ValueError(f"Election motion #{motion.pk} names no body to fill.")
     start = plan.start
     terms = plan.terms(body.pk, len(elected))
     role = (

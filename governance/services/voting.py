@@ -38,7 +38,7 @@ from ..models import (
     Participation,
     RollEntry,
 )
-from ..selectors import live_proxy
+from ..selectors import live_proxy, meeting_articles
 from ..transitions import BEFORE_VOTING
 from . import sealing
 from .proxies import proxy_appoint, proxy_revoke  # moved: importable from here as before
@@ -164,8 +164,8 @@ def _cast(*, motion, voter, choice, candidates, holder, in_person, actor, at) ->
     )
     _meeting_share_lock(motion.meeting_id)
     meeting = Meeting.objects.select_related("articles").get(pk=motion.meeting_id)
-    articles = meeting.articles
     _window_check(meeting, at)
+    articles = meeting_articles(meeting)  # an open vote's meeting was convened
     if entry is None:
         raise NotEligible(
             _("%(name)s is not on the voter roll of this meeting (frozen on %(date)s).")
@@ -282,13 +282,22 @@ def ballots_cast(
                 raise InvalidInput(_("The motion belongs to another meeting."), field="motion")
             try:
                 if motion.is_election:
+                    if isinstance(value, str):  # a choice where candidates are marked
+                        raise InvalidInput(
+                            _("Mark only candidates standing in this election."),
+                            field="candidates",
+                        )
                     results.append(ballot_cast(motion=motion, voter=voter, candidates=value,
                                                holder=holder, actor=actor))  # fmt: skip
                 else:
+                    if not isinstance(value, str):  # candidates where a choice is marked
+                        raise InvalidInput(_("Choose for, against or abstain."), field="choice")
                     results.append(ballot_cast(motion=motion, voter=voter, choice=value,
                                                holder=holder, actor=actor))  # fmt: skip
             except DomainError as error:
-                error.motion_id = motion.pk  # which motion the refusal is about, for the face
+                # Which motion the refusal is about, for the face (an attribute of this
+                # refusal only, which DomainError does not declare).
+                setattr(error, "motion_id", motion.pk)  # noqa: B010
                 raise
     return results
 

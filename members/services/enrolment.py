@@ -102,8 +102,11 @@ def enrolment_submit(
     documents = check_consents(data, errors)
     username = check_login(data.username, data.password, data.person, errors)
     errors.raise_if_any()
-
     person = data.person
+    born = person.date_of_birth
+    if version is None or born is None:  # each recorded its field's error, raised above
+        raise RuntimeError("An enrolment passed its checks without a plan or a birth date.")
+
     language = (translation.get_language() or settings.LANGUAGE_CODE).lower()
     try:
         with transaction.atomic():
@@ -146,7 +149,7 @@ def enrolment_submit(
                     legal_name=person.legal_name,
                     id_type=person.id_type,
                     id_number=person.id_number,
-                    date_of_birth=person.date_of_birth,
+                    date_of_birth=born,
                     sex=person.sex,
                     phone=person.phone,
                     email=person.email,
@@ -204,7 +207,7 @@ def coverage_apply(
     plan_obj, version = plan_for_enrolment(plan, errors)
     answers_clean: dict[str, bool] = {}
     frequency = ""
-    if version is not None:
+    if plan_obj is not None and version is not None:  # both or neither
         if member.coverages.filter(plan=plan_obj, status__in=LIVE_COVERAGE).exists():
             errors.add(
                 "plan", _("You are already covered by %(plan)s.") % {"plan": plan_obj.display_name}
@@ -217,6 +220,8 @@ def coverage_apply(
         answers_clean = check_answers(version, answers or {}, errors)
         frequency = check_frequency(version, payment_frequency, errors)
     errors.raise_if_any()
+    if plan_obj is None or version is None:  # plan_for_enrolment recorded why, raised above
+        raise RuntimeError("A cover application passed its checks without a plan.")
     if member.status in REJOINING:
         _rejoin(member, actor=actor)
     member_event(member=member, type=MemberEvent.Type.APPLIED, actor=actor, new=plan_obj.code)

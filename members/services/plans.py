@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +40,8 @@ def _amount_problems(version: PlanVersion, bands: list[AgeBand]) -> list[str]:
             try:
                 amount_ceiling_check(value, field=name)
             except InvalidInput as error:
-                what = owner._meta.get_field(name).verbose_name
+                field = owner._meta.get_field(name)  # an amount column, not a relation
+                what = field.verbose_name if isinstance(field, models.Field) else name
                 problems.append(
                     (
                         _("Age band %(band)s, %(what)s: %(problem)s")

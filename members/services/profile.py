@@ -74,7 +74,8 @@ def member_update_contact(*, member: Member | int, actor, changes: Mapping[str, 
             )
     if changed:
         member.save(update_fields=changed)
-        if member.user_id and {"phone", "email"} & set(changed):
+        # No query for a member without a login: their user is None from user_id alone.
+        if {"phone", "email"} & set(changed) and member.user is not None:
             user = member.user
             user.phone, user.email = member.phone, member.email
             user.save(update_fields=["phone", "email"])

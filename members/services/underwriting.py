@@ -48,7 +48,7 @@ def coverage_open(
         raise InvalidInput(
             _("The plan has no %(frequency)s premium for age %(age)d.")
             % {
-                "frequency": dict(Application._meta.get_field("payment_frequency").choices).get(
+                "frequency": dict(Application._meta.get_field("payment_frequency").flatchoices).get(
                     frequency, frequency
                 ),
                 "age": age,

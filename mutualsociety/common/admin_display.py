@@ -23,7 +23,7 @@ from django.contrib.admin import helpers, utils
 from django.contrib.admin.templatetags import admin_list
 from django.db import models
 
-from .display import RATE_DECIMAL_PLACES, format_amount, format_rate
+from .display import RATE_DECIMAL_PLACES, decimal_places, format_amount, format_rate
 
 _django_display_for_field = utils.display_for_field
 _django_display_for_value = utils.display_for_value
@@ -45,14 +45,16 @@ def display_for_field(value, field, empty_value_display, avoid_link=False):
 def display_for_value(value, empty_value_display, boolean=False):
     """Django's ``display_for_value``, with a Decimal grouped (its own decimals kept)."""
     if isinstance(value, Decimal) and not boolean and value.is_finite():
-        return format_amount(value, max(0, -value.as_tuple().exponent))
+        return format_amount(value, decimal_places(value))
     return _django_display_for_value(value, empty_value_display, boolean=boolean)
 
 
 def install() -> None:
     """Put the two functions where the admin's changelists and read-only fields look them
     up (each module imported them by name). Idempotent."""
+    # setattr: the stubs declare the functions in ``utils`` only, while ``helpers`` and
+    # ``admin_list`` hold their own references (imported by name) that must be replaced.
     for module in (utils, helpers, admin_list):
-        module.display_for_field = display_for_field
+        setattr(module, "display_for_field", display_for_field)  # noqa: B010
     for module in (utils, admin_list):
-        module.display_for_value = display_for_value
+        setattr(module, "display_for_value", display_for_value)  # noqa: B010

@@ -29,11 +29,21 @@ from django.utils import formats, timezone, translation
 
 from .money import MONEY_DECIMAL_PLACES, RATE_QUANTUM, WIDE, to_decimal
 
+Number = Decimal | int | str
+
+
+def decimal_places(value: Decimal) -> int:
+    """The digits a finite Decimal writes after the point (``8.50`` → 2, ``8`` → 0,
+    ``8E+1`` → 0). NaN and infinities have none to format: refused."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):  # "n", "N" or "F": NaN, sNaN, infinity
+        raise ValueError(f"{value!r} is not a finite number.")
+    return max(0, -exponent)
+
+
 #: Decimal places of a rate (``RateField``): a DecimalField with these many places holds a
 #: rate, never an amount.
-RATE_DECIMAL_PLACES = -RATE_QUANTUM.as_tuple().exponent
-
-Number = Decimal | int | str
+RATE_DECIMAL_PLACES = decimal_places(RATE_QUANTUM)
 
 
 def _number(value: Number | None) -> Decimal | None:
@@ -70,7 +80,7 @@ def format_rate(value: Number | None) -> str:
     if number is None:
         return ""
     percent = (number * 100).normalize()
-    places = max(0, -percent.as_tuple().exponent)
+    places = decimal_places(percent)
     if places == 0:
         percent = percent.quantize(Decimal(1))  # 8E+1 → 80
     return formats.number_format(percent, places, force_grouping=True) + "%"

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TypeVar
 
 from django import forms
 from django.forms.fields import InvalidJSONInput
@@ -14,6 +14,15 @@ from .parsers import MAX_DEPTH, json_depth_check
 T = TypeVar("T")
 
 
+class _Form(Protocol):
+    """What the mixin uses of the form it is mixed into (``forms.Form``)."""
+
+    @property
+    def fields(self) -> Mapping[str, Any]: ...
+
+    def add_error(self, field: str | None, error: Any) -> None: ...
+
+
 class DomainErrorFormMixin:
     """Run a service from a form's view and turn its DomainError into form errors.
 
@@ -21,7 +30,7 @@ class DomainErrorFormMixin:
     after adding the error to the field it names (or to the form as a whole).
     """
 
-    def call_service(self: forms.Form, service: Callable[..., T], **kwargs) -> T | None:  # type: ignore[misc]
+    def call_service(self: _Form, service: Callable[..., T], **kwargs: Any) -> T | None:
         try:
             return service(**kwargs)
         except DomainError as error:

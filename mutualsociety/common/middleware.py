@@ -187,7 +187,9 @@ class ControlCharactersMiddleware:
             self._check(request, api)
         except ControlCharacterRefused as refused:
             if not api:
-                # The site's 400 page (handler400), as Django answers a BadRequest.
+                # The site's 400 page (handler400), as Django answers a BadRequest. The
+                # stubs give error handlers the request only; 400, 403 and 404 take the
+                # exception too (django.views.defaults.bad_request).
                 handler = get_resolver().resolve_error_handler(400)
                 return handler(request, BadRequest(refused.message))  # type: ignore[call-arg]
             fields = {refused.field: [refused.message]} if refused.field else {}

@@ -1,10 +1,11 @@
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 
 from claims.models import Claim
-from claims.selectors import claim_statistics
+from claims.selectors import claim_statistics, notice_window_open
 from claims.services.handling import claim_reject
 from claims.services.notice import claim_object
 from tests.claims.factories import claim_approved, claim_assessed, claim_make, covered_member
@@ -105,3 +106,21 @@ def test_overturn_rate_counts_staff_decisions_taken_for_a_panel(aid, handler, ap
     assert stats["panels_decided"] == 1 and stats["overturn_rate"] == 1.0
     claim.refresh_from_db()
     assert claim.status == Claim.Status.REJECTED
+
+
+@pytest.mark.parametrize(
+    ("notice_from", "notice_until", "today", "open_"),
+    [
+        (dt.date(2026, 3, 1), dt.date(2026, 3, 10), dt.date(2026, 3, 1), True),
+        (dt.date(2026, 3, 1), dt.date(2026, 3, 10), dt.date(2026, 3, 10), True),
+        (dt.date(2026, 3, 1), dt.date(2026, 3, 10), dt.date(2026, 2, 28), False),
+        (dt.date(2026, 3, 1), dt.date(2026, 3, 10), dt.date(2026, 3, 11), False),
+        (None, None, dt.date(2026, 3, 5), False),
+        (dt.date(2026, 3, 1), None, dt.date(2026, 3, 5), False),
+    ],
+)
+def test_the_notice_window_includes_both_ends(notice_from, notice_until, today, open_):
+    """A case takes objections from its first to its last day on notice; a case without
+    both dates has no window (and no error)."""
+    claim = Claim(notice_from=notice_from, notice_until=notice_until)
+    assert notice_window_open(claim, today) is open_

@@ -12,6 +12,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from mutualsociety.common.display import (
+    decimal_places,
     format_amount,
     format_date,
     format_datetime,
@@ -130,3 +131,24 @@ def test_punctuation_between_translated_pieces_follows_the_language(language, ex
 def test_an_unknown_mark_is_refused():
     with pytest.raises(KeyError):
         punctuation("!")
+
+
+@pytest.mark.parametrize(
+    ("value", "places"),
+    [
+        (Decimal("8.50"), 2),
+        (Decimal("8"), 0),
+        (Decimal("8E+1"), 0),
+        (Decimal("0.000001"), 6),
+        (Decimal("-1836.00"), 2),
+    ],
+)
+def test_the_decimal_places_a_number_writes(value, places):
+    assert decimal_places(value) == places
+
+
+@pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity", "-Infinity"])
+def test_a_number_that_is_not_finite_has_no_decimal_places(value):
+    """Refused by name, not a TypeError from negating the exponent's letter."""
+    with pytest.raises(ValueError, match="not a finite number"):
+        decimal_places(Decimal(value))

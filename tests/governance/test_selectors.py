@@ -58,3 +58,17 @@ def test_a_member_sees_the_meetings_they_may_vote_in(articles):
     assert list(selectors.meetings_for_member(late)) == []
     view = selectors.voter_view(meeting, voter)
     assert view.on_roll and view.voted_motion_ids == set()
+
+
+def test_the_articles_of_a_meeting_are_those_fixed_at_convening(articles):
+    """A convened meeting applies the articles fixed when it was convened; a draft has
+    none yet, and asking for them is refused by name (not an AttributeError on None)."""
+    from governance.services.meetings import meeting_convene
+    from tests.governance.factories import meeting_make
+
+    meeting = meeting_make()
+    with pytest.raises(ValueError, match="never convened"):
+        selectors.meeting_articles(meeting)
+    meeting = meeting_convene(meeting=meeting)
+    assert meeting.articles == articles
+    assert selectors.meeting_articles(meeting) == articles

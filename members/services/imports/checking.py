@@ -215,6 +215,8 @@ class Validator:
                 self.refuse(line, name, message)
         if line in self.bad_lines:
             return None
+        if start is None or joined is None:  # parse_date refused the line for them above
+            raise RuntimeError(f"Line {line} passed its checks without its dates.")
         return Row(
             line=line,
             member_number=number,
@@ -347,11 +349,12 @@ class Validator:
             self.new_numbers += 1
 
 
-def holders(by_type: dict[str, list[str]]) -> list[tuple[str, str, str, str]]:
+def holders(by_type: dict[str, list[str]]) -> list[tuple[str, str, str | None, str]]:
     """(id_type, id_number, member_number, status) of the members holding any of the
-    identity numbers, by type. Both columns, so that the unique index (id_type,
-    id_number) answers; on PostgreSQL one array parameter per type instead of a
-    parameter per number (Django spends longer building that query than it runs)."""
+    identity numbers (an applicant has no member number yet), by type. Both columns, so
+    that the unique index (id_type, id_number) answers; on PostgreSQL one array parameter
+    per type instead of a parameter per number (Django spends longer building that query
+    than it runs)."""
     if connection.vendor == "postgresql":
         found = []
         with connection.cursor() as cursor:
@@ -380,6 +383,5 @@ def numbers_taken(numbers: list[str]) -> list[str]:
                 [numbers],
             )
             return [r[0] for r in cursor.fetchall()]
-    return list(
-        Member.objects.filter(member_number__in=numbers).values_list("member_number", flat=True)
-    )
+    taken = Member.objects.filter(member_number__in=numbers).values_list("member_number", flat=True)
+    return [number for number in taken if number is not None]  # IN matches no NULL

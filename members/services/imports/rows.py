@@ -80,6 +80,14 @@ class Plans:
             self._by_code[code] = self._load(code)
         return self._by_code[code]
 
+    def checked(self, code: str) -> Terms:
+        """The terms of a plan the rows were checked against: a row naming a plan that
+        ``get`` refused never passes its checks, so never reaches the writer."""
+        terms = self.get(code)
+        if isinstance(terms, str):
+            raise LookupError(f"A checked row names the refused plan {code!r}: {terms}")
+        return terms
+
     def _load(self, code: str) -> Terms | str:
         plan = Plan.objects.filter(code=code).first()
         if plan is None:

@@ -258,8 +258,9 @@ def write(
                         )
                     )
                 ids = writer.insert(Member, MEMBER_FIELDS, members, ids=True)
-                coverages = []
-                events = []
+                # Lines of COPY text (PostgreSQL) or tuples of values (bulk_create).
+                coverages: list[str | tuple] = []
+                events: list[str | tuple] = []
                 if writer.copy:
                     # The same values as below, formatted straight into COPY's text:
                     # what does not depend on the member is formatted once.
@@ -269,7 +270,9 @@ def write(
                     tail = Writer._text(reason)
                     for cells, member_id in zip(batch, ids, strict=True):
                         coverages.append(
-                            coverage_text(cells, member_id, plans.get(cells[PLAN]), today, cache)
+                            coverage_text(
+                                cells, member_id, plans.checked(cells[PLAN]), today, cache
+                            )
                         )
                         events.append(event_text(member_id, head, tail, cells, cache))
                     writer.insert(Coverage, COVERAGE_FIELDS, coverages, text=True)
@@ -278,7 +281,7 @@ def write(
                     continue
                 for cells, member_id in zip(batch, ids, strict=True):
                     coverages.append(
-                        coverage_row(cells, member_id, plans.get(cells[PLAN]), today, cache)
+                        coverage_row(cells, member_id, plans.checked(cells[PLAN]), today, cache)
                     )
                     events.append(
                         (
@@ -331,6 +334,8 @@ def coverage_row(
     amounts = cache.get(band_key)
     if amounts is None:
         band = band_for(terms.bands, age)
+        if band is None:  # the checks refuse an age without a band
+            raise LookupError(f"A checked row's age {age} has no band in {terms.plan.code}.")
         premium = band.premium_for(frequency) if terms.is_premium else None
         amounts = cache[band_key] = (band.sum_assured, premium)
     return (
@@ -366,8 +371,8 @@ def coverage_dates(
     return (
         start,
         (start + dt.timedelta(days=version.waiting_period_days)).isoformat(),
-        term_end and term_end.isoformat(),
-        next_due and next_due.isoformat(),
+        term_end.isoformat() if term_end else None,
+        next_due.isoformat() if next_due else None,
     )
 
 

@@ -349,3 +349,35 @@ def test_the_service_refuses_candidate_ids_that_are_not_keys(articles):
             ballot_cast(motion=motion, voter=voter, candidates=[bad])
         assert "candidates" in caught.value.fields
     assert not Ballot.objects.exists()
+
+
+@pytest.mark.parametrize("wrong", ["for", ""])
+def test_a_choice_marked_on_an_election_is_refused_on_that_motion(articles, wrong):
+    """A face passes candidate ids for an election and a choice for any other motion; a
+    choice on an election (even an empty one, never an abstention by accident) and ids
+    on an ordinary motion are refusals on the field, carrying the motion they are about."""
+    from governance.models import Body, Matter
+    from governance.services.elections import candidate_nominate, candidate_second
+    from governance.services.meetings import meeting_open_voting, motion_add
+    from governance.services.voting import ballots_cast
+
+    voter, nominator, seconder, standing = members_make(4)
+    board = Body.objects.create(kind=Body.Kind.BOARD, name="board", seats=3)
+    meeting, now = _convened_with_proxy_window()
+    ordinary = meeting.motions.get()
+    election = motion_add(meeting=meeting, title="e", text="", matter=Matter.ELECTION, seats=1,
+                          elects_to=board)  # fmt: skip
+    candidate = candidate_nominate(motion=election, member=standing, nominated_by=nominator)
+    candidate_second(candidate=candidate, member=seconder)
+    meeting = meeting_open_voting(meeting=meeting, at=now)
+    with pytest.raises(InvalidInput) as caught:
+        ballots_cast(meeting=meeting, voter=voter, choices={election.pk: wrong})
+    assert caught.value.fields == {
+        "candidates": ["Mark only candidates standing in this election."]
+    }
+    assert caught.value.motion_id == election.pk
+    with pytest.raises(InvalidInput) as caught:
+        ballots_cast(meeting=meeting, voter=voter, choices={ordinary.pk: [candidate.pk]})
+    assert caught.value.fields == {"choice": ["Choose for, against or abstain."]}
+    assert caught.value.motion_id == ordinary.pk
+    assert _nothing_recorded()
