@@ -25,7 +25,7 @@ from ..calculations import withdrawal_effective_date
 from ..events import member_event
 from ..models import Coverage, Member, MemberEvent
 from ..selectors import overdue_member_ids, paid_to_date
-from ..transitions import LIVE_COVERAGE, MEMBER
+from ..transitions import LIVE_COVERAGE, MEMBER, REINSTATEMENT
 from .jobs import (
     coverage_expire,
     coverages_expire,
@@ -97,8 +97,7 @@ def member_reinstate(*, member: Member | int, actor=None, reason: str) -> Member
     """
     member = member_lock(member, no_key=True)
     # Reinstatement is the move suspended → active (admission is the other way in).
-    if member.status != Member.Status.SUSPENDED:
-        raise TransitionNotAllowed(_("Only a suspended membership can be reinstated."))
+    REINSTATEMENT.check(member.status, Member.Status.ACTIVE)
     today = timezone.localdate()
     if member.lapses_on and member.lapses_on <= today:
         raise TransitionNotAllowed(
