@@ -13,23 +13,11 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mutualsociety.common.admin.mixins import ReadOnlyAdmin
 from mutualsociety.common.admin_actions import for_each
 
 from . import selectors, services
 from .models import Account, IntegrityCheck, JournalEntry, Posting
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Financial records are written by services only: no add, change or delete here."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Account)

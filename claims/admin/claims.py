@@ -14,23 +14,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mutualsociety.common.admin.mixins import ReadOnlyInline
 from mutualsociety.common.admin_actions import action_with_form, for_each
 from mutualsociety.common.fields import MoneyFormField
 
 from ..models import Claim, ClaimDocument, ClaimEvent, ClaimPayment, ClaimReserve
 from ..selectors import OPEN_STATUSES
 from ..services import handling
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class EventInline(ReadOnlyInline):
