@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualsociety.common.admin.mixins import ReadOnlyInline
 from mutualsociety.common.admin_actions import action_with_form, for_each
+from mutualsociety.common.display import format_money, punctuation
 from mutualsociety.common.fields import MoneyFormField
 
 from ..models import Claim, ClaimDocument, ClaimEvent, ClaimPayment, ClaimReserve
@@ -236,12 +237,15 @@ class ClaimAdmin(admin.ModelAdmin):
             (label, "✔" if obj.checks.get(key) else "✘ " + gettext("check"))
             for key, label in labels.items()
         ]
+        remaining = obj.checks.get("remaining_limit")
         extra = gettext("Remaining limit %(remaining)s; duplicates %(dups)s") % {
-            "remaining": obj.checks.get("remaining_limit"),
-            "dups": ", ".join(obj.checks.get("duplicates", [])) or "—",
+            "remaining": format_money(remaining) if remaining not in (None, "") else "—",
+            "dups": punctuation("、").join(obj.checks.get("duplicates", [])) or "—",
         }
         return format_html(
-            "<ul>{}</ul><p>{}</p>", format_html_join("", "<li>{}: {}</li>", rows), extra
+            "<ul>{}</ul><p>{}</p>",
+            format_html_join("", "<li>{}{}{}</li>", ((k, punctuation(":"), v) for k, v in rows)),
+            extra,
         )
 
     # --- actions: each calls a service per selected claim (common.admin_actions) ----------

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ledger.models import JournalEntry
 from members.models import Coverage, Member, Plan
+from mutualsociety.common.display import format_amount, format_date
 from mutualsociety.common.money import MoneyField
 
 
@@ -222,7 +223,7 @@ class ClaimReserve(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.as_of} {self.amount}"
+        return f"{format_date(self.as_of)} {format_amount(self.amount)}"
 
 
 class ClaimPayment(models.Model):
@@ -255,4 +256,4 @@ class ClaimPayment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.paid_on} {self.amount}"
+        return f"{format_date(self.paid_on)} {format_amount(self.amount)}"
