@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ledger.models import JournalEntry
 from members.models import Coverage, Member, Plan
@@ -33,8 +34,8 @@ class Claim(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         APPEALED = "appealed", _("Appealed")
-        PAID = "paid", _("Paid")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        PAID = "paid", pgettext_lazy("claim", "Paid")
+        WITHDRAWN = "withdrawn", pgettext_lazy("claim", "Withdrawn")
 
     class Kind(models.TextChoices):
         ILLNESS = "illness", _("Illness")

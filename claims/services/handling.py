@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from members.models import Member
 from mutualsociety.common.exceptions import (
@@ -239,7 +240,7 @@ def claim_withdraw(*, claim: Claim | int, member: Member, reason: str = "") -> C
     if claim.member_id != member.pk:
         raise NotAllowed(_("This is not your claim."))
     claim_move(claim, Claim.Status.WITHDRAWN, actor=member.user, reason=reason, machine=WITHDRAWAL)
-    reserve_set(claim=claim, amount=ZERO, actor=member.user, reason=_("Withdrawn"))
+    reserve_set(claim=claim, amount=ZERO, actor=member.user, reason=pgettext("claim", "Withdrawn"))
     return claim
 
 

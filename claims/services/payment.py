@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ledger.chart import CASH, CLAIMS_PAID
 from ledger.services import Credit, Debit, entry_post
@@ -62,7 +63,7 @@ def claim_pay(*, claim: Claim | int, actor, paid_on: dt.date | None = None) -> C
     claim_move(
         claim, Claim.Status.PAID, actor=actor, data={"entry": entry.pk, "amount": str(amount)}
     )
-    reserve_set(claim=claim, amount=ZERO, actor=actor, reason=_("Paid"))
+    reserve_set(claim=claim, amount=ZERO, actor=actor, reason=pgettext("claim", "Paid"))
     # The task module imports the services; the task is looked up when it is needed.
     from ..tasks import claim_notify_paid
 
