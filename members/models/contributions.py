@@ -86,6 +86,12 @@ class ContributionDue(models.Model):
         )
 
     @property
+    def memo_label(self) -> str:
+        """The due as the ledger's memos name it: ISO dates and the plain amount, as
+        every memo writes them (a memo is a record, not a page)."""
+        return f"{self.get_kind_display()} {self.period_start}–{self.period_end}: {self.amount}"
+
+    @property
     def outstanding(self) -> Decimal:
         return self.amount - self.paid_amount
 

@@ -68,3 +68,12 @@ def test_an_integrity_check_says_its_outcome_in_words():
     with translation.override("en"):
         assert str(IntegrityCheck(checked_on=DAY, ok=True)) == "4 Dec 2026 passed"
         assert str(IntegrityCheck(checked_on=DAY, ok=False)) == "4 Dec 2026 failed"
+
+
+def test_a_ledger_memo_names_a_due_as_it_always_did():
+    """Memos are records: the due in them keeps ISO dates and the plain amount whatever
+    the language of the moment (they took the due's name, which now follows the page)."""
+    due = LABELS[0][0]
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            assert due.memo_label.endswith(" 2026-12-04–2027-12-03: 8000.00")
