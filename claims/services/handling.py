@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from members.models import Member
+from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import (
     FourEyesViolation,
     InvalidInput,
@@ -256,7 +257,7 @@ def claim_appeal(*, claim: Claim | int, member: Member, reason: str) -> Claim:
         raise TransitionNotAllowed(_("This claim was appealed once already."))
     if claim.appeal_until and timezone.localdate() > claim.appeal_until:
         raise InvalidInput(
-            _("The appeal window closed on %(date)s.") % {"date": claim.appeal_until.isoformat()},
+            _("The appeal window closed on %(date)s.") % {"date": format_date(claim.appeal_until)},
             field="reason",
         )
     claim_move(claim, Claim.Status.APPEALED, actor=member.user, reason=reason_require(reason))

@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import InvalidInput, TransitionNotAllowed
 
 from ..calculations import withdrawal_effective_date
@@ -102,7 +103,7 @@ def member_reinstate(*, member: Member | int, actor=None, reason: str) -> Member
     if member.lapses_on and member.lapses_on <= today:
         raise TransitionNotAllowed(
             _("The lapse period ended on %(date)s; the membership can no longer be reinstated.")
-            % {"date": member.lapses_on.isoformat()}
+            % {"date": format_date(member.lapses_on)}
         )
     if overdue_member_ids(today=today).filter(member_id=member.pk).exists():
         raise InvalidInput(
@@ -207,7 +208,7 @@ def member_withdraw_request(
     if member.withdrawal_effective_on:
         raise InvalidInput(
             _("You asked to withdraw already; it takes effect on %(date)s.")
-            % {"date": member.withdrawal_effective_on.isoformat()}
+            % {"date": format_date(member.withdrawal_effective_on)}
         )
     today = today or timezone.localdate()
     notice = (
