@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from members.models import Member
-from mutualsociety.common.display import format_date
+from mutualsociety.common.display import format_date, format_money
 from mutualsociety.common.exceptions import (
     FourEyesViolation,
     InvalidInput,
@@ -130,7 +130,7 @@ def claim_assess(
     if value > remaining:
         raise InvalidInput(
             _("The amount is over what is left of the benefit (%(remaining)s).")
-            % {"remaining": remaining},
+            % {"remaining": format_money(remaining)},
             field="amount",
         )
     claim.assessed_amount = value

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext
 
 from ledger.chart import CASH, CLAIMS_PAID
 from ledger.services import Credit, Debit, entry_post
+from mutualsociety.common.display import format_money
 from mutualsociety.common.exceptions import InvalidInput
 from mutualsociety.common.money import ZERO
 from mutualsociety.common.services import outbox_enqueue
@@ -81,7 +82,7 @@ def claim_notify_member_paid(*, claim_id: int) -> bool:
     send_mail(
         _("Your claim %(number)s was paid") % {"number": claim.number},
         _("We paid %(amount)s to your account ending %(last)s.")
-        % {"amount": claim.paid_amount, "last": claim.bank_account_number[-4:]},
+        % {"amount": format_money(claim.paid_amount), "last": claim.bank_account_number[-4:]},
         None,
         [claim.member.email],
     )

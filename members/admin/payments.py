@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mutualsociety.common.display import format_money
 from mutualsociety.common.exceptions import DomainError, IdempotencyConflict
 from mutualsociety.common.fields import MoneyFormField
 from mutualsociety.common.forms import DomainErrorFormMixin
@@ -179,7 +180,7 @@ class PaymentAdmin(ReadOnlyAdmin):
             self.message_user(
                 request,
                 gettext("Payment of %(amount)s from %(member)s recorded.")
-                % {"amount": payment.amount, "member": payment.member},
+                % {"amount": format_money(payment.amount), "member": payment.member},
                 messages.SUCCESS,
             )
         return redirect("admin:members_payment_change", payment.pk)
