@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from mutualsociety.common.admin.mixins import ReadOnlyInline
+from mutualsociety.common.admin.mixins import EventValueColumns, ReadOnlyInline
 from mutualsociety.common.admin_actions import action_with_form, for_each
 from mutualsociety.common.display import format_money, punctuation
 from mutualsociety.common.fields import MoneyFormField
@@ -24,9 +24,10 @@ from ..selectors import OPEN_STATUSES
 from ..services import handling
 
 
-class EventInline(ReadOnlyInline):
+class EventInline(EventValueColumns, ReadOnlyInline):
     model = ClaimEvent
-    fields = ("at", "type", "actor", "old_value", "new_value", "reason")
+    value_choices = (Claim.Status, Claim.Notice)
+    fields = ("at", "type", "actor", "old_display", "new_display", "reason")
     readonly_fields = fields
     ordering = ("at", "id")  # the claim's story in order (the table is newest first)
 

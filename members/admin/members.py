@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from mutualsociety.common.admin.mixins import ServiceSavesAdminMixin
+from mutualsociety.common.admin.mixins import EventValueColumns, ServiceSavesAdminMixin
 from mutualsociety.common.admin_actions import ReasonForm, action_with_form
 
 from ..models import ContributionDue, Coverage, Member, MemberEvent, Payment
@@ -88,10 +88,11 @@ class PaymentInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("recorded_by")
 
 
-class MemberEventInline(ReadOnlyInline):
+class MemberEventInline(EventValueColumns, ReadOnlyInline):
     model = MemberEvent
     verbose_name_plural = _("history")
-    fields = ("at", "type", "actor", "old_value", "new_value", "reason")
+    value_choices = (Member.Status, Coverage.Status)
+    fields = ("at", "type", "actor", "old_display", "new_display", "reason")
     ordering = ("-at", "-id")
 
     def get_queryset(self, request):
@@ -302,8 +303,9 @@ class CoverageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(MemberEvent)
-class MemberEventAdmin(ReadOnlyAdmin):
-    list_display = ("at", "member", "type", "actor", "old_value", "new_value", "reason")
+class MemberEventAdmin(EventValueColumns, ReadOnlyAdmin):
+    list_display = ("at", "member", "type", "actor", "old_display", "new_display", "reason")
+    value_choices = (Member.Status, Coverage.Status)
     list_filter = ("type", "at")
     date_hierarchy = "at"
     list_select_related = ("member", "actor")

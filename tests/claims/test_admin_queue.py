@@ -161,3 +161,21 @@ def test_a_claim_s_checks_read_in_the_page_s_punctuation_and_formats(client, han
     assert f"Remaining limit {format_money(remaining)};" in english
     assert ": ✔" not in chinese and "：✔" in chinese
     assert f"{remaining:f}" not in chinese
+
+
+def test_a_claim_s_history_names_its_statuses_in_the_page_s_language(client, handler, premium):
+    """The history on the claim page reads 已提交 → 审核中, not the stored values
+    "submitted" → "under_review"."""
+    from claims.services.handling import claim_review_start
+
+    claim = claim_make(covered_member(premium))
+    claim_review_start(claim=claim, actor=handler)
+    client.force_login(handler)
+    url = reverse("admin:claims_claim_change", args=[claim.pk])
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    history = page[page.index('id="events-group"') :]
+    history = history[: history.index("</fieldset>")]
+
+    assert "审核中" in history and "已提交" in history
+    assert "under_review" not in history and "submitted" not in history

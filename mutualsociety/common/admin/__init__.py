@@ -4,6 +4,7 @@ Importing this package registers them all."""
 
 from . import operations, society
 from .mixins import (
+    EventValueColumns,
     MoneyFieldsAdminMixin,
     ReadOnlyAdmin,
     ReadOnlyInline,
@@ -12,6 +13,7 @@ from .mixins import (
 from .society import PROTECTED_FIELDS, SocietyAdmin, SocietyForm
 
 __all__ = [
+    "EventValueColumns",
     "PROTECTED_FIELDS",
     "MoneyFieldsAdminMixin",
     "ReadOnlyAdmin",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.contrib import admin
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 
 from ..admin_actions import report_refused_save
 from ..exceptions import DomainError
@@ -85,3 +86,26 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class EventValueColumns:
+    """An event's from/to values as people read them: a status by its label in the page's
+    language ("审核中", not "under_review"), anything else as it was recorded. List
+    ``old_display`` / ``new_display`` instead of ``old_value`` / ``new_value`` and name
+    the statuses the table's values may hold in ``value_choices``."""
+
+    value_choices: tuple[type[models.TextChoices], ...] = ()
+
+    @admin.display(description=_("from"))
+    def old_display(self, event) -> str:
+        return self._value_label(event.old_value)
+
+    @admin.display(description=_("to"))
+    def new_display(self, event) -> str:
+        return self._value_label(event.new_value)
+
+    def _value_label(self, value: str) -> str:
+        for choices in self.value_choices:
+            if value in choices.values:
+                return str(choices(value).label)
+        return value or self.get_empty_value_display()  # type: ignore[attr-defined]
