@@ -77,3 +77,17 @@ def test_a_ledger_memo_names_a_due_as_it_always_did():
     for language in ("en", "zh-hans"):
         with translation.override(language):
             assert due.memo_label.endswith(" 2026-12-04–2027-12-03: 8000.00")
+
+
+def test_a_coverage_is_named_by_its_plan_s_name_not_its_code():
+    """It read "M-… 陈美 · ci-cover" on the claim page; the plan's code is for machines."""
+    from members.models import Coverage, Member
+
+    coverage = Coverage(
+        member=Member(member_number="M-2025-000111-0", legal_name="陈美"),
+        plan=Plan(code="ci-cover", name="同舟重疾保障", name_en="Critical illness cover"),
+    )
+    with translation.override("zh-hans"):
+        assert str(coverage) == "M-2025-000111-0 陈美 · 同舟重疾保障"
+    with translation.override("en"):
+        assert str(coverage) == "M-2025-000111-0 陈美 · Critical illness cover"
