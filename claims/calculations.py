@@ -33,7 +33,7 @@ def equal_split(total: Decimal, members: int) -> Split:
     """Split ``total`` (whole cents) equally among ``members``, the remainder in cents."""
     if members <= 0:
         return Split(ZERO, 0)
-    base = (total / members).quantize(CENT, rounding=ROUND_DOWN)
+    base = quantize_money(total / members, ROUND_DOWN)
     extra = int((total - base * members) / CENT)
     return Split(base, extra)
 

@@ -43,6 +43,12 @@ OPEN_TITLE = "2026年临时会员大会"
 PROPOSAL_TITLE = "按月公开互助计划理赔统计"
 
 
+def _chinese_day(at: dt.datetime) -> str:
+    """A day as the society's Chinese documents write it (2026年5月19日), in its time zone."""
+    day = timezone.localtime(at).date()
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _tz(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
@@ -127,7 +133,7 @@ def _past_meeting(voters: list[Member], secretary, rng: random.Random) -> Meetin
     )
     lines = [
         f"{PAST_TITLE}",
-        f"投票期间：{opens:%Y-%m-%d} 至 {meeting.voting_closes_at:%Y-%m-%d}。",
+        f"投票期间：{_chinese_day(opens)}至{_chinese_day(meeting.voting_closes_at)}。",
         f"冻结投票名册 {meeting.roll_size} 人，SHA-256 {meeting.roll_hash}。",
     ]
     for motion in meeting.motions.order_by("number"):

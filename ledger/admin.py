@@ -13,23 +13,12 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mutualsociety.common.admin.mixins import ReadOnlyAdmin
 from mutualsociety.common.admin_actions import for_each
+from mutualsociety.common.display import format_amount
 
 from . import selectors, services
 from .models import Account, IntegrityCheck, JournalEntry, Posting
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Financial records are written by services only: no add, change or delete here."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Account)
@@ -101,7 +90,27 @@ def _date_param(request, name: str, label: str, default: dt.date, errors: list[s
     return value
 
 
-class PostingInline(admin.TabularInline):
+class DebitCreditColumns:
+    """A posting's signed amount as the two columns accountants read, named in the page's
+    language and grouped like every amount (the model's ``debit`` / ``credit`` are plain
+    properties: the admin showed them as "DEBIT", "8000.00" and "None")."""
+
+    @admin.display(description=_("Debit"))
+    def debit(self, posting: Posting) -> str:
+        return _amount_or_empty(self, posting.debit)
+
+    @admin.display(description=_("Credit"))
+    def credit(self, posting: Posting) -> str:
+        return _amount_or_empty(self, posting.credit)
+
+
+def _amount_or_empty(model_admin, amount) -> str:
+    if amount is None:
+        return model_admin.get_empty_value_display()
+    return format_amount(amount)
+
+
+class PostingInline(DebitCreditColumns, admin.TabularInline):
     model = Posting
     fields = ("account", "debit", "credit")
     readonly_fields = ("account", "debit", "credit")
@@ -168,7 +177,7 @@ class JournalEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Posting)
-class PostingAdmin(ReadOnlyAdmin):
+class PostingAdmin(DebitCreditColumns, ReadOnlyAdmin):
     list_display = ("entry", "date", "account", "debit", "credit")
     list_filter = ("account", "date", "entry__source_type")
     date_hierarchy = "date"

@@ -14,9 +14,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from mutualsociety.common.display import format_amount, format_date
 from mutualsociety.common.exceptions import ImmutableRecord
 from mutualsociety.common.money import MoneyField, SumField
 
@@ -136,7 +137,7 @@ class JournalEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.date} {self.memo}"
+        return f"#{self.pk} {format_date(self.date)} {self.memo}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
@@ -185,7 +186,7 @@ class Posting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.account.code} {self.amount}"
+        return f"{self.account.code} {format_amount(self.amount)}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
@@ -234,4 +235,6 @@ class IntegrityCheck(models.Model):
         verbose_name_plural = _("integrity checks")
 
     def __str__(self) -> str:
-        return f"{self.checked_on} {'OK' if self.ok else 'FAILED'}"
+        return (
+            f"{format_date(self.checked_on)} {gettext('passed') if self.ok else gettext('failed')}"
+        )

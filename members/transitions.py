@@ -51,6 +51,15 @@ MEMBER = StateMachine(
     message=_("A membership cannot go from %(current)s to %(new)s."),
 )
 
+#: Reinstatement, the one way back to active from a suspension (PRC Insurance Law art.
+#: 37); admission (applicant → active) is the other way in, by underwriting. A part of
+#: ``MEMBER``, so ``member_reinstate`` checks it instead of testing the status by hand.
+REINSTATEMENT = StateMachine(
+    Member.Status,
+    {S.SUSPENDED: {S.ACTIVE}},
+    message=_("Only a suspended membership can be reinstated."),
+)
+
 A = Application.Status
 
 APPLICATION = StateMachine(
@@ -97,6 +106,10 @@ def sources(machine: StateMachine, new: str) -> frozenset[str]:
     IN (...)`` of a statement that moves many rows at once."""
     return frozenset(old for old, targets in machine.table.items() if str(new) in targets)
 
+
+for _current, _targets in REINSTATEMENT.table.items():
+    if not _targets <= MEMBER.table[_current]:
+        raise ValueError(f"REINSTATEMENT allows a move MEMBER does not: {_current} → {_targets}")
 
 #: The membership table as a mapping (status → allowed next statuses), every status a key.
 MEMBER_TRANSITIONS: dict[str, frozenset[str]] = MEMBER.table

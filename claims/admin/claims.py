@@ -14,7 +14,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mutualsociety.common.admin.mixins import EventValueColumns, ReadOnlyInline
 from mutualsociety.common.admin_actions import action_with_form, for_each
+from mutualsociety.common.display import format_money, punctuation
 from mutualsociety.common.fields import MoneyFormField
 
 from ..models import Claim, ClaimDocument, ClaimEvent, ClaimPayment, ClaimReserve
@@ -22,20 +24,10 @@ from ..selectors import OPEN_STATUSES
 from ..services import handling
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class EventInline(ReadOnlyInline):
+class EventInline(EventValueColumns, ReadOnlyInline):
     model = ClaimEvent
-    fields = ("at", "type", "actor", "old_value", "new_value", "reason")
+    value_choices = (Claim.Status, Claim.Notice)
+    fields = ("at", "type", "actor", "old_display", "new_display", "reason")
     readonly_fields = fields
     ordering = ("at", "id")  # the claim's story in order (the table is newest first)
 
@@ -246,12 +238,15 @@ class ClaimAdmin(admin.ModelAdmin):
             (label, "✔" if obj.checks.get(key) else "✘ " + gettext("check"))
             for key, label in labels.items()
         ]
+        remaining = obj.checks.get("remaining_limit")
         extra = gettext("Remaining limit %(remaining)s; duplicates %(dups)s") % {
-            "remaining": obj.checks.get("remaining_limit"),
-            "dups": ", ".join(obj.checks.get("duplicates", [])) or "—",
+            "remaining": format_money(remaining) if remaining not in (None, "") else "—",
+            "dups": punctuation("、").join(obj.checks.get("duplicates", [])) or "—",
         }
         return format_html(
-            "<ul>{}</ul><p>{}</p>", format_html_join("", "<li>{}: {}</li>", rows), extra
+            "<ul>{}</ul><p>{}</p>",
+            format_html_join("", "<li>{}{}{}</li>", ((k, punctuation(":"), v) for k, v in rows)),
+            extra,
         )
 
     # --- actions: each calls a service per selected claim (common.admin_actions) ----------

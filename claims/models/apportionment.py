@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ledger.models import JournalEntry
 from members.models import Plan
+from mutualsociety.common.display import format_date
 from mutualsociety.common.money import MoneyField
 
 
@@ -71,4 +72,6 @@ class ApportionmentPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan.display_name} {self.period_start}–{self.cutoff}"
+        return (
+            f"{self.plan.display_name} {format_date(self.period_start)}–{format_date(self.cutoff)}"
+        )

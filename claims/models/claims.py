@@ -17,9 +17,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ledger.models import JournalEntry
 from members.models import Coverage, Member, Plan
+from mutualsociety.common.display import format_amount, format_date
 from mutualsociety.common.money import MoneyField
 
 
@@ -32,8 +34,8 @@ class Claim(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         APPEALED = "appealed", _("Appealed")
-        PAID = "paid", _("Paid")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        PAID = "paid", pgettext_lazy("claim", "Paid")
+        WITHDRAWN = "withdrawn", pgettext_lazy("claim", "Withdrawn")
 
     class Kind(models.TextChoices):
         ILLNESS = "illness", _("Illness")
@@ -222,7 +224,7 @@ class ClaimReserve(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.as_of} {self.amount}"
+        return f"{format_date(self.as_of)} {format_amount(self.amount)}"
 
 
 class ClaimPayment(models.Model):
@@ -255,4 +257,4 @@ class ClaimPayment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.paid_on} {self.amount}"
+        return f"{format_date(self.paid_on)} {format_amount(self.amount)}"

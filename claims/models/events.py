@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mutualsociety.common.events import Event
 
@@ -31,8 +32,8 @@ class ClaimEvent(Event):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         APPEALED = "appealed", _("Appealed")
-        PAID = "paid", _("Paid")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        PAID = "paid", pgettext_lazy("claim", "Paid")
+        WITHDRAWN = "withdrawn", pgettext_lazy("claim", "Withdrawn")
         DOCUMENT = "document", _("Document added")
         # public notice and review panels
         OBJECTION = "objection", _("Objection")

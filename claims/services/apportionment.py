@@ -38,6 +38,7 @@ from ledger.chart import CONTRIBUTION_INCOME, FEE_INCOME, RECEIVABLE, SURPLUS
 from ledger.services import Credit, Debit, entry_post
 from members.models import ContributionDue, Plan, PlanVersion
 from members.services.contributions import dues_settle_from_advance
+from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed
 from mutualsociety.common.money import CENT, ZERO, quantize_money
 
@@ -205,7 +206,7 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
                     "notice by %(date)s and left unshared. A period without cases is not "
                     "recorded; the next period with a case starts where the last one ended."
                 )
-                % {"plan": plan.display_name, "date": cutoff.isoformat()},
+                % {"plan": plan.display_name, "date": format_date(cutoff)},
                 field="cutoff",
             )
         preview = apportionment_preview(plan=plan, cutoff=cutoff, claim_ids=claim_ids)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Coverage, Member, Plan
+from mutualsociety.common.display import format_money
 from mutualsociety.common.exceptions import FourEyesViolation, InvalidInput, NotAllowed
 from mutualsociety.common.money import ZERO
 
@@ -129,7 +130,7 @@ def benefit_check(claim: Claim) -> None:
                 "The assessed amount is over what is left of the benefit (%(remaining)s); "
                 "send the claim back to be assessed again."
             )
-            % {"remaining": remaining},
+            % {"remaining": format_money(remaining)},
             field="amount",
         )
 

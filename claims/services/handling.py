@@ -16,8 +16,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from members.models import Member
+from mutualsociety.common.display import format_date, format_money
 from mutualsociety.common.exceptions import (
     FourEyesViolation,
     InvalidInput,
@@ -128,7 +130,7 @@ def claim_assess(
     if value > remaining:
         raise InvalidInput(
             _("The amount is over what is left of the benefit (%(remaining)s).")
-            % {"remaining": remaining},
+            % {"remaining": format_money(remaining)},
             field="amount",
         )
     claim.assessed_amount = value
@@ -239,7 +241,7 @@ def claim_withdraw(*, claim: Claim | int, member: Member, reason: str = "") -> C
     if claim.member_id != member.pk:
         raise NotAllowed(_("This is not your claim."))
     claim_move(claim, Claim.Status.WITHDRAWN, actor=member.user, reason=reason, machine=WITHDRAWAL)
-    reserve_set(claim=claim, amount=ZERO, actor=member.user, reason=_("Withdrawn"))
+    reserve_set(claim=claim, amount=ZERO, actor=member.user, reason=pgettext("claim", "Withdrawn"))
     return claim
 
 
@@ -255,7 +257,7 @@ def claim_appeal(*, claim: Claim | int, member: Member, reason: str) -> Claim:
         raise TransitionNotAllowed(_("This claim was appealed once already."))
     if claim.appeal_until and timezone.localdate() > claim.appeal_until:
         raise InvalidInput(
-            _("The appeal window closed on %(date)s.") % {"date": claim.appeal_until.isoformat()},
+            _("The appeal window closed on %(date)s.") % {"date": format_date(claim.appeal_until)},
             field="reason",
         )
     claim_move(claim, Claim.Status.APPEALED, actor=member.user, reason=reason_require(reason))

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from members.identity import age_on
 from members.models import Coverage, Member
+from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed
 from mutualsociety.common.money import is_whole_cents, quantize_money, to_decimal
 from mutualsociety.common.services import amount_ceiling_check, sequence_next
@@ -124,7 +125,7 @@ def _clean(data: ClaimData, member: Member, today: dt.date) -> tuple[Coverage, d
         err(
             "event_date",
             _("The event date is before your cover started (%(date)s).")
-            % {"date": coverage.start_date.isoformat()},
+            % {"date": format_date(coverage.start_date)},
         )
     description = data.description.strip()
     if len(description) < 10:

@@ -7,9 +7,11 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ledger.chart import CASH, CLAIMS_PAID
 from ledger.services import Credit, Debit, entry_post
+from mutualsociety.common.display import format_money
 from mutualsociety.common.exceptions import InvalidInput
 from mutualsociety.common.money import ZERO
 from mutualsociety.common.services import outbox_enqueue
@@ -62,7 +64,7 @@ def claim_pay(*, claim: Claim | int, actor, paid_on: dt.date | None = None) -> C
     claim_move(
         claim, Claim.Status.PAID, actor=actor, data={"entry": entry.pk, "amount": str(amount)}
     )
-    reserve_set(claim=claim, amount=ZERO, actor=actor, reason=_("Paid"))
+    reserve_set(claim=claim, amount=ZERO, actor=actor, reason=pgettext("claim", "Paid"))
     # The task module imports the services; the task is looked up when it is needed.
     from ..tasks import claim_notify_paid
 
@@ -80,7 +82,7 @@ def claim_notify_member_paid(*, claim_id: int) -> bool:
     send_mail(
         _("Your claim %(number)s was paid") % {"number": claim.number},
         _("We paid %(amount)s to your account ending %(last)s.")
-        % {"amount": claim.paid_amount, "last": claim.bank_account_number[-4:]},
+        % {"amount": format_money(claim.paid_amount), "last": claim.bank_account_number[-4:]},
         None,
         [claim.member.email],
     )

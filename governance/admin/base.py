@@ -4,38 +4,13 @@ read-only logs."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.shortcuts import redirect
 
-from mutualsociety.common.admin_actions import call_service
+from mutualsociety.common.admin.mixins import ReadOnlyAdmin, ServiceSavesAdminMixin
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ServiceSavesAdminMixin, admin.ModelAdmin):
     """Saves go through services; a rule they refuse becomes a message, not an error page
     (the admin's transaction is rolled back, nothing is recorded)."""
-
-    def _guarded(self, request, view, *args, **kwargs):
-        response = call_service(self, request, lambda: view(request, *args, **kwargs))
-        return redirect(request.get_full_path()) if response is None else response
-
-    def add_view(self, request, form_url="", extra_context=None):
-        return self._guarded(request, super().add_view, form_url, extra_context)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        return self._guarded(request, super().change_view, object_id, form_url, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        return self._guarded(request, super().delete_view, object_id, extra_context)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 def saved_through_services(formset, *, add, update, remove=None) -> None:
@@ -58,3 +33,6 @@ def saved_through_services(formset, *, add, update, remove=None) -> None:
             formset.changed_objects.append(
                 (update(row.instance, row.cleaned_data), row.changed_data)
             )
+
+
+__all__ = ["ReadOnlyAdmin", "ServiceAdmin", "saved_through_services"]

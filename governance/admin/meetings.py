@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
+from mutualsociety.common.admin.mixins import EventValueColumns
 from mutualsociety.common.admin_actions import call_service, for_each
 from mutualsociety.common.forms import DomainErrorFormMixin
 
@@ -346,8 +347,9 @@ class MinutesForm(DomainErrorFormMixin, forms.Form):
 
 
 @admin.register(MeetingEvent)
-class MeetingEventAdmin(ReadOnlyAdmin):
-    list_display = ("at", "meeting", "type", "old_value", "new_value", "actor")
+class MeetingEventAdmin(EventValueColumns, ReadOnlyAdmin):
+    list_display = ("at", "meeting", "type", "old_display", "new_display", "actor")
     list_filter = ("type", "meeting")
     list_select_related = ("meeting", "actor")
-    fields = ("at", "meeting", "type", "old_value", "new_value", "actor", "reason", "data")
+    value_choices = (Meeting.Status,)
+    fields = ("at", "meeting", "type", "old_display", "new_display", "actor", "reason", "data")

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Member
 from members.regions import PROVINCE_CHOICES
@@ -27,7 +28,7 @@ class Motion(models.Model):
     class Outcome(models.TextChoices):
         PENDING = "", _("Not declared")
         ADOPTED = "adopted", _("Adopted")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("motion", "Rejected")
         ELECTED = "elected", _("Elected")
         NO_QUORUM = "no_quorum", _("No quorum")
 

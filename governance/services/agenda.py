@@ -178,12 +178,9 @@ def agenda_document_add(
     return document
 
 
-@transaction.atomic
-def agenda_document_update(
-    *, document: AgendaDocument, title: str, body: str = "", url: str = "", actor=None
-) -> AgendaDocument:
-    """Change a document until voting opens (members vote on what they could read).
-    A call that changes nothing records nothing."""
+def _document_locked(document: AgendaDocument) -> tuple[Meeting, AgendaDocument]:
+    """Lock a document's meeting, then the document (the meeting first, as every agenda
+    change does), and check the agenda is still open."""
     meeting_id = (
         AgendaDocument.objects.filter(pk=document.pk)
         .values_list("item__meeting_id", flat=True)
@@ -194,6 +191,16 @@ def agenda_document_update(
     meeting = meeting_lock(meeting_id)
     document = AgendaDocument.objects.select_for_update().get(pk=document.pk)
     _agenda_open_check(meeting)
+    return meeting, document
+
+
+@transaction.atomic
+def agenda_document_update(
+    *, document: AgendaDocument, title: str, body: str = "", url: str = "", actor=None
+) -> AgendaDocument:
+    """Change a document until voting opens (members vote on what they could read).
+    A call that changes nothing records nothing."""
+    meeting, document = _document_locked(document)
     new = _document_fields(title, body, url)
     changed = [name for name, value in new.items() if getattr(document, name) != value]
     if not changed:
@@ -212,16 +219,7 @@ def agenda_document_update(
 @transaction.atomic
 def agenda_document_remove(*, document: AgendaDocument, actor=None) -> None:
     """Remove a document until voting opens."""
-    meeting_id = (
-        AgendaDocument.objects.filter(pk=document.pk)
-        .values_list("item__meeting_id", flat=True)
-        .first()
-    )
-    if meeting_id is None:
-        raise NotFound(_("There is no such document."))
-    meeting = meeting_lock(meeting_id)
-    document = AgendaDocument.objects.select_for_update().get(pk=document.pk)
-    _agenda_open_check(meeting)
+    meeting, document = _document_locked(document)
     meeting_event(meeting=meeting, type=MeetingEvent.Type.DOCUMENT_REMOVED, actor=actor,
                   old_value=document.title,
                   data={"item": document.item_id, "document": document.pk})  # fmt: skip

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Member
 from members.regions import PROVINCES
+from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed, NotFound
 
 from ..events import mandate_event, term
@@ -82,8 +83,8 @@ def _seat_checks(
             % {
                 "name": member.legal_name,
                 "body": body.display_name,
-                "start": overlap.starts_on.isoformat(),
-                "end": overlap.ends_on.isoformat(),
+                "start": format_date(overlap.starts_on),
+                "end": format_date(overlap.ends_on),
             },
             field="member",
         )
@@ -92,7 +93,7 @@ def _seat_checks(
         if sitting >= body.seats:
             raise InvalidInput(
                 _("All %(n)s seats of %(body)s are held on %(date)s.")
-                % {"n": body.seats, "body": body.display_name, "date": starts_on.isoformat()},
+                % {"n": body.seats, "body": body.display_name, "date": format_date(starts_on)},
                 field="starts_on",
             )
 
@@ -155,7 +156,7 @@ def mandate_update(
     if mandate.ends_on <= today:
         raise NotAllowed(
             _("This mandate ended on %(date)s: it is history and cannot be changed.")
-            % {"date": mandate.ends_on.isoformat()}
+            % {"date": format_date(mandate.ends_on)}
         )
     new = {"role": role, "region": region or "", "starts_on": starts_on, "ends_on": ends_on}
     changed = [name for name, value in new.items() if getattr(mandate, name) != value]
@@ -212,13 +213,13 @@ def mandate_end(
         )
     if on >= mandate.ends_on:
         raise InvalidInput(
-            _("This mandate already ends on %(date)s.") % {"date": mandate.ends_on.isoformat()},
+            _("This mandate already ends on %(date)s.") % {"date": format_date(mandate.ends_on)},
             field="on",
         )
     if on <= mandate.starts_on:
         raise InvalidInput(
             _("This mandate starts on %(date)s; it can end only after that.")
-            % {"date": mandate.starts_on.isoformat()},
+            % {"date": format_date(mandate.starts_on)},
             field="on",
         )
     before = term(mandate.starts_on, mandate.ends_on)

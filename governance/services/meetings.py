@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed
 
 # Moved: importable from here as before.
@@ -195,7 +196,7 @@ def meeting_convene(*, meeting: Meeting, actor=None, at: dt.datetime | None = No
                 "The notice period for this meeting is %(days)s days: voting cannot open before "
                 "%(date)s if the meeting is convened today."
             )
-            % {"days": notice_days, "date": (today + dt.timedelta(days=notice_days)).isoformat()},
+            % {"days": notice_days, "date": format_date(today + dt.timedelta(days=notice_days))},
             field="voting_opens_at",
         )
     if not meeting.motions.exists() and not (

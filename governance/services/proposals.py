@@ -55,7 +55,8 @@ def proposal_cosign(*, proposal: Proposal | int, member: Member, actor=None) -> 
     if locked is None:
         raise NotFound(_("There is no proposal #%(id)s.") % {"id": pk})
     _active(member)
-    if locked.status != Proposal.Status.DRAFT:
+    # Co-signing is open while the proposal may still move to the queue (the table).
+    if not PROPOSAL.allowed(locked.status, Proposal.Status.QUEUED):
         raise NotAllowed(_("This proposal already has the co-signatures it needs."))
     if locked.author_id == member.pk:
         raise InvalidInput(_("You wrote this proposal; other members co-sign it."))

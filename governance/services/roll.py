@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import NotAllowed
 
 from ..calculations import roll_hash
@@ -45,7 +46,7 @@ def meeting_roll_freeze(
     if meeting.record_date and timezone.localdate(at) < meeting.record_date:
         raise NotAllowed(
             _("The roll is frozen on the record date, %(date)s.")
-            % {"date": meeting.record_date.isoformat()}
+            % {"date": format_date(meeting.record_date)}
         )
     today = timezone.localdate(at)
     if meeting.record_date and today > meeting.record_date:

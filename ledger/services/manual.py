@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import IdempotencyConflict, InvalidInput, NotFound
 from mutualsociety.common.money import to_decimal
 from mutualsociety.common.selectors import current_period_end
@@ -160,7 +161,7 @@ def entry_reverse_manual(
         if date is not None and date != already.date:
             conflicts["date"] = [
                 _("Entry #%(id)s was already reversed on %(date)s by entry #%(reversal)s.")
-                % {"id": original.pk, "date": already.date.isoformat(), "reversal": already.pk}
+                % {"id": original.pk, "date": format_date(already.date), "reversal": already.pk}
             ]
         if (memo or "").strip() and memo.strip() != already.memo:
             conflicts["memo"] = [

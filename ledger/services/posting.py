@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import IdempotencyConflict, InvalidInput, NotFound
 from mutualsociety.common.money import (
     MONEY_FIELD_MAX,
@@ -255,7 +256,7 @@ def entry_reverse(
     if date < original.date:
         raise InvalidInput(
             _("A reversal cannot be dated before the entry it reverses (%(date)s).")
-            % {"date": original.date.isoformat()},
+            % {"date": format_date(original.date)},
             field="date",
         )
     lines = [

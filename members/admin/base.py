@@ -1,37 +1,16 @@
 """What the members admin pages share: read-only pages and inlines for records written
-by services only, and who may see identity numbers in full."""
+by services only (the common ones), and who may see identity numbers in full."""
 
 from __future__ import annotations
 
-from django.contrib import admin
 from django.http import HttpRequest
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by services only: no add, change or delete here."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from mutualsociety.common.admin.mixins import ReadOnlyAdmin
+from mutualsociety.common.admin.mixins import ReadOnlyInline as CommonReadOnlyInline
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class ReadOnlyInline(CommonReadOnlyInline):
+    """Read-only rows whose fields are all shown as text."""
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
@@ -40,3 +19,6 @@ class ReadOnlyInline(admin.TabularInline):
 def can_see_identity(request: HttpRequest) -> bool:
     """Identity numbers are masked unless the user holds this permission."""
     return request.user.has_perm("members.view_identity_number")
+
+
+__all__ = ["ReadOnlyAdmin", "ReadOnlyInline", "can_see_identity"]

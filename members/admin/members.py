@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from mutualsociety.common.admin_actions import ReasonForm, action_with_form, report_domain_error
-from mutualsociety.common.exceptions import DomainError
+from mutualsociety.common.admin.mixins import EventValueColumns, ServiceSavesAdminMixin
+from mutualsociety.common.admin_actions import ReasonForm, action_with_form
 
 from ..models import ContributionDue, Coverage, Member, MemberEvent, Payment
 from ..selectors import member_search
@@ -89,10 +88,11 @@ class PaymentInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("recorded_by")
 
 
-class MemberEventInline(ReadOnlyInline):
+class MemberEventInline(EventValueColumns, ReadOnlyInline):
     model = MemberEvent
     verbose_name_plural = _("history")
-    fields = ("at", "type", "actor", "old_value", "new_value", "reason")
+    value_choices = (Member.Status, Coverage.Status)
+    fields = ("at", "type", "actor", "old_display", "new_display", "reason")
     ordering = ("-at", "-id")
 
     def get_queryset(self, request):
@@ -108,7 +108,7 @@ class ContactForm(forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(MemberFilesMixin, admin.ModelAdmin):
+class MemberAdmin(ServiceSavesAdminMixin, MemberFilesMixin, admin.ModelAdmin):
     list_display = (
         "member_number",
         "legal_name",
@@ -221,17 +221,6 @@ class MemberAdmin(MemberFilesMixin, admin.ModelAdmin):
         if changes:
             member_update_contact(member=obj.pk, actor=request.user, changes=changes)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:
-            # The service refused the change; the view's transaction was rolled back, so
-            # nothing was saved. The page is shown again with the reason: each field's.
-            refused = [m for field_messages in error.fields.values() for m in field_messages]
-            for message in refused or [error.message]:
-                report_domain_error(self, request, DomainError(message))
-            return HttpResponseRedirect(request.get_full_path())
-
     # Actions.
 
     def has_lifecycle_permission(self, request) -> bool:
@@ -314,8 +303,9 @@ class CoverageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(MemberEvent)
-class MemberEventAdmin(ReadOnlyAdmin):
-    list_display = ("at", "member", "type", "actor", "old_value", "new_value", "reason")
+class MemberEventAdmin(EventValueColumns, ReadOnlyAdmin):
+    list_display = ("at", "member", "type", "actor", "old_display", "new_display", "reason")
+    value_choices = (Member.Status, Coverage.Status)
     list_filter = ("type", "at")
     date_hierarchy = "at"
     list_select_related = ("member", "actor")

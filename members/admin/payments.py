@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mutualsociety.common.display import format_money
 from mutualsociety.common.exceptions import DomainError, IdempotencyConflict
 from mutualsociety.common.fields import MoneyFormField
+from mutualsociety.common.forms import DomainErrorFormMixin
 
 from ..models import ContributionDue, Member, Payment, PaymentAllocation
 from ..providers import provider_get
@@ -59,8 +61,10 @@ class ContributionDueAdmin(ReadOnlyAdmin):
         return due.coverage.plan.code
 
 
-class PaymentRecordForm(forms.Form):
+class PaymentRecordForm(DomainErrorFormMixin, forms.Form):
     """Shape only: the service checks the amount, the date, the member's status."""
+
+    domain_error_fields = {"member": "member_number"}
 
     member_number = forms.CharField(label=_("Member number"), max_length=20)
     amount = MoneyFormField(label=_("Amount"))
@@ -87,16 +91,6 @@ class PaymentRecordForm(forms.Form):
                 _("No member has the number %(number)s."), params={"number": number}
             )
         return member
-
-    def add_domain_error(self, error: DomainError) -> None:
-        rename = {"member": "member_number"}
-        if not error.fields:
-            self.add_error(None, error.message)
-        for name, field_messages in error.fields.items():
-            name = rename.get(name, name)
-            visible = name in self.fields and not self.fields[name].widget.is_hidden
-            for message in field_messages:
-                self.add_error(name if visible else None, message)
 
 
 def new_payment_key() -> str:
@@ -186,7 +180,7 @@ class PaymentAdmin(ReadOnlyAdmin):
             self.message_user(
                 request,
                 gettext("Payment of %(amount)s from %(member)s recorded.")
-                % {"amount": payment.amount, "member": payment.member},
+                % {"amount": format_money(payment.amount), "member": payment.member},
                 messages.SUCCESS,
             )
         return redirect("admin:members_payment_change", payment.pk)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualsociety.common.admin import MoneyFieldsAdminMixin
 from mutualsociety.common.admin_actions import call_service
+from mutualsociety.common.display import format_date
 
 from ..models import AgeBand, Consent, ConsentDocument, HealthQuestion, Plan, PlanVersion
 from ..services.plans import plan_version_draft, plan_version_publish
@@ -221,7 +222,7 @@ class PlanVersionAdmin(MoneyFieldsAdminMixin, admin.ModelAdmin):
         self.message_user(
             request,
             gettext("%(version)s is published; new coverages are written on it from %(date)s.")
-            % {"version": version, "date": version.effective_from.isoformat()},
+            % {"version": version, "date": format_date(version.effective_from)},
             messages.SUCCESS,
         )
         return True

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ledger.models import JournalEntry
+from mutualsociety.common.display import format_amount, format_date, punctuation
 from mutualsociety.common.money import MoneyField
 
 from .coverage import Coverage
@@ -79,6 +80,15 @@ class ContributionDue(models.Model):
         ]
 
     def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} {format_date(self.period_start)}–"
+            f"{format_date(self.period_end)}{punctuation(':')}{format_amount(self.amount)}"
+        )
+
+    @property
+    def memo_label(self) -> str:
+        """The due as the ledger's memos name it: ISO dates and the plain amount, as
+        every memo writes them (a memo is a record, not a page)."""
         return f"{self.get_kind_display()} {self.period_start}–{self.period_end}: {self.amount}"
 
     @property
@@ -132,7 +142,10 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.received_on} {self.amount} ({self.member_id})"
+        return (
+            f"{format_date(self.received_on)} {format_amount(self.amount)}"
+            f"{punctuation('(')}{self.member_id}{punctuation(')')}"
+        )
 
     @property
     def unallocated(self) -> Decimal:
@@ -162,4 +175,4 @@ class PaymentAllocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.payment_id} → {self.due_id}: {self.amount}"
+        return f"{self.payment_id} → {self.due_id}{punctuation(':')}{format_amount(self.amount)}"

@@ -75,7 +75,7 @@ class Coverage(models.Model):
         indexes = [models.Index(fields=["plan", "status", "waiting_period_end"])]
 
     def __str__(self) -> str:
-        return f"{self.member} · {self.plan.code}"
+        return f"{self.member} · {self.plan.display_name}"
 
     def waiting_days_left(self, today=None) -> int:
         today = today or timezone.localdate()

@@ -163,7 +163,7 @@ def _apply_credit(due: ContributionDue) -> None:
             idempotency_key=f"members.credit-applied:{due.pk}",
             # Not before the receivable it settles exists (billing may run ahead).
             date=max(due.due_date, timezone.localdate()),
-            memo=_("Advance payment applied to %(due)s") % {"due": due},
+            memo=_("Advance payment applied to %(due)s") % {"due": due.memo_label},
             lines=[Debit(PREPAID, applied), Credit(RECEIVABLE, applied)],
             source_type="members.allocation",
             source_id=due.pk,
@@ -285,7 +285,7 @@ def _due_cancel(due: ContributionDue, *, today: dt.date, actor) -> Decimal:
         entry_post(
             idempotency_key=f"members.due-cancelled-refund:{due.pk}",
             date=on,
-            memo=_("Returned to advance, the cover ended: %(due)s") % {"due": due},
+            memo=_("Returned to advance, the cover ended: %(due)s") % {"due": due.memo_label},
             lines=[Debit(RECEIVABLE, returned), Credit(PREPAID, returned)],
             source_type="members.due",
             source_id=due.pk,
@@ -295,7 +295,7 @@ def _due_cancel(due: ContributionDue, *, today: dt.date, actor) -> Decimal:
         entry_reverse(
             entry=due.ledger_entry_id,
             date=on,
-            memo=_("Cancelled, the cover ended: %(due)s") % {"due": due},
+            memo=_("Cancelled, the cover ended: %(due)s") % {"due": due.memo_label},
             actor=actor,
         )
     DUE.move(due, ContributionDue.Status.CANCELLED)
@@ -310,7 +310,7 @@ def _due_write_off(due: ContributionDue, *, today: dt.date, actor) -> None:
     entry_post(
         idempotency_key=f"members.due-written-off:{due.pk}",
         date=max(today, due.due_date),
-        memo=_("Written off, the membership lapsed: %(due)s") % {"due": due},
+        memo=_("Written off, the membership lapsed: %(due)s") % {"due": due.memo_label},
         lines=[Debit(CONTRIBUTION_INCOME, unpaid), Credit(RECEIVABLE, unpaid)],
         source_type="members.due",
         source_id=due.pk,

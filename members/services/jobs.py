@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import DomainError
 
 from ..events import member_event
@@ -225,7 +226,7 @@ def coverage_expire(*, coverage: Coverage | int, today: dt.date) -> bool:
         old=old,
         new=Coverage.Status.ENDED,
         reason=_("The term of %(plan)s ended on %(date)s and does not renew.")
-        % {"plan": coverage.plan.code, "date": coverage.term_end.isoformat()},
+        % {"plan": coverage.plan.display_name, "date": format_date(coverage.term_end)},
         data={"coverage": coverage.pk},
     )
     dues_cancel_after_cover(

@@ -19,13 +19,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import InvalidInput, TransitionNotAllowed
 
 from ..calculations import withdrawal_effective_date
 from ..events import member_event
 from ..models import Coverage, Member, MemberEvent
 from ..selectors import overdue_member_ids, paid_to_date
-from ..transitions import LIVE_COVERAGE, MEMBER
+from ..transitions import LIVE_COVERAGE, MEMBER, REINSTATEMENT
 from .jobs import (
     coverage_expire,
     coverages_expire,
@@ -97,13 +98,12 @@ def member_reinstate(*, member: Member | int, actor=None, reason: str) -> Member
     """
     member = member_lock(member, no_key=True)
     # Reinstatement is the move suspended → active (admission is the other way in).
-    if member.status != Member.Status.SUSPENDED:
-        raise TransitionNotAllowed(_("Only a suspended membership can be reinstated."))
+    REINSTATEMENT.check(member.status, Member.Status.ACTIVE)
     today = timezone.localdate()
     if member.lapses_on and member.lapses_on <= today:
         raise TransitionNotAllowed(
             _("The lapse period ended on %(date)s; the membership can no longer be reinstated.")
-            % {"date": member.lapses_on.isoformat()}
+            % {"date": format_date(member.lapses_on)}
         )
     if overdue_member_ids(today=today).filter(member_id=member.pk).exists():
         raise InvalidInput(
@@ -208,7 +208,7 @@ def member_withdraw_request(
     if member.withdrawal_effective_on:
         raise InvalidInput(
             _("You asked to withdraw already; it takes effect on %(date)s.")
-            % {"date": member.withdrawal_effective_on.isoformat()}
+            % {"date": format_date(member.withdrawal_effective_on)}
         )
     today = today or timezone.localdate()
     notice = (

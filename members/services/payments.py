@@ -182,7 +182,7 @@ def payment_record(
             idempotency_key=f"members.payment-settles:{key}:{due.pk}",
             date=due.due_date,
             memo=_("Advance from payment %(payment)s settles %(due)s")
-            % {"payment": payment.pk, "due": due},
+            % {"payment": payment.pk, "due": due.memo_label},
             lines=[Debit(PREPAID, part), Credit(RECEIVABLE, part)],
             source_type="members.allocation",
             source_id=due.pk,

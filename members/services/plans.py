@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import InvalidInput
 from mutualsociety.common.services import amount_ceiling_check
 
@@ -108,7 +109,7 @@ def plan_version_publish(*, version: PlanVersion | int, actor) -> PlanVersion:
     if latest and version.effective_from < latest.effective_from:
         raise InvalidInput(
             _("It must take effect on or after %(date)s, when version %(n)d took effect.")
-            % {"date": latest.effective_from.isoformat(), "n": latest.number},
+            % {"date": format_date(latest.effective_from), "n": latest.number},
             field="effective_from",
         )
     PLAN_VERSION.move(version, PlanVersion.Status.PUBLISHED)

@@ -68,6 +68,18 @@ def report_domain_error(
     modeladmin.message_user(request, message, messages.ERROR)
 
 
+def report_refused_save(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, error: DomainError
+) -> None:
+    """Show why a save was refused: the error's message, then each field's message that
+    says more (a form's fields are not on the page the person is sent back to)."""
+    report_domain_error(modeladmin, request, error)
+    for field_messages in error.fields.values():
+        for message in field_messages:
+            if message != error.message:
+                modeladmin.message_user(request, message, messages.ERROR)
+
+
 def call_service(
     modeladmin: admin.ModelAdmin,
     request: HttpRequest,

@@ -34,6 +34,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .display import format_datetime
 from .exceptions import ImmutableRecord
 
 #: How long a from/to value may be (a status, a short setting); longer text goes in data.
@@ -81,7 +82,9 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         label = self.get_type_display() if hasattr(self, "get_type_display") else self.type
-        return f"{self.at:%Y-%m-%d %H:%M} {label}"
+        # The society's time and the page's language, as every other moment is shown
+        # (``at`` is stored in UTC).
+        return f"{format_datetime(self.at)} {label}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

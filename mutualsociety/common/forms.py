@@ -17,10 +17,14 @@ T = TypeVar("T")
 class _Form(Protocol):
     """What the mixin uses of the form it is mixed into (``forms.Form``)."""
 
+    domain_error_fields: Mapping[str, str]
+
     @property
     def fields(self) -> Mapping[str, Any]: ...
 
     def add_error(self, field: str | None, error: Any) -> None: ...
+
+    def add_domain_error(self, error: DomainError) -> None: ...
 
 
 class DomainErrorFormMixin:
@@ -28,20 +32,30 @@ class DomainErrorFormMixin:
 
     ``form.call_service(service, **kwargs)`` returns the service's result, or ``None``
     after adding the error to the field it names (or to the form as a whole).
+    ``form.add_domain_error(error)`` does the second half for a view that catches the
+    error itself (to treat one kind apart first). ``domain_error_fields`` maps a field
+    name of the service to the form's, where the two differ; an error on a field the
+    form hides or lacks goes to the form as a whole, where the person can read it.
     """
+
+    domain_error_fields: Mapping[str, str] = {}
 
     def call_service(self: _Form, service: Callable[..., T], **kwargs: Any) -> T | None:
         try:
             return service(**kwargs)
         except DomainError as error:
-            if error.fields:
-                for name, messages in error.fields.items():
-                    target = name if name in self.fields else None
-                    for message in messages:
-                        self.add_error(target, message)
-            else:
-                self.add_error(None, error.message)
+            self.add_domain_error(error)
             return None
+
+    def add_domain_error(self: _Form, error: DomainError) -> None:
+        if not error.fields:
+            self.add_error(None, error.message)
+        for name, messages in error.fields.items():
+            name = self.domain_error_fields.get(name, name)
+            field = self.fields.get(name)
+            target = name if field is not None and not field.widget.is_hidden else None
+            for message in messages:
+                self.add_error(target, message)
 
 
 class DepthLimitedJSONField(forms.JSONField):

@@ -6,6 +6,7 @@ the plan by its name."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -16,6 +17,7 @@ from django.utils import timezone
 from claims.models import ApportionmentPeriod, Claim
 from claims.services.handling import claim_pay, claim_reject, claim_withdraw
 from ledger.models import JournalEntry
+from mutualsociety.common.display import format_money
 from tests.claims.factories import claim_approved, claim_assessed, claim_make, covered_member
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +143,39 @@ def test_the_message_after_a_run_names_the_plan_by_its_name(
     assert shown[0].startswith("Apportionment of Mutual aid plan for ")
     assert "done: 1 case shared among 4 members." in shown[0]
     assert aid.plan.code not in shown[0]
+
+
+def test_a_claim_s_checks_read_in_the_page_s_punctuation_and_formats(client, handler, premium):
+    """The automatic checks on the claim page: "label：✔" in Chinese, "label: ✔" in
+    English, and the remaining limit as an amount (it read "剩余保障额度: ✔" and
+    "剩余额度 300000.00")."""
+    claim = claim_make(covered_member(premium))
+    client.force_login(handler)
+    url = reverse("admin:claims_claim_change", args=[claim.pk])
+    remaining = Decimal(claim.checks["remaining_limit"])
+
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "<li>Waiting period passed: ✔</li>" in english
+    assert f"Remaining limit {format_money(remaining)};" in english
+    assert ": ✔" not in chinese and "：✔" in chinese
+    assert f"{remaining:f}" not in chinese
+
+
+def test_a_claim_s_history_names_its_statuses_in_the_page_s_language(client, handler, premium):
+    """The history on the claim page reads 已提交 → 审核中, not the stored values
+    "submitted" → "under_review"."""
+    from claims.services.handling import claim_review_start
+
+    claim = claim_make(covered_member(premium))
+    claim_review_start(claim=claim, actor=handler)
+    client.force_login(handler)
+    url = reverse("admin:claims_claim_change", args=[claim.pk])
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    history = page[page.index('id="events-group"') :]
+    history = history[: history.index("</fieldset>")]
+
+    assert "审核中" in history and "已提交" in history
+    assert "under_review" not in history and "submitted" not in history

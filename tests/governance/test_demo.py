@@ -28,3 +28,16 @@ def test_demo_assembly_is_seeded_once(articles, make_user):
     assert demo_governance.seed() == {"created": 0}
     assert (Meeting.objects.count(), Ballot.objects.count(),
             MeetingEvent.objects.count()) == counts  # fmt: skip
+
+
+def test_the_demo_minutes_write_their_dates_as_chinese_text_does(articles, make_user):
+    """The seeded minutes are Chinese: 投票期间：2026年5月19日至…, not ISO dates."""
+    import re
+
+    make_user("secretary", roles=("board_secretary",), is_staff=True)
+    members_make(36)
+    demo_governance.seed()
+    minutes = Meeting.objects.get(title=demo_governance.PAST_TITLE).minutes
+
+    assert re.search(r"投票期间：\d{4}年\d{1,2}月\d{1,2}日至\d{4}年\d{1,2}月\d{1,2}日。", minutes)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", minutes)

@@ -164,3 +164,20 @@ def test_the_statements_page_needs_the_permission(client, make_user):
     client.force_login(make_user("clerk", is_staff=True))
 
     assert client.get(STATEMENTS).status_code == 403
+
+
+def test_an_entry_s_postings_read_as_debit_and_credit_amounts(finance):
+    """The entry page and the postings list show each posting's side with its label and
+    the amount grouped; the empty side is a dash, not "None" (the columns were the model's
+    bare properties: "DEBIT", "8000.00", "None")."""
+    big = manual("big", CASH, CONTRIBUTIONS, "8000.00")
+
+    shown = finance.get(f"{ENTRIES}{big.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
+    listed = finance.get("/admin/ledger/posting/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    page = shown.content.decode()
+    assert "8,000.00" in page and "8000.00" not in page
+    assert ">None<" not in page and "None\n" not in page
+    assert "Debit" in page and "Credit" in page
+    chinese = listed.content.decode()
+    assert "借方" in chinese and "贷方" in chinese and "8,000.00" in chinese

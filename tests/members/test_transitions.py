@@ -16,6 +16,7 @@ from members.transitions import (
     MEMBER,
     MEMBER_TRANSITIONS,
     PLAN_VERSION,
+    REINSTATEMENT,
     REJOINING,
     member_transition_check,
     sources,
@@ -113,6 +114,8 @@ MACHINES = {
         {(D.OPEN, D.PAID), (D.OPEN, D.CANCELLED), (D.PAID, D.CANCELLED)},
     ),
     "plan version": (PLAN_VERSION, V, {(V.DRAFT, V.PUBLISHED)}),
+    # Reinstatement: back to active from a suspension only (admission is underwriting's).
+    "reinstatement": (REINSTATEMENT, S, {(S.SUSPENDED, S.ACTIVE)}),
     "membership": (MEMBER, S, ALLOWED),
 }
 WALK = [
@@ -146,6 +149,15 @@ def test_the_refusals_say_what_the_services_always_said():
     with translation.override("en"), pytest.raises(TransitionNotAllowed) as published:
         PLAN_VERSION.check(V.PUBLISHED, V.PUBLISHED)
     assert published.value.message == "Only a draft version can be published."
+    with translation.override("en"), pytest.raises(TransitionNotAllowed) as reinstated:
+        REINSTATEMENT.check(S.LAPSED, S.ACTIVE)
+    assert reinstated.value.message == "Only a suspended membership can be reinstated."
+
+
+def test_reinstatement_is_a_part_of_the_membership_table():
+    """Every move the reinstatement allows, the membership table allows too."""
+    for current, targets in REINSTATEMENT.table.items():
+        assert targets <= MEMBER.table[current]
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from mutualsociety.common.display import format_date
+
 from ...identity import InvalidIdentityNumber, age_on, normalise, parse_resident_id
 from ...models import Member
 from ...regions import PROVINCES
@@ -274,7 +276,7 @@ class Validator:
                         "This cover ended on %(date)s and the plan does not renew "
                         "automatically; import only cover that is still running."
                     )  # fmt: skip
-                    % {"date": ends.isoformat()},
+                    % {"date": format_date(ends)},
                 )
 
     def _check_duplicates(self, line: int, person: PersonData, number: str) -> None:

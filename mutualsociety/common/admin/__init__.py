@@ -3,12 +3,22 @@ platform's own records (``operations``), and mixins for every app's admin (``mix
 Importing this package registers them all."""
 
 from . import operations, society
-from .mixins import MoneyFieldsAdminMixin
+from .mixins import (
+    EventValueColumns,
+    MoneyFieldsAdminMixin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ServiceSavesAdminMixin,
+)
 from .society import PROTECTED_FIELDS, SocietyAdmin, SocietyForm
 
 __all__ = [
+    "EventValueColumns",
     "PROTECTED_FIELDS",
     "MoneyFieldsAdminMixin",
+    "ReadOnlyAdmin",
+    "ReadOnlyInline",
+    "ServiceSavesAdminMixin",
     "SocietyAdmin",
     "SocietyForm",
     "operations",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
@@ -14,10 +13,10 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .. import services
-from ..admin_actions import ReasonForm, action_with_form, for_each, report_domain_error
-from ..exceptions import DomainError
+from ..admin_actions import ReasonForm, action_with_form, for_each
 from ..fields import MoneyFormField
 from ..models import BankAccountChange, Society, SocietyEvent
+from .mixins import ServiceSavesAdminMixin
 
 PROTECTED_FIELDS = (*Society.PAYMENT_FIELDS, *Society.SECURITY_FIELDS, *Society.LIMIT_FIELDS)
 
@@ -44,7 +43,7 @@ class SocietyForm(forms.ModelForm):
 
 
 @admin.register(Society)
-class SocietyAdmin(admin.ModelAdmin):
+class SocietyAdmin(ServiceSavesAdminMixin, admin.ModelAdmin):
     """The society's identity. One row: it can be changed, never added or deleted.
 
     Whoever holds ``common.change_society`` (the board secretary) edits the particulars;
@@ -222,18 +221,6 @@ class SocietyAdmin(admin.ModelAdmin):
         if not message:
             return None  # nothing but protected settings changed; their services logged it
         return super().log_change(request, obj, message)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:
-            # A service refused; the view's transaction rolled back, so nothing was saved.
-            refused = [m for field_messages in error.fields.values() for m in field_messages]
-            report_domain_error(self, request, error)
-            for message in refused:
-                if message != error.message:
-                    self.message_user(request, message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 class RejectForm(ReasonForm):

@@ -125,6 +125,8 @@ def test_assessed_amount_capped_by_remaining_benefit(aid, handler, approver):
     with pytest.raises(InvalidInput) as error:
         claim_assess(claim=claim, actor=handler, amount="60000.01", reasons="x")
     assert "amount" in error.value.fields
+    # What is left, as an amount reads everywhere (it read "(60000.00)").
+    assert "(60,000.00 CNY)" in error.value.message
     claim.refresh_from_db()
     assert claim.status == Claim.Status.UNDER_REVIEW and claim.assessed_amount is None
 

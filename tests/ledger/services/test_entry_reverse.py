@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ledger import selectors
 from ledger.services import Credit, Debit, entry_reverse
+from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import InvalidInput, NotFound
 from tests.ledger.factories import (
     CASH,
@@ -105,7 +106,8 @@ def test_a_reversal_cannot_be_dated_before_the_entry(original):
         entry_reverse(entry=original, date=JAN_15 - dt.timedelta(days=1))
 
     assert refused.value.fields == {"date": [refused.value.message]}
-    assert "2025-01-15" in refused.value.message
+    # The entry's date, in the language's one format (it read 2025-01-15 before issue 10).
+    assert f"({format_date(JAN_15)})" in refused.value.message
     assert ledger_counts() == (1, 3)
 
 

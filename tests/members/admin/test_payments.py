@@ -59,6 +59,14 @@ def test_a_payment_is_recorded_and_settles_the_oldest_due(staff, admin_user, mem
     assert member.dues.get().status == ContributionDue.Status.PAID
 
 
+def test_the_message_after_recording_names_the_amount_as_pages_do(staff, member):
+    """The amount in the success message is grouped with its currency (it read 30.00)."""
+    response = staff.post(ADD, form_data(staff, member), follow=True)
+
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(m.startswith("Payment of 30.00 CNY from ") for m in shown), shown
+
+
 def test_sending_the_same_form_twice_records_one_payment(staff, member):
     data = form_data(staff, member)
 
