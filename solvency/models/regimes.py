@@ -246,6 +246,27 @@ class RiskModule(Bilingual):
             models.UniqueConstraint(fields=["regime", "code"], name="solvency_module_code_once")
         ]
 
+    def clean(self) -> None:
+        super().clean()
+        regime = getattr(self, "regime", None) if self.regime_id else None
+        if regime is None or not self.code:
+            return
+        modules = (
+            (regime.correlation or {}).get("modules", [])
+            if isinstance(regime.correlation, dict)
+            else []
+        )
+        if self.code not in modules:
+            raise ValidationError(
+                {
+                    "code": _(
+                        "Add a row and a column for %(code)s to the regime's correlation "
+                        "matrix first."
+                    )
+                    % {"code": self.code}
+                }
+            )
+
 
 class AssetClass(models.TextChoices):
     CASH = "cash", _("Cash and demand deposits")
