@@ -54,11 +54,12 @@ def test_cross(tmp_path):
     assert out["comprehensive_ratio"] == (D(1600) * 100 / minimum).quantize(
         D("0.01"), "ROUND_FLOOR"
     )
-    # core 800 / 1398.00 = 57.22%: above 50% but within the 20-point margin
+    # 1600 / 1398.00 = 114.44% and 800 / 1398.00 = 57.22%: above 100% and 50% but
+    # within the 20-point margin of both
     assert (out["core_ratio"], out["status"], out["warnings"]) == (
         D("57.22"),
         "early_warning",
-        ["core"],
+        ["comprehensive", "core"],
     )
     assert out["modules"] == {
         "insurance": D("1000.00"),
