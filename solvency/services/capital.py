@@ -239,7 +239,7 @@ def _holding(line: int, cells: dict[str, str], today: dt.date, errors: list) -> 
         fail("duration", _("Enter the duration in years, at least 0, with at most 2 decimals."))
     if len(cells["reference"]) > 100:
         fail("reference", _("At most 100 characters."))
-    if found:
+    if found or as_of is None:
         errors.extend(found)
         return None
     return AssetHolding(
