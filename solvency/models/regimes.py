@@ -131,7 +131,9 @@ class Regime(Bilingual):
         _("supplementary capital: at most this × core capital"),
         null=True,
         blank=True,
-        help_text=_("C-ROSS: 1 (supplementary capital at most 100% of core). Empty: no limit."),
+        help_text=_(
+            "C-ROSS: 1 (supplementary capital no more than core capital). Empty: no limit."
+        ),
     )
     supplementary_limit_of_requirement = RateField(
         _("supplementary capital: at most this × the minimum capital"),
@@ -143,7 +145,7 @@ class Regime(Bilingual):
         _("supplementary capital towards the MCR: at most this × the MCR"),
         null=True,
         blank=True,
-        help_text=_("Solvency II: 0.2 (Tier 2 at most 20% of the MCR). Empty: no limit."),
+        help_text=_("Solvency II: 0.2 (Tier 2 at most a fifth of the MCR). Empty: no limit."),
     )
     # Thresholds
     comprehensive_min = _percent(
