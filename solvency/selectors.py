@@ -69,7 +69,7 @@ def holdings_as_of(valuation_date: dt.date) -> tuple[dt.date | None, QuerySet[As
 # ``reserve_run_latest_approved`` and ``reserve_totals`` in parallel. The lead DROPS this
 # block when merging their branch; the assessment service reads only these two names and
 # the attributes ``upr``, ``outstanding`` and ``ibnr`` of the totals
-# (``services.assessments.reserve_figures``).
+# (``services.evaluation.reserve_figures``).
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Every write of the solvency app, one module per subject. Modules import each other in
-one direction only: ``assessments`` → ``capital``. Faces import the services; services
+one direction only: ``assessments`` → ``evaluation`` → ``capital``; ``whatif``
+stands alone. Faces import the services; services
 never import a face."""
 
 from .assessments import assessment_approve, assessment_compute, assessment_evaluate
