@@ -38,12 +38,28 @@ READ_ONLY_DOMAIN = (
 )
 
 
+#: What finance keeps of solvency, and the actuary's wildcard does not grant.
+FINANCE_SOLVENCY = (
+    "solvency.add_capitalitem",
+    "solvency.change_capitalitem",
+    "solvency.add_assetholding",
+    "solvency.change_assetholding",
+    "solvency.import_assetholding",
+    "solvency.add_fundtranche",
+    "solvency.change_fundtranche",
+)
+
+
 @dataclass(frozen=True)
 class Role:
     slug: str
     group_name: str
     description: str
     permissions: tuple[str, ...]
+    #: Permissions (``app_label.codename``) the role's wildcards never grant it: the
+    #: actuary's ``solvency.*`` leaves the capital inputs to finance (segregation of
+    #: duties: whoever computes the solvency ratio does not also enter the capital).
+    excluded: tuple[str, ...] = ()
 
 
 ROLES: tuple[Role, ...] = (
@@ -113,6 +129,7 @@ ROLES: tuple[Role, ...] = (
             "members.change_healthquestion",
             "members.delete_healthquestion",
         ),
+        excluded=FINANCE_SOLVENCY,
     ),
     Role(
         "finance",
@@ -129,6 +146,10 @@ ROLES: tuple[Role, ...] = (
             "ledger.add_journalentry",
             "members.view_*",
             "members.add_payment",
+            # The capital inputs of solvency: capital items, asset holdings (and their
+            # import), the initial operating fund's register.
+            "solvency.view_*",
+            *FINANCE_SOLVENCY,
         ),
     ),
     Role(
@@ -139,6 +160,8 @@ ROLES: tuple[Role, ...] = (
             *READ_ONLY_DOMAIN,
             "members.view_identity_number",
             "disclosure.*",
+            # The second pair of eyes on a solvency assessment (the actuary computes it).
+            "solvency.approve_solvencyassessment",
             "axes.view_*",
             "django_celery_beat.view_*",
         ),
@@ -206,7 +229,12 @@ def role_permissions(role: Role, apps=global_apps) -> list:
     Permission = apps.get_model("auth", "Permission")  # noqa: N806
     wanted = []
     for pattern in role.permissions:
-        wanted.extend(_matching_permissions(Permission, pattern))
+        app_label = pattern.partition(".")[0]
+        wanted.extend(
+            p
+            for p in _matching_permissions(Permission, pattern)
+            if f"{app_label}.{p.codename}" not in role.excluded
+        )
     if role.slug in {"regulator", "supervisor", "director"}:
         # Read-only roles never get a write permission, whatever a pattern says.
         wanted = [p for p in wanted if p.codename.startswith("view_")]

@@ -218,6 +218,20 @@ def income_statement(*, start: dt.date, end: dt.date) -> IncomeStatement:
     return IncomeStatement(start=start, end=end, income=income, expenses=expenses)
 
 
+def net_result(*, end: dt.date, start: dt.date | None = None) -> Decimal:
+    """Income less expenses posted from ``start`` (the beginning when None) to ``end``,
+    both included: the result not yet appropriated (income and expense accounts are not
+    closed by entries). One aggregate over the postings; positive is a surplus."""
+    postings = Posting.objects.filter(
+        date__lte=end, account__type__in=(AccountType.INCOME, AccountType.EXPENSE)
+    )
+    if start is not None:
+        postings = postings.filter(date__gte=start)
+    total = postings.aggregate(total=Sum("amount", default=ZERO))["total"]
+    # Stored debit-positive: income is credited (negative), expenses debited.
+    return -_cents(total)
+
+
 def entry_list(
     *,
     account: str | None = None,

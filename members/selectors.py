@@ -15,7 +15,7 @@ from typing import TypedDict
 from django.db.models import Max, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
-from mutualsociety.common.money import ZERO
+from mutualsociety.common.money import ZERO, quantize_money
 
 from .identity import normalise
 from .models import (
@@ -286,3 +286,21 @@ def members_in_good_standing_on(day: dt.date) -> QuerySet[Member]:
         .filter(status_then=Member.Status.ACTIVE)
         .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=day))
     )
+
+
+def premiums_billed(*, start: dt.date, end: dt.date) -> Decimal:
+    """The premiums billed for periods starting from ``start`` to ``end`` (both
+    included), cancelled dues left out: the premium volume the solvency app's factors
+    apply to (12 months to a valuation date). Billing creates a premium when its period
+    starts (``services.billing``), so the period's start is the day it was billed. One
+    aggregate in the database."""
+    total = (
+        ContributionDue.objects.filter(
+            kind=ContributionDue.Kind.PREMIUM,
+            period_start__gte=start,
+            period_start__lte=end,
+        )
+        .exclude(status=ContributionDue.Status.CANCELLED)
+        .aggregate(total=Sum("amount", default=ZERO))["total"]
+    )
+    return quantize_money(total)

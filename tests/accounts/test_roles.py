@@ -128,3 +128,38 @@ def test_the_migration_takes_deciding_back_from_a_handler_group_that_had_it():
     group.permissions.add(decide)
     import_module("accounts.migrations.0004_handler_does_not_decide_claims").narrow(apps, None)
     assert "claims.decide_claim" not in perms("claims_handler")
+
+
+FINANCE_KEEPS = {
+    "solvency.add_capitalitem",
+    "solvency.change_capitalitem",
+    "solvency.add_assetholding",
+    "solvency.change_assetholding",
+    "solvency.import_assetholding",
+    "solvency.add_fundtranche",
+    "solvency.change_fundtranche",
+}
+
+
+def test_finance_keeps_the_capital_inputs_the_actuary_computes_and_approves():
+    """Segregation of duties: whoever computes the solvency ratio does not enter the
+    capital it counts (the actuary's ``solvency.*`` leaves those to finance)."""
+    finance, actuary = perms("finance"), perms("actuary")
+    assert finance >= FINANCE_KEEPS
+    assert not FINANCE_KEEPS & actuary
+    assert {
+        "solvency.compute_solvencyassessment",
+        "solvency.approve_solvencyassessment",
+        "solvency.change_regime",
+        "solvency.view_capitalitem",
+    } <= actuary
+    assert "solvency.compute_solvencyassessment" not in finance
+    assert "solvency.approve_solvencyassessment" not in finance
+
+
+def test_the_compliance_officer_approves_assessments_but_computes_none():
+    """The second pair of eyes on an assessment: another actuary or compliance."""
+    compliance = perms("compliance_officer")
+    assert "solvency.approve_solvencyassessment" in compliance
+    assert "solvency.compute_solvencyassessment" not in compliance
+    assert "solvency.change_regime" not in compliance

@@ -249,3 +249,24 @@ def test_entry_list_filters_by_account_source_and_dates(books):
     assert codes(selectors.entry_list(account=RECEIVABLE)) == ["contributions"]
     assert codes(selectors.entry_list(date_from=FEB, date_to=FEB)) == ["claim", "contributions"]
     assert codes(selectors.entry_list(source_type="ledger.reversal")) == []
+
+
+def test_net_result_is_income_less_expenses_between_the_dates():
+    """Income 100.00 + 250.50 less expenses 40.25 in 2025; the entry of 2024 only when
+    the start is open."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from ledger.selectors import net_result
+    from tests.ledger.factories import CASH, CLAIMS_PAID, CONTRIBUTIONS, transfer
+
+    transfer("r1", CASH, CONTRIBUTIONS, "100.00", on=dt.date(2025, 1, 2))
+    transfer("r2", CASH, CONTRIBUTIONS, "250.50", on=dt.date(2025, 12, 31))
+    transfer("r3", CLAIMS_PAID, CASH, "40.25", on=dt.date(2025, 6, 1))
+    transfer("r4", CASH, CONTRIBUTIONS, "7.00", on=dt.date(2024, 12, 31))
+    transfer("r5", CASH, CONTRIBUTIONS, "9.00", on=dt.date(2026, 1, 1))
+
+    year = net_result(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+    assert year == Decimal("310.25")
+    assert net_result(end=dt.date(2025, 12, 31)) == Decimal("317.25")
+    assert net_result(end=dt.date(2023, 12, 31)) == Decimal("0.00")

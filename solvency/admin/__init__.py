@@ -1,0 +1,17 @@
+"""Staff face of solvency, one module per subject (each registers its models): regimes
+(``regimes``), finance's capital inputs (``capital``), assessments (``assessments``).
+Every change of an assessment is a service call; assessments, their lines and events
+are never edited or deleted here."""
+
+from .assessments import SolvencyAssessmentAdmin
+from .capital import AssetHoldingAdmin, CapitalItemAdmin, FundTrancheAdmin
+from .regimes import RegimeAdmin, RiskModuleAdmin
+
+__all__ = [
+    "AssetHoldingAdmin",
+    "CapitalItemAdmin",
+    "FundTrancheAdmin",
+    "RegimeAdmin",
+    "RiskModuleAdmin",
+    "SolvencyAssessmentAdmin",
+]

@@ -1,0 +1,32 @@
+"""The one writer of the solvency app's histories (``common.events.event_record``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mutualsociety.common.events import event_record
+
+from .models import AssessmentEvent, SolvencyAssessment
+
+
+def assessment_event(
+    *,
+    assessment: SolvencyAssessment,
+    type: AssessmentEvent.Type | str,  # noqa: A002 - the event's type, as everywhere
+    actor=None,
+    old_value: str = "",
+    new_value: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> AssessmentEvent:
+    """Append one event about ``assessment`` (in the caller's transaction)."""
+    return event_record(
+        AssessmentEvent,
+        subject=assessment,
+        type=AssessmentEvent.Type(type),
+        actor=actor,
+        old_value=old_value,
+        new_value=new_value,
+        reason=reason,
+        data=data,
+    )

@@ -1,0 +1,74 @@
+"""Helpers that set up solvency data the way staff and the other apps create it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ledger.services import Credit, Debit, entry_post
+from solvency.models import AssetHolding, CapitalItem, FundTranche
+
+CASH = "1002"
+FUND = "4001"
+SURPLUS = "4104"
+CONTRIBUTIONS = "6031"
+OPERATING = "6601"
+VALUATION = dt.date(2025, 12, 31)
+
+
+def post(key: str, debit: str, credit: str, amount: str, on: dt.date) -> None:
+    entry_post(
+        idempotency_key=key,
+        date=on,
+        memo="test",
+        lines=[Debit(debit, amount), Credit(credit, amount)],
+    )
+
+
+def books() -> None:
+    """The fund 1,000,000; surplus 20,000; 300,000 of result in 2024; 200,000 income and
+    50,000 expenses in 2025 (a result of 150,000 for the year)."""
+    post("fund", CASH, FUND, "1000000.00", dt.date(2024, 1, 10))
+    post("surplus", CASH, SURPLUS, "20000.00", dt.date(2024, 2, 1))
+    post("income-2024", CASH, CONTRIBUTIONS, "300000.00", dt.date(2024, 6, 30))
+    post("income-2025", CASH, CONTRIBUTIONS, "200000.00", dt.date(2025, 3, 31))
+    post("opex-2025", OPERATING, CASH, "50000.00", dt.date(2025, 4, 30))
+    # after the valuation date: not counted
+    post("income-2026", CASH, CONTRIBUTIONS, "999.00", dt.date(2026, 1, 5))
+
+
+def holding(
+    as_of=VALUATION, asset_class="equity", rating="unrated", value="100000.00", duration=None
+):
+    return AssetHolding.objects.create(
+        as_of=as_of,
+        asset_class=asset_class,
+        issuer="Issuer",
+        rating=rating,
+        market_value=Decimal(value),
+        duration=Decimal(duration) if duration is not None else None,
+    )
+
+
+def holdings() -> None:
+    """Equity 100,000; an AA deposit 500,000; a AAA government bond 200,000 of 5 years."""
+    holding()
+    holding(asset_class="deposit", rating="AA", value="500000.00")
+    holding(asset_class="government_bond", rating="AAA", value="200000.00", duration="5")
+
+
+def item(amount: str, tier: str, kind="surplus_notes", start=dt.date(2025, 1, 1), until=None):
+    return CapitalItem.objects.create(
+        kind=kind,
+        tier=tier,
+        description=f"{kind} {amount}",
+        amount=Decimal(amount),
+        valid_from=start,
+        valid_until=until,
+    )
+
+
+def tranche(amount: str, tier="core", kind="donation", on=dt.date(2024, 1, 10)):
+    return FundTranche.objects.create(
+        provider="Founder", amount=Decimal(amount), received_on=on, kind=kind, tier=tier
+    )
