@@ -182,7 +182,7 @@ def _duration(text: str) -> Decimal | None:
         value = Decimal(text)
     except InvalidOperation:
         raise ValueError(text) from None
-    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+    if not value.is_finite() or value < 0 or value % Decimal("0.01") != 0:
         raise ValueError(text)
     if value >= 10_000:
         raise ValueError(text)
