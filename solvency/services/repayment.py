@@ -2,9 +2,9 @@
 operating fund").
 
 Pilot Measures for the Supervision of Mutual Insurance Organizations (2015), as
-/work/shared/DESIGN.md and docs/ledger.md put it: the fund "is provided by founders and
-repaid only out of surplus while solvency stays adequate"; repaying it is a special matter
-of the assembly (docs/governance.md). ``fund_repay`` refuses unless every condition holds,
+docs/ledger.md and docs/defaults.md put it: the fund is provided by the founders and
+"repaid only out of surplus while solvency stays adequate"; repaying it is a special
+matter of the assembly (docs/governance.md). ``fund_repay`` refuses unless every condition holds,
 and names each one that does not (one ``InvalidInput`` whose ``fields`` list them):
 
 - ``start_up_costs``: the start-up costs are covered — the result since founding (income
