@@ -47,6 +47,8 @@ FINANCE_SOLVENCY = (
     "solvency.import_assetholding",
     "solvency.add_fundtranche",
     "solvency.change_fundtranche",
+    # Repaying the fund on the assembly's resolution (solvency.services.repayment).
+    "solvency.add_fundrepayment",
 )
 
 
@@ -129,7 +131,8 @@ ROLES: tuple[Role, ...] = (
             "members.change_healthquestion",
             "members.delete_healthquestion",
         ),
-        excluded=FINANCE_SOLVENCY,
+        # Acknowledging an alert of the ladder is the compliance officer's.
+        excluded=(*FINANCE_SOLVENCY, "solvency.acknowledge_solvencyalert"),
     ),
     Role(
         "finance",
@@ -162,6 +165,8 @@ ROLES: tuple[Role, ...] = (
             "disclosure.*",
             # The second pair of eyes on a solvency assessment (the actuary computes it).
             "solvency.approve_solvencyassessment",
+            # Sees the alerts of the ladder (read-only domain) and acknowledges them.
+            "solvency.acknowledge_solvencyalert",
             "axes.view_*",
             "django_celery_beat.view_*",
         ),

@@ -84,3 +84,21 @@ def second_factor_locked_until(user) -> datetime | None:
     if until is not None and until > timezone.now():
         return until
     return None
+
+
+def role_emails(*slugs: str) -> list[str]:
+    """The e-mail addresses of the active people in the staff roles ``slugs``
+    (``accounts.roles``), each once, sorted: whom an alert of those roles goes to."""
+    from django.contrib.auth import get_user_model
+
+    from .roles import ROLE_BY_SLUG
+
+    names = [ROLE_BY_SLUG[slug].group_name for slug in slugs]
+    emails = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=names)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    return sorted(set(emails))

@@ -25,6 +25,13 @@ class SocietyAdminSite(admin.AdminSite):
         name = society_get().display_name
         context["site_header"] = _("%(society)s — staff") % {"society": name}
         context["site_title"] = name
+        user = getattr(request, "user", None)
+        if user is not None and user.is_active and user.is_staff:
+            # The banner of the ladder (templates/admin/base_site.html): every staff page
+            # says so while an alert of solvency stands.
+            from solvency.selectors import alerts_standing
+
+            context["solvency_alerts"] = list(alerts_standing()[:5])
         return context
 
     def login(self, request: HttpRequest, extra_context=None):

@@ -122,6 +122,41 @@ PERIODIC_TASKS: tuple[PeriodicJob, ...] = (
         minute="30",
         hour="0",
     ),
+    PeriodicJob(
+        name="Solvency: daily monitoring",
+        task="solvency.daily_monitoring",
+        description=(
+            "Daily at 05:00: today's capital from the ledger against the latest approved "
+            "assessment; opens and closes the alerts of the ladder (one run a day)."
+        ),
+        minute="0",
+        hour="5",
+    ),
+    PeriodicJob(
+        name="Solvency: quarterly assessment",
+        task="solvency.quarterly_assessment",
+        description=(
+            "On 1 January, April, July and October at 04:30: a draft solvency assessment "
+            "at the quarter end just passed, for the actuary to check and approve."
+        ),
+        minute="30",
+        hour="4",
+        day_of_month="1",
+        month_of_year="1,4,7,10",
+    ),
+    # MERGE POINT (issue 11, reserves): the task calls the reserves branch's
+    # ``solvency.services.reserve_run_monthly``; until it is merged the run is skipped.
+    PeriodicJob(
+        name="Solvency: monthly reserve run",
+        task="solvency.monthly_reserve",
+        description=(
+            "On the 1st of each month at 04:00: the reserve run (UPR, case, IBNR) at the "
+            "month end just passed, for the actuary to approve."
+        ),
+        minute="0",
+        hour="4",
+        day_of_month="1",
+    ),
 )
 
 

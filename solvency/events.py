@@ -6,7 +6,7 @@ from typing import Any
 
 from mutualsociety.common.events import event_record
 
-from .models import AssessmentEvent, SolvencyAssessment
+from .models import AlertEvent, AssessmentEvent, SolvencyAlert, SolvencyAssessment
 
 
 def assessment_event(
@@ -24,6 +24,29 @@ def assessment_event(
         AssessmentEvent,
         subject=assessment,
         type=AssessmentEvent.Type(type),
+        actor=actor,
+        old_value=old_value,
+        new_value=new_value,
+        reason=reason,
+        data=data,
+    )
+
+
+def alert_event(
+    *,
+    alert: SolvencyAlert,
+    type: AlertEvent.Type | str,  # noqa: A002 - the event's type, as everywhere
+    actor=None,
+    old_value: str = "",
+    new_value: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> AlertEvent:
+    """Append one event about ``alert`` (in the caller's transaction)."""
+    return event_record(
+        AlertEvent,
+        subject=alert,
+        type=AlertEvent.Type(type),
         actor=actor,
         old_value=old_value,
         new_value=new_value,

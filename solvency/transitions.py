@@ -5,6 +5,8 @@ Services change a status only through ``<MACHINE>.move(row, new)`` on a locked r
   computed → superseded (a newer computation replaces the draft), approved → superseded
   (a correction approved after it). Superseded is final; an approved assessment never
   changes otherwise.
+- ``ALERT`` (``SolvencyAlert.status``), ``MATERIAL_EVENT`` (``MaterialEventDraft.status``),
+  ``JOB_RUN`` (``SolvencyJobRun.status``): below.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from mutualsociety.common.transitions import StateMachine
 
-from .models import SolvencyAssessment
+from .models import MaterialEventDraft, SolvencyAlert, SolvencyAssessment, SolvencyJobRun
 
 A = SolvencyAssessment.State
 
@@ -26,3 +28,39 @@ ASSESSMENT = StateMachine(
 
 #: Every state machine of the app, by the field it guards (for tests and docs).
 MACHINES = {"SolvencyAssessment.state": ASSESSMENT}
+
+AL = SolvencyAlert.Status
+
+#: ``SolvencyAlert.status``: open → acknowledged (compliance has seen it), open or
+#: acknowledged → closed (a later assessment or check no longer shows it). Closed is final.
+ALERT = StateMachine(
+    AL,
+    {AL.OPEN: {AL.ACKNOWLEDGED, AL.CLOSED}, AL.ACKNOWLEDGED: {AL.CLOSED}},
+    message=gettext_lazy("A solvency alert that is %(current)s cannot become %(new)s."),
+)
+
+ME = MaterialEventDraft.Status
+
+#: ``MaterialEventDraft.status``: a draft is published or discarded (the disclosure issue).
+MATERIAL_EVENT = StateMachine(
+    ME,
+    {ME.DRAFT: {ME.PUBLISHED, ME.DISCARDED}},
+    message=gettext_lazy("A material-event draft that is %(current)s cannot become %(new)s."),
+)
+
+J = SolvencyJobRun.Status
+
+#: ``SolvencyJobRun.status``: a running job ends succeeded, failed or skipped.
+JOB_RUN = StateMachine(
+    J,
+    {J.RUNNING: {J.SUCCEEDED, J.FAILED, J.SKIPPED}},
+    message=gettext_lazy("A job run that is %(current)s cannot become %(new)s."),
+)
+
+MACHINES.update(
+    {
+        "SolvencyAlert.status": ALERT,
+        "MaterialEventDraft.status": MATERIAL_EVENT,
+        "SolvencyJobRun.status": JOB_RUN,
+    }
+)

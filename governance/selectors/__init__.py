@@ -44,7 +44,14 @@ from .meetings import (
     proposals_signed_by,
     voter_view,
 )
-from .results import body_mandates, meeting_minutes, meeting_results, published_meetings
+from .results import (
+    body_mandates,
+    meeting_minutes,
+    meeting_results,
+    published_meetings,
+    resolution_adopted_by_assembly,
+    resolution_get,
+)
 
 __all__ = [
     "BEFORE_VOTING",
@@ -77,6 +84,8 @@ __all__ = [
     "proposals_signed_by",
     "published_meetings",
     "receipt_verify",
+    "resolution_adopted_by_assembly",
+    "resolution_get",
     "roll_absence",
     "voter_view",
 ]

@@ -1,4 +1,5 @@
-"""Disclosure: published meetings, declared results, approved minutes, sitting seats."""
+"""Disclosure: published meetings, declared results, approved minutes, sitting seats; the
+resolution another app acts on (``resolution_get``)."""
 
 from __future__ import annotations
 
@@ -39,4 +40,23 @@ def body_mandates(body: Body, *, on=None) -> QuerySet[Mandate]:
         Mandate.objects.filter(body=body, starts_on__lte=on, ends_on__gt=on)
         .select_related("member")
         .order_by("role", "member__legal_name")
+    )
+
+
+def resolution_get(motion_id: int) -> Motion | None:
+    """A motion with its meeting and body, for another app to check what it resolved
+    (solvency: an adopted assembly resolution approving a repayment of the initial
+    operating fund). None when there is no such motion."""
+    return Motion.objects.select_related("meeting", "meeting__body").filter(pk=motion_id).first()
+
+
+def resolution_adopted_by_assembly(motion: Motion, *, matter: str) -> bool:
+    """Whether ``motion`` decides ``matter`` and was adopted by an assembly (general or
+    representative) whose results are declared."""
+    return (
+        motion.matter == matter
+        and motion.outcome == Motion.Outcome.ADOPTED
+        and motion.meeting.status in DECLARED
+        and motion.meeting.body.kind
+        in (Body.Kind.GENERAL_ASSEMBLY, Body.Kind.REPRESENTATIVE_ASSEMBLY)
     )

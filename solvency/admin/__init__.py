@@ -1,17 +1,28 @@
 """Staff face of solvency, one module per subject (each registers its models): regimes
-(``regimes``), finance's capital inputs (``capital``), assessments (``assessments``).
+(``regimes``), finance's capital inputs (``capital``), assessments (``assessments``),
+the ladder's alerts, drafts, repayments and job runs (``ladder``).
 Every change of an assessment is a service call; assessments, their lines and events
 are never edited or deleted here."""
 
 from .assessments import SolvencyAssessmentAdmin
 from .capital import AssetHoldingAdmin, CapitalItemAdmin, FundTrancheAdmin
+from .ladder import (
+    FundRepaymentAdmin,
+    MaterialEventDraftAdmin,
+    SolvencyAlertAdmin,
+    SolvencyJobRunAdmin,
+)
 from .regimes import RegimeAdmin, RiskModuleAdmin
 
 __all__ = [
     "AssetHoldingAdmin",
     "CapitalItemAdmin",
+    "FundRepaymentAdmin",
     "FundTrancheAdmin",
+    "MaterialEventDraftAdmin",
     "RegimeAdmin",
     "RiskModuleAdmin",
+    "SolvencyAlertAdmin",
     "SolvencyAssessmentAdmin",
+    "SolvencyJobRunAdmin",
 ]

@@ -1,5 +1,6 @@
 """Finance's capital inputs in the admin: capital items, asset holdings (entered, or
-imported from CSV on the import page) and the initial operating fund's register."""
+imported from CSV on the import page) and the initial operating fund's register (with what
+is repaid and outstanding, and the "Repay" action: ``services.repayment.fund_repay``)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from django.urls import path
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from mutualsociety.common.admin_actions import action_with_form
 from mutualsociety.common.forms import DomainErrorFormMixin
 
 from ..models import AssetHolding, CapitalItem, FundTranche
+from ..selectors import tranches_with_repayments
 from ..services.capital import REQUIRED, HoldingsImport, asset_holdings_import
+from ..services.repayment import fund_repay
 
 
 class Recording(admin.ModelAdmin):
@@ -51,9 +55,63 @@ class CapitalItemAdmin(Recording):
     )
 
 
+class RepayForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2)
+    repaid_on = forms.DateField(
+        label=_("Repaid on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    motion = forms.IntegerField(
+        label=_("Resolution (motion number in the system)"),
+        help_text=_("The assembly's adopted resolution on the repayment."),
+    )
+
+
 @admin.register(FundTranche)
 class FundTrancheAdmin(Recording):
-    list_display = ("received_on", "provider", "kind", "amount", "interest_rate", "tier")
+    list_display = (
+        "received_on",
+        "provider",
+        "kind",
+        "amount",
+        "repaid",
+        "outstanding",
+        "interest_rate",
+        "tier",
+    )
+    actions = ("repay",)
+
+    def get_queryset(self, request):
+        return tranches_with_repayments()
+
+    @admin.display(description=_("repaid"))
+    def repaid(self, obj):
+        return obj.repaid
+
+    @admin.display(description=_("outstanding"))
+    def outstanding(self, obj):
+        return obj.outstanding
+
+    def has_repay_permission(self, request) -> bool:
+        return request.user.has_perm("solvency.add_fundrepayment")
+
+    @admin.action(description=_("Repay"), permissions=["repay"])
+    def repay(self, request, queryset):
+        return action_with_form(
+            self,
+            request,
+            queryset,
+            title=gettext("Repay the initial operating fund"),
+            form_class=RepayForm,
+            call=lambda t, d: fund_repay(
+                tranche=t,
+                amount=d["amount"],
+                repaid_on=d["repaid_on"],
+                motion=d["motion"],
+                actor=request.user,
+            ),
+            done=lambda n: gettext("%(n)d repayments recorded.") % {"n": n},
+        )
+
     list_filter = ("kind", "tier")
     search_fields = ("provider", "reference")
     fields = (

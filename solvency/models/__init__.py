@@ -3,12 +3,17 @@
 - ``regimes``: ``Regime``, ``RiskModule``, ``RiskFactor``, ``LadderRung`` [capital];
 - ``capital``: ``CapitalItem``, ``AssetHolding``, ``FundTranche`` [capital];
 - ``assessments``: ``SolvencyAssessment``, ``AssessmentLine`` [capital];
-- ``events``: the append-only histories (``AssessmentEvent``).
+- ``events``: the append-only histories (``AssessmentEvent``);
+- ``repayment``: ``FundRepayment`` [ladder];
+- ``alerts``: ``SolvencyAlert``, its history ``AlertEvent``, ``MaterialEventDraft`` [ladder];
+- ``jobs``: ``SolvencyJobRun``, the periodic runs [ladder].
 """
 
+from .alerts import AlertEvent, MaterialEventDraft, SolvencyAlert
 from .assessments import AssessmentLine, SolvencyAssessment
 from .capital import AssetHolding, CapitalItem, FundTranche, Tier
 from .events import AssessmentEvent
+from .jobs import SolvencyJobRun
 from .regimes import (
     AssetClass,
     CreditRating,
@@ -18,20 +23,26 @@ from .regimes import (
     RiskFactor,
     RiskModule,
 )
+from .repayment import FundRepayment
 
 __all__ = [
+    "AlertEvent",
     "AssessmentEvent",
     "AssessmentLine",
     "AssetClass",
     "AssetHolding",
     "CapitalItem",
     "CreditRating",
+    "FundRepayment",
     "FundTranche",
     "LadderRung",
+    "MaterialEventDraft",
     "Rating",
     "Regime",
     "RiskFactor",
     "RiskModule",
+    "SolvencyAlert",
     "SolvencyAssessment",
+    "SolvencyJobRun",
     "Tier",
 ]

@@ -26,7 +26,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutualsociety.common.exceptions import FourEyesViolation, InvalidInput, NotAllowed
+from mutualsociety.common.exceptions import FourEyesViolation, InvalidInput
 from mutualsociety.common.money import ZERO
 
 from .. import selectors
@@ -34,17 +34,11 @@ from ..calculations import regimes as calc
 from ..events import assessment_event
 from ..models import AssessmentLine, Rating, Regime, SolvencyAssessment
 from ..transitions import ASSESSMENT
+from .access import permission_require
 from .evaluation import assessment_evaluate, json_ready
+from .monitoring import alerts_on_approval
 
 A = SolvencyAssessment.State
-
-
-def permission_require(actor, perm: str) -> None:
-    """Refuse anyone not signed in, or signed in without ``perm`` (``NotAllowed``)."""
-    if not (actor is not None and getattr(actor, "is_authenticated", False)):
-        raise NotAllowed(_("Sign in as solvency staff to do this."))
-    if not actor.has_perm(perm):
-        raise NotAllowed(_("You do not have permission to do this."))
 
 
 def inputs_digest(inputs: dict[str, Any]) -> str:
@@ -73,6 +67,17 @@ def assessment_compute(
     task). Otherwise a new version is written and an unapproved draft is superseded.
     """
     permission_require(actor, "solvency.compute_solvencyassessment")
+    return assessment_compute_as(
+        valuation_date=valuation_date, regime=regime, rating=rating, actor=actor
+    )
+
+
+def assessment_compute_as(
+    *, valuation_date: dt.date, regime: Regime | str | None = None, rating: str = "", actor
+) -> SolvencyAssessment:
+    """``assessment_compute`` without the permission check, for the quarterly job
+    (``services.jobs``), which computes as the scheduler's service account: a draft that
+    a person still approves. Faces call ``assessment_compute``."""
     if valuation_date > timezone.localdate():
         raise InvalidInput(_("The valuation date cannot be in the future."), field="valuation_date")
     rating = _rating_check(rating)
@@ -276,4 +281,6 @@ def assessment_approve(
             new_value=A.APPROVED,
             reason=row.approval_note,
         )
+        # The ladder: the approved figures open and close the alerts (in this commit).
+        alerts_on_approval(assessment=row, actor=actor)
     return row

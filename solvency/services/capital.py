@@ -32,7 +32,15 @@ from ledger.selectors import account_balance, net_result
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed
 from mutualsociety.common.money import ZERO, MoneyInputError, parse_money_input, quantize_money
 
-from ..models import AssetClass, AssetHolding, CapitalItem, CreditRating, FundTranche, Tier
+from ..models import (
+    AssetClass,
+    AssetHolding,
+    CapitalItem,
+    CreditRating,
+    FundRepayment,
+    FundTranche,
+    Tier,
+)
 
 # --- Capital -------------------------------------------------------------------------
 
@@ -95,6 +103,15 @@ def capital_position(*, valuation_date: dt.date) -> CapitalPosition:
         .values("tier")
         .annotate(total=Sum("amount"))
     }
+    # Repayments (``services.repayment``) reduce a tranche's place in the register as
+    # they reduce 4001 in the ledger.
+    for row in (
+        FundRepayment.objects.filter(repaid_on__lte=valuation_date)
+        .values("tranche__tier")
+        .annotate(total=Sum("amount"))
+    ):
+        tier = row["tranche__tier"]
+        register[tier] = register.get(tier, ZERO) - quantize_money(row["total"])
     registered = sum(register.values(), ZERO)
     for tier in (Tier.CORE, Tier.SUPPLEMENTARY):
         if register.get(tier):

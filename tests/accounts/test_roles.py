@@ -163,3 +163,20 @@ def test_the_compliance_officer_approves_assessments_but_computes_none():
     assert "solvency.approve_solvencyassessment" in compliance
     assert "solvency.compute_solvencyassessment" not in compliance
     assert "solvency.change_regime" not in compliance
+
+
+def test_the_ladder_finance_repays_compliance_acknowledges_regulator_reads():
+    """Finance records repayments (on the assembly's resolution); compliance acknowledges
+    alerts; the actuary does neither; the regulator sees the ladder and changes nothing."""
+    assert "solvency.add_fundrepayment" in perms("finance")
+    assert "solvency.acknowledge_solvencyalert" in perms("compliance_officer")
+    actuary = perms("actuary")
+    assert not {"solvency.add_fundrepayment", "solvency.acknowledge_solvencyalert"} & actuary
+    regulator = perms("regulator")
+    assert {
+        "solvency.view_solvencyalert",
+        "solvency.view_fundrepayment",
+        "solvency.view_materialeventdraft",
+        "solvency.view_solvencyjobrun",
+    } <= regulator
+    assert not {p for p in regulator if p.startswith("solvency.") and ".view_" not in p}

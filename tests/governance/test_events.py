@@ -68,7 +68,9 @@ def test_the_migration_onto_the_event_base_keeps_rows_and_the_append_only_trigge
 
     before = [("governance", "0006_selection_random_key")]
     executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes("governance")
+    # Every app's latest: migrating governance back also unapplies the migrations of the
+    # apps that depend on it (solvency's repayments name a motion), which must come back.
+    latest = executor.loader.graph.leaf_nodes()
     executor.migrate(before)
     try:
         old = MigrationExecutor(connection).loader.project_state(before).apps

@@ -1,0 +1,255 @@
+"""Repaying the initial operating fund (初始运营资金; docs/solvency.md, "Repaying the initial
+operating fund").
+
+Pilot Measures for the Supervision of Mutual Insurance Organizations (2015), as
+docs/ledger.md and docs/defaults.md put it: the fund is provided by the founders and
+"repaid only out of surplus while solvency stays adequate"; repaying it is a special
+matter of the assembly (docs/governance.md). ``fund_repay`` refuses unless every condition holds,
+and names each one that does not (one ``InvalidInput`` whose ``fields`` list them):
+
+- ``start_up_costs``: the start-up costs are covered — the result since founding (income
+  less expenses ever posted, ``ledger.selectors.net_result``) is at least 0 at the date;
+- ``surplus``: surplus (4104) plus the results not yet appropriated, less the fund
+  already repaid, is at least the amount;
+- ``motion``: an adopted assembly resolution on the repayment of the fund;
+- ``assessment``: the latest approved assessment, its capital less the amount (in the
+  tranche's tier), still meets every threshold of its regime (the early-warning margin is
+  not a threshold);
+- ``alerts``: no alert of the ladder stands (breach or early warning);
+- ``amount`` / ``tranche`` / ``repaid_on``: a positive amount in cents, at most what is
+  outstanding of a loan (a donation is not repaid), dated between its receipt and today.
+
+The repayment posts Dr 4001 / Cr 1002 through ``ledger.services.entry_post`` under its
+idempotency key; the same call again returns the first repayment and adds nothing.
+Finance records it (``solvency.add_fundrepayment``) on the assembly's resolution.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.models import Matter
+from governance.selectors import resolution_adopted_by_assembly, resolution_get
+from ledger import chart
+from ledger.selectors import account_balance, net_result
+from ledger.services import Credit, Debit, entry_post
+from mutualsociety.common.exceptions import IdempotencyConflict, InvalidInput
+from mutualsociety.common.money import ZERO, quantize_money
+
+from .. import selectors
+from ..calculations import recheck as rc
+from ..models import FundRepayment, FundTranche, Tier
+from .access import permission_require
+from .evaluation import json_ready
+
+
+def _amount(value: Any) -> Decimal | None:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    if not amount.is_finite() or amount <= 0 or amount % Decimal("0.01"):
+        return None
+    return amount
+
+
+def repayment_key(*, tranche_id: int, motion_id: int, repaid_on: dt.date, amount: Decimal) -> str:
+    """The default idempotency key: one repayment per tranche, resolution, date, amount."""
+    return f"solvency.fund_repayment:{tranche_id}:{motion_id}:{repaid_on.isoformat()}:{amount}"
+
+
+def _replayed(existing: FundRepayment, tranche_id: int, amount, repaid_on, motion_id: int):
+    same = (existing.tranche_id, existing.amount, existing.repaid_on, existing.motion_id) == (
+        tranche_id,
+        amount,
+        repaid_on,
+        motion_id,
+    )
+    if not same:
+        raise IdempotencyConflict(
+            _("The key %(key)s was used for another repayment.")
+            % {"key": existing.idempotency_key},
+            field="idempotency_key",
+        )
+    return existing
+
+
+def repayment_checks(
+    *, tranche: FundTranche, amount: Decimal, repaid_on: dt.date, motion_id: int
+) -> tuple[dict[str, list[str]], dict[str, Any]]:
+    """Every condition of a repayment: the failures by field, and the figures checked."""
+    fails: dict[str, list[str]] = {}
+    figures: dict[str, Any] = {}
+
+    def fail(name: str, message: str) -> None:
+        fails.setdefault(name, []).append(message)
+
+    if repaid_on > timezone.localdate():
+        fail("repaid_on", _("The repayment cannot be dated in the future."))
+    if repaid_on < tranche.received_on:
+        fail("repaid_on", _("The repayment cannot be dated before the tranche was received."))
+    if tranche.kind == FundTranche.Kind.DONATION:
+        fail("tranche", _("This tranche is a donation: a donation is not repaid."))
+    repaid = FundRepayment.objects.filter(tranche=tranche).aggregate(t=Sum("amount"))["t"] or ZERO
+    outstanding = tranche.amount - repaid
+    figures["outstanding"] = outstanding
+    if amount > outstanding:
+        fail(
+            "amount",
+            _("At most %(outstanding)s of this tranche is outstanding.")
+            % {"outstanding": outstanding},
+        )
+    # (a) start-up costs covered
+    since_founding = net_result(end=repaid_on)
+    figures["result_since_founding"] = since_founding
+    if since_founding < 0:
+        fail(
+            "start_up_costs",
+            _(
+                "The start-up costs are not covered: the result since founding is "
+                "%(result)s (it must be at least 0)."
+            )
+            % {"result": since_founding},
+        )
+    # (b) surplus available
+    all_repaid = FundRepayment.objects.aggregate(t=Sum("amount"))["t"] or ZERO
+    surplus = account_balance(account=chart.SURPLUS, as_of=repaid_on)
+    available = quantize_money(surplus + since_founding - all_repaid)
+    figures["surplus_available"] = available
+    if available < amount:
+        fail(
+            "surplus",
+            _(
+                "Surplus plus undistributed results less the fund already repaid is "
+                "%(available)s, less than %(amount)s."
+            )
+            % {"available": available, "amount": amount},
+        )
+    # (c) the assembly's resolution
+    motion = resolution_get(motion_id)
+    if motion is None or not resolution_adopted_by_assembly(motion, matter=Matter.FUND_REPAYMENT):
+        fail(
+            "motion",
+            _(
+                "Name a resolution on the repayment of the initial operating fund that an "
+                "assembly adopted (results declared)."
+            ),
+        )
+    # (e) no standing alert of the ladder
+    standing = list(selectors.alerts_standing())
+    if standing:
+        fail(
+            "alerts",
+            _("An alert of the solvency ladder stands: %(alerts)s.")
+            % {"alerts": "; ".join(str(a) for a in standing)},
+        )
+    # (d) the latest approved assessment after the repayment
+    assessment = selectors.assessment_latest_approved()
+    if assessment is None:
+        fail("assessment", _("There is no approved solvency assessment to check against."))
+    else:
+        figures["assessment"] = assessment.pk
+        rules = rc.rules_from_snapshot(assessment.inputs.get("regime") or {})
+        core, supplementary = assessment.core_capital, assessment.supplementary_capital
+        if tranche.tier == Tier.SUPPLEMENTARY:
+            supplementary -= amount
+        else:
+            core -= amount
+        after = rc.recheck(
+            rules=rules,
+            minimum_capital=assessment.minimum_capital,
+            mcr=assessment.mcr,
+            core=core,
+            supplementary=supplementary,
+            rating=assessment.rating,
+        )
+        figures["after"] = {
+            "comprehensive_ratio": after.comprehensive_ratio,
+            "core_ratio": after.core_ratio,
+            "mcr_ratio": after.mcr_ratio,
+        }
+        missed = rc.thresholds_missed(after, rules.thresholds, assessment.rating)
+        if missed:
+            fail(
+                "assessment",
+                _(
+                    "After the repayment, assessment %(a)s would be below its threshold "
+                    "for: %(measures)s (comprehensive %(comprehensive)s%%, core %(core)s%%)."
+                )
+                % {
+                    "a": assessment,
+                    "measures": ", ".join(missed),
+                    "comprehensive": after.comprehensive_ratio,
+                    "core": after.core_ratio,
+                },
+            )
+    return fails, json_ready(figures)
+
+
+def fund_repay(
+    *,
+    tranche: FundTranche | int,
+    amount: Decimal | str,
+    repaid_on: dt.date,
+    motion: Any,
+    actor,
+    idempotency_key: str = "",
+) -> FundRepayment:
+    """Repay ``amount`` of a tranche of the initial operating fund on ``repaid_on``, on
+    the assembly's resolution ``motion`` (a Motion or its id). See the module's
+    docstring for the conditions; needs ``solvency.add_fundrepayment`` (finance)."""
+    permission_require(actor, "solvency.add_fundrepayment")
+    value = _amount(amount)
+    if value is None:
+        raise InvalidInput(_("Enter a positive amount in cents."), field="amount")
+    tranche_id = tranche.pk if isinstance(tranche, FundTranche) else int(tranche)
+    motion_id = int(getattr(motion, "pk", motion))
+    key = (idempotency_key or "").strip() or repayment_key(
+        tranche_id=tranche_id, motion_id=motion_id, repaid_on=repaid_on, amount=value
+    )
+    existing = FundRepayment.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return _replayed(existing, tranche_id, value, repaid_on, motion_id)
+    with transaction.atomic():
+        row = FundTranche.objects.select_for_update().filter(pk=tranche_id).first()
+        if row is None:
+            raise InvalidInput(_("There is no such tranche."), field="tranche")
+        existing = FundRepayment.objects.filter(idempotency_key=key).first()
+        if existing is not None:  # a simultaneous call got the lock first
+            return _replayed(existing, tranche_id, value, repaid_on, motion_id)
+        fails, figures = repayment_checks(
+            tranche=row, amount=value, repaid_on=repaid_on, motion_id=motion_id
+        )
+        if fails:
+            raise InvalidInput(
+                _("The repayment is refused: %(conditions)s.") % {"conditions": ", ".join(fails)},
+                fields=fails,
+            )
+        entry = entry_post(
+            idempotency_key=key,
+            date=repaid_on,
+            memo=_("Repayment of the initial operating fund to %(provider)s")
+            % {"provider": row.provider},
+            lines=[Debit(chart.INITIAL_OPERATING_FUND, value), Credit(chart.CASH, value)],
+            source_type="solvency.fund_repayment",
+            source_id=row.pk,
+            actor=actor,
+        )
+        return FundRepayment.objects.create(
+            tranche=row,
+            amount=value,
+            repaid_on=repaid_on,
+            motion_id=motion_id,
+            assessment_id=figures["assessment"],
+            ledger_entry=entry,
+            idempotency_key=key,
+            checks=figures,
+            recorded_by=actor,
+        )
