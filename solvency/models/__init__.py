@@ -3,6 +3,8 @@
 - ``regimes``: ``Regime``, ``RiskModule``, ``RiskFactor``, ``LadderRung`` [capital];
 - ``capital``: ``CapitalItem``, ``AssetHolding``, ``FundTranche`` [capital];
 - ``assessments``: ``SolvencyAssessment``, ``AssessmentLine`` [capital];
+- ``stress``: ``StressScenario``, ``StressResult``, ``ProjectionAssumptions``,
+  ``PlannedRepayment`` [stress];
 - ``events``: the append-only histories (``AssessmentEvent``).
 """
 
@@ -18,6 +20,12 @@ from .regimes import (
     RiskFactor,
     RiskModule,
 )
+from .stress import (
+    PlannedRepayment,
+    ProjectionAssumptions,
+    StressResult,
+    StressScenario,
+)
 
 __all__ = [
     "AssessmentEvent",
@@ -28,10 +36,14 @@ __all__ = [
     "CreditRating",
     "FundTranche",
     "LadderRung",
+    "PlannedRepayment",
+    "ProjectionAssumptions",
     "Rating",
     "Regime",
     "RiskFactor",
     "RiskModule",
     "SolvencyAssessment",
+    "StressResult",
+    "StressScenario",
     "Tier",
 ]
