@@ -194,3 +194,19 @@ def liquidity_view(as_of: dt.date) -> Liquidity:
         investments=account_balance(account=chart.INVESTMENTS, as_of=as_of),
         plans=tuple(rows),
     )
+
+
+def stress_results_latest(assessment: SolvencyAssessment) -> list:
+    """The newest result of each scenario run on ``assessment``, in the scenarios'
+    order (an edited scenario's older results stay stored, not shown here)."""
+    from .models import StressResult
+
+    newest: dict[int, StressResult] = {}
+    rows = (
+        StressResult.objects.filter(assessment=assessment)
+        .select_related("scenario")
+        .order_by("scenario__order", "scenario__code", "-computed_at", "-id")
+    )
+    for row in rows:  # the scenarios run on one assessment: a handful
+        newest.setdefault(row.scenario_id, row)
+    return list(newest.values())

@@ -168,7 +168,7 @@ def claims_unpaid_by_plan(*, plan_ids) -> dict[int, dict[str, Decimal | int]]:
         .values("plan_id")
         .annotate(
             approved_count=Count("id", filter=~notice),
-            approved_amount=Sum(unpaid, filter=~notice, default=ZERO),
+            unpaid_amount=Sum(unpaid, filter=~notice, default=ZERO),
             notice_count=Count("id", filter=notice),
             notice_amount=Sum(unpaid, filter=notice, default=ZERO),
         )
@@ -176,7 +176,7 @@ def claims_unpaid_by_plan(*, plan_ids) -> dict[int, dict[str, Decimal | int]]:
     return {
         row["plan_id"]: {
             "approved_count": row["approved_count"],
-            "approved_amount": quantize_money(row["approved_amount"]),
+            "approved_amount": quantize_money(row["unpaid_amount"]),
             "notice_count": row["notice_count"],
             "notice_amount": quantize_money(row["notice_amount"]),
         }

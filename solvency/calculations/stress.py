@@ -123,10 +123,10 @@ def stress(base: StressBase, shocks: Shocks) -> tuple[Shocked, Evaluation]:
 SHOCK_KEYS = ("claims_pct", "reserve_pct", "asset_pct", "exit_pct", "pandemic_factor")
 #: The bounds of each shock: (lowest, highest), both included.
 BOUNDS = {
-    "claims_pct": (ZERO, Decimal(1000)),
-    "reserve_pct": (ZERO, Decimal(1000)),
-    "asset_pct": (ZERO, HUNDRED),
-    "exit_pct": (ZERO, HUNDRED),
+    "claims_pct": (Decimal(0), Decimal(1000)),
+    "reserve_pct": (Decimal(0), Decimal(1000)),
+    "asset_pct": (Decimal(0), HUNDRED),
+    "exit_pct": (Decimal(0), HUNDRED),
     "pandemic_factor": (ONE, HUNDRED),
 }
 

@@ -129,14 +129,14 @@ class StressResult(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment} · {self.scenario}"
 
-    @property
-    def loss(self) -> Decimal:
-        return self.claims_loss + self.reserve_loss + self.asset_loss
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise ImmutableRecord(_("A stress test result cannot be changed; run it again."))
         super().save(*args, **kwargs)
+
+    @property
+    def loss(self) -> Decimal:
+        return self.claims_loss + self.reserve_loss + self.asset_loss
 
 
 def _rate(verbose_name, default: str, help_text, **kwargs) -> models.DecimalField:
