@@ -134,6 +134,9 @@ class StressResult(models.Model):
             raise ImmutableRecord(_("A stress test result cannot be changed; run it again."))
         super().save(*args, **kwargs)
 
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord(_("A stress test result cannot be deleted."))
+
     @property
     def loss(self) -> Decimal:
         return self.claims_loss + self.reserve_loss + self.asset_loss

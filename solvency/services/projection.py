@@ -6,8 +6,8 @@ repayments of the fund; ``calculations.projection`` does the arithmetic."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -29,10 +29,10 @@ def projection_assumptions() -> ProjectionAssumptions:
 class Projection:
     assessment: SolvencyAssessment
     assumptions: ProjectionAssumptions
-    repayments: dict[int, object]
+    repayments: dict[int, Decimal]
     lines: tuple[calc.Line, ...]
-    comprehensive_threshold: object
-    core_threshold: object
+    comprehensive_threshold: Decimal
+    core_threshold: Decimal | None
 
     def line(self, route: str) -> calc.Line:
         return next(line for line in self.lines if line.route == route)
@@ -81,7 +81,3 @@ def replenishment_projection(*, assessment: SolvencyAssessment | None = None) ->
         comprehensive_threshold=basis.rules.thresholds.comprehensive,
         core_threshold=basis.rules.thresholds.core,
     )
-
-
-def quarter_ends(start: dt.date) -> list[dt.date]:
-    return [calc.quarter_end(start, q) for q in range(1, calc.QUARTERS + 1)]

@@ -35,13 +35,13 @@ def approver(make_user):
 
 @pytest.fixture
 def aid(handler, approver):
-    """Seven members sharing (every day an apportionment day, so the next cut-off is
+    """Seven members sharing (today an apportionment day, so the next cut-off is
     today); a claim of 400.00 cleared from notice, one of 600.00 still on it, one of
     250.00 paid ahead of its apportionment (still to be shared, not owed); one member
     has already shared the 188.00 cap this year."""
     version = mutual_aid_plan_make()
-    days = ",".join(str(d) for d in range(1, 32))  # past the form's 1–28, for the test
-    PlanVersion.objects.filter(pk=version.pk).update(apportionment_days=days)
+    # today an apportionment day (past the form's 1–28 on the 29th to 31st, for the test)
+    PlanVersion.objects.filter(pk=version.pk).update(apportionment_days=str(TODAY().day))
     version.refresh_from_db()
     members = [covered_member(version) for _ in range(7)]
     cleared = claim_approved(members[0], handler, approver, amount="400.00")

@@ -10,7 +10,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from mutualsociety.common.exceptions import InvalidInput, NotAllowed
+from mutualsociety.common.exceptions import ImmutableRecord, InvalidInput, NotAllowed
 from solvency.calculations.snapshot import basis_from_inputs, evaluate
 from solvency.models import (
     PlannedRepayment,
@@ -168,11 +168,12 @@ def test_a_result_is_never_changed(assessment, actuary):
     (result,) = stress_run(
         assessment=assessment, scenarios=[StressScenario.objects.first()], actor=actuary
     )
-    result.status = "adequate"
-    from mutualsociety.common.exceptions import ImmutableRecord
-
+    result.status = "changed_by_hand"
     with pytest.raises(ImmutableRecord):
         result.save()
+    with pytest.raises(ImmutableRecord):
+        result.delete()
+    assert StressResult.objects.get().status == "adequate"  # as computed
 
 
 def test_the_seed_is_idempotent_and_leaves_edits_alone():
