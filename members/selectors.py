@@ -304,3 +304,8 @@ def premiums_billed(*, start: dt.date, end: dt.date) -> Decimal:
         .aggregate(total=Sum("amount", default=ZERO))["total"]
     )
     return quantize_money(total)
+
+
+def mutual_aid_plans() -> QuerySet[Plan]:
+    """The post-funded mutual aid plans (``Plan.Kind.MUTUAL_AID``), by code."""
+    return Plan.objects.filter(kind=Plan.Kind.MUTUAL_AID).order_by("code")

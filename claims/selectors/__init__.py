@@ -42,9 +42,11 @@ from .notice import (
     panel_seat_for_member,
 )
 from .statistics import (
+    NOTICE_PENDING,
     apportionment_summaries,
     claim_statistics,
     claim_statistics_by_month,
+    claims_unpaid_by_plan,
 )
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "COUNTING",
     "ClaimOutcome",
     "DOCUMENTS_PERM",
+    "NOTICE_PENDING",
     "NoticeCase",
     "OPEN_STATUSES",
     "PUBLIC_NOTICE",
@@ -71,6 +74,7 @@ __all__ = [
     "claim_outcome",
     "claim_queue",
     "claim_statistics",
+    "claims_unpaid_by_plan",
     "claim_statistics_by_month",
     "coverage_remaining",
     "document_for_user",

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from mutualsociety.common.money import ZERO, quantize_money
@@ -151,3 +151,34 @@ def apportionment_summaries(*, plan=None, published_only: bool = True):
     if published_only:
         qs = qs.filter(published_at__isnull=False)
     return qs
+
+
+#: Public notice states in which an approved claim still waits to be cleared.
+NOTICE_PENDING = (Claim.Notice.ON_NOTICE, Claim.Notice.UNDER_REVIEW)
+
+
+def claims_unpaid_by_plan(*, plan_ids) -> dict[int, dict[str, Decimal | int]]:
+    """For each plan, the approved claims not yet paid, in two parts: those on public
+    notice (or before a review panel) and the others; count and amount (assessed less
+    paid) of each. One ``GROUP BY`` over the claims."""
+    unpaid = F("assessed_amount") - F("paid_amount")
+    notice = Q(notice_status__in=NOTICE_PENDING)
+    rows = (
+        Claim.objects.filter(plan_id__in=plan_ids, status=Claim.Status.APPROVED)
+        .values("plan_id")
+        .annotate(
+            approved_count=Count("id", filter=~notice),
+            unpaid_amount=Sum(unpaid, filter=~notice, default=ZERO),
+            notice_count=Count("id", filter=notice),
+            notice_amount=Sum(unpaid, filter=notice, default=ZERO),
+        )
+    )
+    return {
+        row["plan_id"]: {
+            "approved_count": row["approved_count"],
+            "approved_amount": quantize_money(row["unpaid_amount"]),
+            "notice_count": row["notice_count"],
+            "notice_amount": quantize_money(row["notice_amount"]),
+        }
+        for row in rows
+    }

@@ -45,7 +45,7 @@ from mutualsociety.common.money import CENT, ZERO, quantize_money
 from ..calculations import equal_split, management_fee, shortfall_cover
 from ..models import ApportionmentPeriod, Claim
 from ..signals import apportionment_published
-from .apportionment_sql import members_sharing, shares_insert, shares_summary
+from .apportionment_sql import cap_summary, members_sharing, shares_insert, shares_summary
 from .notice import notices_clear
 
 SHARED_STATUSES = (Claim.Status.APPROVED, Claim.Status.PAID)
@@ -341,3 +341,56 @@ def apportionments_run_due(*, today: dt.date | None = None) -> list[int]:
             except NothingToShare:
                 continue  # nothing cleared since the last period: no period today
     return done
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """The next apportionment of a mutual aid plan as it stands (reads only)."""
+
+    cutoff: dt.date
+    preview: Preview
+    members_sharing_now: int
+    members_at_cap: int
+
+
+def next_cutoff(version: PlanVersion, as_of: dt.date) -> dt.date:
+    """The first apportionment day of ``version`` on or after ``as_of`` (the end of the
+    month when the plan names none)."""
+    days = sorted(apportionment_days(version))
+    day = as_of
+    for _step in range(62):
+        last = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        if day.day in days or (not days and day == last):
+            return day
+        day += dt.timedelta(days=1)
+    return day
+
+
+def apportionment_outlook(*, plan: Plan, as_of: dt.date) -> Outlook:
+    """The next apportionment as ``apportionment_preview`` would compute it at the next
+    cut-off if every claim approved and not yet shared — cleared from public notice, or
+    still on it or before a review panel — were cleared by then; and how many of the
+    coverages sharing on ``as_of`` have reached their annual cap (set-based SQL). Writes
+    nothing."""
+    version = plan_terms(plan, as_of)
+    cutoff = next_cutoff(version, as_of)
+    ids = list(
+        Claim.objects.filter(
+            plan=plan,
+            status__in=SHARED_STATUSES,
+            notice_status__in=(
+                Claim.Notice.CLEARED,
+                Claim.Notice.ON_NOTICE,
+                Claim.Notice.UNDER_REVIEW,
+            ),
+            apportionment_period__isnull=True,
+        ).values_list("pk", flat=True)
+    )
+    preview = apportionment_preview(plan=plan, cutoff=cutoff, claim_ids=ids)
+    at_cap = 0
+    sharing = members_sharing(plan_id=plan.pk, cutoff=as_of)
+    if version.annual_cap is not None:
+        sharing, at_cap = cap_summary(
+            plan_id=plan.pk, cutoff=as_of, cap_cents=int(version.annual_cap / CENT)
+        )
+    return Outlook(cutoff, preview, sharing, at_cap)

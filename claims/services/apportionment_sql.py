@@ -134,3 +134,16 @@ def shares_insert(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def cap_summary(*, plan_id: int, cutoff: dt.date, cap_cents: int) -> tuple[int, int]:
+    """(coverages sharing at the cut-off, those of them whose shares of the calendar year
+    have reached the annual cap): one aggregate over ``ELIGIBLE``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), COUNT(CASE WHEN e.shared_cents >= %s THEN 1 END) "  # noqa: S608 - constant SQL; values are parameters
+            f"FROM ({ELIGIBLE}) e",
+            [cap_cents, *eligible_params(plan_id, cutoff)],
+        )
+        sharing, at_cap = cursor.fetchone()
+    return int(sharing), int(at_cap)

@@ -1,6 +1,7 @@
 """Staff face of solvency, one module per subject (each registers its models): regimes
 (``regimes``), finance's capital inputs (``capital``), assessments (``assessments``),
-the ladder's alerts, drafts, repayments and job runs (``ladder``).
+the ladder's alerts, drafts, repayments and job runs (``ladder``),
+stress tests (``stress``), replenishment planning and liquidity (``planning``).
 Every change of an assessment is a service call; assessments, their lines and events
 are never edited or deleted here."""
 
@@ -12,7 +13,9 @@ from .ladder import (
     SolvencyAlertAdmin,
     SolvencyJobRunAdmin,
 )
+from .planning import PlannedRepaymentAdmin, ProjectionAssumptionsAdmin
 from .regimes import RegimeAdmin, RiskModuleAdmin
+from .stress import StressResultAdmin, StressScenarioAdmin
 
 __all__ = [
     "AssetHoldingAdmin",
@@ -20,9 +23,13 @@ __all__ = [
     "FundRepaymentAdmin",
     "FundTrancheAdmin",
     "MaterialEventDraftAdmin",
+    "PlannedRepaymentAdmin",
+    "ProjectionAssumptionsAdmin",
     "RegimeAdmin",
     "RiskModuleAdmin",
     "SolvencyAlertAdmin",
     "SolvencyAssessmentAdmin",
     "SolvencyJobRunAdmin",
+    "StressResultAdmin",
+    "StressScenarioAdmin",
 ]

@@ -3,10 +3,12 @@
 - ``regimes``: ``Regime``, ``RiskModule``, ``RiskFactor``, ``LadderRung`` [capital];
 - ``capital``: ``CapitalItem``, ``AssetHolding``, ``FundTranche`` [capital];
 - ``assessments``: ``SolvencyAssessment``, ``AssessmentLine`` [capital];
-- ``events``: the append-only histories (``AssessmentEvent``);
 - ``repayment``: ``FundRepayment`` [ladder];
 - ``alerts``: ``SolvencyAlert``, its history ``AlertEvent``, ``MaterialEventDraft`` [ladder];
-- ``jobs``: ``SolvencyJobRun``, the periodic runs [ladder].
+- ``jobs``: ``SolvencyJobRun``, the periodic runs [ladder];
+- ``stress``: ``StressScenario``, ``StressResult``, ``ProjectionAssumptions``,
+  ``PlannedRepayment`` [stress];
+- ``events``: the append-only histories (``AssessmentEvent``).
 """
 
 from .alerts import AlertEvent, MaterialEventDraft, SolvencyAlert
@@ -24,6 +26,12 @@ from .regimes import (
     RiskModule,
 )
 from .repayment import FundRepayment
+from .stress import (
+    PlannedRepayment,
+    ProjectionAssumptions,
+    StressResult,
+    StressScenario,
+)
 
 __all__ = [
     "AlertEvent",
@@ -37,6 +45,8 @@ __all__ = [
     "FundTranche",
     "LadderRung",
     "MaterialEventDraft",
+    "PlannedRepayment",
+    "ProjectionAssumptions",
     "Rating",
     "Regime",
     "RiskFactor",
@@ -44,5 +54,7 @@ __all__ = [
     "SolvencyAlert",
     "SolvencyAssessment",
     "SolvencyJobRun",
+    "StressResult",
+    "StressScenario",
     "Tier",
 ]

@@ -1,7 +1,8 @@
 """Every write of the solvency app, one module per subject. Modules import each other in
 one direction only: ``jobs`` → ``assessments`` → ``monitoring`` → ``evaluation`` →
 ``capital``; ``repayment`` → ``evaluation``; every one may use ``access`` (the permission
-check); ``whatif`` stands alone. Faces import the services; services never import a face.
+check); ``stress`` → ``assessments``, ``evaluation``; ``whatif`` stands alone. Faces
+import the services; services never import a face.
 
 MERGE POINT (issue 11, reserves): ``jobs.job_monthly_reserve`` looks up
 ``reserve_run_monthly`` here; export it from this package when the reserves branch lands.
@@ -17,6 +18,7 @@ from .capital import asset_holdings_import, capital_position
 from .jobs import job_daily_monitoring, job_monthly_reserve, job_quarterly_assessment
 from .monitoring import alert_acknowledge, alert_notify, alerts_sync, monitoring_run
 from .repayment import fund_repay
+from .stress import stress_run
 
 __all__ = [
     "alert_acknowledge",
@@ -33,4 +35,5 @@ __all__ = [
     "job_monthly_reserve",
     "job_quarterly_assessment",
     "monitoring_run",
+    "stress_run",
 ]

@@ -19,7 +19,8 @@ from mutualsociety.common.money import ZERO, quantize_money
 
 from .. import selectors
 from ..calculations import regimes as calc
-from ..calculations.aggregation import CalculationError, diversified_requirement
+from ..calculations.aggregation import CalculationError, Correlation
+from ..calculations.snapshot import RegimeRules, evaluate
 from ..models import Regime, RiskFactor, RiskModule
 from .capital import capital_position
 
@@ -121,6 +122,27 @@ def _regime_snapshot(regime: Regime) -> dict[str, Any]:
     )
 
 
+def regime_rules(
+    regime: Regime, *, modules: list[RiskModule], correlation: Correlation
+) -> RegimeRules:
+    """The rules of a loaded regime (``_regime_loaded``) as plain numbers."""
+    return RegimeRules(
+        modules=tuple(m.code for m in modules),
+        factors=tuple(f.as_factor() for m in modules for f in m.factors.all()),
+        correlation=correlation,
+        multiplier=regime.requirement_multiplier,
+        control_risk_rate=regime.control_risk_rate,
+        operational_premium_rate=regime.operational_premium_rate,
+        operational_cap_rate=regime.operational_cap_rate,
+        mcr_rule=regime.mcr_rule(),
+        mcr_premium_rate=regime.mcr_premium_rate,
+        mcr_reserve_rate=regime.mcr_reserve_rate,
+        limits=regime.limits(),
+        thresholds=regime.thresholds(),
+        rungs=tuple(r.as_rung() for r in regime.rungs.all()),
+    )
+
+
 def assessment_evaluate(
     *, valuation_date: dt.date, regime: Regime, rating: str = ""
 ) -> tuple[calc.Position, dict[str, Any]]:
@@ -151,45 +173,18 @@ def assessment_evaluate(
             calc.Holding(h.asset_class, h.rating, h.market_value, h.duration) for h in rows
         ),
     )
-    factors = [f.as_factor() for m in modules for f in m.factors.all()]
-    codes = [m.code for m in modules]
+    rules = regime_rules(regime, modules=modules, correlation=correlation)
     try:
-        charges = calc.module_charges(codes, factors, exposures)
-        diversified = diversified_requirement(charges, correlation)
+        evaluation = evaluate(
+            rules, exposures, core=capital.core, supplementary=capital.supplementary, rating=rating
+        )
     except CalculationError as error:
         raise InvalidInput(
             _("The regime's modules do not fit its correlation matrix: %(error)s")
             % {"error": error},
             field="regime",
         ) from None
-    adjustments: dict[str, Decimal] = {}
-    if regime.control_risk_rate:
-        adjustments["control_risk"] = quantize_money(regime.control_risk_rate * diversified)
-    if regime.operational_premium_rate:
-        operational = regime.operational_premium_rate * premiums
-        if regime.operational_cap_rate is not None:
-            operational = min(operational, regime.operational_cap_rate * diversified)
-        adjustments["operational"] = quantize_money(operational)
-    mcr_linear = quantize_money(
-        regime.mcr_premium_rate * premiums + regime.mcr_reserve_rate * exposures.claims_reserves
-    )
-    requirement = calc.requirement(
-        charges=charges,
-        correlation=correlation,
-        adjustments=adjustments,
-        multiplier=regime.requirement_multiplier,
-        mcr_rule=regime.mcr_rule(),
-        mcr_linear=mcr_linear,
-    )
-    position = calc.position(
-        requirement=requirement,
-        core=capital.core,
-        supplementary=capital.supplementary,
-        limits=regime.limits(),
-        thresholds=regime.thresholds(),
-        rungs=[r.as_rung() for r in regime.rungs.all()],
-        rating=rating,
-    )
+    position, mcr_linear = evaluation.position, evaluation.mcr_linear
     inputs = json_ready(
         {
             "valuation_date": valuation_date,
