@@ -34,6 +34,7 @@ from members.selectors import mutual_aid_plans
 from mutualsociety.common.exceptions import InvalidInput
 from mutualsociety.common.money import ZERO
 
+from .calculations.aggregation import ratio
 from .models import (
     AssetHolding,
     FundRepayment,
@@ -42,8 +43,6 @@ from .models import (
     SolvencyAlert,
     SolvencyAssessment,
 )
-from .calculations.aggregation import ratio
-from .models import AssetHolding, Regime, SolvencyAssessment
 
 # --- Regimes and assessments -----------------------------------------------------------
 
