@@ -27,6 +27,7 @@ from ..services.assessments import assessment_approve, assessment_compute
 from .dashboard import DashboardMixin
 from .labels import CAPITAL_LABELS
 
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False

@@ -68,12 +68,7 @@ def history_chart(
     margin: Decimal,
 ) -> Chart:
     """Geometry for ``history`` (``selectors.HistoryPoint``, oldest first)."""
-    values = [
-        v
-        for p in history
-        for v in (p.comprehensive_ratio, p.core_ratio)
-        if v is not None
-    ]
+    values = [v for p in history for v in (p.comprehensive_ratio, p.core_ratio) if v is not None]
     ceiling = max([*values, (comprehensive_min or Decimal(0)) + margin, Decimal(100)])
     step = _step(ceiling)
     top = (int(ceiling) // step + 1) * step

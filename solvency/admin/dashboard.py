@@ -18,8 +18,8 @@ from django.utils.translation import gettext
 
 from .. import selectors
 from ..models import Tier
-from .labels import CAPITAL_LABELS
 from .chart import history_chart
+from .labels import CAPITAL_LABELS
 
 VIEW_PERM = "solvency.view_solvencyassessment"
 #: How many quarters the history may show (``?quarters=``); 8 without the parameter.
@@ -93,15 +93,24 @@ def dashboard_page(model_admin, request):
     if latest is not None:
         limits = latest.thresholds
         cards = [
-            _card(gettext("Comprehensive solvency adequacy ratio"), latest.comprehensive_ratio,
-                  limits.comprehensive, limits.early_warning_points),
-            _card(gettext("Core solvency adequacy ratio"), latest.core_ratio, limits.core,
-                  limits.early_warning_points),
+            _card(
+                gettext("Comprehensive solvency adequacy ratio"),
+                latest.comprehensive_ratio,
+                limits.comprehensive,
+                limits.early_warning_points,
+            ),
+            _card(
+                gettext("Core solvency adequacy ratio"),
+                latest.core_ratio,
+                limits.core,
+                limits.early_warning_points,
+            ),
         ]
         if latest.mcr_ratio is not None:
             cards.append(
-                _card(gettext("MCR ratio"), latest.mcr_ratio, limits.mcr,
-                      limits.early_warning_points)
+                _card(
+                    gettext("MCR ratio"), latest.mcr_ratio, limits.mcr, limits.early_warning_points
+                )
             )
     capital_lines = [
         (
