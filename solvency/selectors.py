@@ -29,6 +29,16 @@ def regime_get(*, code: str) -> Regime | None:
     return Regime.objects.filter(code=code).first()
 
 
+def regime_list() -> QuerySet[Regime]:
+    """Every regime, the default first."""
+    return Regime.objects.order_by("-is_default", "code")
+
+
+def regime_loaded(*, code: str) -> Regime | None:
+    """A regime with its modules, factors and rungs fetched, for a page or an answer."""
+    return Regime.objects.prefetch_related("modules__factors", "rungs").filter(code=code).first()
+
+
 def _approved(regime: Regime | None) -> QuerySet[SolvencyAssessment]:
     regime = regime or regime_default()
     return SolvencyAssessment.objects.filter(
