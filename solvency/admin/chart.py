@@ -12,7 +12,7 @@ from decimal import Decimal
 
 WIDTH = 720
 HEIGHT = 320
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 68, 36, 16, 40
 #: Steps the y axis may take, in percentage points: the smallest that gives at most six
 #: ticks is chosen.
 STEPS = (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000)
@@ -24,6 +24,7 @@ class Point:
     y: float
     value: Decimal
     label: str
+    warning: bool = False  # the quarter's status was not "adequate"
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,13 @@ def history_chart(
     lines = []
     for key in ("comprehensive_ratio", "core_ratio"):
         points = [
-            Point(x_of(i), y_of(getattr(p, key)), getattr(p, key), p.quarter)
+            Point(
+                x_of(i),
+                y_of(getattr(p, key)),
+                getattr(p, key),
+                p.quarter,
+                warning=p.status != "adequate",
+            )
             for i, p in enumerate(history)
             if getattr(p, key) is not None
         ]
