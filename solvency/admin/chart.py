@@ -12,7 +12,7 @@ from decimal import Decimal
 
 WIDTH = 720
 HEIGHT = 320
-LEFT, RIGHT, TOP, BOTTOM = 68, 36, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 84, 44, 16, 40
 #: Steps the y axis may take, in percentage points: the smallest that gives at most six
 #: ticks is chosen.
 STEPS = (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000)
