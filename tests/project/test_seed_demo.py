@@ -15,7 +15,10 @@ def migrated_data(chart_of_accounts):
     same worker may have emptied those tables (roles come back by post_migrate)."""
     from importlib import import_module
 
+    from solvency.presets import seed_presets
+
     import_module("governance.migrations.0003_articles_and_bodies").seed(apps, None)
+    seed_presets(apps, None)  # solvency.0002: the regimes, C-ROSS the default
 
 
 COUNTED_APPS = ("accounts", "common", "ledger", "members", "governance", "claims", "solvency")
