@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Max, QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 
 from mutualsociety.common.money import ZERO
 
@@ -82,8 +82,8 @@ def holdings_as_of(valuation_date: dt.date) -> tuple[dt.date | None, QuerySet[As
 
 #: The statuses every regime has beside its rungs' own (``calculations.regimes``).
 STATUS_LABELS = {
-    calc.ADEQUATE: _("Adequate"),
-    calc.EARLY_WARNING: _("Early warning"),
+    calc.ADEQUATE: gettext_lazy("Adequate"),
+    calc.EARLY_WARNING: gettext_lazy("Early warning"),
 }
 
 #: Who may read an assessment that was never approved (a draft, or a draft superseded by
