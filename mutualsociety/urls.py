@@ -15,6 +15,7 @@ api_v1_patterns = [
     path("", include("members.api_urls")),
     path("governance/", include("governance.api_urls")),
     path("claims/", include("claims.api_urls")),
+    path("solvency/", include("solvency.api_urls")),
 ]
 
 urlpatterns = [

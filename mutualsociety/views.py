@@ -98,6 +98,11 @@ class ApiRootView(APIView):
                     "applications": link("members-api:applications"),
                     "members": link("members-api:members"),
                 },
+                "solvency": {
+                    "assessments": link("solvency-api:assessments"),
+                    "history": link("solvency-api:history"),
+                    "regimes": link("solvency-api:regimes"),
+                },
             }
         )
 

@@ -24,15 +24,8 @@ from mutualsociety.common.forms import DomainErrorFormMixin
 
 from ..models import AssessmentEvent, AssessmentLine, Rating, Regime, SolvencyAssessment
 from ..services.assessments import assessment_approve, assessment_compute
-
-#: How the capital lines derived by ``services.capital`` are named on the page.
-CAPITAL_LABELS = {
-    "initial_operating_fund": _("Initial operating fund"),
-    "fund_not_in_register": _("Initial operating fund not in the register"),
-    "surplus": _("Surplus"),
-    "result_of_the_year": _("Result of the year"),
-    "earlier_results": _("Earlier results not yet appropriated"),
-}
+from .dashboard import DashboardMixin
+from .labels import CAPITAL_LABELS
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -85,7 +78,7 @@ class ApproveForm(forms.Form):
 
 
 @admin.register(SolvencyAssessment)
-class SolvencyAssessmentAdmin(admin.ModelAdmin):
+class SolvencyAssessmentAdmin(DashboardMixin, admin.ModelAdmin):
     list_display = (
         "valuation_date",
         "regime",
@@ -213,6 +206,7 @@ class SolvencyAssessmentAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.compute_view),
                 name="solvency_solvencyassessment_compute",
             ),
+            *self.dashboard_urls(),
             *super().get_urls(),
         ]
 

@@ -96,6 +96,8 @@ class World:
             "proposal_id": 1,
             "entry_id": 1,
             "code": "RECEIPT1",
+            "assessment_id": 1,
+            "regime_code": "cross",
             "action": "convene",
             "uidb64": "MQ",
             "token": "set-password",

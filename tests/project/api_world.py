@@ -4,7 +4,8 @@ operation of the OpenAPI schema (test_api_responses.py, test_api_fuzz.py).
 Set up through the services, the way members and staff create it: plans, members with
 cover, dues and payments, applications waiting for an underwriter, claims in every state
 an operation acts on, a claim on public notice and one under review by a panel, meetings
-drafted, convened, open and closed, proposals, manual ledger entries.
+drafted, convened, open and closed, proposals, manual ledger entries, an approved solvency
+assessment.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from ledger.services import Credit, Debit, entry_post_manual
 from members.calculations import add_months
 from members.models import Application
 from members.services.contributions import coverage_bill
+from solvency.services.assessments import assessment_approve, assessment_compute
 from tests.accounts.factories import enrol as enrol_authenticator
 from tests.claims.factories import claim_approved, claim_assessed, claim_make, covered_member
 from tests.governance.factories import (
@@ -176,6 +178,12 @@ def build() -> World:
         lines=[Debit("1002", "100.00"), Credit("6031", "100.00")],
         actor=staff,
     ).pk
+
+    # Solvency: an approved assessment of today under the default regime (C-ROSS).
+    actuary = _user("actuary", "actuary")
+    assessment = assessment_compute(valuation_date=timezone.localdate(), rating="B", actor=actuary)
+    ids["assessment"] = assessment_approve(assessment=assessment, actor=staff).pk
+    ids["regime"] = "cross"
 
     return World(staff=staff, member=member, panelist=panelist, ids=ids, premium=premium)
 

@@ -45,6 +45,8 @@ PATH_VALUES = {
     "code": "receipt",
     "panel_id": "panel",
     "proposal_id": "proposal",
+    "assessment_id": "assessment",
+    "regime_code": "regime",
 }
 
 

@@ -103,6 +103,25 @@ def calls(world: api_world.World) -> list[Call]:
         ),
         Call("get", "/api/v1/governance/receipts/{code}/", "anon", 200, {"code": "receipt"}),
         Call("get", "/api/v1/governance/proposals/", "member", 200),
+        # Solvency (read-only)
+        Call("get", "/api/v1/solvency/assessments/", "staff", 200),
+        Call("get", "/api/v1/solvency/assessments/", "staff", 200, query={"state": "approved"}),
+        Call(
+            "get",
+            "/api/v1/solvency/assessments/{assessment_id}/",
+            "staff",
+            200,
+            {"assessment_id": "assessment"},
+        ),
+        Call("get", "/api/v1/solvency/history/", "staff", 200, query={"quarters": "8"}),
+        Call("get", "/api/v1/solvency/regimes/", "staff", 200),
+        Call(
+            "get",
+            "/api/v1/solvency/regimes/{regime_code}/",
+            "staff",
+            200,
+            {"regime_code": "regime"},
+        ),
         # --- Writes ---
         Call("post", "/api/v1/enrolment/", "anon", 201, body="enrolment"),
         Call("patch", "/api/v1/me/", "member", 200, body={"phone": "13900001111"}),
@@ -413,7 +432,12 @@ def test_every_operation_answers_as_the_schema_says(schema):
 def test_paginated_lists_are_documented_as_the_envelope(schema):
     """The three staff lists answer {count, next, previous, results}; so says the schema,
     with the limit and offset parameters."""
-    for path in ("/api/v1/applications/", "/api/v1/members/", "/api/v1/ledger/entries/"):
+    for path in (
+        "/api/v1/applications/",
+        "/api/v1/members/",
+        "/api/v1/ledger/entries/",
+        "/api/v1/solvency/assessments/",
+    ):
         operation = schema["paths"][path]["get"]
         ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
         component = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]

@@ -15,10 +15,13 @@ def migrated_data(chart_of_accounts):
     same worker may have emptied those tables (roles come back by post_migrate)."""
     from importlib import import_module
 
+    from solvency.presets import seed_presets
+
     import_module("governance.migrations.0003_articles_and_bodies").seed(apps, None)
+    seed_presets(apps, None)  # solvency.0002: the regimes, C-ROSS the default
 
 
-COUNTED_APPS = ("accounts", "common", "ledger", "members", "governance", "claims")
+COUNTED_APPS = ("accounts", "common", "ledger", "members", "governance", "claims", "solvency")
 
 
 def _row_counts() -> dict[str, int]:
@@ -36,5 +39,13 @@ def test_seed_demo_runs_on_a_fresh_database_and_a_second_run_changes_nothing(mig
     first = _row_counts()
     assert first["members.Member"] >= 300
     assert "chenmei" in out.getvalue()
+    # Eight quarters of approved assessments, one of them an early warning.
+    assert first["solvency.SolvencyAssessment"] == 8
+    from solvency.models import SolvencyAssessment
+
+    assert set(SolvencyAssessment.objects.values_list("state", flat=True)) == {"approved"}
+    warnings = SolvencyAssessment.objects.filter(ladder_status="early_warning")
+    assert warnings.count() == 1
+    assert 100 <= warnings.get().comprehensive_ratio < 120
     call_command("seed_demo", stdout=StringIO())
     assert _row_counts() == first

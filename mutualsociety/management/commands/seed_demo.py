@@ -21,6 +21,7 @@ from governance import demo as governance_demo
 from ledger import demo as ledger_demo
 from members import demo as members_demo
 from mutualsociety.common import demo as common_demo
+from solvency import demo as solvency_demo
 
 
 @transaction.atomic
@@ -33,6 +34,7 @@ def seed() -> dict[str, Any]:
         "members": members_demo.seed(demo_password=accounts_demo.DEMO_PASSWORD),
         "governance": governance_demo.seed(),
         "claims": claims_demo.seed(),
+        "solvency": solvency_demo.seed(),
     }
 
 
@@ -71,4 +73,9 @@ class Command(BaseCommand):
             )
             + ". Member logins (same password): "
             + ", ".join(f"{username} ({name})" for username, name in members["logins"])
+        )
+        solvency = result["solvency"]
+        self.stdout.write(
+            f"Solvency: {solvency['quarters']} quarters of approved assessments "
+            f"({solvency['approved']} approved this run)."
         )

@@ -1,0 +1,96 @@
+"""Reads of the solvency app shared by its services and faces (and by the disclosure
+issue later), one module per subject, every name importable from here:
+
+- ``assessments``: the regime in force, the latest approved assessment and the history,
+  the asset holdings of a valuation date;
+- ``ladder``: the standing alerts, whether a distribution is blocked, the fund register
+  with its repayments;
+- ``summaries``: what the dashboard, the API and the disclosure pages show of approved
+  assessments (judged by the thresholds they were computed under);
+- ``reserves``: the reserve totals an assessment counts;
+- ``liquidity``: the liquidity view of the mutual aid plans, the latest stress results.
+"""
+
+from .assessments import (
+    approved_assessments,
+    assessment_history,
+    assessment_latest_approved,
+    assessment_versions,
+    holdings_as_of,
+    regime_default,
+    regime_get,
+    regime_list,
+    regime_loaded,
+)
+from .ladder import (
+    alerts_standing,
+    alerts_standing_on,
+    distribution_blocked,
+    tranches_with_repayments,
+)
+from .liquidity import (
+    Liquidity,
+    PlanLiquidity,
+    liquidity_view,
+    stress_results_latest,
+)
+from .reserves import (
+    ReserveTotals,
+    reserve_run_latest_approved,
+    reserve_totals,
+)
+from .summaries import (
+    DRAFT_READERS,
+    STATUS_LABELS,
+    CapitalLine,
+    Dashboard,
+    HistoryPoint,
+    SolvencySummary,
+    Thresholds,
+    assessment_thresholds,
+    assessments_visible_to,
+    dashboard_overview,
+    quarter_of,
+    solvency_history,
+    solvency_summary,
+    solvency_summary_latest,
+    status_label,
+)
+
+__all__ = [
+    "CapitalLine",
+    "DRAFT_READERS",
+    "Dashboard",
+    "HistoryPoint",
+    "Liquidity",
+    "PlanLiquidity",
+    "ReserveTotals",
+    "STATUS_LABELS",
+    "SolvencySummary",
+    "Thresholds",
+    "alerts_standing",
+    "alerts_standing_on",
+    "approved_assessments",
+    "assessment_history",
+    "assessment_latest_approved",
+    "assessment_thresholds",
+    "assessment_versions",
+    "assessments_visible_to",
+    "dashboard_overview",
+    "distribution_blocked",
+    "holdings_as_of",
+    "liquidity_view",
+    "quarter_of",
+    "regime_default",
+    "regime_get",
+    "regime_list",
+    "regime_loaded",
+    "reserve_run_latest_approved",
+    "reserve_totals",
+    "solvency_history",
+    "solvency_summary",
+    "solvency_summary_latest",
+    "status_label",
+    "stress_results_latest",
+    "tranches_with_repayments",
+]
