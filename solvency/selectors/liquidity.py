@@ -116,7 +116,7 @@ def liquidity_view(as_of: dt.date) -> Liquidity:
 def stress_results_latest(assessment: SolvencyAssessment) -> list:
     """The newest result of each scenario run on ``assessment``, in the scenarios'
     order (an edited scenario's older results stay stored, not shown here)."""
-    from .models import StressResult
+    from ..models import StressResult
 
     newest: dict[int, StressResult] = {}
     rows = (
