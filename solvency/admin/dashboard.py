@@ -3,10 +3,9 @@ compliance and the regulator, read-only. The latest approved position against it
 thresholds, the history as a chart and a table, and the capital breakdown; the figures
 come from ``selectors.dashboard_overview`` and the chart from ``chart.history_chart``.
 
-Plug-in points for the other parts of issue 11 (``_panels``): the open alerts (above the
-ratios) and the mutual-aid liquidity view (below the breakdown). The template includes
-``admin/solvency/dashboard/alerts.html`` and ``liquidity.html`` when their context key is
-not empty.
+Beside the ratios (``_panels``): the standing alerts of the ladder (above them) and the
+liquidity view of the mutual aid plans (below the breakdown), each from its selector; the
+template shows a panel only when it has something in it.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from .. import selectors
@@ -27,11 +27,14 @@ QUARTERS_DEFAULT, QUARTERS_MIN, QUARTERS_MAX = 8, 4, 40
 
 
 def _panels(request) -> dict:
-    """What the other parts of issue 11 show on the dashboard, each from its own
-    selector (the lead wires them at merge): ``alerts``, the open breaches and early
-    warnings (a list; empty: the panel is not shown); ``liquidity``, the liquidity view
-    of the mutual-aid plans (None: not shown)."""
-    return {"alerts": [], "liquidity": None}
+    """``alerts``: the standing breaches and early warnings (empty: no panel);
+    ``liquidity``: the liquidity view of the mutual aid plans (None when the society has
+    none)."""
+    liquidity = selectors.liquidity_view(timezone.localdate())
+    return {
+        "alerts": list(selectors.alerts_standing()[:20]),
+        "liquidity": liquidity if liquidity.plans else None,
+    }
 
 
 def _card(name: str, value, threshold, margin) -> dict:

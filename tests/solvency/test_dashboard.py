@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from solvency.services.assessments import assessment_approve, assessment_compute
-from tests.solvency.factories import VALUATION, books, holdings, item
+from tests.members.factories import mutual_aid_plan_make
+from tests.solvency.factories import VALUATION, books, holding, holdings, item
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = "admin:solvency_dashboard"
@@ -114,3 +115,34 @@ def test_bad_quarters_falls_back_with_a_message(client, actuary):
     client.force_login(actuary)
     text = client.get(reverse(DASHBOARD), {"quarters": "abc"}).content.decode()
     assert "give a whole number from 4 to 40" in text
+
+
+def test_a_standing_alert_is_listed_with_what_it_requires(client, actuary, compliance):
+    """C-ROSS: equity of 10,000,000 against 1,470,000 of capital: 52.68%, below 100%
+    (the rung ``inadequate``, due 30 days after the valuation date)."""
+    books()
+    holding(value="10000000.00")
+    approved(actuary, compliance)
+    client.force_login(compliance)
+    text = client.get(reverse(DASHBOARD)).content.decode()
+    assert "Standing alerts" in text
+    assert "52.68%" in text
+    assert "inadequate" in text
+    assert (VALUATION + dt.timedelta(days=30)).strftime("%-d %b %Y") in text
+
+
+def test_without_an_alert_or_a_mutual_aid_plan_neither_panel_shows(client, actuary, compliance):
+    books()
+    approved(actuary, compliance)
+    client.force_login(compliance)
+    text = client.get(reverse(DASHBOARD)).content.decode()
+    assert "Standing alerts" not in text
+    assert "Liquidity of the mutual-aid plans" not in text
+
+
+def test_a_mutual_aid_plan_brings_its_liquidity_panel(client, compliance):
+    mutual_aid_plan_make()
+    client.force_login(compliance)
+    text = client.get(reverse(DASHBOARD)).content.decode()
+    assert "Liquidity of the mutual-aid plans" in text
+    assert "Members at the annual cap" in text
