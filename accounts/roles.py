@@ -160,8 +160,10 @@ ROLES: tuple[Role, ...] = (
             *READ_ONLY_DOMAIN,
             "members.view_identity_number",
             "disclosure.*",
-            # The second pair of eyes on a solvency assessment (the actuary computes it).
+            # The second pair of eyes on a solvency assessment and on a reserve run (the
+            # actuary computes them).
             "solvency.approve_solvencyassessment",
+            "solvency.approve_reserverun",
             "axes.view_*",
             "django_celery_beat.view_*",
         ),

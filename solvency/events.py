@@ -6,7 +6,7 @@ from typing import Any
 
 from mutualsociety.common.events import event_record
 
-from .models import AssessmentEvent, SolvencyAssessment
+from .models import AssessmentEvent, ReserveRun, ReserveRunEvent, SolvencyAssessment
 
 
 def assessment_event(
@@ -24,6 +24,29 @@ def assessment_event(
         AssessmentEvent,
         subject=assessment,
         type=AssessmentEvent.Type(type),
+        actor=actor,
+        old_value=old_value,
+        new_value=new_value,
+        reason=reason,
+        data=data,
+    )
+
+
+def reserve_run_event(
+    *,
+    run: ReserveRun,
+    type: ReserveRunEvent.Type | str,  # noqa: A002 - the event's type, as everywhere
+    actor=None,
+    old_value: str = "",
+    new_value: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> ReserveRunEvent:
+    """Append one event about a reserve ``run`` (in the caller's transaction)."""
+    return event_record(
+        ReserveRunEvent,
+        subject=run,
+        type=ReserveRunEvent.Type(type),
         actor=actor,
         old_value=old_value,
         new_value=new_value,

@@ -13,7 +13,7 @@ from django.db.models import Max, QuerySet
 
 from mutualsociety.common.money import ZERO
 
-from .models import AssetHolding, Regime, SolvencyAssessment
+from .models import AssetHolding, Regime, ReserveRun, SolvencyAssessment
 
 # --- Regimes and assessments -----------------------------------------------------------
 
@@ -65,11 +65,8 @@ def holdings_as_of(valuation_date: dt.date) -> tuple[dt.date | None, QuerySet[As
 
 
 # --- Reserves --------------------------------------------------------------------------
-# >>> STAND-IN (issue 11, capital branch): the reserves engineer writes the real
-# ``reserve_run_latest_approved`` and ``reserve_totals`` in parallel. The lead DROPS this
-# block when merging their branch; the assessment service reads only these two names and
-# the attributes ``upr``, ``outstanding`` and ``ibnr`` of the totals
-# (``services.evaluation.reserve_figures``).
+# The assessment reads ``reserve_run_latest_approved`` and ``reserve_totals`` (the
+# attributes ``upr``, ``outstanding``, ``ibnr``: ``services.evaluation.reserve_figures``).
 
 
 @dataclass(frozen=True)
@@ -80,15 +77,41 @@ class ReserveTotals:
     outstanding: Decimal = ZERO
     ibnr: Decimal = ZERO
 
-
-def reserve_run_latest_approved(as_of: dt.date):
-    """STAND-IN: no reserve run exists yet on this branch."""
-    return None
-
-
-def reserve_totals(run) -> ReserveTotals:
-    """STAND-IN: zeros when there is no run."""
-    return ReserveTotals()
+    @property
+    def total(self) -> Decimal:
+        return self.upr + self.outstanding + self.ibnr
 
 
-# <<< END OF STAND-IN
+def _approved_runs() -> QuerySet[ReserveRun]:
+    return ReserveRun.objects.filter(state=ReserveRun.State.APPROVED).select_related(
+        "created_by", "approved_by"
+    )
+
+
+def reserve_run_latest_approved(as_of: dt.date | None = None) -> ReserveRun | None:
+    """The approved reserve run of the latest valuation date on or before ``as_of``
+    (any date when None): what an assessment at ``as_of`` counts. One run per date is
+    approved at a time (a newer version approved supersedes the one before)."""
+    runs = _approved_runs()
+    if as_of is not None:
+        runs = runs.filter(valuation_date__lte=as_of)
+    return runs.order_by("-valuation_date", "-version").first()
+
+
+def reserve_totals(run: ReserveRun | None) -> ReserveTotals:
+    """The totals of ``run`` (zeros when there is none)."""
+    if run is None:
+        return ReserveTotals()
+    return ReserveTotals(upr=run.upr, outstanding=run.outstanding, ibnr=run.ibnr)
+
+
+def reserve_run_history(n: int | None = None) -> list[ReserveRun]:
+    """The approved run of each valuation date, newest first (the last ``n`` dates when
+    given): the API's and the disclosure pages' history of the reserves."""
+    runs = _approved_runs().order_by("-valuation_date", "-version")
+    return list(runs[: max(n, 0)] if n is not None else runs)
+
+
+def reserve_run_versions(*, valuation_date: dt.date) -> QuerySet[ReserveRun]:
+    """Every version run for a valuation date, newest first (rejected and superseded too)."""
+    return ReserveRun.objects.filter(valuation_date=valuation_date).order_by("-version")

@@ -3,12 +3,22 @@
 - ``regimes``: ``Regime``, ``RiskModule``, ``RiskFactor``, ``LadderRung`` [capital];
 - ``capital``: ``CapitalItem``, ``AssetHolding``, ``FundTranche`` [capital];
 - ``assessments``: ``SolvencyAssessment``, ``AssessmentLine`` [capital];
-- ``events``: the append-only histories (``AssessmentEvent``).
+- ``events``: the append-only histories (``AssessmentEvent``);
+- ``reserves``: ``ReservingBasis``, ``ReserveRun``, ``ReserveRunOrigin``,
+  ``ReserveRunEvent`` [reserves].
 """
 
 from .assessments import AssessmentLine, SolvencyAssessment
 from .capital import AssetHolding, CapitalItem, FundTranche, Tier
 from .events import AssessmentEvent
+from .reserves import (
+    Grain,
+    ReserveRun,
+    ReserveRunEvent,
+    ReserveRunOrigin,
+    ReservingBasis,
+    ReservingMethod,
+)
 from .regimes import (
     AssetClass,
     CreditRating,
@@ -27,9 +37,15 @@ __all__ = [
     "CapitalItem",
     "CreditRating",
     "FundTranche",
+    "Grain",
     "LadderRung",
     "Rating",
     "Regime",
+    "ReserveRun",
+    "ReserveRunEvent",
+    "ReserveRunOrigin",
+    "ReservingBasis",
+    "ReservingMethod",
     "RiskFactor",
     "RiskModule",
     "SolvencyAssessment",
