@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.db import connection
 from django.db.models import Max, Prefetch, QuerySet, Sum
@@ -327,14 +327,22 @@ def unearned_premiums(*, as_of: dt.date) -> Decimal:
         f"SELECT SUM(amount * 1.0 * {left} / ({days} + 1)) FROM members_contributiondue "  # noqa: S608 - constant SQL
         "WHERE kind = %s AND status <> %s AND period_start <= %s AND period_end > %s"
     )
-    params = [as_of, ContributionDue.Kind.PREMIUM, ContributionDue.Status.CANCELLED, as_of, as_of]
+    params: list[Any] = [
+        as_of,
+        ContributionDue.Kind.PREMIUM,
+        ContributionDue.Status.CANCELLED,
+        as_of,
+        as_of,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         total = cursor.fetchone()[0]
     return quantize_money(Decimal(str(total))) if total is not None else ZERO
 
 
-def premiums_billed_by_period(*, start: dt.date, end: dt.date, grain: str) -> dict[dt.date, Decimal]:
+def premiums_billed_by_period(
+    *, start: dt.date, end: dt.date, grain: str
+) -> dict[dt.date, Decimal]:
     """The premiums billed in each period (month, quarter, year) whose first day is
     from ``start`` to ``end``, by the period's first day (the exposure of a
     Bornhuetter-Ferguson projection by origin period). One ``GROUP BY``."""
@@ -345,7 +353,7 @@ def premiums_billed_by_period(*, start: dt.date, end: dt.date, grain: str) -> di
         "WHERE kind = %s AND status <> %s AND period_start >= %s AND period_start <= %s "
         "GROUP BY 1"
     )
-    params = [ContributionDue.Kind.PREMIUM, ContributionDue.Status.CANCELLED, start, end]
+    params: list[Any] = [ContributionDue.Kind.PREMIUM, ContributionDue.Status.CANCELLED, start, end]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -94,8 +94,13 @@ def _dec(value: float) -> Decimal:
     return Decimal(repr(float(value)))
 
 
+#: Beyond this an amount is no estimate but a degenerate fit (a variance extrapolated
+#: from a column of equal values comes back as 1e154).
+AMOUNT_LIMIT = 1e15
+
+
 def _finite(value: float) -> bool:
-    return value is not None and math.isfinite(float(value))
+    return value is not None and math.isfinite(float(value)) and abs(value) < AMOUNT_LIMIT
 
 
 def _triangle(cells: Cells, origins: Sequence[str]):
@@ -176,11 +181,11 @@ def project(
         std_errs: list[float] | None = None
         total_std: float | None = None
         if method == "bf":
-            assert exposure is not None  # checked above
+            exposure = exposure or {}  # every origin's is there: checked above
             weight = triangle.latest_diagonal * 0
-            weight.values = weight.values + np.array(
-                [float(exposure[o]) for o in origins]
-            ).reshape(weight.values.shape)
+            weight.values = weight.values + np.array([float(exposure[o]) for o in origins]).reshape(
+                weight.values.shape
+            )
             model = cl.BornhuetterFerguson(apriori=float(apriori or 0)).fit(
                 developed, sample_weight=weight
             )
@@ -205,8 +210,10 @@ def project(
         row_latest = quantize_money(_dec(latest[i]))
         row_ultimate = quantize_money(_dec(ultimate[i]))
         std = None
-        if std_errs is not None:
-            std = quantize_money(_dec(std_errs[i])) if _finite(std_errs[i]) else ZERO
+        if std_errs is not None and _finite(std_errs[i]):
+            std = quantize_money(_dec(std_errs[i]))
+        elif std_errs is not None and math.isnan(std_errs[i]):
+            std = ZERO  # a fully developed origin: nothing left to vary
         rows.append(OriginResult(origin, row_latest, row_ultimate, row_ultimate - row_latest, std))
     return Projection(
         method=method,
@@ -218,5 +225,5 @@ def project(
         ibnr=sum((r.ibnr for r in rows), ZERO),
         std_err=quantize_money(_dec(total_std))
         if total_std is not None and _finite(total_std)
-        else (ZERO if method == "mack" else None),
+        else None,
     )

@@ -11,14 +11,6 @@
 from .assessments import AssessmentLine, SolvencyAssessment
 from .capital import AssetHolding, CapitalItem, FundTranche, Tier
 from .events import AssessmentEvent
-from .reserves import (
-    Grain,
-    ReserveRun,
-    ReserveRunEvent,
-    ReserveRunOrigin,
-    ReservingBasis,
-    ReservingMethod,
-)
 from .regimes import (
     AssetClass,
     CreditRating,
@@ -27,6 +19,14 @@ from .regimes import (
     Regime,
     RiskFactor,
     RiskModule,
+)
+from .reserves import (
+    Grain,
+    ReserveRun,
+    ReserveRunEvent,
+    ReserveRunOrigin,
+    ReservingBasis,
+    ReservingMethod,
 )
 
 __all__ = [

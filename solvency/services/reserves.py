@@ -191,9 +191,7 @@ def _create(
         )
         digest = inputs_digest(inputs)
         versions = ReserveRun.objects.select_for_update().filter(valuation_date=valuation_date)
-        current = (
-            versions.filter(state__in=[R.DRAFT, R.APPROVED]).order_by("-version").first()
-        )
+        current = versions.filter(state__in=[R.DRAFT, R.APPROVED]).order_by("-version").first()
         if current is not None and current.inputs_digest == digest:
             return current
         draft = versions.filter(state=R.DRAFT).first()

@@ -90,7 +90,13 @@ def triangle_read(text: str, *, incremental: bool = False) -> dict[tuple[str, in
                     "%(what)s, line %(line)d: origin %(origin)s, development %(lag)d is given "
                     "twice (first on line %(first)d)."
                 )
-                % {"what": what, "line": line, "origin": key[0], "lag": key[1], "first": first[key]},
+                % {
+                    "what": what,
+                    "line": line,
+                    "origin": key[0],
+                    "lag": key[1],
+                    "first": first[key],
+                },
                 field=f"line {line}",
             )
         cells[key], first[key] = value, line

@@ -43,9 +43,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", help="the triangle: CSV with origin,development,value")
         parser.add_argument("--method", choices=("chainladder", "mack", "bf"), required=True)
-        parser.add_argument(
-            "--incremental", action="store_true", help="the values are incremental"
-        )
+        parser.add_argument("--incremental", action="store_true", help="the values are incremental")
         parser.add_argument("--apriori", help="BF: the a-priori loss ratio (0.7)")
         parser.add_argument("--exposure", help="BF: CSV with origin,exposure")
         parser.add_argument("--tail", help="a constant tail factor (1.05)")
@@ -70,11 +68,11 @@ class Command(BaseCommand):
 
     def _table(self, result: dict) -> None:
         head = ("origin", "latest", "ultimate", "ibnr", "std_err")
-        rows = [
-            [str(o[k]) if o[k] is not None else "—" for k in head] for o in result["origins"]
-        ]
+        rows = [[str(o[k]) if o[k] is not None else "—" for k in head] for o in result["origins"]]
         totals = result["totals"]
-        rows.append(["total", *(str(totals[k]) if totals[k] is not None else "—" for k in head[1:])])
+        rows.append(
+            ["total", *(str(totals[k]) if totals[k] is not None else "—" for k in head[1:])]
+        )
         widths = [max(len(r[i]) for r in [list(head), *rows]) for i in range(len(head))]
         self.stdout.write(f"method: {result['method']}")
         for row in [list(head), *rows]:
