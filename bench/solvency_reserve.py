@@ -95,7 +95,8 @@ def _load(scale: int, log: Callable[[str], None]) -> None:
             "bank_account_number, status, status_changed_at, submitted_at, checks, "
             "age_band, region, benefit, assessment_reasons, investigation_summary, "
             "rejection_reasons, notice_status, paid_amount) "
-            "SELECT 'C-R-' || g, %s, %s, %s, 'illness', DATE '2020-01-01' + (g * 7919) %% 1827, "
+            "SELECT 'C-R-' || g, %s, %s, %s, 'illness', "
+            "DATE '2020-01-01' + ((g::bigint * 7919) %% 1827)::int, "
             "'', 1000.00, 'b', '6222', 'paid', now(), now(), '{}', '40-49', '11', "
             "300000.00, '', '', '', 'cleared', 0 FROM generate_series(1, %s) g",
             [member_id, coverage_id, plan_id, scale],
