@@ -29,6 +29,7 @@ from solvency.selectors import (
     reserve_totals,
 )
 from solvency.services import (
+    assessment_compute,
     reserve_movements,
     reserve_run_approve,
     reserve_run_create,
@@ -36,7 +37,7 @@ from solvency.services import (
     reserve_run_reject,
 )
 from tests.claims.history import claim_with_history
-from tests.solvency.factories import reserve_history
+from tests.solvency.factories import VALUATION, books, reserve_history
 
 pytest.importorskip("chainladder")
 pytestmark = pytest.mark.django_db
@@ -294,3 +295,19 @@ def test_the_reserve_accounts_take_no_manual_entries(finance_user, code):
         )
     assert code in refused.value.message
     assert JournalEntry.objects.count() == 0
+
+
+def test_the_assessment_counts_the_latest_approved_run(society, actuary, actuary2):
+    """An assessment at a later date reads the totals of the approved run (not a draft)."""
+    books()
+    run(actuary, day=SEPTEMBER)  # a draft: not counted
+    june = reserve_run_approve(run=run(actuary), actor=actuary2)
+
+    assessment = assessment_compute(valuation_date=VALUATION, rating="B", actor=actuary)
+
+    assert assessment.inputs["reserves"] == {
+        "run": june.pk,
+        "upr": "184.00",
+        "outstanding": "2300.00",
+        "ibnr": str(june.ibnr),
+    }
