@@ -163,10 +163,12 @@ ROLES: tuple[Role, ...] = (
             *READ_ONLY_DOMAIN,
             "members.view_identity_number",
             "disclosure.*",
-            # The second pair of eyes on a solvency assessment (the actuary computes it).
+            # The second pair of eyes on a solvency assessment and on a reserve run (the
+            # actuary computes them).
             "solvency.approve_solvencyassessment",
             # Sees the alerts of the ladder (read-only domain) and acknowledges them.
             "solvency.acknowledge_solvencyalert",
+            "solvency.approve_reserverun",
             "axes.view_*",
             "django_celery_beat.view_*",
         ),

@@ -144,8 +144,6 @@ PERIODIC_TASKS: tuple[PeriodicJob, ...] = (
         day_of_month="1",
         month_of_year="1,4,7,10",
     ),
-    # MERGE POINT (issue 11, reserves): the task calls the reserves branch's
-    # ``solvency.services.reserve_run_monthly``; until it is merged the run is skipped.
     PeriodicJob(
         name="Solvency: monthly reserve run",
         task="solvency.monthly_reserve",

@@ -6,7 +6,14 @@ from typing import Any
 
 from mutualsociety.common.events import event_record
 
-from .models import AlertEvent, AssessmentEvent, SolvencyAlert, SolvencyAssessment
+from .models import (
+    AlertEvent,
+    AssessmentEvent,
+    ReserveRun,
+    ReserveRunEvent,
+    SolvencyAlert,
+    SolvencyAssessment,
+)
 
 
 def assessment_event(
@@ -47,6 +54,29 @@ def alert_event(
         AlertEvent,
         subject=alert,
         type=AlertEvent.Type(type),
+        actor=actor,
+        old_value=old_value,
+        new_value=new_value,
+        reason=reason,
+        data=data,
+    )
+
+
+def reserve_run_event(
+    *,
+    run: ReserveRun,
+    type: ReserveRunEvent.Type | str,  # noqa: A002 - the event's type, as everywhere
+    actor=None,
+    old_value: str = "",
+    new_value: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> ReserveRunEvent:
+    """Append one event about a reserve ``run`` (in the caller's transaction)."""
+    return event_record(
+        ReserveRunEvent,
+        subject=run,
+        type=ReserveRunEvent.Type(type),
         actor=actor,
         old_value=old_value,
         new_value=new_value,

@@ -33,8 +33,7 @@ def daily_monitoring(today: str | None = None) -> int:
 
 @shared_task(name="solvency.monthly_reserve", ignore_result=True, **RETRY)
 def monthly_reserve(today: str | None = None) -> int:
-    """Monthly (the 1st): the reserve run of the month just ended (MERGE POINT: the
-    reserves branch's ``reserve_run_monthly``)."""
+    """Monthly (the 1st): the reserve run of the month just ended, a draft to approve."""
     return jobs.job_monthly_reserve(today=_day(today)).pk
 
 

@@ -7,6 +7,10 @@ Services change a status only through ``<MACHINE>.move(row, new)`` on a locked r
   changes otherwise.
 - ``ALERT`` (``SolvencyAlert.status``), ``MATERIAL_EVENT`` (``MaterialEventDraft.status``),
   ``JOB_RUN`` (``SolvencyJobRun.status``): below.
+- ``RESERVE_RUN`` (``ReserveRun.state``): draft → approved (a second person), draft →
+  rejected (the checker sends it back), draft → superseded (a newer run of the same date
+  replaces the draft), approved → superseded (a newer version of the same date is
+  approved). Rejected and superseded are final.
 """
 
 from __future__ import annotations
@@ -15,7 +19,13 @@ from django.utils.translation import gettext_lazy
 
 from mutualsociety.common.transitions import StateMachine
 
-from .models import MaterialEventDraft, SolvencyAlert, SolvencyAssessment, SolvencyJobRun
+from .models import (
+    MaterialEventDraft,
+    ReserveRun,
+    SolvencyAlert,
+    SolvencyAssessment,
+    SolvencyJobRun,
+)
 
 A = SolvencyAssessment.State
 
@@ -26,8 +36,17 @@ ASSESSMENT = StateMachine(
     message=gettext_lazy("A solvency assessment that is %(current)s cannot become %(new)s."),
 )
 
+R = ReserveRun.State
+
+RESERVE_RUN = StateMachine(
+    R,
+    {R.DRAFT: {R.APPROVED, R.REJECTED, R.SUPERSEDED}, R.APPROVED: {R.SUPERSEDED}},
+    field="state",
+    message=gettext_lazy("A reserve run that is %(current)s cannot become %(new)s."),
+)
+
 #: Every state machine of the app, by the field it guards (for tests and docs).
-MACHINES = {"SolvencyAssessment.state": ASSESSMENT}
+MACHINES = {"SolvencyAssessment.state": ASSESSMENT, "ReserveRun.state": RESERVE_RUN}
 
 AL = SolvencyAlert.Status
 

@@ -5,7 +5,8 @@ claims; the public notice only ever gets de-identified facts (``NoticeCase``).
 - ``claims``: a member's claims, a claim's history and outcome, documents, the benefit
   left and intake's automatic checks, the staff's queue;
 - ``notice``: the public notice and review panels;
-- ``statistics``: claims statistics and apportionment summaries.
+- ``statistics``: claims statistics and apportionment summaries;
+- ``reserving``: development triangles and outstanding case reserves (solvency).
 """
 
 from .claims import (
@@ -41,6 +42,7 @@ from .notice import (
     panel_invitations,
     panel_seat_for_member,
 )
+from .reserving import TriangleRow, Triangles, claim_triangles, outstanding_claims_reserve
 from .statistics import (
     NOTICE_PENDING,
     apportionment_summaries,
@@ -65,6 +67,8 @@ __all__ = [
     "PanelSummary",
     "REGION_NAMES",
     "REJECTION_EVENTS",
+    "TriangleRow",
+    "Triangles",
     "apportionment_summaries",
     "case_file_for_panel",
     "claim_checks",
@@ -76,12 +80,14 @@ __all__ = [
     "claim_statistics",
     "claims_unpaid_by_plan",
     "claim_statistics_by_month",
+    "claim_triangles",
     "coverage_remaining",
     "document_for_user",
     "has_objected",
     "notice_detail",
     "notice_window_open",
     "notices_list",
+    "outstanding_claims_reserve",
     "panel_invitations",
     "panel_seat_for_member",
 ]

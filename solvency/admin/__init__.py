@@ -2,6 +2,7 @@
 (``regimes``), finance's capital inputs (``capital``), assessments (``assessments``),
 the ladder's alerts, drafts, repayments and job runs (``ladder``),
 stress tests (``stress``), replenishment planning and liquidity (``planning``).
+reserve runs and the reserving basis (``reserves``).
 Every change of an assessment is a service call; assessments, their lines and events
 are never edited or deleted here."""
 
@@ -15,6 +16,7 @@ from .ladder import (
 )
 from .planning import PlannedRepaymentAdmin, ProjectionAssumptionsAdmin
 from .regimes import RegimeAdmin, RiskModuleAdmin
+from .reserves import ReserveRunAdmin, ReservingBasisAdmin
 from .stress import StressResultAdmin, StressScenarioAdmin
 
 __all__ = [
@@ -26,6 +28,8 @@ __all__ = [
     "PlannedRepaymentAdmin",
     "ProjectionAssumptionsAdmin",
     "RegimeAdmin",
+    "ReserveRunAdmin",
+    "ReservingBasisAdmin",
     "RiskModuleAdmin",
     "SolvencyAlertAdmin",
     "SolvencyAssessmentAdmin",

@@ -9,6 +9,9 @@
 - ``stress``: ``StressScenario``, ``StressResult``, ``ProjectionAssumptions``,
   ``PlannedRepayment`` [stress];
 - ``events``: the append-only histories (``AssessmentEvent``).
+- ``events``: the append-only histories (``AssessmentEvent``);
+- ``reserves``: ``ReservingBasis``, ``ReserveRun``, ``ReserveRunOrigin``,
+  ``ReserveRunEvent`` [reserves].
 """
 
 from .alerts import AlertEvent, MaterialEventDraft, SolvencyAlert
@@ -26,6 +29,14 @@ from .regimes import (
     RiskModule,
 )
 from .repayment import FundRepayment
+from .reserves import (
+    Grain,
+    ReserveRun,
+    ReserveRunEvent,
+    ReserveRunOrigin,
+    ReservingBasis,
+    ReservingMethod,
+)
 from .stress import (
     PlannedRepayment,
     ProjectionAssumptions,
@@ -43,12 +54,18 @@ __all__ = [
     "CreditRating",
     "FundRepayment",
     "FundTranche",
+    "Grain",
     "LadderRung",
     "MaterialEventDraft",
     "PlannedRepayment",
     "ProjectionAssumptions",
     "Rating",
     "Regime",
+    "ReserveRun",
+    "ReserveRunEvent",
+    "ReserveRunOrigin",
+    "ReservingBasis",
+    "ReservingMethod",
     "RiskFactor",
     "RiskModule",
     "SolvencyAlert",

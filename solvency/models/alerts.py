@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mutualsociety.common.events import Event
 
@@ -44,7 +45,7 @@ class SolvencyAlert(models.Model):
         max_length=60,
         help_text=_("What the alert is about: a rung of the ladder, or a kind and a measure."),
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("solvency", "kind"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default="open")
     origin = models.CharField(_("found by"), max_length=16, choices=Origin.choices)
     measure = models.CharField(_("measure"), max_length=16, choices=LadderRung.Measure.choices)
@@ -138,7 +139,7 @@ class MaterialEventDraft(models.Model):
         PUBLISHED = "published", _("Published")
         DISCARDED = "discarded", _("Discarded")
 
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("solvency", "kind"), max_length=32, choices=Kind.choices)
     title = models.CharField(_("title (Chinese)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
     body = models.TextField(_("text (Chinese)"))

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mutualsociety.common.exceptions import ImmutableRecord
 from mutualsociety.common.money import SumField
@@ -155,7 +156,7 @@ class AssessmentLine(Bilingual):
         on_delete=models.CASCADE,
         related_name="lines",
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("solvency", "kind"), max_length=16, choices=Kind.choices)
     code = models.SlugField(_("code"), max_length=40)
     amount = SumField(_("amount"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mutualsociety.common.money import MoneyField, RateField
 
@@ -59,7 +60,7 @@ class CapitalItem(Recorded):
         ADMITTED_ASSET_ADJUSTMENT = "admitted_asset_adjustment", _("Admitted-asset adjustment")
         OTHER = "other", _("Other capital item")
 
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("solvency", "kind"), max_length=32, choices=Kind.choices)
     tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices)
     description = models.CharField(_("description"), max_length=200)
     amount = MoneyField(
@@ -150,10 +151,10 @@ class FundTranche(Recorded):
         DONATION = "donation", _("Donation")
         LOAN = "loan", _("Loan")
 
-    provider = models.CharField(_("provider"), max_length=200)
+    provider = models.CharField(pgettext_lazy("solvency", "provider"), max_length=200)
     amount = MoneyField(_("amount"), validators=[MinValueValidator(Decimal("0.01"))])
     received_on = models.DateField(_("received on"))
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("solvency", "kind"), max_length=16, choices=Kind.choices)
     interest_rate = RateField(
         _("interest rate (a year)"),
         null=True,

@@ -7,7 +7,8 @@ issue later), one module per subject, every name importable from here:
   with its repayments;
 - ``summaries``: what the dashboard, the API and the disclosure pages show of approved
   assessments (judged by the thresholds they were computed under);
-- ``reserves``: the reserve totals an assessment counts;
+- ``reserves``: the approved reserve runs, their totals (what an assessment counts) and
+  history;
 - ``liquidity``: the liquidity view of the mutual aid plans, the latest stress results.
 """
 
@@ -36,7 +37,9 @@ from .liquidity import (
 )
 from .reserves import (
     ReserveTotals,
+    reserve_run_history,
     reserve_run_latest_approved,
+    reserve_run_versions,
     reserve_totals,
 )
 from .summaries import (
@@ -85,7 +88,9 @@ __all__ = [
     "regime_get",
     "regime_list",
     "regime_loaded",
+    "reserve_run_history",
     "reserve_run_latest_approved",
+    "reserve_run_versions",
     "reserve_totals",
     "solvency_history",
     "solvency_summary",

@@ -1,11 +1,8 @@
 """Every write of the solvency app, one module per subject. Modules import each other in
-one direction only: ``jobs`` → ``assessments`` → ``monitoring`` → ``evaluation`` →
-``capital``; ``repayment`` → ``evaluation``; every one may use ``access`` (the permission
-check); ``stress`` → ``assessments``, ``evaluation``; ``whatif`` stands alone. Faces
-import the services; services never import a face.
-
-MERGE POINT (issue 11, reserves): ``jobs.job_monthly_reserve`` looks up
-``reserve_run_monthly`` here; export it from this package when the reserves branch lands.
+one direction only: ``jobs`` → ``reserves``, ``assessments``; ``assessments`` →
+``monitoring`` → ``evaluation`` → ``capital``; ``repayment`` → ``evaluation``; ``stress``
+→ ``assessments``, ``evaluation``; every one may use ``access`` (the permission check);
+``whatif`` stands alone. Faces import the services; services never import a face.
 """
 
 from .assessments import (
@@ -18,6 +15,13 @@ from .capital import asset_holdings_import, capital_position
 from .jobs import job_daily_monitoring, job_monthly_reserve, job_quarterly_assessment
 from .monitoring import alert_acknowledge, alert_notify, alerts_sync, monitoring_run
 from .repayment import fund_repay
+from .reserves import (
+    reserve_movements,
+    reserve_run_approve,
+    reserve_run_create,
+    reserve_run_monthly,
+    reserve_run_reject,
+)
 from .stress import stress_run
 
 __all__ = [
@@ -36,4 +40,9 @@ __all__ = [
     "job_quarterly_assessment",
     "monitoring_run",
     "stress_run",
+    "reserve_movements",
+    "reserve_run_approve",
+    "reserve_run_create",
+    "reserve_run_monthly",
+    "reserve_run_reject",
 ]

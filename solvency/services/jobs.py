@@ -5,8 +5,8 @@
   (``assessment_compute_as``, as the scheduler's service account; a person approves it);
 - ``job_daily_monitoring``: today's capital against the latest approved assessment
   (``monitoring.monitoring_run``);
-- ``job_monthly_reserve``: the month just ended through the reserve engine's
-  ``reserve_run_monthly`` — MERGE POINT: that service comes with the reserves branch.
+- ``job_monthly_reserve``: the month just ended through the reserve engine
+  (``reserves.reserve_run_monthly``): a draft run for the actuary to approve;
 
 ``job_run`` gives each the same frame: a job already succeeded for its period is
 skipped; the run's row is written in its own transaction (``running``, then its end);
@@ -31,6 +31,7 @@ from ..transitions import JOB_RUN
 from .assessments import assessment_compute_as
 from .evaluation import json_ready
 from .monitoring import monitoring_run
+from .reserves import reserve_run_monthly
 
 logger = logging.getLogger(__name__)
 J = SolvencyJobRun.Status
@@ -135,21 +136,13 @@ def job_daily_monitoring(*, today: dt.date | None = None) -> SolvencyJobRun:
 
 
 def job_monthly_reserve(*, today: dt.date | None = None) -> SolvencyJobRun:
-    """MERGE POINT: calls ``solvency.services.reserve_run_monthly(valuation_date=...,
-    actor=...)`` of the reserves branch; until it is merged the run is skipped."""
+    """The reserve run at the month end before ``today`` (as the scheduler's account)."""
     today = today or timezone.localdate()
     valuation_date = month_end_before(today)
     period = valuation_date.strftime("%Y-%m")
-    from .. import services
-
-    service = getattr(services, "reserve_run_monthly", None)
-    if service is None:
-        run = SolvencyJobRun.objects.create(kind=K.MONTHLY_RESERVE, period=period)
-        _end(run, J.SKIPPED, result={"reason": "the reserve engine is not installed"})
-        return run
 
     def work() -> dict[str, Any]:
-        outcome = service(valuation_date=valuation_date, actor=scheduler_user())
-        return {"reserve_run": getattr(outcome, "pk", outcome)}
+        run = reserve_run_monthly(period_end=valuation_date, actor=scheduler_user())
+        return {"reserve_run": run.pk, "version": run.version}
 
     return job_run(K.MONTHLY_RESERVE, period, work)

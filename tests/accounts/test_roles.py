@@ -180,3 +180,16 @@ def test_the_ladder_finance_repays_compliance_acknowledges_regulator_reads():
         "solvency.view_solvencyjobrun",
     } <= regulator
     assert not {p for p in regulator if p.startswith("solvency.") and ".view_" not in p}
+
+
+def test_reserve_runs_the_actuary_runs_a_second_actuary_or_compliance_approves():
+    """An actuary runs and approves (another's) reserve runs; compliance approves but
+    runs none; finance, the regulator and the board read them and change nothing."""
+    actuary, compliance = perms("actuary"), perms("compliance_officer")
+    assert {"solvency.run_reserverun", "solvency.approve_reserverun"} <= actuary
+    assert "solvency.approve_reserverun" in compliance
+    assert "solvency.run_reserverun" not in compliance
+    for slug in ("finance", "regulator", "director"):
+        granted = perms(slug)
+        assert "solvency.view_reserverun" in granted
+        assert not {p for p in granted if p.endswith("reserverun")} - {"solvency.view_reserverun"}

@@ -6,7 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 from ledger.services import Credit, Debit, entry_post
+from members.models import ContributionDue
 from solvency.models import AssetHolding, CapitalItem, FundTranche
+from tests.claims.history import claim_with_history
+from tests.members.factories import member_make
 
 CASH = "1002"
 FUND = "4001"
@@ -72,3 +75,38 @@ def tranche(amount: str, tier="core", kind="donation", on=dt.date(2024, 1, 10)):
     return FundTranche.objects.create(
         provider="Founder", amount=Decimal(amount), received_on=on, kind=kind, tier=tier
     )
+
+
+D = dt.date
+
+
+def reserve_history():
+    """Four claims over 2023-2024 (as in tests/claims/test_selectors_reserving.py) and a
+    premium of 366.00 for 2024 (184.00 unearned at the end of June, 92.00 of September)."""
+    member = member_make()
+    claim_with_history(
+        member,
+        D(2023, 11, 15),
+        reserves=[(D(2023, 11, 20), "1000"), (D(2024, 2, 10), "800"), (D(2024, 5, 1), "0")],
+        payments=[(D(2024, 2, 10), "200"), (D(2024, 5, 1), "700")],
+    )
+    claim_with_history(
+        member,
+        D(2024, 1, 20),
+        reserves=[(D(2024, 1, 25), "600"), (D(2024, 4, 2), "300"), (D(2024, 7, 5), "0")],
+        payments=[(D(2024, 4, 2), "300"), (D(2024, 7, 5), "300")],
+    )
+    claim_with_history(member, D(2024, 5, 10), reserves=[(D(2024, 5, 11), "2000")])
+    claim_with_history(member, D(2024, 7, 1), reserves=[(D(2024, 7, 2), "50")])
+    coverage = member.coverages.first()
+    ContributionDue.objects.create(
+        member=member,
+        coverage=coverage,
+        kind="premium",
+        period_start=D(2024, 1, 1),
+        period_end=D(2024, 12, 31),
+        due_date=D(2024, 1, 1),
+        grace_ends_on=D(2024, 1, 31),
+        amount=Decimal("366.00"),
+    )
+    return member

@@ -10,8 +10,8 @@ from django.db import OperationalError
 
 from mutualsociety.common.exceptions import InvalidInput
 from solvency import tasks
-from solvency.models import SolvencyAssessment, SolvencyJobRun
-from solvency.services import assessment_approve, assessment_compute, jobs
+from solvency.models import ReserveRun, SolvencyAssessment, SolvencyJobRun
+from solvency.services import assessment_approve, assessment_compute, jobs, reserve_run_approve
 from tests.solvency.factories import VALUATION, books, holdings
 
 pytestmark = pytest.mark.django_db
@@ -95,9 +95,17 @@ def test_the_daily_run_once_a_day():
     assert first.result == {"assessment": None}
 
 
-def test_the_monthly_reserve_run_waits_for_the_reserve_engine():
+def test_the_monthly_reserve_run_leaves_a_draft_for_an_actuary_once_a_month(actuary):
     run = SolvencyJobRun.objects.get(pk=tasks.monthly_reserve("2026-02-01"))
-    assert (run.kind, run.period, run.status) == ("monthly_reserve", "2026-01", J.SKIPPED)
+    again = SolvencyJobRun.objects.get(pk=tasks.monthly_reserve("2026-02-03"))
+
+    assert (run.kind, run.period, run.status) == ("monthly_reserve", "2026-01", J.SUCCEEDED)
+    assert again.status == J.SKIPPED
+    reserve = ReserveRun.objects.get(pk=run.result["reserve_run"])
+    assert (reserve.valuation_date, reserve.state) == (dt.date(2026, 1, 31), ReserveRun.State.DRAFT)
+    assert reserve.created_by.username == jobs.SCHEDULER_USERNAME
+    # Four eyes: a person approves what the scheduler ran.
+    assert reserve_run_approve(run=reserve, actor=actuary).state == ReserveRun.State.APPROVED
 
 
 def test_the_tasks_retry_transient_failures():
