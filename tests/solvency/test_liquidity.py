@@ -106,6 +106,6 @@ def test_the_include_shows_the_numbers(aid):
     html = render_to_string(
         "solvency/includes/liquidity.html", {"liquidity": liquidity_view(TODAY())}
     )
-    for text in ("5000.00", "1000.00", "500.00", "1350.00", "192.85", "14.28"):
+    for text in ("5,000.00", "1,000.00", "500.00", "1,350.00", "192.85", "14.28"):
         assert text in html
     assert 'class="table-scroll"' in html
