@@ -144,7 +144,7 @@ def project(
     origin); ``tail`` (≥ 1) adds a constant tail factor after the last lag. Latest,
     ultimate and IBNR are rounded to the cent with IBNR = ultimate − latest; std err
     (Mack only, None otherwise) per origin and in total. Refused (``TriangleError``): an
-    unknown method, an empty triangle, a lag below 1, BF without a-priori or exposure
+    unknown method, an empty triangle, a lag below 1, a single development period, BF without a-priori or exposure
     for every origin, a tail below 1, a projection chainladder leaves undefined.
     """
     if method not in METHODS:
@@ -156,6 +156,11 @@ def project(
         raise TriangleError(f"lag {bad[0][1]} of origin {bad[0][0]} is below 1")
     if tail is not None and tail < 1:
         raise TriangleError("the tail factor is at least 1", "tail")
+    if max(lag for _, lag in cells) < 2:
+        raise TriangleError(
+            "the triangle has one development period: no development factor can be "
+            "estimated before a second one is observed"
+        )
     origins = origins_of(cells)
     if method == "bf":
         if apriori is None or apriori <= 0:

@@ -96,7 +96,10 @@ def reserve_inputs(
         )
         exposure = {day.isoformat(): billed.get(day, ZERO) for day in triangles.origins}
     projection = None
-    if cells:
+    # Nothing to develop yet (no claims, or every origin seen at its first lag only): the
+    # run holds UPR and case reserves, and no IBNR projection (the inputs say why).
+    developable = bool(cells) and max(lag for _, lag in cells) > 1
+    if developable:
         try:
             projection = reserving.project(
                 cells, method=method, apriori=apriori, exposure=exposure, tail=tail
@@ -119,6 +122,10 @@ def reserve_inputs(
         "upr": str(unearned_premiums(as_of=valuation_date)),
         "outstanding": str(outstanding_claims_reserve(as_of=valuation_date)),
     }
+    if not developable:
+        inputs["parameters"]["ibnr_not_projected"] = (
+            "no claims yet" if not cells else "one development period observed"
+        )
     return projection, inputs
 
 

@@ -142,3 +142,16 @@ def test_an_empty_triangle_and_a_lag_below_one_are_refused():
         project({}, method="mack")
     with pytest.raises(TriangleError, match="below 1"):
         project({("1", 0): Decimal(1), ("1", 1): Decimal(2)}, method="mack")
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {("2026Q3", 1): Decimal("100")},
+        {("2026Q2", 1): Decimal("100"), ("2026Q3", 1): Decimal("80")},
+    ],
+    ids=["one cell", "every origin at its first lag"],
+)
+def test_one_development_period_is_refused_with_a_reason_not_a_crash(cells):
+    with pytest.raises(TriangleError, match="one development period"):
+        project(cells, method="mack")

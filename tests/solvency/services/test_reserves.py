@@ -311,3 +311,22 @@ def test_the_assessment_counts_the_latest_approved_run(society, actuary, actuary
         "outstanding": "2300.00",
         "ibnr": str(june.ibnr),
     }
+
+
+def test_a_first_quarter_has_case_reserves_but_nothing_to_develop(society, actuary):
+    """At the end of 2023 one claim is known, at its first lag: the run holds its case
+    reserve (1,000.00) and says why there is no IBNR, instead of failing."""
+    first = run(actuary, day=D(2023, 12, 31))
+    assert (first.upr, first.outstanding, first.ibnr) == (
+        Decimal("0.00"),
+        Decimal("1000.00"),
+        Decimal("0.00"),
+    )
+    assert first.parameters["ibnr_not_projected"] == "one development period observed"
+    assert not first.origins.exists()
+
+
+def test_before_any_claim_the_run_holds_the_premiums_only(society, actuary):
+    empty = run(actuary, day=D(2023, 6, 30))
+    assert (empty.outstanding, empty.ibnr) == (Decimal("0.00"), Decimal("0.00"))
+    assert empty.parameters["ibnr_not_projected"] == "no claims yet"
