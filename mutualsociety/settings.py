@@ -434,6 +434,9 @@ SPECTACULAR_SETTINGS = {
         "MemberStatusEnum": "members.models.Member.Status",
         "ApplicationStatusEnum": "members.models.Application.Status",
         "CoverageStatusEnum": "members.models.Coverage.Status",
+        # Two solvency serializers have a ``state``: the assessments keep the name they had.
+        "StateEnum": "solvency.models.SolvencyAssessment.State",
+        "ReserveRunStateEnum": "solvency.models.ReserveRun.State",
     },
 }
 

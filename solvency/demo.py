@@ -4,6 +4,11 @@ item, and eight quarters of approved C-ROSS assessments ending at the last quart
 before today, computed by the actuary and approved by the compliance officer (four
 eyes) through the real services.
 
+Before the last quarter's assessment, the actuary runs the reserves at that quarter end
+(Mack chain ladder on quarterly triangles of the demo claims: UPR, case reserves, IBNR)
+and the compliance officer approves the run, which posts the reserve movements to the
+ledger; the last assessment counts those reserves (``selectors.reserve_run_latest_approved``).
+
 One quarter (the third before the last) is an early-warning episode: a trust plan of a
 founder's related party, bought that quarter and sold the next, is not an admitted asset
 (C-ROSS rule 1, actual capital), so finance records it as a negative admitted-asset
@@ -12,7 +17,7 @@ above 100%. Texts are Chinese, as in the other demo files.
 
 Idempotent: the register and the capital items are found by their reference, a date that
 has holdings is not imported again, and a valuation date with an approved assessment is
-skipped.
+skipped, and so is the reserve run of a date that has an approved one.
 """
 
 from __future__ import annotations
@@ -27,10 +32,11 @@ from django.utils import timezone
 from mutualsociety.common.demo import FOUNDED
 
 from . import selectors
-from .models import AssetHolding, CapitalItem, FundTranche, Tier
+from .models import AssetHolding, CapitalItem, FundTranche, Grain, ReservingMethod, Tier
 from .services.assessments import assessment_approve, assessment_compute
 from .services.capital import asset_holdings_import
 from .services.evaluation import assessment_evaluate
+from .services.reserves import reserve_run_approve, reserve_run_create
 
 QUARTERS = 8
 #: The quarter (0 = the oldest of the eight) whose ratio falls into the early-warning band.
@@ -155,9 +161,23 @@ def _episode(day: dt.date, finance) -> None:
     )
 
 
+def _reserves(day: dt.date, actuary, compliance) -> int:
+    """The reserve run at ``day`` by the actuary, approved by the compliance officer (four
+    eyes; the approval posts the movements to the ledger). 1 when approved now, 0 when
+    ``day`` already has an approved run."""
+    if selectors.reserve_run_versions(valuation_date=day).filter(state="approved").exists():
+        return 0
+    run = reserve_run_create(
+        valuation_date=day, method=ReservingMethod.MACK, grain=Grain.QUARTER, actor=actuary
+    )
+    reserve_run_approve(run=run, actor=compliance)
+    return 1
+
+
 def seed() -> dict:
-    """Seed the register, the holdings and the assessments that are missing; return
-    how many assessments were approved this run."""
+    """Seed the register, the holdings, the last quarter's reserve run and the
+    assessments that are missing; return how many assessments and reserve runs were
+    approved this run."""
     User = get_user_model()  # noqa: N806
     actuary = User.objects.get(username="actuary")
     compliance = User.objects.get(username="compliance")
@@ -165,11 +185,14 @@ def seed() -> dict:
     _register(finance)
     days = quarter_ends(timezone.localdate())
     regime = selectors.regime_default()
-    approved = 0
+    approved = reserves = 0
     for index, day in enumerate(days):
         _holdings(day, index, finance)
         if index == EPISODE:
             _episode(day, finance)
+        if index == len(days) - 1:
+            # Before the quarter's assessment, which counts the approved reserves.
+            reserves = _reserves(day, actuary, compliance)
         if (
             selectors.assessment_versions(valuation_date=day, regime=regime)
             .filter(state="approved")
@@ -187,4 +210,4 @@ def seed() -> dict:
             else "已提示预警，报董事会",
         )
         approved += 1
-    return {"approved": approved, "quarters": len(days)}
+    return {"approved": approved, "quarters": len(days), "reserve_runs": reserves}

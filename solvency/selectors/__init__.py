@@ -8,7 +8,7 @@ issue later), one module per subject, every name importable from here:
 - ``summaries``: what the dashboard, the API and the disclosure pages show of approved
   assessments (judged by the thresholds they were computed under);
 - ``reserves``: the approved reserve runs, their totals (what an assessment counts) and
-  history;
+  history, the runs a reader may see;
 - ``liquidity``: the liquidity view of the mutual aid plans, the latest stress results.
 """
 
@@ -36,10 +36,12 @@ from .liquidity import (
     stress_results_latest,
 )
 from .reserves import (
+    RESERVE_DRAFT_READERS,
     ReserveTotals,
     reserve_run_history,
     reserve_run_latest_approved,
     reserve_run_versions,
+    reserve_runs_visible_to,
     reserve_totals,
 )
 from .summaries import (
@@ -67,6 +69,7 @@ __all__ = [
     "HistoryPoint",
     "Liquidity",
     "PlanLiquidity",
+    "RESERVE_DRAFT_READERS",
     "ReserveTotals",
     "STATUS_LABELS",
     "SolvencySummary",
@@ -91,6 +94,7 @@ __all__ = [
     "reserve_run_history",
     "reserve_run_latest_approved",
     "reserve_run_versions",
+    "reserve_runs_visible_to",
     "reserve_totals",
     "solvency_history",
     "solvency_summary",

@@ -1,6 +1,6 @@
 """Reserve runs and their totals: what an assessment counts (``reserve_run_latest_approved``,
 ``reserve_totals``: ``services.evaluation.reserve_figures``), the history the API and the
-disclosure pages read."""
+disclosure pages read, and which runs a reader may see (``reserve_runs_visible_to``)."""
 
 from __future__ import annotations
 
@@ -61,3 +61,29 @@ def reserve_run_history(n: int | None = None) -> list[ReserveRun]:
 def reserve_run_versions(*, valuation_date: dt.date) -> QuerySet[ReserveRun]:
     """Every version run for a valuation date, newest first (rejected and superseded too)."""
     return ReserveRun.objects.filter(valuation_date=valuation_date).order_by("-version")
+
+
+#: Who may read a run that was never approved (a draft, a rejected run, a draft replaced
+#: by a newer run): the people who run and approve them, as for assessments
+#: (``summaries.DRAFT_READERS``). Everyone else with ``solvency.view_reserverun``
+#: (director, regulator, finance) reads the runs ever approved.
+RESERVE_DRAFT_READERS = (
+    "solvency.run_reserverun",
+    "solvency.approve_reserverun",
+)
+
+
+def reserve_runs_visible_to(user) -> QuerySet[ReserveRun]:
+    """The reserve runs ``user`` may read, newest valuation date first (the newest
+    version first within a date): all of them for the people who run or approve them
+    (``RESERVE_DRAFT_READERS``), only those ever approved (approved now, or superseded
+    by a newer approved version) for the other readers; none without
+    ``solvency.view_reserverun``."""
+    qs = ReserveRun.objects.select_related("created_by", "approved_by").order_by(
+        "-valuation_date", "-version"
+    )
+    if not (user and user.is_authenticated and user.has_perm("solvency.view_reserverun")):
+        return qs.none()
+    if any(user.has_perm(perm) for perm in RESERVE_DRAFT_READERS):
+        return qs
+    return qs.filter(approved_at__isnull=False)

@@ -98,6 +98,7 @@ class World:
             "code": "RECEIPT1",
             "assessment_id": 1,
             "regime_code": "cross",
+            "run_id": 1,
             "action": "convene",
             "uidb64": "MQ",
             "token": "set-password",

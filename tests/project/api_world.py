@@ -5,7 +5,7 @@ Set up through the services, the way members and staff create it: plans, members
 cover, dues and payments, applications waiting for an underwriter, claims in every state
 an operation acts on, a claim on public notice and one under review by a panel, meetings
 drafted, convened, open and closed, proposals, manual ledger entries, an approved solvency
-assessment.
+assessment and an approved reserve run.
 """
 
 from __future__ import annotations
@@ -37,8 +37,10 @@ from members.calculations import add_months
 from members.models import Application
 from members.services.contributions import coverage_bill
 from solvency.services.assessments import assessment_approve, assessment_compute
+from solvency.services.reserves import reserve_run_approve, reserve_run_create
 from tests.accounts.factories import enrol as enrol_authenticator
 from tests.claims.factories import claim_approved, claim_assessed, claim_make, covered_member
+from tests.claims.history import claim_with_history
 from tests.governance.factories import (
     articles_make,
     meeting_closed,
@@ -184,6 +186,26 @@ def build() -> World:
     assessment = assessment_compute(valuation_date=timezone.localdate(), rating="B", actor=actuary)
     ids["assessment"] = assessment_approve(assessment=assessment, actor=staff).pk
     ids["regime"] = "cross"
+    # An approved reserve run (the actuary runs, staff approves) at the middle of 2024, on
+    # two claims of a member with a dated history of estimates and payments.
+    D = dt.date  # noqa: N806
+    claim_with_history(
+        others[1],
+        D(2023, 11, 15),
+        reserves=[(D(2023, 11, 20), "1000"), (D(2024, 2, 10), "800"), (D(2024, 5, 1), "0")],
+        payments=[(D(2024, 2, 10), "200"), (D(2024, 5, 1), "700")],
+    )
+    claim_with_history(
+        others[1],
+        D(2024, 1, 20),
+        reserves=[(D(2024, 1, 25), "600"), (D(2024, 4, 2), "300")],
+        payments=[(D(2024, 4, 2), "300")],
+    )
+    claim_with_history(others[1], D(2024, 5, 10), reserves=[(D(2024, 5, 11), "2000")])
+    run = reserve_run_create(
+        valuation_date=D(2024, 6, 30), method="mack", grain="quarter", actor=actuary
+    )
+    ids["reserve_run"] = reserve_run_approve(run=run, actor=staff).pk
 
     return World(staff=staff, member=member, panelist=panelist, ids=ids, premium=premium)
 

@@ -47,6 +47,7 @@ PATH_VALUES = {
     "proposal_id": "proposal",
     "assessment_id": "assessment",
     "regime_code": "regime",
+    "run_id": "reserve_run",
 }
 
 

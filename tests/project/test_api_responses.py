@@ -114,6 +114,15 @@ def calls(world: api_world.World) -> list[Call]:
             {"assessment_id": "assessment"},
         ),
         Call("get", "/api/v1/solvency/history/", "staff", 200, query={"quarters": "8"}),
+        Call("get", "/api/v1/solvency/reserve-runs/", "staff", 200),
+        Call("get", "/api/v1/solvency/reserve-runs/", "staff", 200, query={"state": "approved"}),
+        Call(
+            "get",
+            "/api/v1/solvency/reserve-runs/{run_id}/",
+            "staff",
+            200,
+            {"run_id": "reserve_run"},
+        ),
         Call("get", "/api/v1/solvency/regimes/", "staff", 200),
         Call(
             "get",

@@ -47,5 +47,24 @@ def test_seed_demo_runs_on_a_fresh_database_and_a_second_run_changes_nothing(mig
     warnings = SolvencyAssessment.objects.filter(ladder_status="early_warning")
     assert warnings.count() == 1
     assert 100 <= warnings.get().comprehensive_ratio < 120
-    call_command("seed_demo", stdout=StringIO())
+    # One reserve run at the last quarter end, run by the actuary and approved by the
+    # compliance officer, posted to the ledger once and counted by that quarter's assessment.
+    from ledger.models import JournalEntry
+    from solvency.models import ReserveRun
+
+    assert first["solvency.ReserveRun"] == 1
+    run = ReserveRun.objects.get()
+    latest = SolvencyAssessment.objects.order_by("valuation_date").last()
+    assert run.valuation_date == latest.valuation_date
+    assert (run.state, run.method, run.grain) == ("approved", "mack", "quarter")
+    assert (run.created_by.username, run.approved_by.username) == ("actuary", "compliance")
+    entries = JournalEntry.objects.filter(source_type="solvency.reserverun")
+    assert list(entries.values_list("pk", flat=True)) == [run.ledger_entry_id]
+    assert latest.inputs["reserves"]["run"] == run.pk
+    assert latest.inputs["reserves"]["upr"] == str(run.upr)
+    older = SolvencyAssessment.objects.exclude(pk=latest.pk)
+    assert {a.inputs["reserves"]["run"] for a in older} == {None}
+    again = StringIO()
+    call_command("seed_demo", stdout=again)
     assert _row_counts() == first
+    assert "0 reserve run approved this run" in again.getvalue()

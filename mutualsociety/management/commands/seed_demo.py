@@ -77,5 +77,6 @@ class Command(BaseCommand):
         solvency = result["solvency"]
         self.stdout.write(
             f"Solvency: {solvency['quarters']} quarters of approved assessments "
-            f"({solvency['approved']} approved this run)."
+            f"({solvency['approved']} approved this run), "
+            f"{solvency['reserve_runs']} reserve run approved this run."
         )
