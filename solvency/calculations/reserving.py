@@ -144,8 +144,9 @@ def project(
     origin); ``tail`` (≥ 1) adds a constant tail factor after the last lag. Latest,
     ultimate and IBNR are rounded to the cent with IBNR = ultimate − latest; std err
     (Mack only, None otherwise) per origin and in total. Refused (``TriangleError``): an
-    unknown method, an empty triangle, a lag below 1, a single development period, BF without a-priori or exposure
-    for every origin, a tail below 1, a projection chainladder leaves undefined.
+    unknown method, an empty triangle, a lag below 1, a single development period, BF
+    without a-priori or exposure for every origin, a tail below 1, a projection
+    chainladder leaves undefined.
     """
     if method not in METHODS:
         raise TriangleError(f"unknown method {method!r}: one of {', '.join(METHODS)}", "method")

@@ -158,6 +158,7 @@ def test_a_bad_file_exits_non_zero(tmp_path):
         timeout=120,
         check=False,
     )
-    # A command speaks the society's default language (zh-hans): "三角形第 2 行：value 'abc' 不是数字。"
+    # A command speaks the society's default language (zh-hans):
+    # "三角形第 2 行：value 'abc' 不是数字。"
     assert done.returncode != 0
     assert "第 2 行" in done.stderr and "'abc'" in done.stderr
