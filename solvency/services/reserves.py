@@ -109,23 +109,24 @@ def reserve_inputs(
                 _("The triangle cannot be projected: %(reason)s.") % {"reason": error.message},
                 field=error.field,
             ) from None
-    inputs = {
+    parameters: dict[str, Any] = {
+        "apriori": str(apriori) if apriori is not None else None,
+        "tail": str(tail) if tail is not None else None,
+        "exposure": {k: str(v) for k, v in exposure.items()},
+    }
+    if not developable:
+        parameters["ibnr_not_projected"] = (
+            "no claims yet" if not cells else "one development period observed"
+        )
+    inputs: dict[str, Any] = {
         "valuation_date": valuation_date.isoformat(),
         "method": method,
         "grain": grain,
-        "parameters": {
-            "apriori": str(apriori) if apriori is not None else None,
-            "tail": str(tail) if tail is not None else None,
-            "exposure": {k: str(v) for k, v in exposure.items()},
-        },
+        "parameters": parameters,
         "triangles": {"paid": _rows(triangles.paid), "incurred": _rows(triangles.incurred)},
         "upr": str(unearned_premiums(as_of=valuation_date)),
         "outstanding": str(outstanding_claims_reserve(as_of=valuation_date)),
     }
-    if not developable:
-        inputs["parameters"]["ibnr_not_projected"] = (
-            "no claims yet" if not cells else "one development period observed"
-        )
     return projection, inputs
 
 
