@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import DomainError
 
 from .. import selectors
@@ -113,21 +112,34 @@ class ProjectionAssumptionsAdmin(admin.ModelAdmin):
             context["error"] = error.message
             return TemplateResponse(request, "admin/solvency/projection.html", context)
         base = projection.line("base")
-        labels = [format_date(q.end) for q in base.quarters]
+        regime = projection.assessment.regime
+        statuses = {q.status for line in projection.lines for q in line.quarters}
+        status_names = {s: selectors.status_label(s, regime=regime) for s in statuses}
+        quarters = [selectors.quarter_of(q.end) for q in base.quarters]
         context.update(
             projection=projection,
-            quarters=labels,
+            quarters=quarters,
             lines=[
                 {
                     "route": line.route,
                     "label": ROUTE_LABELS[line.route],
                     "quarters": line.quarters,
                     "first_breach": line.first_breach,
+                    "first_breach_quarter": (
+                        selectors.quarter_of(line.first_breach.end) if line.first_breach else ""
+                    ),
+                    "first_breach_status": (
+                        status_names[line.first_breach.status] if line.first_breach else ""
+                    ),
                 }
                 for line in projection.lines
             ],
+            base_rows=[
+                {"quarter": label, "q": q, "status": status_names[q.status]}
+                for label, q in zip(quarters, base.quarters, strict=True)
+            ],
             chart=line_chart(
-                [q.end.strftime("%y-%m") for q in base.quarters],
+                quarters,
                 [
                     (str(ROUTE_LABELS[line.route]), [q.comprehensive_ratio for q in line.quarters])
                     for line in projection.lines

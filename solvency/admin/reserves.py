@@ -30,6 +30,7 @@ from ..models import Grain, ReserveRun, ReserveRunEvent, ReserveRunOrigin, Reser
 from ..models import ReservingMethod as Method
 from ..services.reserves import reserve_run_approve, reserve_run_create, reserve_run_reject
 from .assessments import ReadOnlyInline
+from .labels import period_label
 
 
 class OriginInline(ReadOnlyInline):
@@ -134,7 +135,13 @@ def ultimate_chart(origins: list[ReserveRunOrigin]) -> SafeString:
         "",
         '<text x="{}" y="{}" font-size="9" transform="rotate(45 {} {})">{}</text>',
         (
-            (40 + i * step, height + 22, 40 + i * step, height + 22, o.origin[:7])
+            (
+                40 + i * step,
+                height + 22,
+                40 + i * step,
+                height + 22,
+                getattr(o, "label", o.origin[:7]),
+            )
             for i, o in enumerate(origins)
         ),
     )
@@ -292,9 +299,13 @@ class ReserveRunAdmin(admin.ModelAdmin):
             raise PermissionDenied
         run = get_object_or_404(ReserveRun, pk=pk)
         origins = list(run.origins.all())
+        for o in origins:
+            o.label = period_label(o.origin, run.grain)  # type: ignore[attr-defined]
         triangles = []
         for key, label in (("incurred", gettext("Incurred")), ("paid", gettext("Paid"))):
             lags, table = triangle_table(run.triangles.get(key, []))
+            for row in table:
+                row["label"] = period_label(row["origin"], run.grain)
             triangles.append({"label": label, "lags": lags, "rows": table})
         return self._page(
             request,

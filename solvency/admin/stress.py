@@ -105,6 +105,7 @@ class StressResultAdmin(ReadOnlyAdmin):
                     state=SolvencyAssessment.State.SUPERSEDED
                 ).select_related("regime")[:20],
                 "results": results,
+                "columns": _columns(assessment, results) if assessment is not None else [],
                 "chart": chart,
                 "threshold": threshold,
                 "form": form,
@@ -134,6 +135,44 @@ def _assessment(raw: str | None) -> SolvencyAssessment | None:
         .select_related("regime")
         .first()
     )
+
+
+def _columns(assessment: SolvencyAssessment, results) -> list[dict]:
+    """The base and each scenario as the table's columns, statuses by their names."""
+    names: dict[str, str] = {}
+
+    def label(status: str) -> str:
+        if status not in names:
+            names[status] = selectors.status_label(status, regime=assessment.regime)
+        return names[status]
+
+    base = {
+        "name": gettext("Base"),
+        "loss": Decimal("0.00"),
+        "minimum_capital": assessment.minimum_capital,
+        "actual_capital": assessment.actual_capital,
+        "core_capital": assessment.core_capital,
+        "comprehensive_ratio": assessment.comprehensive_ratio,
+        "core_ratio": assessment.core_ratio,
+        "status": assessment.ladder_status,
+        "status_label": label(assessment.ladder_status),
+        "members": results[0].members_before if results else None,
+    }
+    return [base] + [
+        {
+            "name": r.scenario.display_name,
+            "loss": r.loss,
+            "minimum_capital": r.minimum_capital,
+            "actual_capital": r.actual_capital,
+            "core_capital": r.core_capital,
+            "comprehensive_ratio": r.comprehensive_ratio,
+            "core_ratio": r.core_ratio,
+            "status": r.status,
+            "status_label": label(r.status),
+            "members": r.members_after,
+        }
+        for r in results
+    ]
 
 
 def _threshold(assessment: SolvencyAssessment | None) -> Decimal | None:

@@ -126,7 +126,7 @@ class SolvencyAssessment(models.Model):
     )
 
     def __str__(self) -> str:
-        return f"{self.valuation_date} {self.regime.code} v{self.version}"
+        return f"{self.valuation_date} {self.regime.display_name} v{self.version}"
 
     def save(self, *args, **kwargs):
         """Once stored, only the state and the approval change (through the services,

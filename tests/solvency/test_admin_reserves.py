@@ -39,6 +39,8 @@ def test_the_actuary_runs_and_reads_the_report(client, actuary):
     assert "2300.00" in text.replace(",", "")  # outstanding
     assert "<svg" in text and "reserve-triangle" in text and "table-scroll" in text
     assert "×0.900" in text  # the 2023Q4 origin's incurred factor from lag 2 to 3
+    assert ">2023Q4<" in text and ">2023-10-01<" not in text  # origins named by quarter
+    assert "2,300.00" in text  # amounts grouped as on the rest of the site
     assert f"{reserve.ultimate_total}" in text.replace(",", "")
     assert "background: hsl(25" in text
 

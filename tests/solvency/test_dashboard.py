@@ -71,7 +71,8 @@ def test_history_chart_and_table(client, actuary, compliance):
     assert 'viewBox="0 0 720 320"' in text
     for quarter in ("2025Q1", "2025Q2", "2025Q3", "2025Q4"):
         assert quarter in text
-    assert text.count("<polyline") == 2  # both ratios
+    assert text.count("<polyline") == 3  # both ratios, the core one on a white casing
+    assert text.count('stroke="#6a1b9a" stroke-width="2" stroke-dasharray="8 5"') == 1
 
 
 def test_an_early_warning_is_labelled(client, actuary, compliance):

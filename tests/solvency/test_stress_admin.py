@@ -8,8 +8,11 @@ import re
 import pytest
 from django.urls import reverse
 
+from mutualsociety.common.display import format_amount
 from solvency.models import ProjectionAssumptions, StressResult, StressScenario
+from solvency.selectors import quarter_of
 from solvency.services import assessment_approve, assessment_compute
+from solvency.services.projection import replenishment_projection
 from tests.solvency.factories import VALUATION, books, holdings
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +47,9 @@ def test_the_actuary_runs_every_scenario_and_sees_them_side_by_side(client, actu
     for result in StressResult.objects.all():
         assert str(result.comprehensive_ratio) in table
     assert "Pandemic year" in table
+    assert ">Adequate<" in table and ">adequate<" not in table  # a label, not the code
+    assert f">{format_amount(approved.minimum_capital)}<" in table  # 1,234.56 as elsewhere
+    assert approved.regime.display_name in page and f" {approved.regime.code} v" not in page
 
 
 def test_the_regulator_reads_but_cannot_run_or_edit(client, regulator, approved):
@@ -115,8 +121,26 @@ def test_the_projection_page_draws_every_route_and_the_numbers(client, actuary, 
     ):
         assert label in page
     ratios = page[page.index('id="projection-ratios"') :]
-    assert len(re.findall(r"<tr><td>", ratios.split("</table>")[0])) == 5
+    assert len(re.findall(r'<tr><th scope="row">', ratios.split("</table>")[0])) == 5
     assert 'class="table-scroll"' in page  # a phone scrolls the tables
+
+
+def test_the_projection_page_reads_as_people_name_things(client, actuary, approved):
+    client.force_login(actuary)
+    page = client.get(reverse(PROJECTION)).content.decode()
+    projection = replenishment_projection()
+    first = projection.line("base").quarters[0]
+    # the regime by its name, the status by its label, the quarter short, amounts grouped
+    assert approved.regime.display_name in page and f" {approved.regime.code} v" not in page
+    base = page[page.index('id="projection-base"') :].split("</table>")[0]
+    assert ">Adequate<" in base and ">adequate<" not in base
+    assert f">{quarter_of(first.end)}<" in base  # 2026Q4, not 31 Dec 2026 on four lines
+    assert f">{format_amount(first.core_capital)}<" in base and "," in format_amount(
+        first.core_capital
+    )
+    # the chart: every line its own dash pattern, a legend without list bullets
+    assert len(set(re.findall(r'<polyline[^>]*?(stroke-dasharray="[^"]+")', page))) == 4
+    assert 'class="solvency-legend"' in page and 'class="chart-legend"' not in page
 
 
 def test_the_projection_page_says_when_there_is_nothing_to_project(client, actuary):
