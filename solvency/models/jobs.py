@@ -33,6 +33,11 @@ class SolvencyJobRun(models.Model):
     duration = models.DurationField(_("duration"), null=True, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+    version = models.PositiveSmallIntegerField(
+        _("version"),
+        default=1,
+        help_text=_("A run of the same period whose inputs had changed since is the next one."),
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -40,9 +45,9 @@ class SolvencyJobRun(models.Model):
         verbose_name_plural = _("solvency job runs")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "period"],
+                fields=["kind", "period", "version"],
                 condition=Q(status="succeeded"),
-                name="solvency_job_one_success_per_period",
+                name="solvency_job_one_success_per_version",
             ),
         ]
         indexes = [models.Index(fields=["kind", "period"])]

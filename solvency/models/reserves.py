@@ -73,6 +73,15 @@ class ReservingBasis(models.Model):
                 condition=Q(apriori__isnull=True) | Q(apriori__gt=0),
                 name="reserving_basis_apriori",
             ),
+            # The monthly run could not project BF without its expected loss ratio.
+            models.CheckConstraint(
+                condition=~Q(method="bf") | Q(apriori__isnull=False),
+                name="reserving_basis_bf_needs_apriori",
+                violation_error_code="bf_needs_apriori",
+                violation_error_message=_(
+                    "Bornhuetter-Ferguson needs an a-priori loss ratio above 0."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

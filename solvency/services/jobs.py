@@ -8,11 +8,14 @@
 - ``job_monthly_reserve``: the month just ended through the reserve engine
   (``reserves.reserve_run_monthly``): a draft run for the actuary to approve;
 
-``job_run`` gives each the same frame: a job already succeeded for its period is
-skipped; the run's row is written in its own transaction (``running``, then its end);
-the work runs in one transaction with the row's ``succeeded``, so a run that dies halfway
-leaves nothing of its work and a ``failed`` row with the error. The error is raised again
-so that Celery retries a transient one (``tasks``).
+``job_run`` gives each the same frame: the work runs again for a period already done,
+and the services give back what they made when nothing changed — then the run is
+``skipped``; when the inputs changed (a late claim, a corrected capital item) they make
+a new version, and the run succeeds as the period's next version. The run's row is
+written in its own transaction (``running``, then its end); the work runs in one
+transaction with the row's ``succeeded``, so a run that dies halfway leaves nothing of
+its work and a ``failed`` row with the error. The error is raised again so that Celery
+retries a transient one (``tasks``).
 """
 
 from __future__ import annotations
@@ -62,21 +65,28 @@ def _end(run: SolvencyJobRun, status: str, *, result=None, error: str = "") -> N
 
 
 def job_run(kind: str, period: str, work: Callable[[], dict[str, Any]]) -> SolvencyJobRun:
-    """Run ``work`` for ``kind`` and ``period`` once (see the module's docstring)."""
+    """Run ``work`` for ``kind`` and ``period`` (see the module's docstring)."""
     run = SolvencyJobRun.objects.create(kind=kind, period=period)
-    if SolvencyJobRun.objects.filter(kind=kind, period=period, status=J.SUCCEEDED).exists():
-        _end(run, J.SKIPPED, result={"reason": "already succeeded for this period"})
-        return run
     try:
         with transaction.atomic():
-            result = work()
+            result = json_ready(work())
+            previous = (
+                SolvencyJobRun.objects.filter(kind=kind, period=period, status=J.SUCCEEDED)
+                .order_by("-version")
+                .first()
+            )
+            if previous is not None and previous.result == result:
+                _end(run, J.SKIPPED, result={"reason": "unchanged since", "run": previous.pk})
+                return run
+            run.version = previous.version + 1 if previous is not None else 1
+            run.save(update_fields=["version"])
             _end(run, J.SUCCEEDED, result=result)
     except IntegrityError as error:
         # Another worker's run of the same period succeeded meanwhile (the unique key).
         run.refresh_from_db()
         if SolvencyJobRun.objects.filter(kind=kind, period=period, status=J.SUCCEEDED).exists():
             run.status = J.RUNNING
-            _end(run, J.SKIPPED, result={"reason": "already succeeded for this period"})
+            _end(run, J.SKIPPED, result={"reason": "another run of this period succeeded"})
             return run
         _failed(run, error)
         raise

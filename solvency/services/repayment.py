@@ -158,6 +158,14 @@ def repayment_checks(
         figures["assessment"] = assessment.pk
         rules = rc.rules_from_snapshot(assessment.inputs.get("regime") or {})
         core, supplementary = assessment.core_capital, assessment.supplementary_capital
+        # Repayments made since the valuation date left the capital it counted too: two
+        # repayments that each pass alone must not pass together.
+        since = FundRepayment.objects.filter(repaid_on__gt=assessment.valuation_date)
+        for row in since.values("tranche__tier").annotate(total=Sum("amount")):
+            if row["tranche__tier"] == Tier.SUPPLEMENTARY:
+                supplementary -= row["total"]
+            else:
+                core -= row["total"]
         if tranche.tier == Tier.SUPPLEMENTARY:
             supplementary -= amount
         else:

@@ -12,7 +12,7 @@ from mutualsociety.common.exceptions import InvalidInput
 from solvency import tasks
 from solvency.models import ReserveRun, SolvencyAssessment, SolvencyJobRun
 from solvency.services import assessment_approve, assessment_compute, jobs, reserve_run_approve
-from tests.solvency.factories import VALUATION, books, holdings
+from tests.solvency.factories import VALUATION, books, holdings, item
 
 pytestmark = pytest.mark.django_db
 J = SolvencyJobRun.Status
@@ -111,3 +111,22 @@ def test_the_monthly_reserve_run_leaves_a_draft_for_an_actuary_once_a_month(actu
 def test_the_tasks_retry_transient_failures():
     for task in (tasks.quarterly_assessment, tasks.daily_monitoring, tasks.monthly_reserve):
         assert OperationalError in task.autoretry_for
+
+
+def test_a_rerun_after_the_inputs_changed_makes_the_next_version(actuary, compliance):
+    """The quarter's draft is computed; a capital item recorded afterwards changes the
+    inputs: running the quarter again computes a new version (the run is the period's
+    version 2); running it once more with nothing changed is skipped."""
+    books()
+    holdings()
+    first = jobs.job_quarterly_assessment(today=dt.date(2026, 1, 1))
+    item("5000.00", "supplementary")
+    second = jobs.job_quarterly_assessment(today=dt.date(2026, 1, 2))
+    third = jobs.job_quarterly_assessment(today=dt.date(2026, 1, 3))
+
+    assert (first.status, first.version) == (J.SUCCEEDED, 1)
+    assert (second.status, second.version) == (J.SUCCEEDED, 2)
+    assert third.status == J.SKIPPED and third.result["run"] == second.pk
+    versions = SolvencyAssessment.objects.filter(valuation_date=dt.date(2025, 12, 31))
+    assert sorted(versions.values_list("version", flat=True)) == [1, 2]
+    assert second.result["assessment"] != first.result["assessment"]

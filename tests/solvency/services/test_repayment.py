@@ -129,6 +129,18 @@ def test_refused_when_the_assessment_after_it_misses_a_threshold_to_the_cent(
     assert repay(world, finance, "200000.00").checks["after"]["comprehensive_ratio"] == "100.00"
 
 
+def test_repayments_since_the_assessment_count_together(world, finance):
+    """Room for 200,000.00 after the assessment: 150,000.00 then 50,000.01 is one cent
+    too much together, though each alone would pass; 50,000.00 still passes."""
+    post("more-surplus", CASH, "4104", "1000000.00", dt.date(2024, 3, 1))
+    repay(world, finance, "150000.00")
+    with pytest.raises(InvalidInput) as caught:
+        repay(world, finance, "50000.01")
+    assert set(caught.value.fields) == {"assessment"}
+    assert repay(world, finance, "50000.00").checks["after"]["comprehensive_ratio"] == "100.00"
+    assert FundRepayment.objects.count() == 2
+
+
 def test_refused_without_an_approved_assessment(world, finance):
     world["assessment"].__class__.objects.filter(pk=world["assessment"].pk).update(
         state="superseded"

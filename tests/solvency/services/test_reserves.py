@@ -330,3 +330,16 @@ def test_before_any_claim_the_run_holds_the_premiums_only(society, actuary):
     empty = run(actuary, day=D(2023, 6, 30))
     assert (empty.outstanding, empty.ibnr) == (Decimal("0.00"), Decimal("0.00"))
     assert empty.parameters["ibnr_not_projected"] == "no claims yet"
+
+
+def test_a_monthly_basis_of_bf_without_its_apriori_is_refused(db):
+    """The admin's form validates the model's constraints: the message names the
+    a-priori ratio, and the database refuses the row on its own too."""
+    from django.core.exceptions import ValidationError
+
+    basis = ReservingBasis(method="bf", grain="quarter")
+    with pytest.raises(ValidationError, match="a-priori loss ratio"):
+        basis.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        basis.save()
+    ReservingBasis(method="bf", grain="quarter", apriori=Decimal("0.7")).full_clean()
