@@ -23,7 +23,15 @@ from .models import Account, IntegrityCheck, JournalEntry, Posting
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "name_en", "type", "is_active", "manual_postings_allowed")
+    list_display = (
+        "code",
+        "name",
+        "name_en",
+        "type",
+        "is_active",
+        "manual_postings_allowed",
+        "manual_debits_allowed",
+    )
     list_filter = ("type", "is_active", "manual_postings_allowed")
     search_fields = ("code", "name", "name_en")
     readonly_fields = ("code", "type")

@@ -53,6 +53,15 @@ class Account(models.Model):
             "balance must equal the sum of that part's records) takes no manual entries."
         ),
     )
+    manual_debits_allowed = models.BooleanField(
+        _("manual debits allowed"),
+        default=True,
+        help_text=_(
+            "An account that only one part of the system may reduce (the initial operating "
+            "fund, repaid only through its repayment rules) takes manual credits but no "
+            "manual debits."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]

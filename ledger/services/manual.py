@@ -91,6 +91,17 @@ def entry_post_manual(
                 % {"accounts": ", ".join(str(account) for account in closed)},
                 field="lines",
             )
+        debited = {code for code, amount in lines_normalise(lines) if amount > 0}
+        guarded = Account.objects.filter(code__in=debited, manual_debits_allowed=False)
+        if guarded:
+            raise InvalidInput(
+                _(
+                    "Account %(accounts)s is reduced only by its own procedure (a repayment "
+                    "of the fund is made under its rules), not by a manual entry."
+                )
+                % {"accounts": ", ".join(str(account) for account in guarded)},
+                field="lines",
+            )
     return entry_post(
         idempotency_key=key,
         date=date,

@@ -2,11 +2,14 @@
 
 from django.db import migrations, models
 
+from solvency.fund_seed import seed_fund, unseed_fund
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('solvency', '0002_seed'),
+        ('ledger', '0006_account_manual_debits_allowed'),
     ]
 
     operations = [
@@ -27,4 +30,5 @@ class Migration(migrations.Migration):
             model_name='solvencyjobrun',
             constraint=models.UniqueConstraint(condition=models.Q(('status', 'succeeded')), fields=('kind', 'period', 'version'), name='solvency_job_one_success_per_version'),
         ),
+        migrations.RunPython(seed_fund, unseed_fund),
     ]

@@ -155,3 +155,19 @@ def test_the_rules_of_entry_post_still_apply(finance_user):
 
     assert set(refused.value.fields) == {"lines"}
     assert ledger_counts() == (0, 0)
+
+
+def test_the_fund_takes_manual_receipts_but_no_manual_repayment(finance_user):
+    """4001 (the initial operating fund) is reduced only through the fund's repayment
+    rules (solvency closes it to manual debits): a receipt is a manual credit and
+    posts; a manual debit is refused naming the account, and nothing is saved."""
+    fund = "4001"
+    assert not Account.objects.get(code=fund).manual_debits_allowed
+    receipt = manual("fund-in", CASH, fund, "1000.00", actor=finance_user)
+    assert posting_lines(receipt) == [(CASH, "1000.00"), (fund, "-1000.00")]
+
+    with pytest.raises(InvalidInput) as refused:
+        manual("fund-out", fund, CASH, "1000.00", actor=finance_user)
+    assert fund in refused.value.message and "manual entry" in refused.value.message
+    assert refused.value.fields == {"lines": [refused.value.message]}
+    assert ledger_counts() == (1, 2)
