@@ -1,6 +1,7 @@
 """The solvency app's models, one module per subject, every model importable from here:
 
 - ``regimes``: ``Regime``, ``RiskModule``, ``RiskFactor``, ``LadderRung`` [capital];
+- ``choices``: ``Rating``, ``AssetClass``, ``CreditRating``, shared by the models;
 - ``capital``: ``CapitalItem``, ``AssetHolding``, ``FundTranche`` [capital];
 - ``assessments``: ``SolvencyAssessment``, ``AssessmentLine`` [capital];
 - ``repayment``: ``FundRepayment`` [ladder];
@@ -17,17 +18,10 @@
 from .alerts import AlertEvent, MaterialEventDraft, SolvencyAlert
 from .assessments import AssessmentLine, SolvencyAssessment
 from .capital import AssetHolding, CapitalItem, FundTranche, Tier
+from .choices import AssetClass, CreditRating, Rating
 from .events import AssessmentEvent
 from .jobs import SolvencyJobRun
-from .regimes import (
-    AssetClass,
-    CreditRating,
-    LadderRung,
-    Rating,
-    Regime,
-    RiskFactor,
-    RiskModule,
-)
+from .regimes import LadderRung, Regime, RiskFactor, RiskModule
 from .repayment import FundRepayment
 from .reserves import (
     Grain,

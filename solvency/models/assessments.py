@@ -20,7 +20,8 @@ from django.utils.translation import pgettext_lazy
 from mutualsociety.common.exceptions import ImmutableRecord
 from mutualsociety.common.money import SumField
 
-from .regimes import Bilingual, Rating, Regime
+from .choices import Rating
+from .regimes import Bilingual, Regime
 
 
 def _ratio(verbose_name) -> models.DecimalField:

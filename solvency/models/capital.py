@@ -24,7 +24,7 @@ from django.utils.translation import pgettext_lazy
 
 from mutualsociety.common.money import MoneyField, RateField
 
-from .regimes import AssetClass, CreditRating
+from .choices import AssetClass, CreditRating
 
 
 class Tier(models.TextChoices):

@@ -21,6 +21,7 @@ from mutualsociety.common.money import MoneyField, RateField
 
 from ..calculations import regimes as calc
 from ..calculations.aggregation import CalculationError, correlation_check
+from .choices import AssetClass, CreditRating, Rating
 
 
 def _percent(verbose_name, **kwargs) -> models.DecimalField:
@@ -28,15 +29,6 @@ def _percent(verbose_name, **kwargs) -> models.DecimalField:
     kwargs.setdefault("decimal_places", 2)
     kwargs.setdefault("validators", [MinValueValidator(Decimal("0"))])
     return models.DecimalField(verbose_name, **kwargs)
-
-
-class Rating(models.TextChoices):
-    """C-ROSS integrated risk rating (风险综合评级), best first."""
-
-    A = "A", "A"
-    B = "B", "B"
-    C = "C", "C"
-    D = "D", "D"
 
 
 class Bilingual(models.Model):
@@ -268,30 +260,6 @@ class RiskModule(Bilingual):
                     % {"code": self.code}
                 }
             )
-
-
-class AssetClass(models.TextChoices):
-    CASH = "cash", _("Cash and demand deposits")
-    DEPOSIT = "deposit", _("Term deposits")
-    GOVERNMENT_BOND = "government_bond", _("Government bonds")
-    CORPORATE_BOND = "corporate_bond", _("Corporate and financial bonds")
-    EQUITY = "equity", _("Listed equity")
-    FUND = "fund", _("Investment funds")
-    PROPERTY = "property", _("Property")
-    OTHER = "other", _("Other assets")
-
-
-class CreditRating(models.TextChoices):
-    """A counterparty's or issue's rating (domestic AA+/AA/AA- count as AA)."""
-
-    AAA = "AAA", "AAA"
-    AA = "AA", "AA"
-    A = "A", "A"
-    BBB = "BBB", "BBB"
-    BB = "BB", "BB"
-    B = "B", "B"
-    CCC = "CCC", _("CCC or below")
-    UNRATED = "unrated", _("Unrated")
 
 
 class RiskFactor(models.Model):

@@ -22,7 +22,8 @@ from ..calculations.aggregation import CalculationError
 from ..calculations.stress import Shocks, shocks_check
 from .assessments import SolvencyAssessment
 from .capital import FundTranche
-from .regimes import AssetClass, Bilingual
+from .choices import AssetClass
+from .regimes import Bilingual
 
 
 class StressScenario(Bilingual):
