@@ -32,7 +32,10 @@ def _panels(request) -> dict:
     none)."""
     liquidity = selectors.liquidity_view(timezone.localdate())
     return {
-        "alerts": list(selectors.alerts_standing()[:20]),
+        "alerts": [
+            (alert, selectors.alert_status_label(alert))
+            for alert in selectors.alerts_standing().select_related("assessment__regime")[:20]
+        ],
         "liquidity": liquidity if liquidity.plans else None,
     }
 

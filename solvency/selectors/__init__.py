@@ -24,6 +24,7 @@ from .assessments import (
     regime_loaded,
 )
 from .ladder import (
+    alert_status_label,
     alerts_standing,
     alerts_standing_on,
     distribution_blocked,
@@ -63,6 +64,7 @@ from .summaries import (
 )
 
 __all__ = [
+    "alert_status_label",
     "CapitalLine",
     "DRAFT_READERS",
     "Dashboard",

@@ -26,8 +26,17 @@ from ..models import (
     SolvencyAlert,
 )
 from .assessments import assessment_latest_approved
+from .summaries import status_label
 
 # --- Alerts and the fund ---------------------------------------------------------------
+
+
+def alert_status_label(alert: SolvencyAlert) -> str:
+    """The alert's status on the ladder as people read it (the rung's name in the
+    page's language), judged under the regime of the assessment that found it."""
+    if alert.assessment_id is None:
+        return alert.ladder_status
+    return status_label(alert.ladder_status, regime=alert.assessment.regime)
 
 
 def alerts_standing() -> QuerySet[SolvencyAlert]:
@@ -56,7 +65,7 @@ def distribution_blocked(as_of: dt.date) -> tuple[bool, list[str]]:
             "kind": alert.get_kind_display(),
             "measure": alert.get_measure_display(),
             "date": alert.valuation_date.isoformat(),
-            "status": alert.ladder_status,
+            "status": alert_status_label(alert),
         }
         for alert in alerts_standing_on(as_of).order_by("opened_at", "id")
     ]

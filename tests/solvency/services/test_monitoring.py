@@ -133,6 +133,8 @@ def test_compliance_acknowledges_an_alert_which_still_blocks(weak, compliance, a
     assert breach.events.filter(type="acknowledged").count() == 1
     blocked, reasons = distribution_blocked(timezone.localdate())
     assert blocked and len(reasons) == 2
+    # the rung by its name, not its code
+    assert any("status: Solvency inadequate" in reason for reason in reasons)
 
 
 def test_distribution_is_blocked_without_any_approved_assessment():
