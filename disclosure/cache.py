@@ -1,0 +1,42 @@
+"""The public pages' and API's cache, cleared whenever something is published.
+
+Every cached answer's key carries the current *generation*, a number kept in the cache
+itself; publishing, correcting or withdrawing bumps it (after the commit), so every
+earlier answer is ignored at once without knowing their keys (the cache backends the
+project uses cannot delete by pattern). With the cache down (Redis unreachable) the
+project's cache degrades to none: pages are rendered afresh, never an error.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+
+GENERATION_KEY = "disclosure:generation"
+#: How long a cached page lives at most (publishing clears it at once anyway).
+TIMEOUT = 15 * 60
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = 1
+        cache.add(GENERATION_KEY, value, timeout=None)
+    return int(value)
+
+
+def cache_key(name: str) -> str:
+    """The key of a cached answer named ``name`` in the current generation."""
+    return f"disclosure:{generation()}:{name}"
+
+
+def _bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there (expired, evicted, or the cache is new)
+        cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def disclosure_cache_clear() -> None:
+    """Forget every cached public answer once the current transaction commits."""
+    transaction.on_commit(_bump)
