@@ -1,9 +1,14 @@
-from django.urls import path
+"""The disclosure site at ``/disclosure/``: one URL module per part (see ``views``)."""
 
-from . import views
+from django.urls import include, path
+
+from .views import basic
 
 app_name = "disclosure"
 
 urlpatterns = [
-    path("", views.DisclosureHomeView.as_view(), name="home"),
+    path("about/", basic.DisclosureHomeView.as_view(), name="basic"),
+    path("", include("disclosure.urls_public")),
+    path("", include("disclosure.urls_archive")),
+    path("regulator/", include("disclosure.urls_regulator")),
 ]

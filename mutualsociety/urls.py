@@ -16,6 +16,7 @@ api_v1_patterns = [
     path("governance/", include("governance.api_urls")),
     path("claims/", include("claims.api_urls")),
     path("solvency/", include("solvency.api_urls")),
+    path("disclosure/", include("disclosure.api_urls")),
 ]
 
 urlpatterns = [

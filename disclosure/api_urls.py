@@ -1,0 +1,3 @@
+"""The read-only open-data API at ``/api/v1/disclosure/`` (``disclosure.api``)."""
+
+urlpatterns: list = []

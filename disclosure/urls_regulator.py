@@ -1,0 +1,3 @@
+"""The read-only regulator portal at ``/disclosure/regulator/`` (``views.regulator``)."""
+
+urlpatterns: list = []
