@@ -46,6 +46,7 @@ EXPECTED_OPEN = {
     "password_reset_confirm",
     "password_reset_complete",
     "disclosure:home",
+    "disclosure:basic",
     "set_language",
     "healthz",
     "admin:login",
