@@ -103,6 +103,10 @@ class ApiRootView(APIView):
                     "history": link("solvency-api:history"),
                     "regimes": link("solvency-api:regimes"),
                 },
+                "disclosure": {
+                    "publications": link("disclosure-api:publications"),
+                    "kinds": link("disclosure-api:kinds"),
+                },
             }
         )
 
