@@ -16,6 +16,7 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mutualsociety.common import periods
 from mutualsociety.common.selectors import society_get
@@ -29,7 +30,7 @@ GRAINS = {Basis.QUARTER: "quarter", Basis.YEAR: "year"}
 class State(models.TextChoices):
     PUBLISHED = "published", _("Published on time")
     LATE = "late", _("Published late")
-    DUE = "due", _("Due")
+    DUE = "due", pgettext_lazy("disclosure schedule", "Due")
     OVERDUE = "overdue", _("Overdue")
 
 

@@ -152,3 +152,14 @@ def test_queries_do_not_grow_with_versions_and_files(client, compliance, complia
         latest = corrected(latest, compliance, compliance2, f"Restatement {number}.")
     withdrawn(large, compliance2, "Superseded.")
     assert _queries(client, large) == few
+
+
+@pytest.mark.parametrize(
+    "path", ["/disclosure/publications/abc/", "/disclosure/no-such-page/", "/disclosure/feed/x/"]
+)
+def test_an_unknown_address_of_the_disclosure_site_is_a_404_in_its_layout(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'class="subnav"' in html and "There is nothing at this address." in html
+    assert reverse("disclosure:archive") in html
