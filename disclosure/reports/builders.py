@@ -119,7 +119,19 @@ from claims.models import Claim
 from governance.models import Mandate, Motion
 from mutualsociety.common.display import format_date, format_money, punctuation
 
-from .document import Cell, Report, Section, Table, date, integer, money, number, percent, text
+from .document import (
+    Cell,
+    Report,
+    Section,
+    Table,
+    date,
+    integer,
+    money,
+    month,
+    number,
+    percent,
+    text,
+)
 from .figures import SCHEMA, FiguresError, Reader, jsonable
 
 HUNDRED = Decimal(100)
@@ -564,7 +576,7 @@ def _sum(lines: list[Reader]) -> Decimal:
 def _finances(c: _Common, block: Reader) -> Section:
     sheet = block.req_obj("balance_sheet")
     statement = block.req_obj("income_statement")
-    headers = [_("Account"), _("Account name"), _("Amount")]
+    headers = [_("Account"), pgettext("ledger", "Account name"), _("Amount")]
     tables = []
     for key, caption in (
         ("assets", _("Assets")),
@@ -693,7 +705,7 @@ def _claims(c: _Common, block: Reader | None) -> list[Section]:
                 rows=[
                     [
                         text(m.req_label("plan", lang)),
-                        date(m.req_date("month")),
+                        month(m.req_date("month")),
                         integer(m.integer("claims")),
                         money(m.req_money("amount_claimed")),
                         money(m.req_money("amount_approved")),

@@ -13,10 +13,10 @@ filters or pivots it)::
   ``column`` the column's header, all in the report's language;
 - ``row`` counts a table's rows from 1; its closing sum row is ``total``;
 - ``type`` is the cell's kind (``text``, ``money``, ``percent``, ``integer``,
-  ``number``, ``date``); ``value`` its plain machine form: an amount with its two
+  ``number``, ``date``, ``month``); ``value`` its plain machine form: an amount with its two
   decimals and no grouping (``1234567.89``), a percentage as the fraction
-  (``1.8543`` is 185.43%), a date in ISO form (``2026-09-30``), empty when there is no
-  value;
+  (``1.8543`` is 185.43%), a date in ISO form (``2026-09-30``), a month as
+  ``2026-01``, empty when there is no value;
 - the paragraphs and notes of the PDF are not in the CSV; the file is UTF-8 with a byte
   order mark so that Excel opens the Chinese correctly, lines end in CRLF (RFC 4180).
 
@@ -35,7 +35,7 @@ import io
 import json
 from decimal import Decimal
 
-from .document import Cell, Report
+from .document import Cell, Kind, Report
 from .figures import SCHEMA
 
 CSV_HEADER = ("section", "table", "row", "column", "type", "value")
@@ -46,6 +46,8 @@ def cell_value(cell: Cell) -> str:
     value = cell.value
     if value is None:
         return ""
+    if cell.kind is Kind.MONTH and isinstance(value, dt.date):
+        return value.strftime("%Y-%m")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -30,6 +30,8 @@ class Kind(enum.StrEnum):
     #: A number that is neither money nor a rate (days to payment), written as given.
     NUMBER = "number"
     DATE = "date"
+    #: A calendar month (a ``date``, its day ignored): ``2026年1月`` / ``January 2026``.
+    MONTH = "month"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,10 @@ def number(value: Decimal | None) -> Cell:
 
 def date(value: dt.date | None) -> Cell:
     return Cell(Kind.DATE, value)
+
+
+def month(value: dt.date | None) -> Cell:
+    return Cell(Kind.MONTH, value)
 
 
 @dataclass(frozen=True)

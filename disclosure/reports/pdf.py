@@ -22,7 +22,7 @@ from io import BytesIO
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -75,6 +75,8 @@ def cell_display(cell: Cell) -> str:
         return format_amount(value, 1)  # type: ignore[arg-type]
     if cell.kind is Kind.DATE:
         return format_date(value)  # type: ignore[arg-type]
+    if cell.kind is Kind.MONTH:
+        return formats.date_format(value, "YEAR_MONTH_FORMAT")  # type: ignore[arg-type]
     return str(value)
 
 

@@ -107,3 +107,10 @@ def test_decimals_and_dates_in_the_figures_are_written_as_strings():
 def test_sha256_hex_is_the_hex_digest():
     assert sha256_hex(b"abc") == hashlib.sha256(b"abc").hexdigest()
     assert len(sha256_hex(b"")) == 64
+
+
+def test_a_month_is_written_as_year_and_month():
+    rows = csv_rows(render_csv(annual_report(samples.annual(months=3), language="en")))
+
+    months = [r["value"] for r in rows if r["column"] == "Month" and r["row"] != "total"]
+    assert months == ["2000-01", "2000-01", "2000-02"]
