@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -14,6 +18,7 @@ from disclosure.reports import (
     sha256_hex,
     solvency_quarterly_report,
 )
+from mutualsociety.common import fonts
 from mutualsociety.common.fonts import EMBEDDED, cjk_font, cjk_font_file
 from tests.disclosure.reports import samples
 
@@ -150,3 +155,52 @@ def test_text_in_the_figures_is_not_read_as_markup():
     pdf = render_pdf(solvency_quarterly_report(figures, language="en"))
 
     assert pdf.startswith(b"%PDF-")
+
+
+SUBPROCESS_RENDER = """
+import django, sys
+django.setup()
+from disclosure.reports import annual_report, render_pdf
+from tests.disclosure.reports import samples
+sys.stdout.write(render_pdf(annual_report(samples.annual(months=40), language="zh-hans")).hex())
+"""
+
+
+@needs_font
+def test_another_process_at_another_time_renders_the_same_bytes():
+    """The worker that reruns the job is another process, maybe in another time zone
+    and with another hash seed: its PDF is the same, byte for byte."""
+    here = render_pdf(annual_report(samples.annual(months=40), language="zh-hans"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mutualsociety.settings",
+        "PYTHONHASHSEED": "12345",
+        "TZ": "America/New_York",
+    }
+
+    there = subprocess.run(
+        [sys.executable, "-c", SUBPROCESS_RENDER],
+        capture_output=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[3],
+        env=env,
+        text=True,
+    ).stdout
+
+    assert bytes.fromhex(there) == here
+
+
+def test_without_a_chinese_font_file_the_report_still_renders(monkeypatch, settings):
+    """A bare machine (no font package) gets a PDF naming the built-in Chinese font, not
+    an error: the figures are all there."""
+    settings.PDF_CJK_FONT = ""
+    monkeypatch.setattr(fonts, "SYSTEM_FONTS", ("/nonexistent/font.ttc",))
+    fonts.cjk_font.cache_clear()
+    try:
+        pdf = render_pdf(solvency_quarterly_report(samples.quarterly(), language="en"))
+    finally:
+        fonts.cjk_font.cache_clear()
+
+    assert b"/FontFile2" not in pdf
+    assert b"STSong-Light" in pdf
+    assert "125,456,522.13" in flat(pdf)
