@@ -50,9 +50,7 @@ def publications_latest(specs: Iterable[SourceSpec]) -> dict[SourceSpec, Publica
                 partition_by=[F("kind")],
                 order_by=[F("period_end").desc(nulls_last=True), *newest],
             ),
-            rank_period=Window(
-                RowNumber(), partition_by=[F("kind"), F("period")], order_by=newest
-            ),
+            rank_period=Window(RowNumber(), partition_by=[F("kind"), F("period")], order_by=newest),
         )
         .filter(Q(rank_kind=1) | Q(rank_period=1))
     )

@@ -20,10 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,8 +38,7 @@ from governance.selectors import (
     published_meetings,
 )
 from ledger.selectors import balance_sheet, first_posting_date, income_statement
-from members.models import AgeBand
-from members.selectors import plans_open_for_enrolment
+from members.selectors import plans_open_with_terms
 from mutualsociety.common.models import Society
 from mutualsociety.common.selectors import society_get
 from solvency.charts import line_chart
@@ -221,6 +220,7 @@ class MeetingView(PublicPage):
             motions=motions,
             minutes=meeting_minutes(meeting),
             page_title=meeting.title,
+            receipt_url=reverse("governance:receipt"),
         )
         return context
 
@@ -318,8 +318,10 @@ class SolvencyView(PublicPage):
             context["chart"] = line_chart(
                 [point.quarter for point in history],
                 [
-                    (_("Comprehensive solvency adequacy ratio"),
-                     [point.comprehensive_ratio for point in history]),
+                    (
+                        _("Comprehensive solvency adequacy ratio"),
+                        [point.comprehensive_ratio for point in history],
+                    ),
                     (_("Core solvency adequacy ratio"), [point.core_ratio for point in history]),
                 ],  # fmt: skip
                 threshold=summary.thresholds.comprehensive if summary else None,
@@ -361,8 +363,7 @@ class ClaimsView(PublicPage):
                     plan_name=rows[0]["plan_name"],
                     rows=list(reversed(rows)),  # the table newest first
                     chart=money_bar_chart(
-                        [(row["cutoff"].isoformat(), row["share_per_member"])
-                         for row in rows]
+                        [(row["cutoff"].isoformat(), row["share_per_member"]) for row in rows]
                     ),  # fmt: skip
                 )
                 for rows in by_plan.values()
@@ -384,13 +385,8 @@ class ProductsView(PublicPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        offers = plans_open_for_enrolment()
-        prefetch_related_objects(
-            [version for _plan, version in offers],
-            Prefetch("age_bands", queryset=AgeBand.objects.order_by("min_age")),
-        )
         context.update(
-            offers=offers,
+            offers=plans_open_with_terms(on=timezone.localdate()),
             publications=list(publications_of_kinds([Kind.PRODUCT])),
         )
         return context
