@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from mutualsociety.common.periods import period_end, period_index, period_start
 
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
-_YEAR = re.compile(r"^(\d{4})$")
+_QUARTER = re.compile(r"^([0-9]{4})Q([1-4])$")
+_YEAR = re.compile(r"^([0-9]{4})$")
 
 
 class PeriodMalformed(ValueError):

@@ -148,10 +148,6 @@ class PublicPage(TemplateView):
         return context
 
 
-def _society() -> Society:
-    return society_get()
-
-
 # --- At a glance --------------------------------------------------------------------
 
 
@@ -231,7 +227,7 @@ class MeetingView(PublicPage):
 def _closed_periods(today):
     """(quarters, years) that have closed since the society's books began (its founding
     day, or its first posting), newest first."""
-    since = _society().founded_on or first_posting_date()
+    since = society_get().founded_on or first_posting_date()
     if since is None:
         return [], []
     return (
@@ -305,7 +301,7 @@ class SolvencyView(PublicPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        society = _society()
+        society = society_get()
         assessment = assessment_latest_approved()
         history = solvency_history(SOLVENCY_QUARTERS)
         summary = solvency_summary(assessment) if assessment is not None else None
@@ -351,7 +347,7 @@ class ClaimsView(PublicPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        society = _society()
+        society = society_get()
         quarters = list(reversed(claim_statistics_by_quarter()))  # newest first
         context.update(quarters=quarters, source=publication_latest(Kind.CLAIMS_STATISTICS))
         if society.kind == Society.Kind.MUTUAL_AID:
