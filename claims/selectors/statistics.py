@@ -258,7 +258,8 @@ def claim_statistics_by_quarter(
 
     Rates are ``Decimal`` fractions with 6 places, None when their denominator is 0.
     Quarters without claims between the first and the last (and out to ``date_from`` /
-    ``date_to`` when given) are listed with zeros, so a chart has no gaps. Three queries
+    ``date_to`` when given) are listed with zeros, so a chart has no gaps; no claims at
+    all give an empty list. Three queries
     whatever the number of claims or quarters."""
     qs = Claim.objects.all()
     if plan is not None:
