@@ -9,7 +9,7 @@ urlpatterns = [
     path("", public.HomeView.as_view(), name="home"),
     path("governance/", public.GovernanceView.as_view(), name="governance"),
     path(
-        "governance/meetings/<int:pk>/",
+        "governance/meetings/<int:meeting_id>/",
         public.MeetingView.as_view(),
         name="governance_meeting",
     ),

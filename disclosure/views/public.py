@@ -200,11 +200,11 @@ class MeetingView(PublicPage):
     template_name = "disclosure/public/meeting.html"
 
     def cache_name(self) -> str:
-        return f"meeting:{self.kwargs['pk']}"
+        return f"meeting:{self.kwargs['meeting_id']}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        meeting = published_meetings().filter(pk=self.kwargs["pk"]).first()
+        meeting = published_meetings().filter(pk=self.kwargs["meeting_id"]).first()
         if meeting is None:
             raise PageProblem(404, _("No published meeting has this number."))
         motions = meeting_results(meeting)
