@@ -7,9 +7,11 @@ from .views import archive
 
 urlpatterns = [
     path("archive/", archive.ArchiveView.as_view(), name="archive"),
-    path("publications/<int:pk>/", archive.PublicationView.as_view(), name="publication"),
     path(
-        "publications/<int:pk>/files/<int:attachment_pk>/",
+        "publications/<int:publication_id>/", archive.PublicationView.as_view(), name="publication"
+    ),
+    path(
+        "publications/<int:publication_id>/files/<int:attachment_id>/",
         archive.attachment_download,
         name="attachment",
     ),

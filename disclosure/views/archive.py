@@ -110,8 +110,8 @@ class PublicationView(View):
     """One published version: its figures, text, files, and every version of the same
     document with its dates, corrections and withdrawals."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        page = _cached(request, f"publication:{pk}", lambda: self.build(pk))
+    def get(self, request: HttpRequest, publication_id: int) -> HttpResponse:
+        page = _cached(request, f"publication:{publication_id}", lambda: self.build(publication_id))
         if not page.get("found"):
             return not_found(request, _("There is no published document with this number."))
         return render(request, "disclosure/archive/publication.html", page)
@@ -133,13 +133,15 @@ class PublicationView(View):
         }
 
 
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_download(
+    request: HttpRequest, publication_id: int, attachment_id: int
+) -> HttpResponse:
     """A file of a published version, only while its bytes give its published SHA-256."""
     attachment = (
         Attachment.objects.select_related("publication")
         .filter(
-            pk=attachment_pk,
-            publication_id=pk,
+            pk=attachment_id,
+            publication_id=publication_id,
             publication__status=Publication.Status.PUBLISHED,
         )
         .first()

@@ -45,6 +45,7 @@ from .meetings import (
     voter_view,
 )
 from .results import (
+    bodies_with_mandates,
     body_mandates,
     meeting_minutes,
     meeting_results,
@@ -64,6 +65,7 @@ __all__ = [
     "RollAbsence",
     "VoterView",
     "articles_in_force",
+    "bodies_with_mandates",
     "body_mandates",
     "eligible_members",
     "eligible_members_on",

@@ -43,6 +43,24 @@ def body_mandates(body: Body, *, on=None) -> QuerySet[Mandate]:
     )
 
 
+def bodies_with_mandates(*, on=None) -> list[tuple[Body, list[Mandate]]]:
+    """Every body with the seats sitting on ``on`` (default today), members by role
+    and name (``body_mandates`` for all bodies at once): the governance bodies and
+    their members the disclosure pages publish. Two queries whatever the number of
+    bodies or seats."""
+    on = on or timezone.localdate()
+    sitting: dict[int, list[Mandate]] = {}
+    mandates = (
+        Mandate.objects.filter(starts_on__lte=on, ends_on__gt=on)
+        .select_related("member")
+        .order_by("body_id")
+    )
+    rank = {role: i for i, role in enumerate(Mandate.Role.values)}  # chair first
+    for mandate in sorted(mandates, key=lambda m: (rank.get(m.role, 99), m.member.legal_name)):
+        sitting.setdefault(mandate.body_id, []).append(mandate)
+    return [(body, sitting.get(body.pk, [])) for body in Body.objects.order_by("kind", "name")]
+
+
 def resolution_get(motion_id: int) -> Motion | None:
     """A motion with its meeting and body, for another app to check what it resolved
     (solvency: an adopted assembly resolution approving a repayment of the initial

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Min, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from mutualsociety.common.money import ZERO, quantize_money
@@ -258,3 +258,9 @@ def entry_list(
     if date_to:
         qs = qs.filter(date__lte=date_to)
     return qs
+
+
+def first_posting_date() -> dt.date | None:
+    """The date of the earliest posting (None for empty books): where the periods the
+    society has accounts for begin (the disclosure pages' period list). One aggregate."""
+    return Posting.objects.aggregate(first=Min("date"))["first"]

@@ -39,6 +39,7 @@ from .membership import (
     paid_to_date,
     plan_current_version,
     plans_open_for_enrolment,
+    plans_open_with_terms,
     withdrawal_allowed,
 )
 from .premiums import premiums_billed, premiums_billed_by_period, unearned_premiums
@@ -70,6 +71,7 @@ __all__ = [
     "paid_to_date",
     "plan_current_version",
     "plans_open_for_enrolment",
+    "plans_open_with_terms",
     "premiums_billed",
     "premiums_billed_by_period",
     "unearned_premiums",

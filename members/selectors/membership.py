@@ -19,6 +19,7 @@ from mutualsociety.common.money import ZERO
 
 from ..identity import normalise
 from ..models import (
+    AgeBand,
     Application,
     ContributionDue,
     Coverage,
@@ -57,6 +58,26 @@ def plans_open_for_enrolment() -> list[tuple[Plan, PlanVersion]]:
         if version is not None:
             out.append((plan, version))
     return out
+
+
+def plans_open_with_terms(*, on: dt.date | None = None) -> list[tuple[Plan, PlanVersion]]:
+    """(plan, version in force on ``on``, default today) for every open plan with
+    published terms, by code, each version with its age bands (by age): what
+    ``plans_open_for_enrolment`` gives, in three queries however many plans there are
+    (the public product pages)."""
+    on = on or timezone.localdate()
+    plans = list(Plan.objects.filter(is_open=True).order_by("code"))
+    versions = (
+        PlanVersion.objects.filter(
+            plan__in=plans, status=PlanVersion.Status.PUBLISHED, effective_from__lte=on
+        )
+        .order_by("plan_id", "-effective_from", "-number")
+        .prefetch_related(Prefetch("age_bands", queryset=AgeBand.objects.order_by("min_age")))
+    )
+    in_force: dict[int, PlanVersion] = {}
+    for version in versions:  # a few versions per plan: the first of each is in force
+        in_force.setdefault(version.plan_id, version)
+    return [(plan, in_force[plan.pk]) for plan in plans if plan.pk in in_force]
 
 
 class MemberIdRow(TypedDict):
