@@ -21,7 +21,16 @@ def migrated_data(chart_of_accounts):
     seed_presets(apps, None)  # solvency.0002: the regimes, C-ROSS the default
 
 
-COUNTED_APPS = ("accounts", "common", "ledger", "members", "governance", "claims", "solvency")
+COUNTED_APPS = (
+    "accounts",
+    "common",
+    "ledger",
+    "members",
+    "governance",
+    "claims",
+    "solvency",
+    "disclosure",
+)
 
 
 def _row_counts() -> dict[str, int]:
