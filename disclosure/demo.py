@@ -64,7 +64,7 @@ def _dating() -> Any:
             "pk", "convened_at", "published_at"
         )
     }
-    periods = dict(apportionment_summaries().values_list("pk", "published_at"))
+    periods = dict(apportionment_summaries().values_list("pk", "cutoff"))
     quarters = dict(approved_assessments(None).values_list("pk", "valuation_date"))
 
     def dated(kind: str, source: Any) -> dt.datetime | None:
@@ -73,8 +73,9 @@ def _dating() -> Any:
             moment = meetings.get(source, (None, None))[0]
         elif kind in (Kind.RESOLUTIONS, Kind.MINUTES):
             moment = meetings.get(source, (None, None))[1]
-        elif kind == Kind.APPORTIONMENT:
-            moment = periods.get(source)
+        elif kind == Kind.APPORTIONMENT:  # the day after the cut-off
+            cutoff = periods.get(source)
+            moment = _moment(cutoff + dt.timedelta(days=1)) if cutoff else None
         elif kind == Kind.ANNUAL_REPORT:
             moment = _moment(dt.date(source + 1, *ANNUAL_ON))
         elif kind == Kind.SOLVENCY_SUMMARY:
