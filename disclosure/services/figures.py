@@ -39,6 +39,7 @@ from governance.selectors import (
     published_meetings,
 )
 from ledger.selectors import Section, balance_sheet, income_statement
+from mutualsociety.common.money import quantize_rate
 from mutualsociety.common.periods import period_end, period_index, period_start
 from mutualsociety.common.selectors import society_get
 from solvency.models import SolvencyAssessment
@@ -102,7 +103,7 @@ def _common(start: dt.date, end: dt.date, generated_on: dt.date) -> dict[str, An
 def _turnout(participants: int | None, eligible: int | None) -> Decimal | None:
     if not eligible or participants is None:
         return None
-    return (Decimal(participants) / Decimal(eligible)).quantize(Decimal("0.0001"))
+    return quantize_rate(Decimal(participants) / Decimal(eligible))
 
 
 def _receipts_sha256(motion) -> str:

@@ -63,7 +63,7 @@ def test_a_published_meeting_publishes_its_resolutions_and_minutes_once(
     )
     (motion,) = resolutions.content["motions"]
     assert (motion["votes_for"], motion["votes_against"], motion["abstentions"]) == (2, 1, 0)
-    assert (motion["eligible"], motion["participants"], motion["turnout"]) == (3, 3, "1.0000")
+    assert (motion["eligible"], motion["participants"], motion["turnout"]) == (3, 3, "1.000000")
     assert motion["outcome"] == "adopted"
     assert motion["roll_sha256"] == meeting.roll_hash != ""
     assert len(motion["receipts_sha256"]) == 64
