@@ -118,6 +118,7 @@ from django.utils.translation import pgettext
 from claims.models import Claim
 from governance.models import Mandate, Motion
 from mutualsociety.common.display import format_date, format_money, punctuation
+from mutualsociety.common.money import quantize_rate
 
 from .document import (
     Cell,
@@ -524,7 +525,7 @@ def _governance(c: _Common, block: Reader | None) -> Section:
                     integer(motion.integer("votes_for", required=False)),
                     integer(motion.integer("votes_against", required=False)),
                     integer(motion.integer("abstentions", required=False)),
-                    percent(turnout.quantize(Decimal("0.0001")) if turnout is not None else None),
+                    percent(quantize_rate(turnout) if turnout is not None else None),
                     text(outcome),
                 ]
             )
