@@ -53,6 +53,7 @@ from solvency.selectors import (
 )
 
 from ..reports import jsonable
+from ..selectors.figures import key_figures
 
 #: Quarters of solvency history a quarterly report shows (the dashboard's eight).
 HISTORY_QUARTERS = 8
@@ -523,10 +524,11 @@ def complaints_figures(start: dt.date, end: dt.date) -> dict[str, Any] | None:
 
 
 def annual_figures(year: int, q4: SolvencyAssessment) -> dict[str, Any]:
-    """The annual report's figures for ``year``: governance, finances (the year's balance
-    sheet and income statement), solvency at the year end (``q4``, the approved Q4
-    assessment) with its history, claims (statistics, months, apportionments of the
-    year) and complaints (``complaints_figures``); dated by the Q4 approval."""
+    """The annual report's figures for ``year``: the key figures, governance, finances
+    (the year's balance sheet and income statement), solvency at the year end (``q4``,
+    the approved Q4 assessment) with its history, claims (statistics, months,
+    apportionments of the year) and complaints (``complaints_figures``); dated by the Q4
+    approval."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     generated = _local_day(q4.approved_at) or end
     claims = claims_figures(start, end)
@@ -566,7 +568,27 @@ def annual_figures(year: int, q4: SolvencyAssessment) -> dict[str, Any]:
     reserves = reserves_block(q4.valuation_date)
     if reserves is not None:
         figures["reserves"] = reserves
+    key = key_figures_block(end)
+    if key is not None:
+        figures["key_figures"] = key
     complaints = complaints_figures(start, end)
     if complaints is not None:
         figures["complaints"] = complaints
     return jsonable(figures)
+
+
+def key_figures_block(end: dt.date) -> dict[str, Any] | None:
+    """The year's key figures at its last day (``disclosure.selectors.key_figures``):
+    members in force, contributions, claims paid, claims and expense ratios. None when
+    nothing was earned in the year (the ratios are then not defined, and the report's
+    overview says so by showing none)."""
+    figures = key_figures(as_of=end)
+    if figures.claims_ratio.value is None or figures.expense_ratio.value is None:
+        return None
+    return {
+        "members_in_force": figures.members_in_force.value,
+        "contributions": figures.contributions.value,
+        "claims_paid": figures.claims_paid.value,
+        "claims_ratio": figures.claims_ratio.value,
+        "expense_ratio": figures.expense_ratio.value,
+    }

@@ -177,6 +177,9 @@ def test_an_approved_assessment_publishes_its_summary_with_the_quarterly_report(
     annual = Publication.objects.get(kind=Kind.ANNUAL_REPORT)
     assert (annual.key, annual.period) == ("annual_report:2025", "2025")
     assert annual.content["solvency"]["assessment_id"] == a.pk
+    key = annual.content["key_figures"]  # 2025 of the test books: 200,000 in, 50,000 out
+    assert (key["contributions"], key["claims_paid"]) == ("200000.00", "0.00")
+    assert (key["claims_ratio"], key["expense_ratio"]) == ("0.000000", "0.250000")
     assert annual.attachments.filter(format="pdf").count() == 2
     annual_text = pdf_text(attachment_read(annual.attachments.get(filename__endswith=".en.pdf")))
     assert ratio in annual_text
