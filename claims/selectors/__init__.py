@@ -6,7 +6,8 @@ claims; the public notice only ever gets de-identified facts (``NoticeCase``).
   left and intake's automatic checks, the staff's queue;
 - ``notice``: the public notice and review panels;
 - ``statistics``: claims statistics and apportionment summaries;
-- ``reserving``: development triangles and outstanding case reserves (solvency).
+- ``reserving``: development triangles and outstanding case reserves (solvency);
+- ``share_tree``: a member's inclusion proof of their apportionment share.
 """
 
 from .claims import (
@@ -43,6 +44,7 @@ from .notice import (
     panel_seat_for_member,
 )
 from .reserving import TriangleRow, Triangles, claim_triangles, outstanding_claims_reserve
+from .share_tree import PROOF_FORMAT, share_periods_for_member, share_proof
 from .statistics import (
     NOTICE_PENDING,
     apportionment_summaries,
@@ -52,6 +54,9 @@ from .statistics import (
 )
 
 __all__ = [
+    "PROOF_FORMAT",
+    "share_periods_for_member",
+    "share_proof",
     "APPEAL_CLOSED",
     "APPEAL_NONE",
     "APPEAL_OPEN",
