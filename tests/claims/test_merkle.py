@@ -4,6 +4,9 @@ trees of awkward sizes (docs/claims.md, "Verifiable apportionment statements")."
 import hashlib
 import hmac
 import importlib.util
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -143,3 +146,22 @@ def test_path_sides_reject_an_index_outside_the_tree():
         merkle.path_sides(3, 3)
     with pytest.raises(ValueError, match="at least one leaf"):
         merkle.tree_levels([])
+
+
+def test_the_documented_example_verifies_and_a_changed_share_fails():
+    """docs/examples/share-proof.json, run through the script as docs/claims.md shows."""
+    example = SCRIPT.parents[1] / "docs" / "examples" / "share-proof.json"
+    ok = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, str(SCRIPT), str(example)], capture_output=True, text=True, check=False
+    )
+    assert ok.returncode == 0 and ok.stdout.startswith("OK: share 154.28 of period 12")
+    proof = json.loads(example.read_text())
+    proof["share_cents"], proof["leaf"] = 15429, proof["leaf"].replace("|15428", "|15429")
+    bad = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, str(SCRIPT), "-"],
+        input=json.dumps(proof),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 1 and bad.stdout.startswith("FAIL: the path leads to")

@@ -6,15 +6,17 @@ import json
 import subprocess
 import sys
 from decimal import Decimal as D
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
 from claims import merkle
 from claims.models import ApportionmentPeriod, Claim, ShareTreeNode
-from claims.selectors import share_periods_for_member, share_proof
+from claims.selectors import apportionment_summaries, share_periods_for_member, share_proof
 from claims.services import share_tree
 from claims.services.apportionment import apportionment_publish, apportionment_run
 from claims.services.notice import notices_clear
@@ -247,3 +249,23 @@ def test_postgres_builds_with_its_builtin_sha256(shared):
     _sharing, _waiting, period = shared
     assert connection.vendor == "postgresql"
     assert period.merkle_root == python_tree(period)[-1][0].hex()
+
+
+def test_the_backfill_command_builds_then_does_nothing(shared):
+    _sharing, _waiting, period = shared
+    ApportionmentPeriod.objects.filter(pk=period.pk).update(merkle_root="")
+    ShareTreeNode.objects.filter(period=period).delete()
+    out = StringIO()
+    call_command("build_share_trees", stdout=out)
+    assert f"Share trees built: 1 (periods {period.pk})." in out.getvalue()
+    out = StringIO()
+    call_command("build_share_trees", stdout=out)
+    assert "Share trees built: 0" in out.getvalue()
+
+
+def test_the_published_summary_carries_the_root_and_leaf_count(shared):
+    """Disclosure reads the periods through ``apportionment_summaries``: the root and
+    the leaf count come with the totals."""
+    _sharing, _waiting, period = shared
+    row = apportionment_summaries().values("merkle_root", "merkle_leaves", "total").get()
+    assert row == {"merkle_root": period.merkle_root, "merkle_leaves": 7, "total": D("1080.00")}
