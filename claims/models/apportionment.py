@@ -102,8 +102,10 @@ class ShareTreeNode(models.Model):
     """A stored node of a period's share tree (docs/claims.md, "Verifiable apportionment
     statements"): only the levels from ``period.merkle_block_level`` up, so a period of
     N members stores about N / 512 rows; the levels below are recomputed for a proof from
-    one block of at most 2^level shares. ``first_key`` (on the lowest stored level) is the
-    pseudonymous key of the block's first leaf, to find a member's block. Staff data:
+    one block of at most 2^level shares. On the lowest stored level, ``first_key`` is the
+    pseudonymous key of the block's first leaf (to find a member's block) and
+    ``block_members`` the ids of the block's members (to recompute it from their shares
+    alone, by the dues' member index, about 8 bytes per member). Staff data:
     the nodes are never shown, only the root and a member's own proof."""
 
     pk = models.CompositePrimaryKey("period", "level", "position")
@@ -117,6 +119,11 @@ class ShareTreeNode(models.Model):
     position = models.PositiveIntegerField(_("position"))
     hash = models.BinaryField(_("hash"), max_length=32)
     first_key = models.BinaryField(_("first key"), max_length=32, null=True)
+    block_members = models.TextField(
+        _("members of the block"),
+        blank=True,
+        help_text=_("The ids of the members whose leaves are in this block, comma-separated."),
+    )
 
     class Meta:
         verbose_name = _("share tree node")

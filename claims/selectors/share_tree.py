@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
 from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,7 @@ from mutualsociety.common.money import CENT, quantize_money
 
 from ..merkle import inclusion_path, leaf_hash, member_key, tree_levels
 from ..models import ApportionmentPeriod, ShareTreeNode
-from ..services.share_tree import member_keys_params, member_keys_sql, share_key_secret
+from ..services.share_tree import share_key_secret
 
 PROOF_FORMAT = "mutualsociety-share-proof/1"
 
@@ -67,8 +66,9 @@ def share_proof(*, member: Member, period: ApportionmentPeriod | int) -> dict[st
     published and the member owed a share in it.
 
     The member's block (at most 2^``merkle_block_level`` leaves) is recomputed from the
-    shares in SQL; the stored block hash must match, so a share changed after the run
-    cannot yield a proof ("the shares no longer match the published root")."""
+    shares of its members (ids stored with the block); the stored block hash must match,
+    so a share changed after the run cannot yield a proof ("the shares no longer match
+    the published root")."""
     period_id = period.pk if isinstance(period, ApportionmentPeriod) else period
     found = (
         ApportionmentPeriod.objects.filter(pk=period_id, published_at__isnull=False)
@@ -92,25 +92,24 @@ def share_proof(*, member: Member, period: ApportionmentPeriod | int) -> dict[st
         raise NotFound(_("You had no share in this apportionment period."))
     share = quantize_money(share)
     cents = int(share / CENT)
-    key = member_key(share_key_secret(), period.pk, member.pk)
+    secret = share_key_secret()
+    key = member_key(secret, period.pk, member.pk)
     level = period.merkle_block_level
     block = (
         ShareTreeNode.objects.filter(period=period, level=level, first_key__lte=key)
         .order_by("-position")
-        .values_list("position", "hash", "first_key")
+        .values_list("position", "hash", "block_members")
         .first()
     )
-    if block is None or block[2] is None:
+    if block is None:
         raise InvalidInput(_("The shares no longer match the published root."))
-    position, block_hash, block_first = block[0], bytes(block[1]), bytes(block[2])
-    following = (
-        ShareTreeNode.objects.filter(period=period, level=level, position=position + 1)
-        .values_list("first_key", flat=True)
-        .first()
-    )
-    leaves = _block_leaves(period, block_first, bytes(following) if following else None)
+    position, block_hash = block[0], bytes(block[1])
+    ids = [int(part) for part in block[2].split(",") if part]
+    if member.pk not in ids:
+        raise InvalidInput(_("The shares no longer match the published root."))
+    leaves = _block_leaves(period, ids, secret)
     keys = [k for k, _cents in leaves]
-    if key not in keys:
+    if len(leaves) != len(ids) or key not in keys:
         raise InvalidInput(_("The shares no longer match the published root."))
     local = keys.index(key)
     if leaves[local][1] != cents:
@@ -149,20 +148,27 @@ def share_proof(*, member: Member, period: ApportionmentPeriod | int) -> dict[st
 
 
 def _block_leaves(
-    period: ApportionmentPeriod, block_first: bytes, following: bytes | None
+    period: ApportionmentPeriod, member_ids: list[int], secret: bytes
 ) -> list[tuple[bytes, int]]:
-    """The (key, cents) of the leaves of one block, in key order: every member's key is
-    recomputed in SQL and those from the block's first key to the next block's are kept
-    (the keys are not stored, so this reads the period's shares once)."""
-    sql = f"SELECT k.member_key, k.cents FROM ({member_keys_sql()}) k WHERE k.member_key >= %s"  # noqa: S608 - constant SQL; values are parameters
-    params = [*member_keys_params(period), block_first]
-    if following is not None:
-        sql += " AND k.member_key < %s"
-        params.append(following)
-    sql += " ORDER BY k.member_key"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(bytes(k), int(c)) for k, c in cursor.fetchall()]
+    """The (key, cents) of one block's leaves in key order, from the shares of its members
+    alone (one query by the dues' member index; at most 2^``merkle_block_level`` rows)."""
+    rows = (
+        ContributionDue.objects.filter(
+            member_id__in=member_ids,
+            kind=ContributionDue.Kind.SHARE,
+            coverage__plan_id=period.plan_id,
+            period_start=period.period_start,
+            period_end=period.cutoff,
+        )
+        .order_by()
+        .values("member_id")
+        .annotate(total=Sum("amount"))
+        .values_list("member_id", "total")
+    )
+    return sorted(
+        (member_key(secret, period.pk, member_id), int(quantize_money(total) / CENT))
+        for member_id, total in rows
+    )
 
 
 def _upper_path(period: ApportionmentPeriod, block_level: int, position: int) -> list[dict]:

@@ -7,9 +7,10 @@ share in cents, ordered by key. The SQL writes the leaves into a temporary table
 ``INSERT ... SELECT``, then each level above with one more (``LEAD`` pairs a node with its
 right neighbour; a lone last node is promoted): about log2 N statements and no row of
 members in Python. Only the levels from ``BLOCK_LEVEL`` up are kept (``ShareTreeNode``),
-with the key of each block's first leaf; a proof recomputes its block (``selectors.
-share_tree``). The same SQL runs on PostgreSQL (built-in ``sha256(bytea)``) and SQLite
-(``ms_sha256`` from ``claims.db``), written through the small dialect helpers below.
+with the key of each block's first leaf and the ids of its members; a proof recomputes
+its block from those members' shares (``selectors.share_tree``). The same SQL runs on
+PostgreSQL (built-in ``sha256(bytea)``) and SQLite (``ms_sha256`` from ``claims.db``),
+written through the small dialect helpers below.
 """
 
 from __future__ import annotations
@@ -64,11 +65,11 @@ def sql_hex(expr: str) -> str:
 
 
 def member_keys_sql() -> str:
-    """Each member's key and share in cents in a period: ``(member_key, cents)``.
+    """Each member's key, id and share in cents in a period.
     Parameters: opad key, ipad key, "<period id>|", plan id, period start, cut-off."""
     inner = sql_sha256("%s", sql_utf8("%s || CAST(d.member_id AS TEXT)"))
     return (
-        f"SELECT {sql_sha256('%s', inner)} AS member_key, "  # noqa: S608 - constant SQL; values are parameters
+        f"SELECT {sql_sha256('%s', inner)} AS member_key, d.member_id, "  # noqa: S608 - constant SQL; values are parameters
         "CAST(SUM(CAST(ROUND(d.amount * 100) AS BIGINT)) AS BIGINT) AS cents "
         "FROM members_contributiondue d "
         "JOIN members_coverage c ON c.id = d.coverage_id "
@@ -91,12 +92,19 @@ def member_keys_params(period: ApportionmentPeriod) -> list:
     ]
 
 
+def sql_id_list(expr: str) -> str:
+    """The aggregate of ``expr`` (an integer) as comma-separated text, in no set order."""
+    if _postgres():
+        return f"string_agg(CAST({expr} AS TEXT), ',')"
+    return f"group_concat({expr}, ',')"
+
+
 def _scratch_create(cursor) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
     blob = "bytea" if _postgres() else "blob"
     cursor.execute(
         f"CREATE TEMP TABLE {SCRATCH} (lvl integer NOT NULL, idx bigint NOT NULL, "
-        f"hash {blob} NOT NULL, member_key {blob}, PRIMARY KEY (lvl, idx))"
+        f"hash {blob} NOT NULL, member_key {blob}, member_id bigint, PRIMARY KEY (lvl, idx))"
     )
 
 
@@ -106,9 +114,9 @@ def _leaves_insert(cursor, period: ApportionmentPeriod) -> int:
         sql_utf8(f"%s || {sql_hex('k.member_key')} || '|' || CAST(k.cents AS TEXT)"),
     )
     cursor.execute(
-        f"INSERT INTO {SCRATCH} (lvl, idx, hash, member_key) "  # noqa: S608 - constant SQL; values are parameters
-        f"SELECT 0, ROW_NUMBER() OVER (ORDER BY k.member_key) - 1, {leaf}, k.member_key "
-        f"FROM ({member_keys_sql()}) k",
+        f"INSERT INTO {SCRATCH} (lvl, idx, hash, member_key, member_id) "  # noqa: S608 - constant SQL; values are parameters
+        f"SELECT 0, ROW_NUMBER() OVER (ORDER BY k.member_key) - 1, {leaf}, k.member_key, "
+        f"k.member_id FROM ({member_keys_sql()}) k",
         [LEAF_PREFIX, f"{period.pk}|", *member_keys_params(period)],
     )
     return cursor.rowcount
@@ -152,12 +160,15 @@ def share_tree_build(*, period: ApportionmentPeriod | int) -> ApportionmentPerio
             block = min(BLOCK_LEVEL, level)
             cursor.execute(
                 "INSERT INTO claims_sharetreenode (period_id, level, position, hash, "  # noqa: S608 - constant SQL; values are parameters
-                "first_key) "
-                "SELECT %s, s.lvl, s.idx, s.hash, f.member_key "
+                "first_key, block_members) "
+                "SELECT %s, s.lvl, s.idx, s.hash, f.member_key, COALESCE(b.ids, '') "
                 f"FROM {SCRATCH} s LEFT JOIN {SCRATCH} f "
                 "ON s.lvl = %s AND f.lvl = 0 AND f.idx = s.idx * %s "
+                f"LEFT JOIN (SELECT idx / %s AS block, {sql_id_list('member_id')} AS ids "
+                f"FROM {SCRATCH} WHERE lvl = 0 GROUP BY idx / %s) b "
+                "ON s.lvl = %s AND b.block = s.idx "
                 "WHERE s.lvl >= %s",
-                [period.pk, block, 2**block, block],
+                [period.pk, block, 2**block, 2**block, 2**block, block, block],
             )
             cursor.execute(f"SELECT hash FROM {SCRATCH} WHERE lvl = %s AND idx = 0", [level])  # noqa: S608 - constant SQL
             root = bytes(cursor.fetchone()[0]).hex()

@@ -105,6 +105,10 @@ def test_sql_tree_equals_the_python_tree_at_every_stored_level(
     assert stored.count() == sum(len(level) for level in levels[block_level:])
     for node in stored:
         assert bytes(node.hash) == levels[node.level][node.position]
+    # The lowest stored level names each block's members: every member once.
+    blocks = stored.filter(level=block_level).values_list("block_members", flat=True)
+    ids = [int(i) for text in blocks for i in text.split(",")]
+    assert sorted(ids) == sorted(m.pk for m in members)
     for member in members:
         proof = share_proof(member=member, period=period)
         assert (
