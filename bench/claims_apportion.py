@@ -14,6 +14,10 @@ foreign keys to members and coverages (``baseline_seconds``), best of 3. Beside 
 same insert into that copy without the foreign keys, and into a table without any index,
 show what the per-row key checks and the indexes cost on their own.
 
+Beside it (``tree_*``, ``proof_*``): the Merkle tree of the shares, which the run builds
+in its transaction, rebuilt alone to time it; the nodes kept and their size on disk; the
+time of one member's inclusion proof (its block of leaves recomputed from the shares).
+
 Peak RSS of the Python process is printed by bench/run.py: it stays flat because no row
 of members or dues ever comes into Python.
 """
@@ -30,9 +34,16 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from claims.models import ApportionmentPeriod, Claim
-from claims.services.apportionment import apportionment_preview, apportionment_run
-from members.models import AgeBand, ContributionDue, Coverage, Plan
+from claims import merkle
+from claims.models import ApportionmentPeriod, Claim, ShareTreeNode
+from claims.selectors import share_proof
+from claims.services.apportionment import (
+    apportionment_preview,
+    apportionment_publish,
+    apportionment_run,
+)
+from claims.services.share_tree import share_tree_build
+from members.models import AgeBand, ContributionDue, Coverage, Member, Plan
 from members.services.plans import plan_version_draft, plan_version_publish
 
 PLAN = "bench-aid"
@@ -195,6 +206,7 @@ def run(*, scale: int, log: Callable[[str], None]) -> dict:
     assert apportionment_run(plan=plan_id, cutoff=cutoff).pk == period.pk
     rerun = time.perf_counter() - again
     assert ApportionmentPeriod.objects.count() == 1
+    tree = _share_tree(period, log)
     # The headline baseline is the dues table as it is (its indexes and its foreign keys):
     # the same rows written by a bare INSERT ... SELECT with no rule applied. The two
     # lighter tables show what the indexes and the per-row key checks cost on their own.
@@ -213,4 +225,44 @@ def run(*, scale: int, log: Callable[[str], None]) -> dict:
         "shortfall": str(period.shortfall),
         "rerun_seconds": round(rerun, 4),
         "preview_seconds": round(preview_seconds, 4),
+        **tree,
+    }
+
+
+def _share_tree(period: ApportionmentPeriod, log: Callable[[str], None]) -> dict:
+    """The Merkle tree of the shares (built inside the run above): rebuilt alone to time
+    it, its stored nodes and their size, and one member's proof (the block recomputed)."""
+    root = period.merkle_root
+    ApportionmentPeriod.objects.filter(pk=period.pk).update(
+        merkle_root="", merkle_leaves=None, merkle_block_level=None
+    )
+    ShareTreeNode.objects.filter(period=period).delete()
+    started = time.perf_counter()
+    rebuilt = share_tree_build(period=period.pk)
+    tree_seconds = time.perf_counter() - started
+    assert rebuilt.merkle_root == root and rebuilt.merkle_leaves == period.members_sharing
+    log(f"share tree (rebuilt alone): {tree_seconds:.2f} s, root {root}")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE claims_sharetreenode")
+        cursor.execute("SELECT pg_total_relation_size('claims_sharetreenode')")
+        tree_bytes = cursor.fetchone()[0]
+    nodes = ShareTreeNode.objects.filter(period=period).count()
+    apportionment_publish(period=period.pk)
+    proof_seconds = []
+    for member in (Member.objects.order_by("id").first(), Member.objects.order_by("id").last()):
+        started = time.perf_counter()
+        proof = share_proof(member=member, period=period.pk)
+        proof_seconds.append(time.perf_counter() - started)
+        path = [(p["side"], bytes.fromhex(p["hash"])) for p in proof["path"]]
+        leaf = merkle.leaf_hash(period.pk, proof["member_key"], proof["share_cents"])
+        assert merkle.root_from_path(leaf, proof["leaf_index"], proof["leaf_count"], path) == (
+            bytes.fromhex(root)
+        )
+    log(f"a member's proof: {max(proof_seconds):.2f} s; {nodes:,} nodes kept")
+    return {
+        "tree_seconds": round(tree_seconds, 4),
+        "tree_nodes_stored": nodes,
+        "tree_bytes_stored": tree_bytes,
+        "proof_seconds": round(max(proof_seconds), 4),
+        "proof_path_length": len(proof["path"]),
     }

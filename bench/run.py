@@ -50,7 +50,8 @@ BENCHMARKS = {
     "claims-apportion": (
         "bench.claims_apportion",
         1_000_000,
-        "apportion a period's claims among N members vs. a bare INSERT ... SELECT of N rows",
+        "apportion a period's claims among N members vs. a bare INSERT ... SELECT of N rows; "
+        "the Merkle tree of the shares and a member's proof",
     ),
     "solvency-reserve": (
         "bench.solvency_reserve",

@@ -7,4 +7,7 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("Claims")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the system check
+        from . import (
+            checks,  # noqa: F401 - registers the system check
+            db,  # noqa: F401 - registers ms_sha256 on SQLite connections
+        )

@@ -17,6 +17,12 @@ urlpatterns = [
         views.DocumentDownloadView.as_view(),
         name="document",
     ),
+    path("claims/apportionment/", views.ShareListView.as_view(), name="shares"),
+    path(
+        "claims/apportionment/<int:period_id>/proof.json",
+        views.ShareProofView.as_view(),
+        name="share_proof",
+    ),
     path("claims/notices/", views.NoticeListView.as_view(), name="notices"),
     path("claims/notices/<int:claim_id>/", views.NoticeDetailView.as_view(), name="notice"),
     path("claims/panels/", views.PanelListView.as_view(), name="panels"),

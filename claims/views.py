@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -232,6 +232,35 @@ class DocumentDownloadView(LoginRequiredMixin, View):
             filename=document.original_name,
         )
         response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ShareListView(MemberView):
+    """/claims/apportionment/: the published apportionment periods the member shared in,
+    each with its Merkle root and a link to the member's proof."""
+
+    def get(self, request):
+        return render(
+            request,
+            "claims/share_list.html",
+            {"member": self.member, "periods": selectors.share_periods_for_member(self.member)},
+        )
+
+
+class ShareProofView(MemberView):
+    """/claims/apportionment/<period>/proof.json: the member's inclusion proof, as a
+    download; 404 for a period that is not published or in which they had no share."""
+
+    def get(self, request, period_id: int):
+        try:
+            proof = selectors.share_proof(member=self.member, period=period_id)
+        except NotFound as exc:
+            raise Http404 from exc
+        response = JsonResponse(proof, json_dumps_params={"indent": 2})
+        response["Content-Disposition"] = (
+            f'attachment; filename="share-proof-{proof["period"]}.json"'
+        )
         response["Cache-Control"] = "private, no-store"
         return response
 

@@ -90,6 +90,12 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 
+#: The key of the pseudonymous member keys in the apportionment Merkle trees (docs/claims.md,
+#: "Verifiable apportionment statements"). Its own variable so that rotating SECRET_KEY
+#: (sessions, signed links) does not orphan the proofs of past periods; when unset it is
+#: derived from SECRET_KEY. Set it once and keep it: a changed key cannot prove old shares.
+SHARE_KEY_SECRET = env_str("SHARE_KEY_SECRET")
+
 _allowed_hosts = required_in_production(
     "ALLOWED_HOSTS", "a comma-separated list of the host names the site is served on."
 )

@@ -4,10 +4,10 @@ apportionment periods — one module per subject, every model importable from he
 - ``claims``: ``Claim``, ``ClaimDocument``, ``ClaimReserve``, ``ClaimPayment``;
 - ``events``: ``ClaimEvent``, the append-only history;
 - ``review``: ``Objection``, ``ReviewPanel``, ``PanelSeat`` (public notice and member review);
-- ``apportionment``: ``ApportionmentPeriod``.
+- ``apportionment``: ``ApportionmentPeriod``, ``ShareTreeNode``.
 """
 
-from .apportionment import ApportionmentPeriod
+from .apportionment import ApportionmentPeriod, ShareTreeNode
 from .claims import Claim, ClaimDocument, ClaimPayment, ClaimReserve
 from .events import ClaimEvent
 from .review import Objection, PanelSeat, ReviewPanel
@@ -22,4 +22,5 @@ __all__ = [
     "Objection",
     "PanelSeat",
     "ReviewPanel",
+    "ShareTreeNode",
 ]

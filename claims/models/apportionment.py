@@ -62,6 +62,27 @@ class ApportionmentPeriod(models.Model):
         related_name="+",
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    merkle_root = models.CharField(
+        _("Merkle root"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "SHA-256 root (hex) of the tree over every member's share in this period, "
+            "under a pseudonymous key; members check their share against it."
+        ),
+    )
+    merkle_leaves = models.PositiveIntegerField(
+        _("members in the Merkle tree"), null=True, blank=True
+    )
+    merkle_block_level = models.PositiveSmallIntegerField(
+        _("lowest stored tree level"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Nodes are stored from this level up; the levels below it are recomputed "
+            "from the shares for a proof."
+        ),
+    )
 
     class Meta:
         ordering = ["plan", "-cutoff"]
@@ -75,3 +96,38 @@ class ApportionmentPeriod(models.Model):
         return (
             f"{self.plan.display_name} {format_date(self.period_start)}–{format_date(self.cutoff)}"
         )
+
+
+class ShareTreeNode(models.Model):
+    """A stored node of a period's share tree (docs/claims.md, "Verifiable apportionment
+    statements"): only the levels from ``period.merkle_block_level`` up, so a period of
+    N members stores about N / 512 rows; the levels below are recomputed for a proof from
+    one block of at most 2^level shares. On the lowest stored level, ``first_key`` is the
+    pseudonymous key of the block's first leaf (to find a member's block) and
+    ``block_members`` the ids of the block's members (to recompute it from their shares
+    alone, by the dues' member index, about 8 bytes per member). Staff data:
+    the nodes are never shown, only the root and a member's own proof."""
+
+    pk = models.CompositePrimaryKey("period", "level", "position")
+    period = models.ForeignKey(
+        ApportionmentPeriod,
+        verbose_name=_("apportionment period"),
+        on_delete=models.CASCADE,
+        related_name="tree_nodes",
+    )
+    level = models.PositiveSmallIntegerField(_("level"))
+    position = models.PositiveIntegerField(_("position"))
+    hash = models.BinaryField(_("hash"), max_length=32)
+    first_key = models.BinaryField(_("first key"), max_length=32, null=True)
+    block_members = models.TextField(
+        _("members of the block"),
+        blank=True,
+        help_text=_("The ids of the members whose leaves are in this block, comma-separated."),
+    )
+
+    class Meta:
+        verbose_name = _("share tree node")
+        verbose_name_plural = _("share tree nodes")
+
+    def __str__(self) -> str:
+        return f"{self.period_id}/{self.level}/{self.position}"

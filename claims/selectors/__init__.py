@@ -7,7 +7,8 @@ claims; the public notice only ever gets de-identified facts (``NoticeCase``).
 - ``notice``: the public notice and review panels;
 - ``statistics``: claims statistics (overall, by month, by quarter) and the
   apportionment summaries and history;
-- ``reserving``: development triangles and outstanding case reserves (solvency).
+- ``reserving``: development triangles and outstanding case reserves (solvency);
+- ``share_tree``: a member's inclusion proof of their apportionment share.
 """
 
 from .claims import (
@@ -44,6 +45,7 @@ from .notice import (
     panel_seat_for_member,
 )
 from .reserving import TriangleRow, Triangles, claim_triangles, outstanding_claims_reserve
+from .share_tree import PROOF_FORMAT, share_periods_for_member, share_proof
 from .statistics import (
     NOTICE_PENDING,
     apportionment_history,
@@ -55,6 +57,9 @@ from .statistics import (
 )
 
 __all__ = [
+    "PROOF_FORMAT",
+    "share_periods_for_member",
+    "share_proof",
     "APPEAL_CLOSED",
     "APPEAL_NONE",
     "APPEAL_OPEN",

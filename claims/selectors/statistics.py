@@ -146,7 +146,9 @@ def claim_statistics_by_month(
 
 def apportionment_summaries(*, plan=None, published_only: bool = True):
     """Each period's summary for the disclosure pages: cases, benefits, fee, members
-    sharing, share per member, shortfall and how it was met."""
+    sharing, share per member, shortfall and how it was met, and ``merkle_root`` /
+    ``merkle_leaves``, the root of every member's share that members verify their
+    proofs against (docs/claims.md, "Verifiable apportionment statements")."""
     qs = ApportionmentPeriod.objects.select_related("plan").order_by("-cutoff")
     if plan is not None:
         qs = qs.filter(plan=plan)

@@ -17,6 +17,8 @@ At a cut-off date (the plan's apportionment days, e.g. the 14th and 28th):
   ``INSERT ... SELECT`` with a window function (no Python loop over members); the total
   is one balanced entry: Dr 1122 shares, Dr 4104 from surplus / Cr 6031 benefits,
   Cr 6051 fee kept; it hangs on the period (the dues carry no entry of their own).
+- the shares as billed are committed to by a Merkle root on the period, built in the same
+  transaction (``share_tree``), so that each member can verify their share.
 
 Idempotent per plan and cut-off (a unique period row; the dues' unique key per coverage,
 kind and period start). The SQL runs on PostgreSQL and on SQLite (integer cents, CASE
@@ -47,6 +49,7 @@ from ..models import ApportionmentPeriod, Claim
 from ..signals import apportionment_published
 from .apportionment_sql import cap_summary, members_sharing, shares_insert, shares_summary
 from .notice import notices_clear
+from .share_tree import share_tree_build
 
 SHARED_STATUSES = (Claim.Status.APPROVED, Claim.Status.PAID)
 
@@ -233,7 +236,7 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
         )
         Claim.objects.filter(pk__in=claim_ids).update(apportionment_period=period)
         if preview.total <= 0:
-            return period
+            return share_tree_build(period=period)
         lines = []
         if preview.shares_total:
             lines.append(Debit(RECEIVABLE, preview.shares_total))
@@ -277,7 +280,9 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
                     period_end=preview.cutoff,
                 )
             )
-        return period
+        # The Merkle root of the shares as billed, in the same transaction (docs/claims.md,
+        # "Verifiable apportionment statements").
+        return share_tree_build(period=period)
 
 
 def _insert_dues(plan: Plan, preview: Preview, version: PlanVersion) -> int:
@@ -300,12 +305,15 @@ def _insert_dues(plan: Plan, preview: Preview, version: PlanVersion) -> int:
 
 @transaction.atomic
 def apportionment_publish(*, period: ApportionmentPeriod | int, actor=None) -> ApportionmentPeriod:
-    """Publish a period's summary for the disclosure pages (once; replaying is a no-op).
-    Sends ``claims.signals.apportionment_published`` after commit."""
+    """Publish a period's summary for the disclosure pages (once; replaying is a no-op),
+    with the Merkle root of its shares (built first for a period run before the trees
+    existed). Sends ``claims.signals.apportionment_published`` after commit."""
     period_id = period.pk if isinstance(period, ApportionmentPeriod) else period
     period = ApportionmentPeriod.objects.select_for_update().get(pk=period_id)
     if period.published_at:
         return period
+    if not period.merkle_root:  # a period run before the share trees: back-fill it now
+        period = share_tree_build(period=period)
     period.published_at = timezone.now()
     period.save(update_fields=["published_at"])
     transaction.on_commit(

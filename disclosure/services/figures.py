@@ -243,6 +243,10 @@ def apportionment_figures(period) -> dict[str, Any]:
             "shortfall": period.shortfall,
             "shortfall_fee_waived": period.shortfall_fee_waived,
             "shortfall_from_surplus": period.shortfall_from_surplus,
+            # the Merkle root over every member's share (docs/claims.md, "Verifiable
+            # apportionment statements"): a member checks their proof against this
+            "merkle_root": period.merkle_root,
+            "merkle_leaves": period.merkle_leaves,
             "published_on": _local_day(period.published_at),
         }
     )

@@ -113,6 +113,7 @@ class World:
             "run_id": 1,
             "publication_id": 1,
             "attachment_id": 1,
+            "period_id": 1,
             "action": "convene",
             "uidb64": "MQ",
             "token": "set-password",

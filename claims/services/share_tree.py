@@ -1,0 +1,193 @@
+"""The Merkle tree over an apportionment period's shares (docs/claims.md, "Verifiable
+apportionment statements"), built in SQL over all members of the period.
+
+One leaf per member who owes a share in the period: the pseudonymous member key
+(HMAC-SHA256 with ``share_key_secret()`` of "<period id>|<member id>") and the member's
+share in cents, ordered by key. The SQL writes the leaves into a temporary table with one
+``INSERT ... SELECT``, then each level above with one more (``LEAD`` pairs a node with its
+right neighbour; a lone last node is promoted): about log2 N statements and no row of
+members in Python. Only the levels from ``BLOCK_LEVEL`` up are kept (``ShareTreeNode``),
+with the key of each block's first leaf and the ids of its members; a proof recomputes
+its block from those members' shares (``selectors.share_tree``). The same SQL runs on
+PostgreSQL (built-in ``sha256(bytea)``) and SQLite (``ms_sha256`` from ``claims.db``),
+written through the small dialect helpers below.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils.crypto import salted_hmac
+
+from ..merkle import LEAF_PREFIX, NODE_PREFIX, hmac_pads
+from ..models import ApportionmentPeriod
+
+#: Nodes are stored from this level up: blocks of 2^10 = 1,024 leaves, about N / 512 rows
+#: per period (measured in docs/claims.md); a proof recomputes one block.
+BLOCK_LEVEL = 10
+SCRATCH = "claims_share_tree_scratch"
+#: The root of a tree without leaves (RFC 6962: the hash of the empty string).
+EMPTY_ROOT = hashlib.sha256(b"").hexdigest()
+
+
+def share_key_secret() -> bytes:
+    """The key of the member keys: ``SHARE_KEY_SECRET`` when set, else derived from
+    ``SECRET_KEY`` (a salted HMAC, so the key reveals nothing of ``SECRET_KEY``)."""
+    configured = settings.SHARE_KEY_SECRET
+    if configured:
+        return hashlib.sha256(configured.encode()).digest()
+    return salted_hmac(
+        "claims.share_tree", "member key", secret=settings.SECRET_KEY, algorithm="sha256"
+    ).digest()
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def sql_sha256(*parts: str) -> str:
+    """SHA-256 of the parts (SQL expressions of bytes) joined."""
+    if _postgres():
+        return "sha256(" + " || ".join(parts) + ")"
+    return "ms_sha256(" + ", ".join(parts) + ")"
+
+
+def sql_utf8(expr: str) -> str:
+    """A text expression as its UTF-8 bytes."""
+    return f"convert_to({expr}, 'UTF8')" if _postgres() else expr
+
+
+def sql_hex(expr: str) -> str:
+    """Bytes as lower-case hex text."""
+    return f"encode({expr}, 'hex')" if _postgres() else f"lower(hex({expr}))"
+
+
+def member_keys_sql() -> str:
+    """Each member's key, id and share in cents in a period.
+    Parameters: opad key, ipad key, "<period id>|", plan id, period start, cut-off."""
+    inner = sql_sha256("%s", sql_utf8("%s || CAST(d.member_id AS TEXT)"))
+    return (
+        f"SELECT {sql_sha256('%s', inner)} AS member_key, d.member_id, "  # noqa: S608 - constant SQL; values are parameters
+        "CAST(SUM(CAST(ROUND(d.amount * 100) AS BIGINT)) AS BIGINT) AS cents "
+        "FROM members_contributiondue d "
+        "JOIN members_coverage c ON c.id = d.coverage_id "
+        "WHERE c.plan_id = %s AND d.kind = 'share' AND d.period_start = %s "
+        "AND d.period_end = %s "
+        "GROUP BY d.member_id"
+    )
+
+
+def member_keys_params(period: ApportionmentPeriod) -> list:
+    ipad, opad = hmac_pads(share_key_secret())
+    ops = connection.ops
+    return [
+        opad,
+        ipad,
+        f"{period.pk}|",
+        period.plan_id,
+        ops.adapt_datefield_value(period.period_start),
+        ops.adapt_datefield_value(period.cutoff),
+    ]
+
+
+def sql_id_list(expr: str) -> str:
+    """The aggregate of ``expr`` (an integer) as comma-separated text, in no set order."""
+    if _postgres():
+        return f"string_agg(CAST({expr} AS TEXT), ',')"
+    return f"group_concat({expr}, ',')"
+
+
+def _scratch_create(cursor) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
+    blob = "bytea" if _postgres() else "blob"
+    cursor.execute(
+        f"CREATE TEMP TABLE {SCRATCH} (lvl integer NOT NULL, idx bigint NOT NULL, "
+        f"hash {blob} NOT NULL, member_key {blob}, member_id bigint, PRIMARY KEY (lvl, idx))"
+    )
+
+
+def _leaves_insert(cursor, period: ApportionmentPeriod) -> int:
+    leaf = sql_sha256(
+        "%s",
+        sql_utf8(f"%s || {sql_hex('k.member_key')} || '|' || CAST(k.cents AS TEXT)"),
+    )
+    cursor.execute(
+        f"INSERT INTO {SCRATCH} (lvl, idx, hash, member_key, member_id) "  # noqa: S608 - constant SQL; values are parameters
+        f"SELECT 0, ROW_NUMBER() OVER (ORDER BY k.member_key) - 1, {leaf}, k.member_key, "
+        f"k.member_id FROM ({member_keys_sql()}) k",
+        [LEAF_PREFIX, f"{period.pk}|", *member_keys_params(period)],
+    )
+    return cursor.rowcount
+
+
+def _level_insert(cursor, level: int) -> int:
+    """Level ``level`` from the one below, in one statement: even nodes with their right
+    neighbour (``LEAD``), a lone last node promoted unchanged."""
+    node = sql_sha256("%s", "p.hash", "p.next_hash")
+    cursor.execute(
+        f"INSERT INTO {SCRATCH} (lvl, idx, hash) "  # noqa: S608 - constant SQL; values are parameters
+        f"SELECT %s, p.idx / 2, CASE WHEN p.next_hash IS NULL THEN p.hash ELSE {node} END "
+        "FROM (SELECT idx, hash, LEAD(hash) OVER (ORDER BY idx) AS next_hash "
+        f"FROM {SCRATCH} WHERE lvl = %s) p "
+        "WHERE p.idx %% 2 = 0",
+        [level, NODE_PREFIX, level - 1],
+    )
+    return cursor.rowcount
+
+
+@transaction.atomic
+def share_tree_build(*, period: ApportionmentPeriod | int) -> ApportionmentPeriod:
+    """Build and keep the period's share tree, and put its root and leaf count on the
+    period; once (a period with a root is returned as it is). Run inside
+    ``apportionment_run`` right after the shares are written, so the root is of the shares
+    as billed; ``share_trees_build`` back-fills periods run before this feature."""
+    period_id = period.pk if isinstance(period, ApportionmentPeriod) else period
+    period = ApportionmentPeriod.objects.select_for_update().get(pk=period_id)
+    if period.merkle_root:
+        return period
+    with connection.cursor() as cursor:
+        _scratch_create(cursor)
+        count = _leaves_insert(cursor, period)
+        if _postgres():
+            cursor.execute(f"ANALYZE {SCRATCH}")  # temporary tables are never auto-analysed
+        level, width = 0, count
+        while width > 1:
+            level += 1
+            width = _level_insert(cursor, level)
+        if count:
+            block = min(BLOCK_LEVEL, level)
+            cursor.execute(
+                "INSERT INTO claims_sharetreenode (period_id, level, position, hash, "  # noqa: S608 - constant SQL; values are parameters
+                "first_key, block_members) "
+                "SELECT %s, s.lvl, s.idx, s.hash, f.member_key, COALESCE(b.ids, '') "
+                f"FROM {SCRATCH} s LEFT JOIN {SCRATCH} f "
+                "ON s.lvl = %s AND f.lvl = 0 AND f.idx = s.idx * %s "
+                f"LEFT JOIN (SELECT idx / %s AS block, {sql_id_list('member_id')} AS ids "
+                f"FROM {SCRATCH} WHERE lvl = 0 GROUP BY idx / %s) b "
+                "ON s.lvl = %s AND b.block = s.idx "
+                "WHERE s.lvl >= %s",
+                [period.pk, block, 2**block, 2**block, 2**block, block, block],
+            )
+            cursor.execute(f"SELECT hash FROM {SCRATCH} WHERE lvl = %s AND idx = 0", [level])  # noqa: S608 - constant SQL
+            root = bytes(cursor.fetchone()[0]).hex()
+        cursor.execute(f"DROP TABLE {SCRATCH}")
+    if count:
+        period.merkle_root, period.merkle_leaves, period.merkle_block_level = root, count, block
+    else:
+        period.merkle_root, period.merkle_leaves, period.merkle_block_level = EMPTY_ROOT, 0, None
+    period.save(update_fields=["merkle_root", "merkle_leaves", "merkle_block_level"])
+    return period
+
+
+def share_trees_build() -> list[int]:
+    """Back-fill: build the tree of every period that has none (each in its own
+    transaction); idempotent. Returns the ids of the periods built."""
+    built = []
+    for period_id in ApportionmentPeriod.objects.filter(merkle_root="").values_list(
+        "pk", flat=True
+    ):
+        share_tree_build(period=period_id)
+        built.append(period_id)
+    return built
