@@ -12,22 +12,17 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 
-from ..models import Publication
-from ..selectors.schedule import disclosure_schedule
+from ..models import Kind, Publication
+from ..selectors.schedule import State, disclosure_schedule
 
 VIEW_PERM = "disclosure.view_publication"
 DRAFT_PERM = "disclosure.add_publication"
 
-#: The states of the schedule, as the page names them.
-STATES = {
-    "overdue": _("Overdue"),
-    "due": pgettext_lazy("disclosure schedule", "Due"),
-    "late": _("Published late"),
-    "published": _("Published on time"),
-}
+#: The states of the schedule, in the order the page offers them as filters.
+STATES = {state.value: state.label for state in (State.OVERDUE, State.DUE, State.LATE,
+                                                 State.PUBLISHED)}  # fmt: skip
 
 
 class ScheduleMixin:
@@ -49,7 +44,7 @@ class ScheduleMixin:
 def _in_the_making(items) -> dict[tuple[str, str], Publication]:
     """The drafts (or drafts awaiting approval) of the items not yet published, in one
     query."""
-    wanted = {(item.kind, item.period) for item in items if item.publication is None}
+    wanted = {(item.kind, item.period) for item in items if item.publication_id is None}
     if not wanted:
         return {}
     drafts = Publication.objects.filter(
@@ -84,7 +79,12 @@ def schedule_page(model_admin, request):
             % {"states": ", ".join(STATES)}
         )
         state = ""
-    items = disclosure_schedule(today)
+    # by kind in the kinds' order, the newest period first: what is owed now on top
+    order = {kind: index for index, kind in enumerate(Kind.values)}
+    items = sorted(
+        disclosure_schedule(today),
+        key=lambda item: (order.get(item.kind, len(order)), -item.period_end.toordinal()),
+    )
     counts = {name: sum(1 for item in items if item.state == name) for name in STATES}
     if state:
         items = [item for item in items if item.state == state]
@@ -94,9 +94,9 @@ def schedule_page(model_admin, request):
     for item in items:
         draft = drafts.get((item.kind, item.period))
         status = draft.get_status_display() if draft is not None else ""
-        if item.publication is not None:
+        if item.publication_id is not None:
             link, link_label = (
-                reverse("admin:disclosure_publication_change", args=[item.publication.pk]),
+                reverse("admin:disclosure_publication_change", args=[item.publication_id]),
                 gettext("Published version"),
             )
         elif draft is not None:

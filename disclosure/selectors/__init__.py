@@ -1,5 +1,7 @@
-"""Reads of the disclosure app shared by its faces, by subject:
+"""Reads of the disclosure app shared by its faces, one module per subject:
 
-- ``schedule``: what each periodic kind owes, period by period, and whether it was
-  published on time (the admin's "What is due", the public archive's late flags).
+- ``archive``: what the public sees of publications (published versions only): the
+  archive's filters, one publication with its versions, the feed's entries;
+- ``schedule``: what is due, late, overdue or published, per kind rule and period
+  (the archive's overdue list and the staff's "what is due" page).
 """
