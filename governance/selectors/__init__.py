@@ -46,8 +46,10 @@ from .meetings import (
 )
 from .results import (
     body_mandates,
+    governing_bodies,
     meeting_minutes,
     meeting_results,
+    meetings_convened,
     published_meetings,
     resolution_adopted_by_assembly,
     resolution_get,
@@ -65,6 +67,7 @@ __all__ = [
     "VoterView",
     "articles_in_force",
     "body_mandates",
+    "governing_bodies",
     "eligible_members",
     "eligible_members_on",
     "live_proxy",
@@ -75,6 +78,7 @@ __all__ = [
     "meeting_nominations",
     "meeting_participation",
     "meeting_results",
+    "meetings_convened",
     "meeting_visible_to_member",
     "meetings_announced_to_member",
     "meetings_for_member",

@@ -20,6 +20,22 @@ def published_meetings() -> QuerySet[Meeting]:
     )
 
 
+def meetings_convened() -> QuerySet[Meeting]:
+    """Meetings whose notice has gone out (convened, whatever happened since), newest
+    notice first: the meeting notices the disclosure pages publish."""
+    return (
+        Meeting.objects.filter(convened_at__isnull=False)
+        .select_related("body")
+        .order_by("-convened_at", "-id")
+    )
+
+
+def governing_bodies() -> QuerySet[Body]:
+    """Every governing body (assemblies, board, supervisory board), as the articles
+    list them: the bodies the annual report names with their sitting members."""
+    return Body.objects.order_by("kind", "name")
+
+
 def meeting_results(meeting: Meeting) -> list[Motion]:
     """Declared results of a meeting's motions, with the elected candidates."""
     if meeting.status not in DECLARED:
