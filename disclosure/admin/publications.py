@@ -59,6 +59,7 @@ from .forms import (
     StepForm,
     WithdrawForm,
 )
+from .material_events import MaterialEventsMixin
 from .schedule import ScheduleMixin
 
 S = Publication.Status
@@ -218,7 +219,7 @@ def _withdrawal(publication: Publication):
 
 
 @admin.register(Publication)
-class PublicationAdmin(ScheduleMixin, ServiceFormAdminMixin, admin.ModelAdmin):
+class PublicationAdmin(ScheduleMixin, MaterialEventsMixin, ServiceFormAdminMixin, admin.ModelAdmin):
     form = PublicationDraftForm
     list_display = (
         "title",
@@ -357,6 +358,7 @@ class PublicationAdmin(ScheduleMixin, ServiceFormAdminMixin, admin.ModelAdmin):
             path("<int:object_id>/files/<int:attachment_id>/", view(self.file_view),
                  name="disclosure_publication_file"),
             *self.schedule_urls(),
+            *self.material_event_urls(),
             *super().get_urls(),
         ]  # fmt: skip
 
@@ -434,6 +436,8 @@ class PublicationAdmin(ScheduleMixin, ServiceFormAdminMixin, admin.ModelAdmin):
                 "form": form,
                 "intro": definition.intro,
                 "submit_label": label,
+                "back_url": reverse("admin:disclosure_publication_change", args=[publication.pk]),
+                "back_label": str(publication),
             },
         )
 
