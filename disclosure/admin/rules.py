@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..models import KindRule
 from ..due import next_due
+from ..models import KindRule
 
 
 @admin.register(KindRule)

@@ -118,13 +118,9 @@ class World:
             "uidb64": "MQ",
             "token": "set-password",
             "content_type_id": ContentType.objects.get_for_model(Claim).pk,
-            # disclosure: a publication's page (the archive), its step and file in the
-            # admin, a material-event draft's decision
-            "pk": 1,
+            # disclosure: a publication's step and file in the admin, a material-event
+            # draft's decision
             "step": "submit",
-            "attachment_id": 1,
-            "attachment_pk": 1,
-            "publication_id": 1,
             "draft_id": 1,
             "decision": "publish",
         }

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from disclosure.models import Kind, KindRule
 from disclosure.due import next_due, periods_between
+from disclosure.models import Kind, KindRule
 
 pytestmark = pytest.mark.django_db
 

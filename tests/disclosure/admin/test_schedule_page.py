@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from disclosure.models import Kind, KindRule
 from disclosure.due import period_of
+from disclosure.models import Kind, KindRule
 from disclosure.services import publication_draft, publication_publish_auto
 from mutualsociety.common import periods
 
