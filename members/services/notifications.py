@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mutualsociety.common.exceptions import InvalidInput
+from mutualsociety.common.exceptions import IdempotencyConflict, InvalidInput
 from mutualsociety.common.services import outbox_enqueue
 
 from ..events import member_event
@@ -96,11 +96,16 @@ def member_notify(
     transaction). The text is ``subject`` and ``body``, or rendered from ``template``
     (``<template>_subject.txt`` and ``<template>.txt``) with ``context`` in the member's
     language. Calling again with the same ``key`` returns the first notification and
-    queues nothing."""
+    queues nothing; the same key for another member or topic is a conflict."""
     if topic not in Topic.values:
         raise ValueError(f"Unknown notification topic {topic!r}.")
+    key = key[:200]
     existing = Notification.objects.filter(key=key).first()
     if existing is not None:
+        if (existing.member_id, existing.topic) != (member.pk, topic):
+            raise IdempotencyConflict(
+                _("This message was already recorded for another member or topic.")
+            )
         return existing
     if template is not None:
         subject, body = notification_render(
@@ -111,7 +116,7 @@ def member_notify(
     channels = notification_channels(member=member, topic=topic)
     with transaction.atomic():
         notification, created = Notification.objects.get_or_create(
-            key=key[:200],
+            key=key,
             defaults={
                 "member": member,
                 "topic": topic,

@@ -267,3 +267,13 @@ def test_notify_many_twice_adds_nothing_and_fills_in_each_name(premium, settings
     assert notifications_deliver(batch="governance.notice:test") == 2
     assert notifications_deliver(batch="governance.notice:test") == 0
     assert sorted(message.to[0] for message in mail.outbox) == sorted(m.email for m in members[:2])
+
+
+def test_the_same_key_for_another_member_is_a_conflict(member, premium):
+    from mutualsociety.common.exceptions import IdempotencyConflict
+
+    other = member_make(premium)
+    notify(member, key="claims.paid:1")
+    with pytest.raises(IdempotencyConflict):
+        notify(other, key="claims.paid:1")
+    assert Notification.objects.filter(key="claims.paid:1").get().member_id == member.pk
