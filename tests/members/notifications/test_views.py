@@ -146,3 +146,9 @@ def test_no_sms_choice_without_a_mobile_number(member_client, member):
 
     member_client.post(PREFERENCES, {"claims_email": "on", "claims_sms": "on"})
     assert NotificationPreference.objects.get(member=member, topic="claims").sms is False
+
+
+def test_an_id_out_of_range_is_404_not_500(member_client):
+    huge = 10**30
+    assert member_client.get(f"/me/notifications/{huge}/").status_code == 404
+    assert member_client.post(f"/me/notifications/{huge}/").status_code == 404
