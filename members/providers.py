@@ -1,19 +1,30 @@
-"""How members pay: payment providers behind one interface.
+"""Providers behind one interface each: how members pay, and how a text message reaches
+their phone.
 
+Payments:
 A provider tells the member how to pay an amount and turns a receipt it reports into a
 payment through ``payment_record`` (so every provider gets the same allocation, ledger
 entry and idempotency). Implemented: bank transfer to the society's account with the
 member number as the reference, and payments recorded by staff (cash, cheque). Automatic
 debits are a later provider with the same two methods.
+
+Text messages (SMS): an ``SmsProvider`` sends one text to one phone number and answers the
+provider's message id. ``ConsoleSmsProvider`` writes the text to the log (development and
+tests, the default); a real gateway is a class with the same ``send`` named by the
+``SMS_PROVIDER`` setting (a dotted path, like ``EMAIL_BACKEND``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from django.conf import settings
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -119,3 +130,29 @@ def provider_get(code: str) -> PaymentProvider:
         return PROVIDERS[code]
     except KeyError:
         raise InvalidInput(_("Unknown payment provider."), field="provider") from None
+
+
+# --- Text messages ---
+
+sms_logger = logging.getLogger("mutualsociety.sms")
+
+
+class SmsProvider(Protocol):
+    def send(self, phone: str, text: str) -> str:
+        """Send ``text`` to ``phone``; answer the provider's message id. Raises
+        ``OSError`` (or a subclass) on a transient failure, so that the task retries."""
+        ...
+
+
+class ConsoleSmsProvider:
+    """Development: the text goes to the log (``mutualsociety.sms``), nothing leaves."""
+
+    def send(self, phone: str, text: str) -> str:
+        message_id = f"console-{uuid.uuid4().hex[:16]}"
+        sms_logger.info("SMS %s to %s: %s", message_id, phone, text)
+        return message_id
+
+
+def sms_provider() -> SmsProvider:
+    """The provider the ``SMS_PROVIDER`` setting names (a class, made without arguments)."""
+    return import_string(settings.SMS_PROVIDER)()

@@ -4,7 +4,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from .services import billing, jobs, notices
+from .services import billing, jobs, notices, notifications
 
 
 def _day(today: str | None) -> dt.date | None:
@@ -20,8 +20,45 @@ def _day(today: str | None) -> dt.date | None:
     ignore_result=True,
 )
 def send_welcome(member_id: int) -> bool:
-    """After acceptance: the welcome e-mail (sent once)."""
+    """The welcome e-mail (sent once). Acceptance now queues ``notification_email``;
+    this name stays for the rows recorded before the notification centre."""
     return notices.member_send_welcome(member_id=member_id)
+
+
+@shared_task(
+    name="members.notification_email",
+    autoretry_for=(ConnectionError, TimeoutError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def notification_email(notification_id: int) -> bool:
+    """After the commit: e-mail one notification (once)."""
+    return notifications.notification_email_send(notification_id=notification_id)
+
+
+@shared_task(
+    name="members.notification_sms",
+    autoretry_for=(ConnectionError, TimeoutError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def notification_sms(notification_id: int) -> bool:
+    """After the commit: text one notification to the member's phone (once)."""
+    return notifications.notification_sms_send(notification_id=notification_id)
+
+
+@shared_task(
+    name="members.deliver_notifications",
+    autoretry_for=(ConnectionError, TimeoutError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def deliver_notifications(batch: str) -> int:
+    """After the commit: send what is still waiting in a batch of notifications."""
+    return notifications.notifications_deliver(batch=batch)
 
 
 @shared_task(name="members.bill_premiums", ignore_result=True)

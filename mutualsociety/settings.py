@@ -362,6 +362,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MutualSociety <noreply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Text messages to members (the notification centre): a class with ``send(phone, text)``
+# (members.providers.SmsProvider). The console provider logs the text and sends nothing.
+SMS_PROVIDER = env_str("SMS_PROVIDER", "members.providers.ConsoleSmsProvider")
 # Who receives operational alerts (a failed ledger integrity check, server errors):
 # a comma-separated list of e-mail addresses.
 ADMINS = env_list("ADMINS")

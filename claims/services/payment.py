@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from ledger.chart import CASH, CLAIMS_PAID
 from ledger.services import Credit, Debit, entry_post
+from members.models import Topic
+from members.services.notifications import member_notify, notification_email_send
 from mutualsociety.common.display import format_money
 from mutualsociety.common.exceptions import InvalidInput
 from mutualsociety.common.money import ZERO
-from mutualsociety.common.services import outbox_enqueue
 
 from ..models import Claim, ClaimPayment
 from ..transitions import CLAIM, claim_payable_check
@@ -65,25 +67,35 @@ def claim_pay(*, claim: Claim | int, actor, paid_on: dt.date | None = None) -> C
         claim, Claim.Status.PAID, actor=actor, data={"entry": entry.pk, "amount": str(amount)}
     )
     reserve_set(claim=claim, amount=ZERO, actor=actor, reason=pgettext("claim", "Paid"))
-    # The task module imports the services; the task is looked up when it is needed.
-    from ..tasks import claim_notify_paid
-
-    outbox_enqueue(task=claim_notify_paid, args=[claim.pk], key=f"claims.notify_paid:{claim.pk}")
+    claim_paid_notify(claim)
     return payment
 
 
-def claim_notify_member_paid(*, claim_id: int) -> bool:
-    """E-mail the member that their claim was paid (outside any transaction)."""
-    from django.core.mail import send_mail
-
-    claim = Claim.objects.select_related("member").get(pk=claim_id)
-    if not claim.member.email or claim.status != Claim.Status.PAID:
-        return False
-    send_mail(
-        _("Your claim %(number)s was paid") % {"number": claim.number},
-        _("We paid %(amount)s to your account ending %(last)s.")
-        % {"amount": format_money(claim.paid_amount), "last": claim.bank_account_number[-4:]},
-        None,
-        [claim.member.email],
+def claim_paid_notify(claim: Claim):
+    """Tell the member their claim was paid (in the caller's transaction): in their
+    notification centre, by e-mail after the commit unless they turned claims e-mail off.
+    Once per claim (the key)."""
+    return member_notify(
+        member=claim.member,
+        topic=Topic.CLAIMS,
+        key=f"claims.paid:{claim.pk}",
+        template="claims/email/paid",
+        context={
+            "claim": claim,
+            "amount": format_money(claim.paid_amount),
+            "last": claim.bank_account_number[-4:],
+        },
+        link=reverse("claims:detail", args=[claim.pk]),
     )
-    return True
+
+
+def claim_notify_member_paid(*, claim_id: int) -> bool:
+    """E-mail the member that their claim was paid now, if that is still waiting
+    (outside any transaction): the task queued by payments made before the notification
+    centre, which now queues the notification's own e-mail."""
+    claim = Claim.objects.select_related("member").get(pk=claim_id)
+    if claim.status != Claim.Status.PAID:
+        return False
+    with transaction.atomic():
+        notification = claim_paid_notify(claim)
+    return notification_email_send(notification_id=notification.pk)

@@ -5,12 +5,12 @@ Lower than ``meetings``: convening and the roll freeze queue the notices here
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 
+from members.models import Delivery, Member, Notification, Topic
+from members.services.notifications import member_notify_many, notifications_deliver
 from mutualsociety.common.selectors import society_get
 from mutualsociety.common.services import outbox_enqueue
 
@@ -36,9 +36,11 @@ def meeting_notices_enqueue(meeting_id: int, *, occasion: str) -> None:
 
 def meeting_send_notices(*, meeting_id: int) -> int:
     """Create the missing notice rows (set-based) for the voters of the meeting: the
-    frozen roll once frozen, else the members eligible today; then send each unsent one
-    and mark it. Returns how many were sent now; a second run sends none. A notice whose
-    send fails stays unsent (the error propagates, the task retries and sends it)."""
+    frozen roll once frozen, else the members eligible today; then give each unsent one
+    through the notification centre (``member_notify_many``, topic meetings: in the
+    portal, and by e-mail unless the member turned meetings e-mail off) and mark it.
+    Returns how many were given now; a second run gives none. A notice whose e-mail
+    fails stays unsent (the error propagates, the task retries and sends it)."""
     meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
     if meeting is None or meeting.status == S.DRAFTED:
         return 0
@@ -57,38 +59,25 @@ def meeting_send_notices(*, meeting_id: int) -> int:
             "ON CONFLICT (meeting_id, member_id) DO NOTHING",
             [meeting.pk, *params],
         )
-    society = society_get()
-    sent = 0
-    pending = (
-        ConveningNotice.objects.filter(meeting=meeting, sent_at__isnull=True)
-        .select_related("member__user")
-        .order_by("pk")
+    # Every voter whose notice is not given yet is told through the notification centre:
+    # one INSERT ... SELECT of their notifications (a replay adds none), then the e-mails
+    # of the batch, sent right here (this task already runs after the commit).
+    batch = f"governance.notice:{meeting.pk}"
+    unsent = ConveningNotice.objects.filter(meeting=meeting, sent_at__isnull=True)
+    member_notify_many(
+        members=Member.objects.filter(pk__in=unsent.values("member_id")),
+        topic=Topic.MEETINGS,
+        key=batch,
+        template="governance/email/notice",
+        context={"meeting": meeting, "society": society_get()},
+        link=reverse("governance:meeting", args=[meeting.pk]),
+        queue=False,
     )
-    for notice in pending.iterator(chunk_size=2000):
-        member = notice.member
-        if not member.email:
-            ConveningNotice.objects.filter(pk=notice.pk, sent_at__isnull=True).update(
-                sent_at=timezone.now()
-            )
-            continue
-        language = (
-            getattr(member.user, "preferred_language", "") if member.user else ""
-        ) or settings.LANGUAGE_CODE
-        with translation.override(language):
-            context = {"meeting": meeting, "member": member, "society": society}
-            subject = render_to_string("governance/email/notice_subject.txt", context).strip()
-            body = render_to_string("governance/email/notice.txt", context)
-        # Claim the row and send in one short transaction (one row, one e-mail): a
-        # concurrent run cannot send the same notice twice (the claim locks the row), and
-        # a failed send rolls the claim back, so the task's retry sends it.
-        with transaction.atomic():
-            claimed = ConveningNotice.objects.filter(pk=notice.pk, sent_at__isnull=True).update(
-                sent_at=timezone.now()
-            )
-            if not claimed:
-                continue
-            send_mail(subject, body, None, [member.email])
-        sent += 1
+    # A failed send stops here with its error (the task retries); a notice counts as
+    # given once its e-mail went (or is not wanted, or has no address).
+    notifications_deliver(batch=batch)
+    delivered = Notification.objects.filter(batch=batch).exclude(email_state=Delivery.PENDING)
+    sent = unsent.filter(member_id__in=delivered.values("member_id")).update(sent_at=timezone.now())
     if sent:
         meeting_event(meeting=meeting, type=MeetingEvent.Type.NOTICES_SENT, data={"sent": sent})
     return sent

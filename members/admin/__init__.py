@@ -10,13 +10,14 @@ can never be deleted. Identity numbers are shown masked unless the user holds
 A package by subject (importing it registers every page): ``plans`` (plans, versions,
 consent documents), ``applications`` (the underwriters' queue), ``members`` (members,
 their cover and history), ``files`` (the CSV export and import), ``payments`` (amounts
-due and payments).
+due and payments), ``notifications`` (what members were told, read-only).
 """
 
 from .applications import ApplicationAdmin, ApplicationStatusFilter
 from .base import ReadOnlyAdmin, ReadOnlyInline, can_see_identity
 from .files import EXPORT_COLUMNS, IMPORT_COLUMNS_HELP, ImportForm, export_rows
 from .members import ContactForm, CoverageAdmin, DeceasedForm, MemberAdmin, MemberEventAdmin
+from .notifications import NotificationAdmin
 from .payments import ContributionDueAdmin, PaymentAdmin, PaymentRecordForm, new_payment_key
 from .plans import ConsentDocumentAdmin, PlanAdmin, PlanVersionAdmin
 
@@ -33,6 +34,7 @@ __all__ = [
     "ImportForm",
     "MemberAdmin",
     "MemberEventAdmin",
+    "NotificationAdmin",
     "PaymentAdmin",
     "PaymentRecordForm",
     "PlanAdmin",

@@ -21,7 +21,7 @@ from .enrolment import (
     PlanChoiceForm,
     person_from,
 )
-from .member import ContactForm, WithdrawForm
+from .member import ContactForm, NotificationPreferencesForm, WithdrawForm
 
 __all__ = [
     "FREQUENCY_CHOICES",
@@ -30,6 +30,7 @@ __all__ = [
     "ContactForm",
     "DeclarationForm",
     "LoginDetailsForm",
+    "NotificationPreferencesForm",
     "PersonForm",
     "PlanChoiceForm",
     "PlanOffer",

@@ -1,4 +1,4 @@
-"""The member's own pages: contact details and withdrawal."""
+"""The member's own pages: contact details, withdrawal, notification settings."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualsociety.common.forms import DomainErrorFormMixin
 
+from ..models import Member, Topic
+from ..models.notifications import ALWAYS_EMAILED
 from .base import ServiceCheckedForm
 from .enrolment import PersonForm
 
@@ -34,3 +36,43 @@ class WithdrawForm(DomainErrorFormMixin, forms.Form):
         label=_("I understand the consequences and want to withdraw from the society."),
         error_messages={"required": _("Tick the box to confirm that you want to withdraw.")},
     )
+
+
+class NotificationPreferencesForm(DomainErrorFormMixin, forms.Form):
+    """E-mail and SMS per topic: ``<topic>_email`` and ``<topic>_sms`` checkboxes. The
+    SMS boxes are there only when the member has a mobile number on file; membership
+    messages are always e-mailed (their box is ticked and cannot be changed)."""
+
+    def __init__(self, *args, member: Member, current: dict[str, tuple[bool, bool]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.rows: list[dict] = []
+        for topic, label in Topic.choices:
+            email, sms = current.get(topic, (True, False))
+            always = topic in ALWAYS_EMAILED
+            self.fields[f"{topic}_email"] = forms.BooleanField(
+                label=_("E-mail"), required=False, initial=email or always, disabled=always
+            )
+            if member.phone:
+                self.fields[f"{topic}_sms"] = forms.BooleanField(
+                    label=_("SMS"), required=False, initial=sms
+                )
+            self.rows.append(
+                {
+                    "topic": topic,
+                    "label": label,
+                    "always": always,
+                    "email": self[f"{topic}_email"],
+                    "sms": self[f"{topic}_sms"] if member.phone else None,
+                }
+            )
+
+    def choices(self) -> dict[str, tuple[bool, bool]]:
+        data = self.cleaned_data
+        return {
+            topic: (
+                bool(data.get(f"{topic}_email")) or topic in ALWAYS_EMAILED,
+                bool(data.get(f"{topic}_sms")),
+            )
+            for topic in Topic.values
+        }

@@ -10,12 +10,15 @@ the other apps and the settings: ``members.models.Member``):
 - ``coverage``: ``Coverage``, what an accepted application gives;
 - ``contributions``: ``ContributionDue`` / ``Payment`` / ``PaymentAllocation``: premiums
   and apportioned shares owed, money received, and which payment settled which amount;
-- ``events``: ``MemberEvent``, the append-only history of each membership.
+- ``events``: ``MemberEvent``, the append-only history of each membership;
+- ``notifications``: ``Notification`` (every message sent to a member, for the portal)
+  and ``NotificationPreference`` (e-mail / SMS per topic).
 """
 
 from .contributions import ContributionDue, Payment, PaymentAllocation
 from .coverage import Coverage
 from .events import MemberEvent
+from .notifications import Delivery, Notification, NotificationPreference, Topic
 from .people import Application, Consent, ConsentDocument, Member, mask_identity_number
 from .plans import AgeBand, HealthQuestion, Plan, PlanVersion, localized
 
@@ -26,13 +29,17 @@ __all__ = [
     "ConsentDocument",
     "ContributionDue",
     "Coverage",
+    "Delivery",
     "HealthQuestion",
     "Member",
     "MemberEvent",
+    "Notification",
+    "NotificationPreference",
     "Payment",
     "PaymentAllocation",
     "Plan",
     "PlanVersion",
+    "Topic",
     "localized",
     "mask_identity_number",
 ]

@@ -115,7 +115,12 @@ class Member(models.Model):
     withdrawal_effective_on = models.DateField(
         _("withdrawal takes effect on"), null=True, blank=True
     )
-    welcome_sent_at = models.DateTimeField(_("welcome e-mail sent at"), null=True, blank=True)
+    welcome_sent_at = models.DateTimeField(
+        _("welcome sent at"),
+        null=True,
+        blank=True,
+        help_text=_("When the welcome letter was put in the notification centre and queued."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:

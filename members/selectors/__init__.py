@@ -7,7 +7,8 @@ module per subject, every name importable from here
   the plans open for enrolment, staff search and queues;
 - ``in_force``: who was a member, and who was covered, on a given day (voter rolls, the
   members in force of the disclosure pages, the stress tests' member count);
-- ``premiums``: premiums billed and the unearned premium reserve (solvency).
+- ``premiums``: premiums billed and the unearned premium reserve (solvency);
+- ``notifications``: a member's own notifications, the unread count, their settings.
 """
 
 from .in_force import (
@@ -42,6 +43,12 @@ from .membership import (
     plans_open_with_terms,
     withdrawal_allowed,
 )
+from .notifications import (
+    notification_for_member,
+    notification_preferences,
+    notifications_for_member,
+    unread_notification_count,
+)
 from .premiums import premiums_billed, premiums_billed_by_period, unearned_premiums
 
 __all__ = [
@@ -67,6 +74,9 @@ __all__ = [
     "members_in_force_count",
     "members_in_good_standing_on",
     "mutual_aid_plans",
+    "notification_for_member",
+    "notification_preferences",
+    "notifications_for_member",
     "overdue_member_ids",
     "paid_to_date",
     "plan_current_version",
@@ -75,5 +85,6 @@ __all__ = [
     "premiums_billed",
     "premiums_billed_by_period",
     "unearned_premiums",
+    "unread_notification_count",
     "withdrawal_allowed",
 ]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualsociety.common.exceptions import InvalidInput, TransitionNotAllowed
-from mutualsociety.common.services import outbox_enqueue, sequence_next
+from mutualsociety.common.services import sequence_next
 
 from ..calculations import add_months, member_number
 from ..events import member_event
@@ -27,6 +27,7 @@ from ..transitions import APPLICATION, MEMBER
 from .billing import coverage_bill
 from .locks import member_lock
 from .membership import member_status_set
+from .notices import member_welcome
 
 
 def coverage_open(
@@ -81,7 +82,7 @@ def application_accept_locked(application: Application, *, actor, reasons: list[
     """Accept a locked, referred application (the automatic underwriting or an
     underwriter): the applicant is admitted (a member number, active) unless a member
     already, the cover opens today and its first premium is billed; the welcome e-mail
-    goes out after the commit on a first admission. Refused when the membership was
+    is recorded and goes out after the commit on a first admission. Refused when the membership was
     withdrawn or suspended while the application waited."""
     today = timezone.localdate()
     member = member_lock(application.member_id)
@@ -122,9 +123,7 @@ def application_accept_locked(application: Application, *, actor, reasons: list[
         reason="; ".join(reasons),
     )
     if first_admission:
-        from ..tasks import send_welcome
-
-        outbox_enqueue(task=send_welcome, args=[member.pk], key=f"members.send_welcome:{member.pk}")
+        member_welcome(member=member)
     return coverage
 
 

@@ -7,7 +7,8 @@ Thin faces: the forms check shape and call the services' check functions; the wr
 any URL here, the membership is always the signed-in person's (``member_for_user``).
 
 A package by page: ``applications`` (enrolment, adding a coverage, the decision),
-``member`` (the member's own pages), ``base`` (the signed-in person's membership).
+``member`` (the member's own pages), ``notifications`` (the notification
+centre), ``base`` (the signed-in person's membership).
 """
 
 from .applications import (
@@ -28,6 +29,12 @@ from .member import (
     WithdrawView,
     describe_event,
 )
+from .notifications import (
+    NotificationDetailView,
+    NotificationListView,
+    NotificationPreferencesView,
+    NotificationsReadAllView,
+)
 
 __all__ = [
     "LAST_APPLICATION",
@@ -38,6 +45,10 @@ __all__ = [
     "DashboardView",
     "EnrolmentWizard",
     "MemberMixin",
+    "NotificationDetailView",
+    "NotificationListView",
+    "NotificationPreferencesView",
+    "NotificationsReadAllView",
     "ProfileForm",
     "ProfileView",
     "StatementView",

@@ -102,6 +102,7 @@ class World:
             "meeting_id": self.meeting.pk,
             "motion_id": self.motion.pk,
             "member_id": self.member.pk,
+            "notification_id": self.member.notifications.first().pk,
             "application_id": self.member.applications.first().pk,
             "panel_id": 1,
             "candidate_id": 1,

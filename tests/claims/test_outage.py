@@ -43,8 +43,9 @@ def test_a_payment_with_redis_down_answers_200_and_keeps_the_email(
     claim.refresh_from_db()
     assert claim.status == Claim.Status.PAID
     row = OutboxTask.objects.get(state="pending")
-    assert row.task == "claims.notify_paid"
-    assert (row.args, row.state, row.attempts) == ([claim.pk], "pending", 1)
+    paid = claim.member.notifications.get(key=f"claims.paid:{claim.pk}")  # in the portal
+    assert row.task == "members.notification_email"
+    assert (row.args, row.state, row.attempts) == ([paid.pk], "pending", 1)
     assert [m for m in mail.outbox if claim.number in m.subject] == []
 
 
@@ -60,8 +61,9 @@ def test_the_payment_email_is_sent_once_when_redis_is_back(
     assert outbox_relay()["sent"] == 1
     assert outbox_relay()["sent"] == 0
 
+    paid = claim.member.notifications.get(key=f"claims.paid:{claim.pk}")
     assert [(m["task"], m["args"]) for m in broker.messages()] == [
-        ("claims.notify_paid", [claim.pk])
+        ("members.notification_email", [paid.pk])
     ]
     assert broker.run_all() == 1
     assert len([m for m in mail.outbox if claim.number in m.subject]) == 1
