@@ -35,11 +35,17 @@ OPEN_VIEW_NAMES = frozenset(
         "claims:notice",
     }
 )
+#: Namespaces whose pages are open in the same way, matched exactly: the public
+#: disclosure site (``disclosure:home``...) is open, a namespace nested in it is not —
+#: the regulator portal (``disclosure:regulator:*``) asks for the second factor like any
+#: other page (and its own views demand a verified session besides).
 OPEN_NAMESPACES = frozenset({"disclosure"})
 
 
 def second_factor_exempt(view_name: str, namespace: str) -> bool:
-    """Whether the page is open to a session that has not used its second factor."""
+    """Whether the page is open to a session that has not used its second factor (the
+    one rule: ``namespace`` is the view's full namespace, ``disclosure:regulator`` for
+    the regulator portal, which is therefore not open)."""
     return view_name in OPEN_VIEW_NAMES or namespace in OPEN_NAMESPACES
 
 
