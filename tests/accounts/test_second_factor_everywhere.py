@@ -117,6 +117,9 @@ class World:
             "uidb64": "MQ",
             "token": "set-password",
             "content_type_id": ContentType.objects.get_for_model(Claim).pk,
+            # the regulator portal's downloads: <page>/export/<table>.<fmt>
+            "table": "claims",
+            "fmt": "csv",
         }
         # The admin's object pages open a real row of their own model where one exists.
         self.admin_objects = {}
@@ -209,6 +212,8 @@ def test_staff_without_an_authenticator_get_nothing_but_the_open_pages(
 
     assert served == []
     assert {name for name, _path in addresses if _open(name)} == EXPECTED_OPEN
+    # the regulator portal sits inside /disclosure/ and is walked, but is not open
+    assert any(name.startswith("disclosure:regulator:") for name, _path in addresses)
     document = client.get(f"/claims/documents/{world.document.pk}/")
     assert document.status_code == 302
     assert document["Location"] == (
