@@ -152,7 +152,7 @@ class ReadOnlyAccountMiddleware:
             return None
         message = _("This account is read-only: it cannot change anything.")
         if request.path.startswith("/api/"):
-            return JsonResponse(error_body("read_only_account", message), status=403)
+            return JsonResponse(error_body("permission_denied", message), status=403)
         return TemplateResponse(
             request, "accounts/read_only_account.html", {"message": message}, status=403
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from accounts.middleware import second_factor_exempt
@@ -92,9 +93,14 @@ def test_the_oversight_roles_read_the_portal_with_their_second_factor(client, ma
         assert client.get(reverse(f"disclosure:regulator:{name}")).status_code == 200, name
 
 
-def test_the_portal_takes_no_form(regulator_client):
-    """Read-only: every page answers GET only."""
+def test_the_portal_takes_no_form(client, make_user, regulator_client):
+    """Read-only: every page answers GET only (405 to the supervisor), and the regulator's
+    account is refused any write before the page is reached (403)."""
+    supervisor = make_user("supervisor", roles=("supervisor",), is_staff=True)
+    supervisor_client = sign_in_with_second_factor(Client(), supervisor)
     for name in ["home", *PAGES]:
         url = reverse(f"disclosure:regulator:{name}")
-        for method in ("post", "put", "patch", "delete", "options"):
-            assert getattr(regulator_client, method)(url).status_code == 405, (name, method)
+        for method in ("post", "put", "patch", "delete"):
+            assert getattr(supervisor_client, method)(url).status_code == 405, (name, method)
+            assert getattr(regulator_client, method)(url).status_code == 403, (name, method)
+        assert supervisor_client.options(url).status_code == 405

@@ -153,5 +153,6 @@ def test_the_refusal_says_the_account_is_read_only(regulator_client):
     assert "accounts/read_only_account.html" in [t.name for t in page.templates]
     assert "read-only" in page.content.decode()
     assert api.status_code == 403
-    assert api.json()["error"]["code"] == "read_only_account"
+    assert api.json()["error"]["code"] == "permission_denied"
+    assert "read-only" in api.json()["error"]["message"]
     assert own.status_code == 200  # the form again, with its errors: their own password
