@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from accounts.selectors import user_session_verified
+from claims.models import Claim
+from governance.selectors import meeting_on_record
 from solvency.selectors import reserve_run_report
 
 from ..exports import Table, table_find, table_response
@@ -101,7 +103,8 @@ class RegulatorPageView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("tables", self.get_tables())
+        if "tables" not in context:  # a page with pagination gives its own
+            context["tables"] = self.get_tables()
         context["query"] = self.request.GET.urlencode()
         return context
 
@@ -197,8 +200,6 @@ class ClaimsView(RegulatorPageView):
     page = "claims"
 
     def status(self) -> str:
-        from claims.models import Claim
-
         status = self.request.GET.get("status", "")
         if status and status not in Claim.Status.values:
             raise BadParameter("status", _("Choose one of the statuses listed."))
@@ -221,8 +222,6 @@ class ClaimsView(RegulatorPageView):
         ]
 
     def get_context_data(self, **kwargs):
-        from claims.models import Claim
-
         page = self.claims_page()
         return super().get_context_data(
             page_obj=page,
@@ -255,8 +254,6 @@ class MeetingView(RegulatorPageView):
 
     def get_record(self):
         if not hasattr(self, "_record"):
-            from governance.selectors import meeting_on_record
-
             meeting = meeting_on_record(self.kwargs["meeting_id"])
             if meeting is None:
                 raise Http404(_("No such meeting."))
