@@ -24,7 +24,14 @@ from django.utils.translation import gettext_lazy as _
 #: full identity numbers, changing the bank account members pay into (finance), changing
 #: the security settings (the administrator).
 EXPLICIT_ONLY = frozenset(
-    {"view_identity_number", "change_society_payment_details", "change_society_security"}
+    {
+        "view_identity_number",
+        "change_society_payment_details",
+        "change_society_security",
+        # The regulator portal: the oversight roles only (not directors, whose
+        # ``disclosure.view_*`` would otherwise grant it).
+        "view_regulator_portal",
+    }
 )
 
 READ_ONLY_DOMAIN = (
@@ -163,6 +170,8 @@ ROLES: tuple[Role, ...] = (
             *READ_ONLY_DOMAIN,
             "members.view_identity_number",
             "disclosure.*",
+            # Sees what the regulator sees, to answer for it.
+            "disclosure.view_regulator_portal",
             # The second pair of eyes on a solvency assessment and on a reserve run (the
             # actuary computes them).
             "solvency.approve_solvencyassessment",
@@ -204,13 +213,13 @@ ROLES: tuple[Role, ...] = (
         "supervisor",
         "监事 Supervisor",
         _("A member of the supervisory board: reads everything, changes nothing."),
-        READ_ONLY_DOMAIN,
+        (*READ_ONLY_DOMAIN, "disclosure.view_regulator_portal"),
     ),
     Role(
         "regulator",
         "监管 Regulator (read-only)",
         _("A regulator's read-only account: views every record, changes nothing."),
-        READ_ONLY_DOMAIN,
+        (*READ_ONLY_DOMAIN, "disclosure.view_regulator_portal"),
     ),
 )
 

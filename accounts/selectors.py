@@ -102,3 +102,14 @@ def role_emails(*slugs: str) -> list[str]:
         .distinct()
     )
     return sorted(set(emails))
+
+
+def user_is_read_only_account(user) -> bool:
+    """Whether ``user`` holds the regulator's read-only account (the role ``regulator``
+    of ``accounts.roles``): such an account changes nothing anywhere, whatever else it is
+    given (``middleware.ReadOnlyAccountMiddleware`` refuses its writes)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from .roles import ROLE_BY_SLUG
+
+    return user.groups.filter(name=ROLE_BY_SLUG["regulator"].group_name).exists()

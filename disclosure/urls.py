@@ -10,5 +10,6 @@ urlpatterns = [
     path("about/", basic.DisclosureHomeView.as_view(), name="basic"),
     path("", include("disclosure.urls_public")),
     path("", include("disclosure.urls_archive")),
+    # its own namespace (disclosure:regulator), not open without the second factor
     path("regulator/", include("disclosure.urls_regulator")),
 ]

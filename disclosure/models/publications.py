@@ -231,6 +231,8 @@ class Publication(models.Model):
         ]
         permissions = [
             ("approve_publication", _("Can approve a publication drafted by someone else")),
+            # The regulator portal (disclosure.views.regulator): given by name only.
+            ("view_regulator_portal", _("Can read the regulator portal")),
         ]
 
     def __str__(self) -> str:

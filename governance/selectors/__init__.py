@@ -49,14 +49,18 @@ from .results import (
     body_mandates,
     governing_bodies,
     meeting_minutes,
+    meeting_on_record,
     meeting_results,
     meetings_convened,
+    meetings_on_record,
     published_meetings,
     resolution_adopted_by_assembly,
     resolution_get,
 )
 
 __all__ = [
+    "meeting_on_record",
+    "meetings_on_record",
     "BEFORE_VOTING",
     "CLOSED",
     "DECLARED",

@@ -36,6 +36,22 @@ def governing_bodies() -> QuerySet[Body]:
     return Body.objects.order_by("kind", "name")
 
 
+def meetings_on_record() -> QuerySet[Meeting]:
+    """Every meeting but drafts, newest first, with its body: the record a supervisor
+    reads (the regulator portal) — notices, rolls and their fingerprints, results,
+    minutes, whether published yet or not."""
+    return (
+        Meeting.objects.exclude(status=S.DRAFTED)
+        .select_related("body")
+        .order_by("-voting_opens_at", "-id")
+    )
+
+
+def meeting_on_record(meeting_id: int) -> Meeting | None:
+    """One meeting of ``meetings_on_record`` (None: no such meeting, or a draft)."""
+    return meetings_on_record().filter(pk=meeting_id).first()
+
+
 def meeting_results(meeting: Meeting) -> list[Motion]:
     """Declared results of a meeting's motions, with the elected candidates."""
     if meeting.status not in DECLARED:

@@ -9,7 +9,6 @@ also in the table). The reserving basis of the monthly run is edited here too.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -28,9 +27,9 @@ from mutualsociety.common.forms import DomainErrorFormMixin
 
 from ..models import Grain, ReserveRun, ReserveRunEvent, ReserveRunOrigin, ReservingBasis
 from ..models import ReservingMethod as Method
+from ..selectors.reserves import reserve_run_report
 from ..services.reserves import reserve_run_approve, reserve_run_create, reserve_run_reject
 from .assessments import ReadOnlyInline
-from .labels import period_label
 
 
 class OriginInline(ReadOnlyInline):
@@ -75,47 +74,6 @@ class ReservingBasisAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-def heat(factor: Decimal | None, spread: Decimal) -> str:
-    """The background of a cell whose age-to-age factor is ``factor``: the further from
-    1 (relative to the triangle's largest distance, ``spread``), the deeper the colour."""
-    if factor is None or not spread:
-        return ""
-    depth = min(abs(factor - 1) / spread, Decimal(1))
-    lightness = 96 - int(depth * 46)
-    return f"background: hsl(25, 95%, {lightness}%)"
-
-
-def triangle_table(rows: list[list[Any]]) -> tuple[list[int], list[dict[str, Any]]]:
-    """The stored rows ``[origin, lag, value]`` laid out: the lags, and per origin its
-    cells with the age-to-age factor from the cell before and its colour."""
-    lags = sorted({int(lag) for _o, lag, _v in rows})
-    by_origin: dict[str, dict[int, Decimal]] = {}
-    for origin, lag, value in rows:
-        by_origin.setdefault(origin, {})[int(lag)] = Decimal(value)
-    factors: dict[tuple[str, int], Decimal | None] = {}
-    for origin, cells in by_origin.items():
-        for lag in cells:
-            before = cells.get(lag - 1)
-            factors[(origin, lag)] = cells[lag] / before if before else None
-    spread = max((abs(f - 1) for f in factors.values() if f is not None), default=Decimal(0))
-    table = []
-    for origin, cells in by_origin.items():
-        table.append(
-            {
-                "origin": origin,
-                "cells": [
-                    {
-                        "value": cells.get(lag),
-                        "factor": factors.get((origin, lag)),
-                        "style": heat(factors.get((origin, lag)), spread),
-                    }
-                    for lag in lags
-                ],
-            }
-        )
-    return lags, table
 
 
 def ultimate_chart(origins: list[ReserveRunOrigin]) -> SafeString:
@@ -298,23 +256,15 @@ class ReserveRunAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         run = get_object_or_404(ReserveRun, pk=pk)
-        origins = list(run.origins.all())
-        for o in origins:
-            o.label = period_label(o.origin, run.grain)  # type: ignore[attr-defined]
-        triangles = []
-        for key, label in (("incurred", gettext("Incurred")), ("paid", gettext("Paid"))):
-            lags, table = triangle_table(run.triangles.get(key, []))
-            for row in table:
-                row["label"] = period_label(row["origin"], run.grain)
-            triangles.append({"label": label, "lags": lags, "rows": table})
+        report = reserve_run_report(run)
         return self._page(
             request,
             "admin/solvency/reserverun_report.html",
             gettext("Reserve run %(run)s") % {"run": run},
             run=run,
-            origins=origins,
-            triangles=triangles,
-            chart=ultimate_chart(origins),
+            origins=report.origins,
+            triangles=report.triangles,
+            chart=ultimate_chart(report.origins),
         )
 
     @admin.action(description=_("Approve and post to the ledger"), permissions=["approve"])

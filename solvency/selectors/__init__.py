@@ -39,12 +39,17 @@ from .liquidity import (
 )
 from .reserves import (
     RESERVE_DRAFT_READERS,
+    ReserveRunReport,
     ReserveTotals,
+    heat,
+    period_label,
     reserve_run_history,
     reserve_run_latest_approved,
+    reserve_run_report,
     reserve_run_versions,
     reserve_runs_visible_to,
     reserve_totals,
+    triangle_table,
 )
 from .summaries import (
     DRAFT_READERS,
@@ -73,6 +78,7 @@ __all__ = [
     "Liquidity",
     "PlanLiquidity",
     "RESERVE_DRAFT_READERS",
+    "ReserveRunReport",
     "ReserveTotals",
     "STATUS_LABELS",
     "SolvencySummary",
@@ -88,8 +94,10 @@ __all__ = [
     "assessments_visible_to",
     "dashboard_overview",
     "distribution_blocked",
+    "heat",
     "holdings_as_of",
     "liquidity_view",
+    "period_label",
     "quarter_of",
     "regime_default",
     "regime_get",
@@ -97,6 +105,7 @@ __all__ = [
     "regime_loaded",
     "reserve_run_history",
     "reserve_run_latest_approved",
+    "reserve_run_report",
     "reserve_run_versions",
     "reserve_runs_visible_to",
     "reserve_totals",
@@ -106,4 +115,5 @@ __all__ = [
     "status_label",
     "stress_results_latest",
     "tranches_with_repayments",
+    "triangle_table",
 ]

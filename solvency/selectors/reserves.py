@@ -5,14 +5,17 @@ disclosure pages read, and which runs a reader may see (``reserve_runs_visible_t
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from mutualsociety.common.money import ZERO
 
-from ..models import ReserveRun
+from ..models import ReserveRun, ReserveRunOrigin
+from .summaries import quarter_of
 
 
 @dataclass(frozen=True)
@@ -87,3 +90,85 @@ def reserve_runs_visible_to(user) -> QuerySet[ReserveRun]:
     if any(user.has_perm(perm) for perm in RESERVE_DRAFT_READERS):
         return qs
     return qs.filter(approved_at__isnull=False)
+
+
+def period_label(origin: str, grain: str) -> str:
+    """An origin period (stored as its first day, ``2025-07-01``) as a reserving actuary
+    names it: ``2025-07`` by month, ``2025Q3`` by quarter, ``2025`` by year. Anything
+    else is shown as stored."""
+    try:
+        day = dt.date.fromisoformat(origin)
+    except ValueError:
+        return origin
+    if grain == "quarter":
+        return quarter_of(day)
+    if grain == "year":
+        return str(day.year)
+    return f"{day.year}-{day.month:02d}"
+
+
+def heat(factor: Decimal | None, spread: Decimal) -> str:
+    """The background of a cell whose age-to-age factor is ``factor``: the further from
+    1 (relative to the triangle's largest distance, ``spread``), the deeper the colour."""
+    if factor is None or not spread:
+        return ""
+    depth = min(abs(factor - 1) / spread, Decimal(1))
+    lightness = 96 - int(depth * 46)
+    return f"background: hsl(25, 95%, {lightness}%)"
+
+
+def triangle_table(rows: list[list[Any]]) -> tuple[list[int], list[dict[str, Any]]]:
+    """The stored rows ``[origin, lag, value]`` laid out: the lags, and per origin its
+    cells with the age-to-age factor from the cell before and its colour."""
+    lags = sorted({int(lag) for _o, lag, _v in rows})
+    by_origin: dict[str, dict[int, Decimal]] = {}
+    for origin, lag, value in rows:
+        by_origin.setdefault(origin, {})[int(lag)] = Decimal(value)
+    factors: dict[tuple[str, int], Decimal | None] = {}
+    for origin, cells in by_origin.items():
+        for lag in cells:
+            before = cells.get(lag - 1)
+            factors[(origin, lag)] = cells[lag] / before if before else None
+    spread = max((abs(f - 1) for f in factors.values() if f is not None), default=Decimal(0))
+    table = []
+    for origin, cells in by_origin.items():
+        table.append(
+            {
+                "origin": origin,
+                "cells": [
+                    {
+                        "value": cells.get(lag),
+                        "factor": factors.get((origin, lag)),
+                        "style": heat(factors.get((origin, lag)), spread),
+                    }
+                    for lag in lags
+                ],
+            }
+        )
+    return lags, table
+
+
+@dataclass(frozen=True)
+class ReserveRunReport:
+    """What a run's report shows (the admin's report page and the regulator portal):
+    the run, its origins labelled as periods, and its paid and incurred triangles laid
+    out with the age-to-age factors (``triangle_table``)."""
+
+    run: ReserveRun
+    origins: list[ReserveRunOrigin] = field(default_factory=list)
+    #: ``{"key": "incurred"|"paid", "label", "lags", "rows"}`` per triangle.
+    triangles: list[dict[str, Any]] = field(default_factory=list)
+
+
+def reserve_run_report(run: ReserveRun) -> ReserveRunReport:
+    """The report of ``run`` (two queries: the run is given, its origins are read)."""
+    origins = list(run.origins.all())
+    for o in origins:
+        o.label = period_label(o.origin, run.grain)  # type: ignore[attr-defined]
+    triangles = []
+    for key, label in (("incurred", gettext("Incurred")), ("paid", gettext("Paid"))):
+        lags, table = triangle_table(run.triangles.get(key, []))
+        for row in table:
+            row["label"] = period_label(row["origin"], run.grain)
+        triangles.append({"key": key, "label": label, "lags": lags, "rows": table})
+    return ReserveRunReport(run=run, origins=origins, triangles=triangles)

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from solvency.admin.reserves import heat, triangle_table
 from solvency.models import ReserveRun
+from solvency.selectors.reserves import heat, triangle_table
 from tests.solvency.factories import reserve_history
 
 pytest.importorskip("chainladder")

@@ -159,6 +159,10 @@ def test_the_chart_of_accounts(regulator):
     assert [a["code"] for a in accounts] == sorted(a["code"] for a in accounts)
 
 
-def test_the_statements_refuse_writes(regulator):
-    """The statements are read-only endpoints: a POST is 405 in the error shape."""
-    assert_error(regulator.post(TRIAL_BALANCE, {}), 405, "method_not_allowed")
+def test_the_statements_refuse_writes(client, finance_user, regulator_user):
+    """The statements are read-only endpoints: a POST is 405 in the error shape (the
+    regulator's read-only account is refused any write before that: 403)."""
+    client.force_login(finance_user)
+    assert_error(client.post(TRIAL_BALANCE, {}), 405, "method_not_allowed")
+    client.force_login(regulator_user)
+    assert_error(client.post(TRIAL_BALANCE, {}), 403, "permission_denied")
