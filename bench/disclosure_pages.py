@@ -25,10 +25,14 @@ the bare view (``bench/disclosure_urls.py``): the page's own bytes, captured fro
 server, as a static template rendered by Django under the same middleware.
 
 Load: ``BENCH_CLIENTS`` threads (default 8), each one HTTP/1.1 connection reopened when
-the server closes it, ``BENCH_WARMUP`` seconds (default 2) not counted, then
-``BENCH_SECONDS`` (default 10) counted; requests per second, p50 and p95 latency. In
-each page's turn the bare view, the cached page and the uncached page run one after the
-other. The pages are ``BENCH_PAGES`` (comma-separated paths; default ``PAGES``).
+the server closes it, ``BENCH_WARMUP`` seconds (default 1) not counted, then
+``BENCH_SECONDS`` (default 5) counted; requests per second, p50 and p95 latency. This is
+done ``BENCH_ROUNDS`` times (default 3), page after page, each time the bare view, the
+cached page, the uncached page and the bare view on the uncached server one after the
+other; the ratios to the bare view are the median of the rounds' ratios, so that a
+change in the machine's other work does not favour one side. The pages are
+``BENCH_PAGES`` (comma-separated paths; default ``PAGES``). ``REDIS_URL``'s database is
+cleared first (the bench's own: give it one).
 
 Headline: ``seconds`` is the time per request of the slowest cached page and
 ``baseline_seconds`` that of its bare view, so ``ratio`` = bare rps / page rps; the
@@ -44,6 +48,7 @@ import http.client
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -64,8 +69,9 @@ ROOT = Path(__file__).resolve().parent.parent
 #: /disclosure/solvency/, joins the home page once it exists).
 PAGES = ("/disclosure/", "/disclosure/about/")
 CLIENTS = 8
-SECONDS = 10.0
-WARMUP = 2.0
+SECONDS = 5.0
+WARMUP = 1.0
+ROUNDS = 3
 WORKERS = 2
 DUMMY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 #: What a browser sends; the pages answer in Chinese by default.
@@ -271,7 +277,10 @@ def publish_year(year_end: dt.date) -> int:
 
 def count_queries(pages: list[str]) -> dict[str, dict]:
     """Per page: the queries of an uncached render (dummy cache, second request) and of a
-    request answered from a warm cache (the project's cache, after a first request)."""
+    request answered from a warm cache (the project's cache, after a first request).
+
+    Each count is read as soon as its request is answered: the test client's next request
+    empties the connection's query log (``request_started``)."""
     from django.core.cache import cache
 
     out: dict[str, dict] = {}
@@ -281,17 +290,20 @@ def count_queries(pages: list[str]) -> dict[str, dict]:
         for page in pages:
             with override_settings(CACHES=DUMMY_CACHE):
                 assert client.get(page).status_code == 200, page
-                with CaptureQueriesContext(connection) as uncached:
+                with CaptureQueriesContext(connection) as captured:
                     response = client.get(page)
                 assert response.status_code == 200, (page, response.status_code)
+                uncached = [q["sql"] for q in captured.captured_queries]
             cache.clear()
-            client.get(page)
-            with CaptureQueriesContext(connection) as warm:
+            assert client.get(page).status_code == 200, page
+            with CaptureQueriesContext(connection) as captured:
                 client.get(page)
+            warm = len(captured.captured_queries)
             out[page] = {
-                "queries_uncached": len(uncached.captured_queries),
-                "queries_warm_cache": len(warm.captured_queries),
+                "queries_uncached": len(uncached),
+                "queries_warm_cache": warm,
                 "bytes": len(response.content),
+                "sql": [" ".join(sql.split())[:100] for sql in uncached],
             }
     return out
 
@@ -375,9 +387,12 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[index]
 
 
-def load(port: int, path: str, *, clients: int, seconds: float, warmup: float) -> dict:
+def _drive(
+    port: int, path: str, *, clients: int, seconds: float, warmup: float
+) -> tuple[list[float], dict[str, int]]:
     """``clients`` threads requesting ``path`` back to back for ``warmup`` + ``seconds``;
-    only the requests that start and end inside the counted ``seconds`` are counted."""
+    only the requests that start and end inside the counted ``seconds`` are counted.
+    Returns the latencies of the answers 200 and the count of every other outcome."""
     started = time.perf_counter()
     counted_from = started + warmup
     until = counted_from + seconds
@@ -412,11 +427,15 @@ def load(port: int, path: str, *, clients: int, seconds: float, warmup: float) -
         thread.start()
     for thread in threads:
         thread.join()
-    every = sorted(v for values in latencies for v in values)
     errors: dict[str, int] = {}
     for failed in failures:
         for status, n in failed.items():
             errors[status] = errors.get(status, 0) + n
+    return [v for values in latencies for v in values], errors
+
+
+def summary(latencies: list[float], errors: dict[str, int], seconds: float) -> dict:
+    every = sorted(latencies)
     return {
         "requests": len(every),
         "rps": round(len(every) / seconds, 1),
@@ -426,8 +445,18 @@ def load(port: int, path: str, *, clients: int, seconds: float, warmup: float) -
     }
 
 
+def load(port: int, path: str, *, clients: int, seconds: float, warmup: float) -> dict:
+    """One bounded load on ``path``: requests, rps, p50 and p95 of the answers 200, and
+    the other outcomes by status (or exception)."""
+    latencies, errors = _drive(port, path, clients=clients, seconds=seconds, warmup=warmup)
+    return summary(latencies, errors, seconds)
+
+
 def _slug(page: str) -> str:
     return "-".join(part for part in page.strip("/").split("/") if part) or "root"
+
+
+KINDS = ("bare", "cached", "uncached", "bare_on_uncached_server")
 
 
 def measure(
@@ -437,10 +466,14 @@ def measure(
     seconds: float,
     warmup: float,
     workers: int,
+    rounds: int,
     log: Log,
 ) -> dict[str, dict]:
-    """Both servers up, each page's bare twin written, then per page: bare, cached,
-    uncached (and the bare view on the uncached server, to show the two servers alike)."""
+    """Both servers up, each page's bare twin written, then ``rounds`` times, page after
+    page: the bare view, the cached page, the uncached page, and the bare view on the
+    uncached server (to show the two servers alike). Spreading each page's runs over the
+    rounds keeps a change in the machine's other work from favouring one of them; the
+    ratios are taken within each round (the median is reported)."""
     from bench.disclosure_urls import BARE_PREFIX
 
     bare_dir = tempfile.mkdtemp(prefix="bench-bare-")
@@ -451,6 +484,8 @@ def measure(
             serve(cache="project", bare_dir=bare_dir, workers=workers, probe=pages[0]) as cached,
             serve(cache="dummy", bare_dir=bare_dir, workers=workers, probe=pages[0]) as uncached,
         ):
+            targets: dict[str, dict[str, tuple[int, str]]] = {}
+            sizes: dict[str, int] = {}
             for page in pages:
                 status, body = fetch(uncached, page)
                 assert status == 200, (page, status)
@@ -462,29 +497,50 @@ def measure(
                 bare = f"{BARE_PREFIX}{_slug(page)}/"
                 status, twin = fetch(cached, bare)
                 assert status == 200 and len(twin) == len(body), (bare, status, len(twin))
-                runs = {
-                    "bare": load(cached, bare, clients=clients, seconds=seconds, warmup=warmup),
-                    "cached": load(cached, page, clients=clients, seconds=seconds, warmup=warmup),
-                    "uncached": load(
-                        uncached, page, clients=clients, seconds=seconds, warmup=warmup
-                    ),
-                    "bare_on_uncached_server": load(
-                        uncached, bare, clients=clients, seconds=seconds, warmup=warmup
-                    ),
+                sizes[page] = len(body)
+                targets[page] = {
+                    "bare": (cached, bare),
+                    "cached": (cached, page),
+                    "uncached": (uncached, page),
+                    "bare_on_uncached_server": (uncached, bare),
                 }
-                bare_rps = runs["bare"]["rps"] or float("nan")
+            seen: dict[str, dict[str, list]] = {
+                page: {kind: [] for kind in KINDS} for page in pages
+            }
+            for n in range(rounds):
+                for page in pages:
+                    line = []
+                    for kind in KINDS:
+                        port, path = targets[page][kind]
+                        got = _drive(port, path, clients=clients, seconds=seconds, warmup=warmup)
+                        seen[page][kind].append(got)
+                        line.append(f"{kind} {len(got[0]) / seconds:.0f}")
+                    log(f"round {n + 1}/{rounds} {page}: rps " + ", ".join(line))
+            for page in pages:
+                runs = {}
+                for kind in KINDS:
+                    latencies = [v for got in seen[page][kind] for v in got[0]]
+                    errors: dict[str, int] = {}
+                    for got in seen[page][kind]:
+                        for status, count in got[1].items():
+                            errors[status] = errors.get(status, 0) + count
+                    runs[kind] = {
+                        **summary(latencies, errors, seconds * rounds),
+                        "rounds_rps": [round(len(got[0]) / seconds, 1) for got in seen[page][kind]],
+                    }
+
+                def ratio(kind: str, base: str, page: str = page, runs: dict = runs) -> float:
+                    pairs = zip(runs[kind]["rounds_rps"], runs[base]["rounds_rps"], strict=True)
+                    return round(statistics.median(a / b if b else 0.0 for a, b in pairs), 2)
+
                 out[page] = {
-                    "bytes": len(body),
+                    "bytes": sizes[page],
                     **runs,
-                    "cached_to_bare": round(runs["cached"]["rps"] / bare_rps, 2),
-                    "uncached_to_bare": round(
-                        runs["uncached"]["rps"]
-                        / (runs["bare_on_uncached_server"]["rps"] or float("nan")),
-                        2,
-                    ),
+                    "cached_to_bare": ratio("cached", "bare"),
+                    "uncached_to_bare": ratio("uncached", "bare_on_uncached_server"),
                 }
                 log(
-                    f"{page:<24} {len(body):>7,} B  bare {runs['bare']['rps']:>7.1f} rps "
+                    f"{page:<24} {sizes[page]:>7,} B  bare {runs['bare']['rps']:>7.1f} rps "
                     f"p95 {runs['bare']['p95_ms']:>6.1f} ms | cached "
                     f"{runs['cached']['rps']:>7.1f} rps p95 {runs['cached']['p95_ms']:>6.1f} ms "
                     f"({out[page]['cached_to_bare']}x) | uncached {runs['uncached']['rps']:>7.1f}"
@@ -498,6 +554,11 @@ def measure(
 
 
 # --- The benchmark ------------------------------------------------------------------------
+
+
+def _counts(found: dict[str, dict]) -> dict[str, tuple[int, int]]:
+    """(uncached, warm cache) queries per page."""
+    return {p: (v["queries_uncached"], v["queries_warm_cache"]) for p, v in found.items()}
 
 
 def build(society: Society, members: int, year_end: dt.date, log: Log) -> int:
@@ -517,6 +578,7 @@ def run(
     seconds: float | None = None,
     warmup: float | None = None,
     workers: int | None = None,
+    rounds: int | None = None,
 ) -> dict:
     from django.core.cache import cache
     from django.core.management import call_command
@@ -529,6 +591,7 @@ def run(
     seconds = seconds or float(os.environ.get("BENCH_SECONDS", SECONDS))
     warmup = warmup if warmup is not None else float(os.environ.get("BENCH_WARMUP", WARMUP))
     workers = workers or int(os.environ.get("BENCH_GUNICORN_WORKERS", WORKERS))
+    rounds = rounds or int(os.environ.get("BENCH_ROUNDS", ROUNDS))
     # No worker in the bench: what seed_demo hands to Celery runs in-process.
     celery_app.conf.task_always_eager = True
     cache.clear()
@@ -548,7 +611,7 @@ def run(
     build(society, small, year_end, log)
     queries_small = count_queries(pages)
     publications_small = Publication.objects.count()
-    log(f"queries at {small:,} members: {queries_small}")
+    log(f"queries at {small:,} members: {_counts(queries_small)}")
 
     build(society, scale, year_end.replace(year=year_end.year - 1), log)
     if not connection.in_atomic_block:
@@ -556,12 +619,20 @@ def run(
             cursor.execute("VACUUM ANALYZE")
     queries_large = count_queries(pages)
     publications = Publication.objects.count()
-    log(f"queries at {scale:,} members: {queries_large}")
+    log(f"queries at {scale:,} members: {_counts(queries_large)}")
+    for page in pages:
+        log(f"uncached {page}: " + "; ".join(queries_large[page]["sql"]))
 
     cache.clear()
     load_before = os.getloadavg()[0]
     served = measure(
-        pages, clients=clients, seconds=seconds, warmup=warmup, workers=workers, log=log
+        pages,
+        clients=clients,
+        seconds=seconds,
+        warmup=warmup,
+        workers=workers,
+        rounds=rounds,
+        log=log,
     )
     # The machine's other work weighs on every number: say how busy it was.
     load_after = os.getloadavg()[0]
@@ -594,7 +665,8 @@ def run(
             "members": scale,
             "publications": publications,
             "clients": clients,
-            "counted_seconds": seconds,
+            "counted_seconds": seconds * rounds,
+            "rounds": rounds,
             "warmup_seconds": warmup,
             "gunicorn_workers": workers,
             "cache": "redis" if os.environ.get("REDIS_URL") else "locmem (per worker)",

@@ -82,7 +82,7 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(chart_of_accounts, monkey
 
     result = disclosure_pages.run(
         scale=30, log=lambda _: None, seed=False, pages=pages,
-        clients=2, seconds=0.3, warmup=0.1, workers=1,
+        clients=2, seconds=0.3, warmup=0.1, workers=1, rounds=2,
     )  # fmt: skip
 
     assert result["members"] == 30 and result["publications"] == 2 * 49
@@ -91,9 +91,11 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(chart_of_accounts, monkey
         numbers = result["pages"][page]
         for run in ("bare", "cached", "uncached", "bare_on_uncached_server"):
             assert numbers[run]["requests"] > 0, (page, run)
+            assert len(numbers[run]["rounds_rps"]) == 2
             assert numbers[run]["errors"] == {}, (page, run)
         sizes = list(numbers["queries_uncached"])
         assert sizes == ["3 members, 49 publications", "30 members, 98 publications"]
+        assert numbers["queries_uncached"][sizes[0]] > 0  # the society's name at least
         assert numbers["queries_uncached"][sizes[0]] == numbers["queries_uncached"][sizes[1]]
         assert numbers["queries_grow"] is False
         assert numbers["bytes"] > 1000
