@@ -41,6 +41,9 @@ DEMO_STAFF = (
     # can be tried: finance proposes, finance2 approves.
     DemoUser("sysadmin", "郑宇 Zheng Yu", "administrator"),
     DemoUser("finance2", "何琳 He Lin", "finance"),
+    # A second compliance officer: a disclosure drafted by one is approved by the other
+    # (maker-checker of the publications that need it).
+    DemoUser("compliance2", "钱晨 Qian Chen", "compliance_officer"),
 )
 
 

@@ -155,6 +155,43 @@ PERIODIC_TASKS: tuple[PeriodicJob, ...] = (
         hour="4",
         day_of_month="1",
     ),
+    PeriodicJob(
+        name="Disclosure: quarterly publications",
+        task="disclosure.quarterly_publications",
+        description=(
+            "On 15 January, April, July and October at 06:00: publishes the claims "
+            "statistics and the financial statements of the quarter just ended (idempotent; "
+            "new figures make a correction)."
+        ),
+        minute="0",
+        hour="6",
+        day_of_month="15",
+        month_of_year="1,4,7,10",
+    ),
+    PeriodicJob(
+        name="Disclosure: annual report",
+        task="disclosure.annual_report",
+        description=(
+            "Daily from 1 January to 30 April at 06:10: publishes the annual report of the "
+            "year just ended once its fourth quarter's solvency assessment is approved "
+            "(skipped until then, and once published)."
+        ),
+        minute="10",
+        hour="6",
+        month_of_year="1-4",
+    ),
+    PeriodicJob(
+        name="Disclosure: catch-up",
+        task="disclosure.sync",
+        description=(
+            "Daily at 06:30: publishes whatever should be disclosed and is not (published "
+            "meetings, convened meetings, apportionment periods, approved quarter-end "
+            "assessments, settled quarters, years): repairs a publication lost between a "
+            "commit and its task."
+        ),
+        minute="30",
+        hour="6",
+    ),
 )
 
 

@@ -437,6 +437,8 @@ SPECTACULAR_SETTINGS = {
         # Two solvency serializers have a ``state``: the assessments keep the name they had.
         "StateEnum": "solvency.models.SolvencyAssessment.State",
         "ReserveRunStateEnum": "solvency.models.ReserveRun.State",
+        # Claims and solvency lines have a ``kind`` too: a publication's is named.
+        "PublicationKindEnum": "disclosure.models.Kind",
     },
 }
 

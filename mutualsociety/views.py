@@ -103,6 +103,10 @@ class ApiRootView(APIView):
                     "history": link("solvency-api:history"),
                     "regimes": link("solvency-api:regimes"),
                 },
+                "disclosure": {
+                    "publications": link("disclosure-api:publications"),
+                    "kinds": link("disclosure-api:kinds"),
+                },
             }
         )
 
@@ -111,6 +115,15 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None):
     if request.path.startswith("/api/"):
         return JsonResponse(
             error_body("not_found", str(_("There is nothing at this address."))), status=404
+        )
+    if request.path.startswith("/disclosure/"):
+        # the public disclosure site's own layout (its sections, a way to the archive)
+        message = _(
+            "There is nothing at this address. If you typed it, check it; if you followed "
+            "a link, the page may have moved."
+        )
+        return render(
+            request, "disclosure/archive/not_found.html", {"message": message}, status=404
         )
     return render(request, "404.html", status=404)
 

@@ -1,7 +1,8 @@
 """Server-side SVG charts of the solvency pages: the geometry only (coordinates in a
 fixed ``viewBox``, scaled to the page's width by the browser), drawn by the templates
-``admin/solvency/includes/bar_chart.svg.html`` and ``line_chart.svg.html``. No
-JavaScript; the numbers are also in a table beside each chart."""
+``solvency/includes/bar_chart.svg.html`` and ``line_chart.svg.html`` (the staff site
+and the public disclosure pages). No JavaScript; the numbers are also in a table beside
+each chart."""
 
 from __future__ import annotations
 

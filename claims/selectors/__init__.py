@@ -5,7 +5,8 @@ claims; the public notice only ever gets de-identified facts (``NoticeCase``).
 - ``claims``: a member's claims, a claim's history and outcome, documents, the benefit
   left and intake's automatic checks, the staff's queue;
 - ``notice``: the public notice and review panels;
-- ``statistics``: claims statistics and apportionment summaries;
+- ``statistics``: claims statistics (overall, by month, by quarter) and the
+  apportionment summaries and history;
 - ``reserving``: development triangles and outstanding case reserves (solvency).
 """
 
@@ -45,9 +46,11 @@ from .notice import (
 from .reserving import TriangleRow, Triangles, claim_triangles, outstanding_claims_reserve
 from .statistics import (
     NOTICE_PENDING,
+    apportionment_history,
     apportionment_summaries,
     claim_statistics,
     claim_statistics_by_month,
+    claim_statistics_by_quarter,
     claims_unpaid_by_plan,
 )
 
@@ -69,6 +72,7 @@ __all__ = [
     "REJECTION_EVENTS",
     "TriangleRow",
     "Triangles",
+    "apportionment_history",
     "apportionment_summaries",
     "case_file_for_panel",
     "claim_checks",
@@ -80,6 +84,7 @@ __all__ = [
     "claim_statistics",
     "claims_unpaid_by_plan",
     "claim_statistics_by_month",
+    "claim_statistics_by_quarter",
     "claim_triangles",
     "coverage_remaining",
     "document_for_user",

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractQuarter, ExtractYear, TruncMonth
 
-from mutualsociety.common.money import ZERO, quantize_money
+from mutualsociety.common.money import ZERO, quantize_money, quantize_rate
+from mutualsociety.common.periods import period_end, period_index, period_start
 
 from ..calculations import percentile
 from ..models import ApportionmentPeriod, Claim, Objection, ReviewPanel
@@ -182,3 +184,192 @@ def claims_unpaid_by_plan(*, plan_ids) -> dict[int, dict[str, Decimal | int]]:
         }
         for row in rows
     }
+
+
+# --- By quarter, and the apportionment history (the disclosure pages) ---------------------
+
+
+def _quarter(year: int, quarter: int) -> tuple[str, dt.date, dt.date]:
+    """("2026Q1", first day, last day) of a calendar quarter."""
+    index = year * 4 + quarter - 1
+    return f"{year}Q{quarter}", period_start(index, "quarter"), period_end(index, "quarter")
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    """part ÷ whole as a rate with 6 places (the project's precision for rates); None
+    when there is nothing to measure against."""
+    return quantize_rate(Decimal(part) / Decimal(whole)) if whole else None
+
+
+def _days(value) -> Decimal | None:
+    """Days (a percentile may fall between two claims) to 2 places."""
+    return quantize_money(Decimal(str(value))) if value is not None else None
+
+
+def _days_percentiles(qs: QuerySet[Claim]) -> dict[tuple[int, int], tuple]:
+    """{(year, quarter of submission): (paid claims, median days, 90th percentile days)}
+    of the claims with a payment, continuous percentiles (interpolated, as PostgreSQL's
+    ``percentile_cont``). One query either way: PostgreSQL groups and computes in the
+    database; elsewhere (SQLite, the embedded default only) the (quarter, days) pairs
+    come ordered in one query and ``calculations.percentile`` reads them."""
+    pairs = (
+        qs.filter(days_to_payment__isnull=False)
+        .annotate(y=ExtractYear("submitted_at"), q=ExtractQuarter("submitted_at"))
+        .values_list("y", "q", "days_to_payment")
+    )
+    if connection.vendor == "postgresql":
+        sql, params = pairs.order_by().query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.y, s.q, COUNT(*), "  # noqa: S608 - constant SQL; values are parameters
+                "percentile_cont(0.5) WITHIN GROUP (ORDER BY s.days_to_payment), "
+                "percentile_cont(0.9) WITHIN GROUP (ORDER BY s.days_to_payment) "
+                f"FROM ({sql}) s GROUP BY s.y, s.q",
+                params,
+            )
+            return {
+                (int(y), int(q)): (int(n), _days(p50), _days(p90))
+                for y, q, n, p50, p90 in cursor.fetchall()
+            }
+    grouped: dict[tuple[int, int], list[float]] = {}
+    for y, q, days in pairs.order_by("y", "q", "days_to_payment"):
+        grouped.setdefault((int(y), int(q)), []).append(float(days or 0))  # none is None
+    return {
+        key: (len(values), _days(percentile(values, 0.5)), _days(percentile(values, 0.9)))
+        for key, values in grouped.items()
+    }
+
+
+def claim_statistics_by_quarter(
+    *, plan=None, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> list[dict]:
+    """Per calendar quarter of submission (in the society's time zone, ``TIME_ZONE``: a
+    claim submitted at 23:59 on 31 March in Beijing is a first-quarter claim), oldest
+    first, the figures of ``claim_statistics`` with the same definitions:
+
+    - ``claims``: claims submitted; ``amount_claimed`` / ``amount_approved`` (assessed
+      amount of approved and paid claims) / ``amount_paid``, to the cent;
+    - ``rejection_rate``: rejected ÷ decided (approved, paid or rejected);
+    - ``objection_rate``: claims with an objection ÷ claims that went on public notice;
+    - ``overturn_rate``: review panels (or staff in a panel's place) that overturned ÷
+      panels that decided, for the quarter's claims;
+    - ``days_to_payment_median`` / ``_p90``: days from submission to payment of the paid
+      claims, continuous percentiles.
+
+    Rates are ``Decimal`` fractions with 6 places, None when their denominator is 0.
+    Quarters without claims between the first and the last (and out to ``date_from`` /
+    ``date_to`` when given) are listed with zeros, so a chart has no gaps; no claims at
+    all give an empty list. Three queries
+    whatever the number of claims or quarters."""
+    qs = Claim.objects.all()
+    if plan is not None:
+        qs = qs.filter(plan=plan)
+    if date_from:
+        qs = qs.filter(submitted_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(submitted_at__date__lte=date_to)
+    approved_q = Q(status__in=[Claim.Status.APPROVED, Claim.Status.PAID])
+    totals: dict[tuple[int, int], dict[str, Any]] = {
+        (row["y"], row["q"]): dict(row)
+        for row in qs.annotate(y=ExtractYear("submitted_at"), q=ExtractQuarter("submitted_at"))
+        .values("y", "q")
+        .annotate(
+            n=Count("id"),
+            claimed=Sum("amount_claimed"),
+            approved=Sum("assessed_amount", filter=approved_q),
+            paid=Sum("paid_amount"),
+            decided=Count("id", filter=approved_q | Q(status=Claim.Status.REJECTED)),
+            rejected=Count("id", filter=Q(status=Claim.Status.REJECTED)),
+            noticed=Count("id", filter=Q(notice_status__in=PUBLIC_NOTICE)),
+            objected=Count("id", filter=Q(Exists(Objection.objects.filter(claim=OuterRef("pk"))))),
+        )
+        .order_by()
+    }
+    panels: dict[tuple[int, int], dict[str, Any]] = {
+        (row["y"], row["q"]): dict(row)
+        for row in ReviewPanel.objects.filter(
+            claim__in=qs,
+            status__in=(ReviewPanel.Status.DECIDED, ReviewPanel.Status.STAFF_DECIDED),
+        )
+        .annotate(y=ExtractYear("claim__submitted_at"), q=ExtractQuarter("claim__submitted_at"))
+        .values("y", "q")
+        .annotate(
+            n=Count("id"), overturned=Count("id", filter=Q(outcome=ReviewPanel.Outcome.OVERTURN))
+        )
+        .order_by()
+    }
+    days = _days_percentiles(qs)
+    indexes = [y * 4 + q - 1 for y, q in totals]
+    indexes += [period_index(d, "quarter") for d in (date_from, date_to) if d and indexes]
+    if not indexes:
+        return []
+    rows = []
+    for index in range(min(indexes), max(indexes) + 1):
+        key = (index // 4, index % 4 + 1)
+        label, start, end = _quarter(*key)
+        t = totals.get(key, {})
+        p = panels.get(key, {})
+        paid_claims, median, p90 = days.get(key, (0, None, None))
+        rows.append(
+            {
+                "quarter": label,
+                "start": start,
+                "end": end,
+                "claims": t.get("n", 0),
+                "amount_claimed": quantize_money(t.get("claimed") or ZERO),
+                "amount_approved": quantize_money(t.get("approved") or ZERO),
+                "amount_paid": quantize_money(t.get("paid") or ZERO),
+                "decided": t.get("decided", 0),
+                "rejected": t.get("rejected", 0),
+                "noticed": t.get("noticed", 0),
+                "objected": t.get("objected", 0),
+                "panels_decided": p.get("n", 0),
+                "overturned": p.get("overturned", 0),
+                "rejection_rate": _rate(t.get("rejected", 0), t.get("decided", 0)),
+                "objection_rate": _rate(t.get("objected", 0), t.get("noticed", 0)),
+                "overturn_rate": _rate(p.get("overturned", 0), p.get("n", 0)),
+                "paid_claims": paid_claims,
+                "days_to_payment_median": median,
+                "days_to_payment_p90": p90,
+            }
+        )
+    return rows
+
+
+def apportionment_history(*, plan=None, limit: int | None = None) -> list[dict]:
+    """The published apportionment periods, oldest first (for a chart and its table):
+    the ``limit`` latest when given. Each: ``period_id``, ``plan_code``, ``plan_name``,
+    ``period_start``, ``cutoff``, ``published_at``, ``claim_count`` (cases shared),
+    ``benefits_total``, ``fee_rate``, ``fee``, ``total`` (benefits + fee),
+    ``members_sharing``, ``share_per_member`` (the base share; ``extra_cent_members`` paid
+    one cent more), ``annual_cap``, ``capped_members``, ``shares_total`` (what the members
+    were asked for), ``shortfall`` and how it was met (``shortfall_fee_waived``,
+    ``shortfall_from_surplus``). Amounts as stored, to the cent. One query."""
+    qs = apportionment_summaries(plan=plan).order_by("-cutoff", "-plan__code")
+    if limit is not None:
+        qs = qs[: max(limit, 0)]
+    return [
+        {
+            "period_id": p.pk,
+            "plan_code": p.plan.code,
+            "plan_name": p.plan.display_name,
+            "period_start": p.period_start,
+            "cutoff": p.cutoff,
+            "published_at": p.published_at,
+            "claim_count": p.claim_count,
+            "benefits_total": p.benefits_total,
+            "fee_rate": p.fee_rate,
+            "fee": p.fee,
+            "total": p.total,
+            "members_sharing": p.members_sharing,
+            "share_per_member": p.share_per_member,
+            "extra_cent_members": p.extra_cent_members,
+            "annual_cap": p.annual_cap,
+            "capped_members": p.capped_members,
+            "shares_total": p.shares_total,
+            "shortfall": p.shortfall,
+            "shortfall_fee_waived": p.shortfall_fee_waived,
+            "shortfall_from_surplus": p.shortfall_from_surplus,
+        }
+        for p in reversed(list(qs))
+    ]

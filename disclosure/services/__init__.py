@@ -4,7 +4,10 @@
   withdrawals of publications, and ``publication_publish_auto`` for the publications the
   platform makes from other apps' approved records;
 - ``attachments``: attaching files with their SHA-256 and reading them back only while
-  the checksum holds.
+  the checksum holds;
+- ``sources`` (with ``figures``, its reads of the other apps' selectors): the
+  publications the platform makes from other apps' approved records, compliance's
+  decision on a material event, and the daily catch-up ``disclosure_sync``.
 """
 
 from .attachments import AttachmentTampered, attachment_add, attachment_read
@@ -19,11 +22,15 @@ from .publications import (
     publication_submit,
     publication_withdraw,
 )
+from .sources import disclosure_sync, material_event_discard, material_event_publish
 
 __all__ = [
     "AttachmentTampered",
     "attachment_add",
     "attachment_read",
+    "disclosure_sync",
+    "material_event_discard",
+    "material_event_publish",
     "publication_correct",
     "publication_discard",
     "publication_draft",

@@ -9,7 +9,6 @@ e-mails the administrators (after the commit, through the outbox).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from django.core.files.base import ContentFile
@@ -23,6 +22,7 @@ from mutualsociety.common.services import outbox_enqueue
 
 from ..events import publication_event
 from ..models import Attachment, Publication, PublicationEvent
+from ..reports import sha256_hex
 
 logger = logging.getLogger("mutualsociety.disclosure")
 
@@ -45,10 +45,6 @@ class AttachmentTampered(DomainError):
                 "with it. The administrators have been alerted."
             )
         )
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _check_format(fmt: str, data: bytes) -> None:

@@ -359,8 +359,11 @@ def publication_publish_auto(
     event_day: dt.date | None = None,
     files: Iterable[FileSpec] = (),
     at: dt.datetime | None = None,
+    approver=None,
 ) -> tuple[Publication, bool]:
     """Publish what another app has approved, by the platform (no person), in one go.
+    ``approver``: the person who approved it for publication when there is one (a
+    material event: compliance approves the platform's draft), recorded as its approver.
 
     Idempotent per document: when the latest published version of ``key`` has the same
     figures, nothing is done and it is returned with ``False``. Different figures make a
@@ -405,5 +408,5 @@ def publication_publish_auto(
         publication = _new_version(published, actor=None, note=note, changes=fields)
     for fmt, filename, data in files:
         attachment_add(publication=publication, format=fmt, filename=filename, data=data)
-    _publish(publication, actor=None, at=at)
+    _publish(publication, actor=approver, approver=approver, at=at)
     return publication, True

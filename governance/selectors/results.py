@@ -20,6 +20,22 @@ def published_meetings() -> QuerySet[Meeting]:
     )
 
 
+def meetings_convened() -> QuerySet[Meeting]:
+    """Meetings whose notice has gone out (convened, whatever happened since), newest
+    notice first: the meeting notices the disclosure pages publish."""
+    return (
+        Meeting.objects.filter(convened_at__isnull=False)
+        .select_related("body")
+        .order_by("-convened_at", "-id")
+    )
+
+
+def governing_bodies() -> QuerySet[Body]:
+    """Every governing body (assemblies, board, supervisory board), as the articles
+    list them: the bodies the annual report names with their sitting members."""
+    return Body.objects.order_by("kind", "name")
+
+
 def meeting_results(meeting: Meeting) -> list[Motion]:
     """Declared results of a meeting's motions, with the elected candidates."""
     if meeting.status not in DECLARED:
@@ -41,6 +57,24 @@ def body_mandates(body: Body, *, on=None) -> QuerySet[Mandate]:
         .select_related("member")
         .order_by("role", "member__legal_name")
     )
+
+
+def bodies_with_mandates(*, on=None) -> list[tuple[Body, list[Mandate]]]:
+    """Every body with the seats sitting on ``on`` (default today), members by role
+    and name (``body_mandates`` for all bodies at once): the governance bodies and
+    their members the disclosure pages publish. Two queries whatever the number of
+    bodies or seats."""
+    on = on or timezone.localdate()
+    sitting: dict[int, list[Mandate]] = {}
+    mandates = (
+        Mandate.objects.filter(starts_on__lte=on, ends_on__gt=on)
+        .select_related("member")
+        .order_by("body_id")
+    )
+    rank = {role: i for i, role in enumerate(Mandate.Role.values)}  # chair first
+    for mandate in sorted(mandates, key=lambda m: (rank.get(m.role, 99), m.member.legal_name)):
+        sitting.setdefault(mandate.body_id, []).append(mandate)
+    return [(body, sitting.get(body.pk, [])) for body in Body.objects.order_by("kind", "name")]
 
 
 def resolution_get(motion_id: int) -> Motion | None:

@@ -31,6 +31,7 @@ from mutualsociety.common.exceptions import InvalidInput, NotAllowed
 from ..events import meeting_event
 from ..models import Body, Meeting, MeetingEvent, Motion, Proposal
 from ..selectors import articles_in_force, eligible_members, eligible_members_on
+from ..signals import meeting_convened, meeting_published
 from ..transitions import MEETING
 from .agenda import (
     agenda_document_add,
@@ -178,7 +179,8 @@ def meeting_convene(*, meeting: Meeting, actor=None, at: dt.datetime | None = No
     """Convene: fix the articles applied, derive every motion's kind again under them
     (the articles may have changed since drafting; changes are recorded in the event),
     check the notice period, put the queued member proposals on an assembly's agenda, and
-    send the notice to every eligible voter.
+    send the notice to every eligible voter. Sends ``governance.signals.meeting_convened``
+    after commit.
 
     Refused when the days between today and the opening of the vote are fewer than the
     articles' notice period for this kind of meeting.
@@ -225,6 +227,7 @@ def meeting_convene(*, meeting: Meeting, actor=None, at: dt.datetime | None = No
     if record_date <= today:
         meeting_roll_freeze(meeting=meeting, actor=actor, at=at)
     _notices_after_commit(meeting.pk, occasion="convened")
+    transaction.on_commit(lambda: meeting_convened.send(sender=Meeting, meeting=meeting))
     return meeting
 
 
@@ -350,7 +353,8 @@ def meeting_approve_minutes(
 @transaction.atomic
 def meeting_publish(*, meeting: Meeting, actor=None, at: dt.datetime | None = None) -> Meeting:
     """Publish the results and the approved minutes to the disclosure pages. The
-    ``published`` event is what the disclosure feed picks up."""
+    ``published`` event is what the disclosure feed picks up; sends
+    ``governance.signals.meeting_published`` after commit."""
     at = at or timezone.now()
     meeting = meeting_lock(meeting)
     MEETING.check(meeting.status, S.PUBLISHED)
@@ -367,4 +371,5 @@ def meeting_publish(*, meeting: Meeting, actor=None, at: dt.datetime | None = No
             "outcomes": {str(m.number): m.outcome for m in meeting.motions.all()},
         },
     )
+    transaction.on_commit(lambda: meeting_published.send(sender=Meeting, meeting=meeting))
     return meeting

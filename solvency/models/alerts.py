@@ -115,6 +115,9 @@ class AlertEvent(Event):
         OPENED = "opened", _("Opened")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         CLOSED = "closed", _("Closed")
+        # The alert's material-event draft, decided by compliance (the disclosure app)
+        EVENT_PUBLISHED = "material_event_published", _("Material event published")
+        EVENT_DISCARDED = "material_event_discarded", _("Material event discarded")
 
     alert = models.ForeignKey(
         SolvencyAlert, verbose_name=_("alert"), on_delete=models.PROTECT, related_name="events"

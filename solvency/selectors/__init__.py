@@ -28,6 +28,7 @@ from .ladder import (
     alerts_standing,
     alerts_standing_on,
     distribution_blocked,
+    material_event_drafts,
     tranches_with_repayments,
 )
 from .liquidity import (
@@ -78,6 +79,7 @@ __all__ = [
     "Thresholds",
     "alerts_standing",
     "alerts_standing_on",
+    "material_event_drafts",
     "approved_assessments",
     "assessment_history",
     "assessment_latest_approved",

@@ -23,6 +23,7 @@ from mutualsociety.common.money import ZERO
 from ..models import (
     FundRepayment,
     FundTranche,
+    MaterialEventDraft,
     SolvencyAlert,
 )
 from .assessments import assessment_latest_approved
@@ -53,6 +54,15 @@ def alerts_standing_on(as_of: dt.date) -> QuerySet[SolvencyAlert]:
     return SolvencyAlert.objects.filter(opened_at__date__lte=as_of).filter(
         Q(closed_at__isnull=True) | Q(closed_at__date__gt=as_of)
     )
+
+
+def material_event_drafts(*, status: str | None = None) -> QuerySet[MaterialEventDraft]:
+    """The material-event drafts the alerts raised, newest first, with their alert (and
+    its assessment): what compliance publishes or discards (the disclosure app)."""
+    drafts = MaterialEventDraft.objects.select_related(
+        "source_alert", "source_alert__assessment"
+    ).order_by("-created_at", "-id")
+    return drafts.filter(status=status) if status else drafts
 
 
 def distribution_blocked(as_of: dt.date) -> tuple[bool, list[str]]:

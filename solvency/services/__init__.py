@@ -13,7 +13,13 @@ from .assessments import (
 )
 from .capital import asset_holdings_import, capital_position
 from .jobs import job_daily_monitoring, job_monthly_reserve, job_quarterly_assessment
-from .monitoring import alert_acknowledge, alert_notify, alerts_sync, monitoring_run
+from .monitoring import (
+    alert_acknowledge,
+    alert_notify,
+    alerts_sync,
+    material_event_draft_close,
+    monitoring_run,
+)
 from .repayment import fund_repay
 from .reserves import (
     reserve_movements,
@@ -38,6 +44,7 @@ __all__ = [
     "job_daily_monitoring",
     "job_monthly_reserve",
     "job_quarterly_assessment",
+    "material_event_draft_close",
     "monitoring_run",
     "stress_run",
     "reserve_movements",

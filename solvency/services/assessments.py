@@ -33,6 +33,7 @@ from .. import selectors
 from ..calculations import regimes as calc
 from ..events import assessment_event
 from ..models import AssessmentLine, Rating, Regime, SolvencyAssessment
+from ..signals import assessment_approved
 from ..transitions import ASSESSMENT
 from .access import permission_require
 from .evaluation import assessment_evaluate, json_ready
@@ -232,7 +233,7 @@ def assessment_approve(
     it (four eyes); when it is not a draft (approved or superseded); under a regime with
     a rating threshold (C-ROSS) when no rating was entered. The version approved before
     for the same date and regime becomes superseded. Approving again by the same person
-    is a no-op.
+    is a no-op. Sends ``solvency.signals.assessment_approved`` after commit.
     """
     permission_require(actor, "solvency.approve_solvencyassessment")
     pk = assessment.pk if isinstance(assessment, SolvencyAssessment) else assessment
@@ -283,4 +284,8 @@ def assessment_approve(
         )
         # The ladder: the approved figures open and close the alerts (in this commit).
         alerts_on_approval(assessment=row, actor=actor)
+        approved = row
+        transaction.on_commit(
+            lambda: assessment_approved.send(sender=SolvencyAssessment, assessment=approved)
+        )
     return row

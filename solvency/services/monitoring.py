@@ -33,8 +33,14 @@ from .. import selectors
 from ..calculations import recheck as rc
 from ..calculations import regimes as calc
 from ..events import alert_event
-from ..models import LadderRung, MaterialEventDraft, SolvencyAlert, SolvencyAssessment
-from ..transitions import ALERT
+from ..models import (
+    AlertEvent,
+    LadderRung,
+    MaterialEventDraft,
+    SolvencyAlert,
+    SolvencyAssessment,
+)
+from ..transitions import ALERT, MATERIAL_EVENT
 from .access import permission_require
 from .capital import capital_position
 from .evaluation import json_ready
@@ -347,5 +353,44 @@ def alert_acknowledge(*, alert: SolvencyAlert | int, actor, note: str = "") -> S
             old_value=old,
             new_value=AL.ACKNOWLEDGED,
             reason=(note or "").strip(),
+        )
+    return row
+
+
+#: Who decides a material-event draft: the compliance officer, who handles the alerts.
+MATERIAL_EVENT_PERMISSION = "solvency.acknowledge_solvencyalert"
+
+
+def material_event_draft_close(
+    *, draft: MaterialEventDraft | int, status: str, actor, reason: str = ""
+) -> MaterialEventDraft:
+    """Mark an alert's material-event draft ``published`` (the disclosure app published
+    it) or ``discarded`` (compliance decided it is not disclosed, saying why), through
+    ``MATERIAL_EVENT``; the decision is a history event of the alert, with who and why.
+
+    Needs ``solvency.acknowledge_solvencyalert`` (the compliance officer). Closing a
+    draft again with the status it has is a no-op; any other change of a closed draft is
+    refused (``TransitionNotAllowed``)."""
+    permission_require(actor, MATERIAL_EVENT_PERMISSION)
+    pk = draft.pk if isinstance(draft, MaterialEventDraft) else draft
+    with transaction.atomic():
+        row = MaterialEventDraft.objects.select_for_update().get(pk=pk)
+        if row.status == status and status != MaterialEventDraft.Status.DRAFT:
+            return row
+        old = MATERIAL_EVENT.move(row, status)
+        row.save(update_fields=["status"])
+        event_type = (
+            AlertEvent.Type.EVENT_PUBLISHED
+            if status == MaterialEventDraft.Status.PUBLISHED
+            else AlertEvent.Type.EVENT_DISCARDED
+        )
+        alert_event(
+            alert=row.source_alert,
+            type=event_type,
+            actor=actor,
+            old_value=old,
+            new_value=status,
+            reason=(reason or "").strip(),
+            data={"material_event": row.pk},
         )
     return row

@@ -28,6 +28,8 @@ from claims.services.handling import (
     claim_review_start,
 )
 from claims.services.notice import claim_object
+from disclosure.models import Kind
+from disclosure.services import publication_publish_auto
 from governance.models import Matter, Meeting
 from governance.services.meetings import meeting_convene, meeting_declare_results
 from governance.services.proposals import proposal_draft
@@ -206,6 +208,21 @@ def build() -> World:
         valuation_date=D(2024, 6, 30), method="mack", grain="quarter", actor=actuary
     )
     ids["reserve_run"] = reserve_run_approve(run=run, actor=staff).pk
+
+    # Disclosure: a published solvency summary with a file (the platform publishes it).
+    publication, _created = publication_publish_auto(
+        kind=Kind.SOLVENCY_SUMMARY,
+        key="solvency_summary:cross:2024Q2",
+        title="2024年第2季度偿付能力报告摘要",
+        title_en="Solvency report summary, 2024Q2",
+        source="solvency.assessment:1",
+        content={"comprehensive_ratio": Decimal("187.45")},
+        period="2024Q2",
+        period_start=D(2024, 4, 1),
+        period_end=D(2024, 6, 30),
+        files=[("csv", "summary.csv", b"ratio\n187.45\n")],
+    )
+    ids["publication"] = publication.pk
 
     return World(staff=staff, member=member, panelist=panelist, ids=ids, premium=premium)
 

@@ -48,6 +48,7 @@ PATH_VALUES = {
     "assessment_id": "assessment",
     "regime_code": "regime",
     "run_id": "reserve_run",
+    "publication_id": "publication",
 }
 
 

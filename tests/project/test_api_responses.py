@@ -131,6 +131,24 @@ def calls(world: api_world.World) -> list[Call]:
             200,
             {"regime_code": "regime"},
         ),
+        # Disclosure (public, read-only)
+        Call("get", "/api/v1/disclosure/publications/", "anon", 200),
+        Call(
+            "get",
+            "/api/v1/disclosure/publications/",
+            "anon",
+            200,
+            query={"kind": "solvency_summary", "period": "2024", "limit": "1"},
+        ),
+        Call("get", "/api/v1/disclosure/publications/", "anon", 400, query={"period": "2024Q9"}),
+        Call(
+            "get",
+            "/api/v1/disclosure/publications/{publication_id}/",
+            "anon",
+            200,
+            {"publication_id": "publication"},
+        ),
+        Call("get", "/api/v1/disclosure/kinds/", "anon", 200),
         # --- Writes ---
         Call("post", "/api/v1/enrolment/", "anon", 201, body="enrolment"),
         Call("patch", "/api/v1/me/", "member", 200, body={"phone": "13900001111"}),
@@ -446,6 +464,7 @@ def test_paginated_lists_are_documented_as_the_envelope(schema):
         "/api/v1/members/",
         "/api/v1/ledger/entries/",
         "/api/v1/solvency/assessments/",
+        "/api/v1/disclosure/publications/",
     ):
         operation = schema["paths"][path]["get"]
         ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]

@@ -21,7 +21,16 @@ def migrated_data(chart_of_accounts):
     seed_presets(apps, None)  # solvency.0002: the regimes, C-ROSS the default
 
 
-COUNTED_APPS = ("accounts", "common", "ledger", "members", "governance", "claims", "solvency")
+COUNTED_APPS = (
+    "accounts",
+    "common",
+    "ledger",
+    "members",
+    "governance",
+    "claims",
+    "solvency",
+    "disclosure",
+)
 
 
 def _row_counts() -> dict[str, int]:
@@ -64,6 +73,29 @@ def test_seed_demo_runs_on_a_fresh_database_and_a_second_run_changes_nothing(mig
     assert latest.inputs["reserves"]["upr"] == str(run.upr)
     older = SolvencyAssessment.objects.exclude(pk=latest.pk)
     assert {a.inputs["reserves"]["run"] for a in older} == {None}
+    # A year of disclosures: each approved quarter's solvency summary with its report, the
+    # settled quarters' claims statistics and financial statements, at least one annual
+    # report, the material event of the early-warning quarter, the manual ones by maker
+    # and checker, one correction; all published on time.
+    from disclosure.models import Publication
+
+    published = Publication.objects.filter(status="published")
+    summaries = published.filter(kind="solvency_summary")
+    assert summaries.count() == 8
+    assert {s.attachments.count() for s in summaries} == {5}
+    assert published.filter(kind="claims_statistics").count() >= 4
+    assert published.filter(kind="financial_statements").count() >= 4
+    assert published.filter(kind="annual_report").exists()
+    assert published.filter(kind="material_event").count() == 1
+    manual = published.filter(
+        kind__in=("basic_information", "articles", "product", "related_party")
+    )
+    assert {(p.drafted_by.username, p.approved_by.username) for p in manual} == {
+        ("compliance", "compliance2")
+    }
+    (correction,) = published.filter(version__gt=1)
+    assert correction.correction_note and correction.supersedes.status == "published"
+    assert not [p.key for p in published if p.published_late]
     again = StringIO()
     call_command("seed_demo", stdout=again)
     assert _row_counts() == first

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from claims import demo as claims_demo
+from disclosure import demo as disclosure_demo
 from governance import demo as governance_demo
 from ledger import demo as ledger_demo
 from members import demo as members_demo
@@ -35,6 +36,7 @@ def seed() -> dict[str, Any]:
         "governance": governance_demo.seed(),
         "claims": claims_demo.seed(),
         "solvency": solvency_demo.seed(),
+        "disclosure": disclosure_demo.seed(),
     }
 
 
@@ -79,4 +81,10 @@ class Command(BaseCommand):
             f"Solvency: {solvency['quarters']} quarters of approved assessments "
             f"({solvency['approved']} approved this run), "
             f"{solvency['reserve_runs']} reserve run approved this run."
+        )
+        disclosure = result["disclosure"]
+        self.stdout.write(
+            f"Disclosure: {disclosure['total']} publications on the public site "
+            f"({disclosure['automatic']} automatic, {disclosure['material_events']} material "
+            f"event and {disclosure['corrected']} correction published this run)."
         )

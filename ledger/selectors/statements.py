@@ -1,4 +1,4 @@
-"""Reads of the ledger: balances, the trial balance and the financial statements.
+"""Balances, the trial balance and the financial statements of one date or period.
 
 Every report is one set-based query (``SUM ... GROUP BY account``) over the postings,
 whatever their number; nothing iterates postings in Python.
@@ -14,12 +14,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Min, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from mutualsociety.common.money import ZERO, quantize_money
 
-from .models import DEBIT_NORMAL, Account, AccountType, JournalEntry, Posting
+from ..models import DEBIT_NORMAL, Account, AccountType, JournalEntry, Posting
 
 
 def account_get(*, code: str) -> Account | None:
@@ -199,12 +199,19 @@ def balance_sheet(*, as_of: dt.date) -> BalanceSheet:
 def income_statement(*, start: dt.date, end: dt.date) -> IncomeStatement:
     """Income and expenses posted from ``start`` to ``end``, both included."""
     rows = _account_sums(start=start, end=end, types={AccountType.INCOME, AccountType.EXPENSE})
+    return income_statement_from_rows(start=start, end=end, rows=rows)
+
+
+def income_statement_from_rows(
+    *, start: dt.date, end: dt.date, rows: list[BalanceRow]
+) -> IncomeStatement:
+    """The statement of a period from its income and expense rows (by account code)."""
     income = Section(
         _("Income"),
         [
             (r.account, r.account.display_name, r.balance)
             for r in rows
-            if r.account.type == "income"
+            if r.account.type == AccountType.INCOME
         ],
     )
     expenses = Section(
@@ -212,7 +219,7 @@ def income_statement(*, start: dt.date, end: dt.date) -> IncomeStatement:
         [
             (r.account, r.account.display_name, r.balance)
             for r in rows
-            if r.account.type == "expense"
+            if r.account.type == AccountType.EXPENSE
         ],
     )
     return IncomeStatement(start=start, end=end, income=income, expenses=expenses)
@@ -251,3 +258,9 @@ def entry_list(
     if date_to:
         qs = qs.filter(date__lte=date_to)
     return qs
+
+
+def first_posting_date() -> dt.date | None:
+    """The date of the earliest posting (None for empty books): where the periods the
+    society has accounts for begin (the disclosure pages' period list). One aggregate."""
+    return Posting.objects.aggregate(first=Min("date"))["first"]

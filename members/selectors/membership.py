@@ -10,17 +10,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import TypedDict
 
-from django.db import connection
 from django.db.models import Max, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
-from mutualsociety.common.money import ZERO, quantize_money
-from mutualsociety.common.periods import period_index_sql, period_start
+from mutualsociety.common.money import ZERO
 
-from .identity import normalise
-from .models import (
+from ..identity import normalise
+from ..models import (
+    AgeBand,
     Application,
     ContributionDue,
     Coverage,
@@ -30,8 +29,8 @@ from .models import (
     Plan,
     PlanVersion,
 )
-from .rules import phone_normalise
-from .transitions import LIVE_COVERAGE, REJOINING
+from ..rules import phone_normalise
+from ..transitions import LIVE_COVERAGE, REJOINING
 
 
 def member_for_user(user) -> Member | None:
@@ -59,6 +58,26 @@ def plans_open_for_enrolment() -> list[tuple[Plan, PlanVersion]]:
         if version is not None:
             out.append((plan, version))
     return out
+
+
+def plans_open_with_terms(*, on: dt.date | None = None) -> list[tuple[Plan, PlanVersion]]:
+    """(plan, version in force on ``on``, default today) for every open plan with
+    published terms, by code, each version with its age bands (by age): what
+    ``plans_open_for_enrolment`` gives, in three queries however many plans there are
+    (the public product pages)."""
+    on = on or timezone.localdate()
+    plans = list(Plan.objects.filter(is_open=True).order_by("code"))
+    versions = (
+        PlanVersion.objects.filter(
+            plan__in=plans, status=PlanVersion.Status.PUBLISHED, effective_from__lte=on
+        )
+        .order_by("plan_id", "-effective_from", "-number")
+        .prefetch_related(Prefetch("age_bands", queryset=AgeBand.objects.order_by("min_age")))
+    )
+    in_force: dict[int, PlanVersion] = {}
+    for version in versions:  # a few versions per plan: the first of each is in force
+        in_force.setdefault(version.plan_id, version)
+    return [(plan, in_force[plan.pk]) for plan in plans if plan.pk in in_force]
 
 
 class MemberIdRow(TypedDict):
@@ -262,107 +281,6 @@ def member_detail(member_id: int) -> Member | None:
     )
 
 
-def members_in_good_standing_on(day: dt.date) -> QuerySet[Member]:
-    """The members who were active at the end of a past ``day``, rebuilt from the
-    membership log (governance: the voter roll as of a record date the freeze missed).
-
-    A member's status that day is the ``from`` of their first logged status change after
-    the day, or their status now if none; members who joined after the day are left out.
-    One query (a correlated subquery on the indexed log), set-based.
-
-    What cannot be rebuilt: a status set without a logged change (a member imported with a
-    status after the day counts by that status)."""
-    from django.db.models import OuterRef, Q, Subquery
-    from django.db.models.functions import Coalesce
-
-    after = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
-    first_change = (
-        MemberEvent.objects.filter(
-            member=OuterRef("pk"), type=MemberEvent.Type.STATUS, at__gte=after
-        )
-        .order_by("at", "id")
-        .values("old_value")[:1]
-    )
-    return (
-        Member.objects.annotate(status_then=Coalesce(Subquery(first_change), "status"))
-        .filter(status_then=Member.Status.ACTIVE)
-        .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=day))
-    )
-
-
-def premiums_billed(*, start: dt.date, end: dt.date) -> Decimal:
-    """The premiums billed for periods starting from ``start`` to ``end`` (both
-    included), cancelled dues left out: the premium volume the solvency app's factors
-    apply to (12 months to a valuation date). Billing creates a premium when its period
-    starts (``services.billing``), so the period's start is the day it was billed. One
-    aggregate in the database."""
-    total = (
-        ContributionDue.objects.filter(
-            kind=ContributionDue.Kind.PREMIUM,
-            period_start__gte=start,
-            period_start__lte=end,
-        )
-        .exclude(status=ContributionDue.Status.CANCELLED)
-        .aggregate(total=Sum("amount", default=ZERO))["total"]
-    )
-    return quantize_money(total)
-
-
 def mutual_aid_plans() -> QuerySet[Plan]:
     """The post-funded mutual aid plans (``Plan.Kind.MUTUAL_AID``), by code."""
     return Plan.objects.filter(kind=Plan.Kind.MUTUAL_AID).order_by("code")
-
-
-def _days_sql(later: str, earlier: str, vendor: str) -> str:
-    if vendor == "postgresql":
-        return f"({later} - {earlier})"
-    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
-
-
-def unearned_premiums(*, as_of: dt.date) -> Decimal:
-    """The unearned premium reserve at the end of ``as_of``: for each premium billed by
-    then (its period started on or before the date; cancelled dues left out) whose cover
-    period runs past it, the premium × the days of cover left after the date / the days
-    of the period (both ends included, so a leap year has 366), pro rata by day. One
-    aggregate in the database; rounded to the cent once, on the total."""
-    vendor = connection.vendor
-    left = _days_sql("period_end", "%s", vendor)
-    days = _days_sql("period_end", "period_start", vendor)
-    sql = (
-        f"SELECT SUM(amount * 1.0 * {left} / ({days} + 1)) FROM members_contributiondue "  # noqa: S608 - constant SQL
-        "WHERE kind = %s AND status <> %s AND period_start <= %s AND period_end > %s"
-    )
-    params: list[Any] = [
-        as_of,
-        ContributionDue.Kind.PREMIUM,
-        ContributionDue.Status.CANCELLED,
-        as_of,
-        as_of,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        total = cursor.fetchone()[0]
-    return quantize_money(Decimal(str(total))) if total is not None else ZERO
-
-
-def premiums_billed_by_period(
-    *, start: dt.date, end: dt.date, grain: str
-) -> dict[dt.date, Decimal]:
-    """The premiums billed in each period (month, quarter, year) whose first day is
-    from ``start`` to ``end``, by the period's first day (the exposure of a
-    Bornhuetter-Ferguson projection by origin period). One ``GROUP BY``."""
-    vendor = connection.vendor
-    period = period_index_sql("period_start", grain, vendor)
-    sql = (
-        f"SELECT {period}, SUM(amount) FROM members_contributiondue "  # noqa: S608 - constant SQL
-        "WHERE kind = %s AND status <> %s AND period_start >= %s AND period_start <= %s "
-        "GROUP BY 1"
-    )
-    params: list[Any] = [ContributionDue.Kind.PREMIUM, ContributionDue.Status.CANCELLED, start, end]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return {
-        period_start(int(index), grain): quantize_money(Decimal(str(total)))
-        for index, total in rows
-    }

@@ -1,0 +1,79 @@
+"""Reads of membership shared by the portal, the API, the admin and the other apps, one
+module per subject, every name importable from here
+(``from members.selectors import member_for_user``):
+
+- ``membership``: a member's own records (domain authorization: a member's data is read
+  through ``member_for_user``, so no face can show one member another member's records),
+  the plans open for enrolment, staff search and queues;
+- ``in_force``: who was a member, and who was covered, on a given day (voter rolls, the
+  members in force of the disclosure pages, the stress tests' member count);
+- ``premiums``: premiums billed and the unearned premium reserve (solvency).
+"""
+
+from .in_force import (
+    coverage_live_on,
+    members_in_force,
+    members_in_force_by_plan,
+    members_in_force_count,
+    members_in_good_standing_on,
+)
+from .membership import (
+    CERTIFICATE_STATUSES,
+    COVERAGE_ADD_STATUSES,
+    TRIGRAM,
+    Dashboard,
+    MemberIdRow,
+    Statement,
+    application_queue,
+    certificate_allowed,
+    coverage_add_allowed,
+    has_live_mutual_aid,
+    live_plan_ids,
+    member_dashboard,
+    member_detail,
+    member_for_user,
+    member_search,
+    member_statement,
+    mutual_aid_plans,
+    overdue_member_ids,
+    paid_to_date,
+    plan_current_version,
+    plans_open_for_enrolment,
+    plans_open_with_terms,
+    withdrawal_allowed,
+)
+from .premiums import premiums_billed, premiums_billed_by_period, unearned_premiums
+
+__all__ = [
+    "CERTIFICATE_STATUSES",
+    "COVERAGE_ADD_STATUSES",
+    "TRIGRAM",
+    "Dashboard",
+    "MemberIdRow",
+    "Statement",
+    "application_queue",
+    "certificate_allowed",
+    "coverage_add_allowed",
+    "coverage_live_on",
+    "has_live_mutual_aid",
+    "live_plan_ids",
+    "member_dashboard",
+    "member_detail",
+    "member_for_user",
+    "member_search",
+    "member_statement",
+    "members_in_force",
+    "members_in_force_by_plan",
+    "members_in_force_count",
+    "members_in_good_standing_on",
+    "mutual_aid_plans",
+    "overdue_member_ids",
+    "paid_to_date",
+    "plan_current_version",
+    "plans_open_for_enrolment",
+    "plans_open_with_terms",
+    "premiums_billed",
+    "premiums_billed_by_period",
+    "unearned_premiums",
+    "withdrawal_allowed",
+]
