@@ -78,7 +78,7 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(chart_of_accounts, monkey
     counted request is answered 200."""
     # The servers use their own local-memory cache, never a shared Redis of the tests.
     monkeypatch.delenv("REDIS_URL", raising=False)
-    pages = ["/disclosure/", "/disclosure/about/"]
+    pages = ["/disclosure/", "/disclosure/solvency/"]
 
     result = disclosure_pages.run(
         scale=30, log=lambda _: None, seed=False, pages=pages,
