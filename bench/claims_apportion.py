@@ -75,7 +75,8 @@ class _Stream(io.RawIOBase):
         return n
 
 
-def _plan():
+def aid_plan():
+    """The mutual aid plan every generated member is covered by (8% fee, 188.00 cap)."""
     plan = Plan.objects.create(
         code=PLAN, name="基准互助计划", name_en="Bench aid plan", kind=Plan.Kind.MUTUAL_AID
     )
@@ -88,35 +89,46 @@ def _plan():
     return plan_version_publish(version=version, actor=None)
 
 
-def _members(scale: int, today: dt.date) -> Iterator[str]:
+def _members(scale: int, today: dt.date, first: int = 0) -> Iterator[str]:
     start = today - dt.timedelta(days=400)
     now = timezone.now().isoformat()
-    for i in range(scale):
+    for i in range(first, first + scale):
         yield (
             f"M-B-{i:09d}\t会员{i}\tresident_id\tB{i:017d}\t1980-01-01\t{'MF'[i % 2]}\t"
             f"139{i:08d}\t\t11\t\tactive\t{now}\t{start.isoformat()}\t{now}\n"
         )
 
 
-def _load(version, scale: int, log) -> None:
+def members_with_cover(version, scale: int, *, first: int = 0) -> None:
+    """``scale`` active members (numbers ``M-B-<first>`` onwards), each with cover of
+    ``version`` in force and past its waiting period, COPYed into the real tables (also
+    the demo society of the disclosure-pages benchmark)."""
     today = timezone.localdate()
     start = today - dt.timedelta(days=400)
-    started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM members_member")
+        before = cursor.fetchone()[0]
         cursor.cursor.copy_expert(
             "COPY members_member (member_number, legal_name, id_type, id_number, "
             "date_of_birth, sex, phone, email, region, address, status, status_changed_at, "
             "joined_on, created_at) FROM STDIN",
-            _Stream(_members(scale, today)),
+            _Stream(_members(scale, today, first)),
         )
         cursor.execute(
             "INSERT INTO members_coverage (member_id, plan_id, plan_version_id, status, "
             "start_date, waiting_period_end, sum_assured, payment_frequency) "
-            "SELECT id, %s, %s, 'in_force', %s, %s, 300000.00, '' FROM members_member",
-            [version.plan_id, version.pk, start, start + dt.timedelta(days=90)],
+            "SELECT id, %s, %s, 'in_force', %s, %s, 300000.00, '' FROM members_member "
+            "WHERE id > %s",
+            [version.plan_id, version.pk, start, start + dt.timedelta(days=90), before],
         )
         cursor.execute("ANALYZE members_member")
         cursor.execute("ANALYZE members_coverage")
+
+
+def _load(version, scale: int, log) -> None:
+    today = timezone.localdate()
+    started = time.perf_counter()
+    members_with_cover(version, scale)
     log(f"loaded {scale:,} members and coverages in {time.perf_counter() - started:.1f} s")
     coverages = list(Coverage.objects.filter(plan_id=version.plan_id).order_by("id")[:CLAIMS])
     Claim.objects.bulk_create(
@@ -178,7 +190,7 @@ def _baseline(plan_id: int, indexed: bool, foreign_keys: bool = False) -> float:
 
 
 def run(*, scale: int, log: Callable[[str], None]) -> dict:
-    version = _plan()
+    version = aid_plan()
     _load(version, scale, log)
     plan_id = version.plan_id
     baseline = _baseline(plan_id, indexed=True)

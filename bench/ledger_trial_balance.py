@@ -21,10 +21,14 @@ from ledger.selectors import trial_balance
 RUNS = 5
 
 
-def _load(postings: int, log: Callable[[str], None]) -> None:
+def postings_over_a_year(
+    postings: int, *, tag: str = "bench", first_day: str = "2025-01-01"
+) -> None:
+    """``postings`` / 2 balanced two-line entries dated over the year from ``first_day``,
+    spread over the chart of accounts, set-based (also the demo society of the
+    disclosure-pages benchmark; ``tag`` keeps each call's idempotency keys apart)."""
     entries = postings // 2
     account_ids = list(Account.objects.order_by("id").values_list("id", flat=True))
-    started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("ALTER TABLE ledger_posting DISABLE TRIGGER USER")
         cursor.execute("ALTER TABLE ledger_journalentry DISABLE TRIGGER USER")
@@ -32,11 +36,11 @@ def _load(postings: int, log: Callable[[str], None]) -> None:
             """
             INSERT INTO ledger_journalentry
                 (idempotency_key, date, memo, currency, source_type, source_id, created_at)
-            SELECT 'bench:' || g, DATE '2025-01-01' + (g %% 365), 'bench entry', 'CNY',
-                   'bench', g::text, now()
+            SELECT %s || ':' || g, %s::date + (g %% 365), 'bench entry', 'CNY',
+                   %s, g::text, now()
             FROM generate_series(1, %s) AS g
             """,
-            [entries],
+            [tag, first_day, tag, entries],
         )
         # Two postings per entry: a debit on one account and the same credit on another.
         cursor.execute(
@@ -44,7 +48,7 @@ def _load(postings: int, log: Callable[[str], None]) -> None:
             WITH e AS (
                 SELECT id, date, (round((random() * 100000)::numeric, 2) + 0.01) AS amount,
                        (id %% %(n)s) AS a, ((id * 7 + 3) %% %(n)s) AS b
-                FROM ledger_journalentry WHERE source_type = 'bench'
+                FROM ledger_journalentry WHERE source_type = %(tag)s
             )
             INSERT INTO ledger_posting (entry_id, account_id, amount, date)
             SELECT e.id, (%(ids)s::bigint[])[e.a + 1], e.amount, e.date FROM e
@@ -56,7 +60,7 @@ def _load(postings: int, log: Callable[[str], None]) -> None:
                    -e.amount, e.date
             FROM e
             """,
-            {"n": len(account_ids), "ids": account_ids},
+            {"n": len(account_ids), "ids": account_ids, "tag": tag},
         )
     with connection.cursor() as cursor:
         # After the commit: the deferred foreign-key checks must have run first.
@@ -64,6 +68,12 @@ def _load(postings: int, log: Callable[[str], None]) -> None:
         cursor.execute("ALTER TABLE ledger_journalentry ENABLE TRIGGER USER")
         cursor.execute("ANALYZE ledger_posting")
         cursor.execute("ANALYZE ledger_journalentry")
+
+
+def _load(postings: int, log: Callable[[str], None]) -> None:
+    started = time.perf_counter()
+    postings_over_a_year(postings)
+    entries = postings // 2
     elapsed = time.perf_counter() - started
     log(f"loaded {entries:,} entries / {entries * 2:,} postings in {elapsed:.1f} s")
 

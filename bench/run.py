@@ -59,6 +59,13 @@ BENCHMARKS = {
         "paid + incurred quarterly triangles from N claims by SQL vs. a bare SELECT ... "
         "GROUP BY of the same rows; Mack on both (fit and import timed apart)",
     ),
+    "disclosure-pages": (
+        "bench.disclosure_pages",
+        100_000,
+        "public disclosure pages on gunicorn (cached and uncached) vs. a bare view of the "
+        "same size, rps and p95, with a society of N members; queries per uncached page "
+        "at N/10 and N",
+    ),
 }
 
 

@@ -45,7 +45,7 @@ GRAIN = "quarter"
 BASELINE_RUNS = 3
 
 
-def _society() -> tuple[int, int, int, int]:
+def reserve_society() -> tuple[int, int, int, int]:
     """A plan, one member and their coverage (every claim hangs on them), and the one
     ledger entry the generated payments point at."""
     plan = Plan.objects.create(
@@ -85,10 +85,15 @@ def _society() -> tuple[int, int, int, int]:
     return plan.pk, member_id, coverage_id, entry.pk
 
 
-def _load(scale: int, log: Callable[[str], None]) -> None:
-    plan_id, member_id, coverage_id, entry_id = _society()
-    started = time.perf_counter()
+def claims_with_history(
+    scale: int, *, member_id: int, coverage_id: int, plan_id: int, entry_id: int, first: int = 0
+) -> tuple[int, int]:
+    """``scale`` paid claims (numbers ``C-R-<first + 1>`` onwards) of one member's cover,
+    with their estimates and payments, by ``INSERT ... SELECT`` (also the demo society of
+    the disclosure-pages benchmark). Returns (estimates, payments) written."""
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM claims_claim")
+        before = cursor.fetchone()[0]
         cursor.execute(
             "INSERT INTO claims_claim (number, member_id, coverage_id, plan_id, kind, "
             "event_date, description, amount_claimed, bank_account_name, "
@@ -98,16 +103,18 @@ def _load(scale: int, log: Callable[[str], None]) -> None:
             "SELECT 'C-R-' || g, %s, %s, %s, 'illness', "
             "DATE '2020-01-01' + ((g::bigint * 7919) %% 1827)::int, "
             "'', 1000.00, 'b', '6222', 'paid', now(), now(), '{}', '40-49', '11', "
-            "300000.00, '', '', '', 'cleared', 0 FROM generate_series(1, %s) g",
-            [member_id, coverage_id, plan_id, scale],
+            "300000.00, '', '', '', 'cleared', 0 FROM generate_series(%s, %s) g",
+            [member_id, coverage_id, plan_id, first + 1, first + scale],
         )
         # Three estimates per claim: reported (5 days after the event), revised (60
         # days), closed at 0 when paid (90 to 500 days); recorded in that order.
         cursor.execute(
             "INSERT INTO claims_claimreserve (claim_id, as_of, amount, recorded_at, reason) "
-            "SELECT c.id, c.event_date + s.days::int, s.share * (1000 + c.id % 9000), "
+            "SELECT c.id, c.event_date + s.days::int, s.share * (1000 + c.id %% 9000), "
             "now() + s.n * interval '1 second', '' FROM claims_claim c CROSS JOIN LATERAL "
-            "(VALUES (1, 5, 1.00), (2, 60, 0.80), (3, 90 + c.id % 410, 0)) s(n, days, share)"
+            "(VALUES (1, 5, 1.00), (2, 60, 0.80), (3, 90 + c.id %% 410, 0)) s(n, days, share) "
+            "WHERE c.id > %s",
+            [before],
         )
         # One payment at closing; every third claim paid in two instalments.
         cursor.execute(
@@ -115,15 +122,24 @@ def _load(scale: int, log: Callable[[str], None]) -> None:
             "ledger_entry_id, created_at) SELECT c.id, p.share * (1000 + c.id %% 9000), "
             "c.event_date + (90 + c.id %% 410 - p.before)::int, 'b-' || c.id || '-' || p.n, %s, "
             "now() FROM claims_claim c CROSS JOIN LATERAL (VALUES (1, 0, 0.9), (2, 30, 0.1)) "
-            "p(n, before, share) WHERE p.n = 1 OR c.id %% 3 = 0",
-            [entry_id],
+            "p(n, before, share) WHERE (p.n = 1 OR c.id %% 3 = 0) AND c.id > %s",
+            [entry_id, before],
         )
         for table in ("claims_claim", "claims_claimreserve", "claims_claimpayment"):
             cursor.execute(f"ANALYZE {table}")
-        cursor.execute("SELECT count(*) FROM claims_claimreserve")
+        cursor.execute("SELECT count(*) FROM claims_claimreserve r WHERE r.claim_id > %s", [before])
         reserves = cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM claims_claimpayment")
+        cursor.execute("SELECT count(*) FROM claims_claimpayment p WHERE p.claim_id > %s", [before])
         payments = cursor.fetchone()[0]
+    return reserves, payments
+
+
+def _load(scale: int, log: Callable[[str], None]) -> None:
+    plan_id, member_id, coverage_id, entry_id = reserve_society()
+    started = time.perf_counter()
+    reserves, payments = claims_with_history(
+        scale, member_id=member_id, coverage_id=coverage_id, plan_id=plan_id, entry_id=entry_id
+    )
     log(
         f"generated {scale:,} claims, {reserves:,} estimates, {payments:,} payments "
         f"in {time.perf_counter() - started:.1f} s"
