@@ -32,9 +32,9 @@ from claims.selectors.statistics import apportionment_summaries
 from governance.selectors import meetings_convened
 from mutualsociety.common.selectors import society_get
 from solvency.models import MaterialEventDraft
-from solvency.selectors import approved_assessments, material_event_drafts
+from solvency.selectors import approved_assessments, material_event_drafts, regime_default
 
-from .models import Kind, Publication
+from .models import Kind, KindRule, Publication
 from .services import (
     publication_correct,
     publication_draft,
@@ -212,12 +212,26 @@ def _correction(product: Publication, compliance, compliance2) -> Publication | 
     return publication_publish(publication=correction, actor=compliance2)
 
 
+def _solvency_reports_from_first_assessment() -> None:
+    """The demo society's quarterly solvency reports are owed from the quarter of its
+    first approved assessment (the demo's history starts there), so the archive does not
+    list the quarters before it as overdue."""
+    first = approved_assessments(regime_default()).order_by("valuation_date").first()
+    if first is None:
+        return
+    start = first.valuation_date.replace(day=1, month=first.valuation_date.month - 2)
+    KindRule.objects.filter(kind=Kind.SOLVENCY_SUMMARY, first_period_start__isnull=True).update(
+        first_period_start=start
+    )
+
+
 def seed() -> dict[str, Any]:
     """Publish the demo's disclosures (see the module's docstring); return what was done."""
     User = get_user_model()  # noqa: N806
     compliance = User.objects.get(username="compliance")
     compliance2 = User.objects.get(username="compliance2")
     today = timezone.localdate()
+    _solvency_reports_from_first_assessment()
     synced = disclosure_sync(today=today, dated=_dating())
     events = []
     draft = material_event_drafts().filter(status=MaterialEventDraft.Status.DRAFT).last()

@@ -22,10 +22,11 @@ class KindRuleAdmin(admin.ModelAdmin):
         "days_after",
         "needs_approval",
         "automatic",
+        "expected",
         "first_period_start",
         "next_due_display",
     )
-    list_filter = ("basis", "needs_approval", "automatic")
+    list_filter = ("basis", "needs_approval", "automatic", "expected")
     fields = (
         "kind",
         "basis",
@@ -33,6 +34,7 @@ class KindRuleAdmin(admin.ModelAdmin):
         "days_after",
         "needs_approval",
         "automatic",
+        "expected",
         "first_period_start",
         "next_due_display",
     )

@@ -82,6 +82,14 @@ class KindRule(models.Model):
         default=False,
         help_text=_("Published by the platform from another app's approved figures."),
     )
+    expected = models.BooleanField(
+        _("owed"),
+        default=True,
+        help_text=_(
+            "Off: the society does not publish this kind (yet), so no period of it "
+            "is owed or shown as overdue."
+        ),  # fmt: skip
+    )
     first_period_start = models.DateField(
         _("due from"),
         null=True,

@@ -102,13 +102,14 @@ def disclosure_schedule(
     - ``due``: nothing published yet, the due date is today or later;
     - ``overdue``: nothing published and the due date has passed.
 
-    A version that was withdrawn does not count: the society owes the document again.
+    A rule switched off (``expected`` false) owes nothing. A version that was withdrawn
+    does not count: the society owes the document again.
     A rule without ``first_period_start`` counts from the society's founding date; with
     neither, the kind owes nothing yet (the start is not known). Three queries at most
     (the rules, the society, the publications), whatever the number of periods.
     """
     today = today or timezone.localdate()
-    queryset = KindRule.objects.filter(basis__in=list(GRAINS)).order_by("kind")
+    queryset = KindRule.objects.filter(basis__in=list(GRAINS), expected=True).order_by("kind")
     if kinds is not None:
         queryset = queryset.filter(kind__in=kinds)
     rules = list(queryset)

@@ -322,8 +322,10 @@ class SolvencyView(PublicPage):
                 ],  # fmt: skip
                 threshold=summary.thresholds.comprehensive if summary else None,
             )
-        if society.kind == Society.Kind.MUTUAL_AID:
-            context["liquidity"] = liquidity_view(timezone.localdate())
+        # the liquidity of the mutual aid plans, whenever the society runs one
+        liquidity = liquidity_view(timezone.localdate())
+        if liquidity.plans or society.kind == Society.Kind.MUTUAL_AID:
+            context["liquidity"] = liquidity
         return context
 
 
@@ -350,9 +352,12 @@ class ClaimsView(PublicPage):
         society = society_get()
         quarters = list(reversed(claim_statistics_by_quarter()))  # newest first
         context.update(quarters=quarters, source=publication_latest(Kind.CLAIMS_STATISTICS))
-        if society.kind == Society.Kind.MUTUAL_AID:
+        # the apportionment of every mutual aid plan the society runs (a mutual insurance
+        # society may run one beside its insurance plans)
+        history = apportionment_history()
+        if history or society.kind == Society.Kind.MUTUAL_AID:
             by_plan: dict[str, list[dict]] = {}
-            for row in apportionment_history():
+            for row in history:
                 by_plan.setdefault(row["plan_code"], []).append(row)
             context["apportionment"] = [
                 ApportionmentChart(
