@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mutualsociety.common import display
@@ -49,6 +50,25 @@ def number_text(value: object) -> str | None:
     if not number.is_finite():
         return None
     return display.format_amount(number, display.decimal_places(number))
+
+
+#: The languages a label of the content comes in (``{"zh-hans": ..., "en": ...}``).
+LABEL_LANGUAGES = frozenset({"zh-hans", "en"})
+
+
+def _is_label(value: object) -> bool:
+    """A name stored in both languages, shown as one text in the page's language."""
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and set(value) <= LABEL_LANGUAGES
+        and all(isinstance(v, str) for v in value.values())
+    )
+
+
+def _label_text(value: dict) -> str:
+    english = (get_language() or "").startswith("en")
+    return (value.get("en") if english else None) or value.get("zh-hans") or value.get("en") or ""
 
 
 def _scalar(value: object) -> SafeString:
@@ -90,6 +110,8 @@ def _table(caption: str, rows: list[dict], depth: int) -> SafeString:
 
 def _value(value: object, depth: int) -> SafeString:
     """A value inside a table cell or a list (no headings there)."""
+    if _is_label(value):
+        return _scalar(_label_text(value))  # type: ignore[arg-type]
     if isinstance(value, dict | list):
         if depth >= MAX_DEPTH:
             return format_html("<code>{}</code>", str(value)[:200])
@@ -108,7 +130,9 @@ def _dl(data: dict, depth: int, level: int | None) -> SafeString:
     entries, blocks = [], []
     for key, value in data.items():
         label = key_label(key)
-        if isinstance(value, dict) and level is not None and depth < MAX_DEPTH:
+        if _is_label(value):
+            entries.append((label, _scalar(_label_text(value))))  # type: ignore[arg-type]
+        elif isinstance(value, dict) and level is not None and depth < MAX_DEPTH:
             blocks.append(
                 format_html(
                     '<section class="content-section"><h{0}>{1}</h{0}>{2}</section>',

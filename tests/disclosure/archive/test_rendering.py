@@ -72,3 +72,18 @@ def test_deep_nesting_stops():
 def test_empty_and_top_level_lists():
     assert render_content({}) == ""
     assert "<caption>Figures</caption>" in render_content([{"a": 1}])
+
+
+def test_a_name_stored_in_both_languages_reads_in_the_pages_language():
+    """{"zh-hans": ..., "en": ...} is one name, not a section of two entries."""
+    from django.utils import translation
+
+    content = {"regime": {"name": {"zh-hans": "偿二代", "en": "C-ROSS"}}, "plans": [
+        {"plan": {"zh-hans": "互助计划", "en": "Mutual aid plan"}, "members": 3}]}  # fmt: skip
+    with translation.override("en"):
+        english = str(render_content(content))
+    with translation.override("zh-hans"):
+        chinese = str(render_content(content))
+    assert "C-ROSS" in english and "偿二代" not in english and "Zh-hans" not in english
+    assert "Mutual aid plan" in english
+    assert "偿二代" in chinese and "C-ROSS" not in chinese and "互助计划" in chinese
