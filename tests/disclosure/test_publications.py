@@ -211,7 +211,7 @@ def test_the_platform_publishes_the_same_figures_once_and_new_figures_as_a_corre
 def test_an_attachment_keeps_its_checksum_and_a_changed_file_is_never_served(
     compliance, settings, django_capture_on_commit_callbacks
 ):
-    settings.ADMINS = [("Admin", "admin@example.org")]
+    settings.ADMINS = ["admin@example.org"]
     draft = _draft(compliance)
     with pytest.raises(InvalidInput, match="not a PDF"):
         attachment_add(publication=draft, format="pdf", filename="r.pdf", data=b"hello")

@@ -93,13 +93,17 @@ def test_bad_history_input_names_the_field(client, compliance, params, field):
     assert field in response.json()["error"]["fields"]
 
 
-def test_regimes_read_only(client, regulator_user):
+def test_regimes_read_only(client, regulator_user, actuary):
     body = get(client, regulator_user, f"{BASE}/regimes/").json()
     assert [r["code"] for r in body][0] == "cross"
     cross = get(client, regulator_user, f"{BASE}/regimes/cross/").json()
     assert cross["comprehensive_min"] == "100.00"
     assert [m["code"] for m in cross["modules"]] == ["insurance", "market", "credit"]
     assert get(client, regulator_user, f"{BASE}/regimes/nope/").status_code == 404
+    # a read-only account's write is refused before the API (403); anyone else finds no
+    # write here
+    assert client.post(f"{BASE}/regimes/", {}).status_code == 403
+    client.force_login(actuary)
     assert client.post(f"{BASE}/regimes/", {}).status_code == 405
 
 
