@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.db.models import Case, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 
 from mutualsociety.common.money import ZERO
 from mutualsociety.common.periods import period_end, period_index, period_start
@@ -36,18 +36,20 @@ def account_totals(
     to ``end``, both included, in the account's normal sense}; 0.00 for an account
     without postings (or an unknown code). For income and expense accounts that is the
     flow of the period; for the others the movement (the balance when ``start`` is
-    None). One ``GROUP BY`` over the postings."""
+    None). One query: a sum per account over the (account, date) index."""
     codes = list(codes)
-    postings = Posting.objects.filter(account__code__in=codes, date__lte=end)
+    postings = Posting.objects.filter(account=OuterRef("pk"), date__lte=end)
     if start is not None:
         postings = postings.filter(date__gte=start)
+    # Per account, a sum over its dates: an index-only range scan of the (account, date)
+    # index that carries the amount, rather than a hash of every posting by the
+    # account's code and type.
+    total = postings.order_by().values("account").annotate(total=Sum("amount")).values("total")
     totals = dict.fromkeys(codes, ZERO)
-    for row in (
-        postings.values("account__code", "account__type")
-        .annotate(total=Sum("amount", default=ZERO))
-        .order_by()
-    ):
-        totals[row["account__code"]] = _normal(row["account__type"], _cents(row["total"]))
+    rows = Account.objects.filter(code__in=codes).annotate(total=Subquery(total))
+    for code, account_type, amount in rows.values_list("code", "type", "total"):
+        if amount is not None:
+            totals[code] = _normal(account_type, _cents(amount))
     return totals
 
 

@@ -37,4 +37,13 @@ class MemberEvent(Event):
     class Meta(Event.Meta):
         verbose_name = _("member event")
         verbose_name_plural = _("member events")
-        indexes = [models.Index(fields=["member", "at"])]
+        indexes = [
+            models.Index(fields=["member", "at"]),
+            # The status changes after a day, for all members at once (who was active
+            # then: ``members.selectors.members_in_good_standing_on``); few rows.
+            models.Index(
+                fields=["at", "member"],
+                condition=models.Q(type="status"),
+                name="memberevent_status_at_idx",
+            ),
+        ]

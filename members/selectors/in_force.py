@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ..models import Coverage, Member, MemberEvent, Plan
@@ -20,23 +19,26 @@ def members_in_good_standing_on(day: dt.date) -> QuerySet[Member]:
 
     A member's status that day is the ``from`` of their first logged status change after
     the day, or their status now if none; members who joined after the day are left out.
-    One query (a correlated subquery on the indexed log), set-based.
+    One query, set-based: the status changes after the day are read once through the
+    partial index on the log's status changes (``memberevent_status_at_idx``), not once
+    per member — active now and no change since, or the first change since was from
+    active (no earlier change since; ties on the time go to the lower id).
 
     What cannot be rebuilt: a status set without a logged change (a member imported with a
     status after the day counts by that status)."""
 
     after = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
-    first_change = (
-        MemberEvent.objects.filter(
-            member=OuterRef("pk"), type=MemberEvent.Type.STATUS, at__gte=after
-        )
-        .order_by("at", "id")
-        .values("old_value")[:1]
+    changes = MemberEvent.objects.filter(type=MemberEvent.Type.STATUS, at__gte=after)
+    earlier = changes.filter(member=OuterRef("member")).filter(
+        Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), id__lt=OuterRef("id"))
     )
-    return (
-        Member.objects.annotate(status_then=Coalesce(Subquery(first_change), "status"))
-        .filter(status_then=Member.Status.ACTIVE)
-        .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=day))
+    first_from_active = changes.filter(old_value=Member.Status.ACTIVE).exclude(Exists(earlier))
+    # Uncorrelated IN: PostgreSQL hashes each set once (a correlated EXISTS under the OR
+    # would be costed per member and, at 100,000 members, JIT-compiled).
+    return Member.objects.filter(
+        (Q(status=Member.Status.ACTIVE) & ~Q(pk__in=changes.values("member_id")))
+        | Q(pk__in=first_from_active.values("member_id")),
+        Q(joined_on__isnull=True) | Q(joined_on__lte=day),
     )
 
 
