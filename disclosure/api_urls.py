@@ -15,4 +15,13 @@ urlpatterns = [
         name="publication",
     ),
     path("kinds/", api.KindListApi.as_view(), name="kinds"),
+    # --- Figures: what the public pages chart (disclosure.api.figures) ---
+    path("figures/", api.FiguresApi.as_view(), name="figures"),
+    path("solvency/history/", api.SolvencyHistoryApi.as_view(), name="solvency_history"),
+    path("claims/statistics/", api.ClaimStatisticsApi.as_view(), name="claim_statistics"),
+    path(
+        "apportionment-periods/",
+        api.ApportionmentPeriodListApi.as_view(),
+        name="apportionment_periods",
+    ),
 ]

@@ -49,6 +49,8 @@ from .share_tree import PROOF_FORMAT, share_periods_for_member, share_proof
 from .statistics import (
     NOTICE_PENDING,
     apportionment_history,
+    apportionment_periods_published,
+    apportionment_row,
     apportionment_summaries,
     claim_statistics,
     claim_statistics_by_month,
@@ -78,6 +80,8 @@ __all__ = [
     "TriangleRow",
     "Triangles",
     "apportionment_history",
+    "apportionment_periods_published",
+    "apportionment_row",
     "apportionment_summaries",
     "case_file_for_panel",
     "claim_checks",

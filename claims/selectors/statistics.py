@@ -338,40 +338,57 @@ def claim_statistics_by_quarter(
     return rows
 
 
+def apportionment_row(p: ApportionmentPeriod) -> dict:
+    """One published period as the disclosure pages and the open-data API give it:
+    ``period_id``, ``plan_code``, ``plan_name``, ``period_start``, ``cutoff``,
+    ``published_at``, ``claim_count`` (cases shared), ``benefits_total``, ``fee_rate``,
+    ``fee``, ``total`` (benefits + fee), ``members_sharing``, ``share_per_member`` (the
+    base share; ``extra_cent_members`` paid one cent more), ``annual_cap``,
+    ``capped_members``, ``shares_total`` (what the members were asked for), ``shortfall``
+    and how it was met (``shortfall_fee_waived``, ``shortfall_from_surplus``), and
+    ``merkle_root`` / ``merkle_leaves`` (the root members check their share against and
+    how many shares it covers; empty / None for a period run before the tree). Amounts
+    as stored, to the cent. ``p`` comes from ``apportionment_summaries`` (plan joined)."""
+    return {
+        "period_id": p.pk,
+        "plan_code": p.plan.code,
+        "plan_name": p.plan.display_name,
+        "period_start": p.period_start,
+        "cutoff": p.cutoff,
+        "published_at": p.published_at,
+        "claim_count": p.claim_count,
+        "benefits_total": p.benefits_total,
+        "fee_rate": p.fee_rate,
+        "fee": p.fee,
+        "total": p.total,
+        "members_sharing": p.members_sharing,
+        "share_per_member": p.share_per_member,
+        "extra_cent_members": p.extra_cent_members,
+        "annual_cap": p.annual_cap,
+        "capped_members": p.capped_members,
+        "shares_total": p.shares_total,
+        "shortfall": p.shortfall,
+        "shortfall_fee_waived": p.shortfall_fee_waived,
+        "shortfall_from_surplus": p.shortfall_from_surplus,
+        "merkle_root": p.merkle_root,
+        "merkle_leaves": p.merkle_leaves,
+    }
+
+
+def apportionment_periods_published(*, plan=None, year: int | None = None):
+    """The published periods of ``plan`` (every plan when None) cut off in ``year``
+    (any year when None), newest first (by cut-off, then plan code): a queryset to page
+    through, each period turned into its row by ``apportionment_row``."""
+    qs = apportionment_summaries(plan=plan).order_by("-cutoff", "-plan__code", "-pk")
+    if year is not None:
+        qs = qs.filter(cutoff__year=year)
+    return qs
+
+
 def apportionment_history(*, plan=None, limit: int | None = None) -> list[dict]:
     """The published apportionment periods, oldest first (for a chart and its table):
-    the ``limit`` latest when given. Each: ``period_id``, ``plan_code``, ``plan_name``,
-    ``period_start``, ``cutoff``, ``published_at``, ``claim_count`` (cases shared),
-    ``benefits_total``, ``fee_rate``, ``fee``, ``total`` (benefits + fee),
-    ``members_sharing``, ``share_per_member`` (the base share; ``extra_cent_members`` paid
-    one cent more), ``annual_cap``, ``capped_members``, ``shares_total`` (what the members
-    were asked for), ``shortfall`` and how it was met (``shortfall_fee_waived``,
-    ``shortfall_from_surplus``). Amounts as stored, to the cent. One query."""
-    qs = apportionment_summaries(plan=plan).order_by("-cutoff", "-plan__code")
+    the ``limit`` latest when given, each as ``apportionment_row`` gives it. One query."""
+    qs = apportionment_periods_published(plan=plan)
     if limit is not None:
         qs = qs[: max(limit, 0)]
-    return [
-        {
-            "period_id": p.pk,
-            "plan_code": p.plan.code,
-            "plan_name": p.plan.display_name,
-            "period_start": p.period_start,
-            "cutoff": p.cutoff,
-            "published_at": p.published_at,
-            "claim_count": p.claim_count,
-            "benefits_total": p.benefits_total,
-            "fee_rate": p.fee_rate,
-            "fee": p.fee,
-            "total": p.total,
-            "members_sharing": p.members_sharing,
-            "share_per_member": p.share_per_member,
-            "extra_cent_members": p.extra_cent_members,
-            "annual_cap": p.annual_cap,
-            "capped_members": p.capped_members,
-            "shares_total": p.shares_total,
-            "shortfall": p.shortfall,
-            "shortfall_fee_waived": p.shortfall_fee_waived,
-            "shortfall_from_surplus": p.shortfall_from_surplus,
-        }
-        for p in reversed(list(qs))
-    ]
+    return [apportionment_row(p) for p in reversed(list(qs))]

@@ -5,7 +5,8 @@ Set up through the services, the way members and staff create it: plans, members
 cover, dues and payments, applications waiting for an underwriter, claims in every state
 an operation acts on, a claim on public notice and one under review by a panel, meetings
 drafted, convened, open and closed, proposals, manual ledger entries, an approved solvency
-assessment and an approved reserve run.
+assessment and an approved reserve run, a published apportionment period and a published
+solvency summary.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.roles import ROLES
 from claims.models import Claim
+from claims.services.apportionment import apportionment_publish, apportionment_run
 from claims.services.handling import (
     claim_info_request,
     claim_reject,
     claim_review_start,
 )
-from claims.services.notice import claim_object
+from claims.services.notice import claim_object, notices_clear
 from disclosure.models import Kind
 from disclosure.services import publication_publish_auto
 from governance.models import Matter, Meeting
@@ -97,7 +99,7 @@ def build() -> World:
     consent_documents_make()
     articles_make()
     aid = mutual_aid_plan_make(
-        objection_threshold=2, panel_size=3, panel_quorum=2, panel_min_tenure_days=30
+        code="aid", objection_threshold=2, panel_size=3, panel_quorum=2, panel_min_tenure_days=30
     )
     premium = premium_plan_make()
     # Every role but the regulator's: that account takes no write anywhere, whatever else
@@ -143,6 +145,15 @@ def build() -> World:
         ids[name] = claim_assessed(others[0], handler, amount="1000.00", **small).pk
     payable = claim_approved(insured, handler, approver, amount="1000.00", **small)
     ids["to_pay"] = payable.pk
+
+    # A published apportionment of the mutual aid plan, cut off today: one claim cleared
+    # after its public notice, shared among the plan's members (before the claims below
+    # go on notice, so that clearing this one leaves them there).
+    shared = claim_approved(others[0], handler, approver, amount="1000.00", **small)
+    notices_clear(today=shared.notice_until + dt.timedelta(days=1))
+    Claim.objects.filter(pk=shared.pk).update(cleared_on=timezone.localdate())
+    period = apportionment_run(plan=aid.plan, cutoff=timezone.localdate())
+    ids["apportionment"] = apportionment_publish(period=period, actor=approver).pk
 
     # Public notice: one case open for objections, one under review by a panel.
     ids["on_notice"] = claim_approved(others[1], handler, approver, amount="1000.00", **small).pk

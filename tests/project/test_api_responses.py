@@ -149,6 +149,32 @@ def calls(world: api_world.World) -> list[Call]:
             {"publication_id": "publication"},
         ),
         Call("get", "/api/v1/disclosure/kinds/", "anon", 200),
+        Call("get", "/api/v1/disclosure/figures/", "anon", 200),
+        Call("get", "/api/v1/disclosure/solvency/history/", "anon", 200),
+        Call("get", "/api/v1/disclosure/solvency/history/", "anon", 200, query={"quarters": "40"}),
+        Call("get", "/api/v1/disclosure/solvency/history/", "anon", 400, query={"quarters": "0"}),
+        Call("get", "/api/v1/disclosure/claims/statistics/", "anon", 200),
+        Call(
+            "get",
+            "/api/v1/disclosure/claims/statistics/",
+            "anon",
+            200,
+            query={"period": TODAY[:4]},
+        ),
+        Call(
+            "get", "/api/v1/disclosure/claims/statistics/", "anon", 400, query={"period": "2026Q5"}
+        ),
+        Call("get", "/api/v1/disclosure/apportionment-periods/", "anon", 200),
+        Call(
+            "get",
+            "/api/v1/disclosure/apportionment-periods/",
+            "anon",
+            200,
+            query={"plan": "aid", "period": TODAY[:4], "limit": "1"},
+        ),
+        Call(
+            "get", "/api/v1/disclosure/apportionment-periods/", "anon", 400, query={"plan": "nope"}
+        ),
         # --- Writes ---
         Call("post", "/api/v1/enrolment/", "anon", 201, body="enrolment"),
         Call("patch", "/api/v1/me/", "member", 200, body={"phone": "13900001111"}),
@@ -465,6 +491,7 @@ def test_paginated_lists_are_documented_as_the_envelope(schema):
         "/api/v1/ledger/entries/",
         "/api/v1/solvency/assessments/",
         "/api/v1/disclosure/publications/",
+        "/api/v1/disclosure/apportionment-periods/",
     ):
         operation = schema["paths"][path]["get"]
         ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
