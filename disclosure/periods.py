@@ -4,11 +4,12 @@ periods that have closed (the only ones whose statements the site shows)."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 
-from mutualsociety.common.periods import period_end, period_index, period_start
+from mutualsociety.common.periods import period_index, period_start
 
 _QUARTER = re.compile(r"^([0-9]{4})Q([1-4])$")
 _YEAR = re.compile(r"^([0-9]{4})$")
@@ -42,9 +43,13 @@ class Period:
 
 def quarter(year: int, number: int) -> Period:
     index = year * 4 + number - 1
+    start = period_start(index, "quarter")
+    # the last day of the quarter's last month, without the next quarter's first day
+    # (9999Q4 has no next quarter in ``datetime``)
+    last_month = start.month + 2
     return Period(
-        start=period_start(index, "quarter"),
-        end=period_end(index, "quarter"),
+        start=start,
+        end=dt.date(start.year, last_month, calendar.monthrange(start.year, last_month)[1]),
         label=f"{year}Q{number}",
         grain="quarter",
     )

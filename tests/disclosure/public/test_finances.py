@@ -59,7 +59,15 @@ def test_a_closed_year(client, books):
 
 @pytest.mark.parametrize(
     "params",
-    [{"period": "2026Q2"}, {"period": "2027Q1"}, {"period": "2024Q4"}, {"year": "2026"}],
+    [
+        {"period": "2026Q2"},
+        {"period": "2027Q1"},
+        {"period": "2024Q4"},
+        {"year": "2026"},
+        # the last quarter ``datetime`` knows: its end is not the next quarter's eve
+        {"period": "9999Q4"},
+        {"year": "9999"},
+    ],
 )
 def test_a_period_not_closed_or_before_the_books_is_a_404_page(client, books, params):
     response = get(client, **params)

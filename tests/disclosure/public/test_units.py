@@ -19,6 +19,9 @@ from disclosure.templatetags.disclosure_format import pct2, rate2, share_of
     [
         ("2026Q1", dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
         ("2026q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31)),
+        ("2024Q1", dt.date(2024, 1, 1), dt.date(2024, 3, 31)),
+        ("2026Q2", dt.date(2026, 4, 1), dt.date(2026, 6, 30)),
+        ("9999Q4", dt.date(9999, 10, 1), dt.date(9999, 12, 31)),
     ],
 )
 def test_quarters_parse(text, start, end):
