@@ -67,6 +67,8 @@ CSRF_PLACEHOLDER = "__disclosure_csrf_token__"
 SOLVENCY_QUARTERS = 8
 #: Publications per page of the events list.
 EVENTS_PER_PAGE = 25
+#: Past this page number, a 404 without asking the database.
+MAX_EVENTS_PAGE = 100_000
 
 
 class PageProblem(Exception):
@@ -406,9 +408,13 @@ class EventsView(PublicPage):
         if not text:
             self.page_number = 1
             return ""
-        if not text.isdigit() or int(text) < 1:
+        # ASCII digits only: str.isdigit() also passes "²", which int() refuses
+        if not (text.isascii() and text.isdigit()) or int(text) < 1:
             raise PageProblem(400, _("The page must be a whole number from 1."), field="page")
         self.page_number = int(text)
+        if self.page_number > MAX_EVENTS_PAGE:
+            # beyond any page there is; its offset would not fit the database's integers
+            raise PageProblem(404, _("There is no such page of events."))
         return str(self.page_number)
 
     def get_context_data(self, **kwargs):

@@ -52,9 +52,13 @@ def test_events_pages(client, compliance, settings):
     second = client.get(reverse("disclosure:events"), {"page": 2}).content.decode()
     assert "Event number 000" in second and 'rel="prev"' in second
     assert client.get(reverse("disclosure:events"), {"page": 3}).status_code == 404
-    for bad in ("0", "x", "-1"):
+    for bad in ("0", "x", "-1", "²", "١"):
         response = client.get(reverse("disclosure:events"), {"page": bad})
         assert response.status_code == 400 and "<code>page</code>" in response.content.decode()
+    # far past the last page (its offset is more than the database's integers hold)
+    response = client.get(reverse("disclosure:events"), {"page": "9" * 25})
+    assert response.status_code == 404
+    assert "There is no such page of events." in response.content.decode()
 
 
 def test_nothing_yet(client):
