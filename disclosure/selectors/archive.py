@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from mutualsociety.common.exceptions import InvalidInput
 
+from .. import periods
 from ..models import Attachment, Kind, Publication
 
 #: How many entries the feed carries.
@@ -41,7 +42,8 @@ def period_check(value: str) -> str:
     """``value`` if it is a period as publications write them (``2026``, ``2026Q1``,
     ``2026-03-31``), else ``InvalidInput`` naming the parameter."""
     value = value.strip()
-    if _YEAR.match(value) or _QUARTER.match(value):
+    year = _YEAR.match(value) or _QUARTER.match(value)
+    if year and int(year[1]) >= 1:  # there is no year 0 (nor its quarters) in a calendar
         return value
     if _DAY.match(value):
         try:
@@ -68,9 +70,8 @@ def period_filter(value: str) -> Q:
         return Q(period__startswith=value)
     quarter = _QUARTER.match(value)
     if quarter:
-        year, number = int(quarter[1]), int(quarter[2])
-        first = dt.date(year, 3 * number - 2, 1)
-        last = (dt.date(year + number // 4, 3 * number % 12 + 1, 1)) - dt.timedelta(days=1)
+        days = periods.quarter(int(quarter[1]), int(quarter[2]))  # 9999Q4 included
+        first, last = days.start, days.end
         # ISO days compare as text; "2026Q1" and "2026" sort outside that range
         return Q(period=value) | Q(period__gte=first.isoformat(), period__lte=last.isoformat())
     return Q(period=value)

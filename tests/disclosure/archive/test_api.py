@@ -83,6 +83,7 @@ def test_filters(api, compliance, compliance2, _schema_dict):
     assert ids(period="2026-03-31") == {related.pk}
     assert ids(key=q2.key) == {q2.pk}
     assert ids(kind="", period="") == {q1.pk, q2.pk, related.pk}
+    assert ids(period="9999Q4") == set()  # the last quarter a calendar holds
 
 
 @pytest.mark.parametrize(
@@ -91,6 +92,8 @@ def test_filters(api, compliance, compliance2, _schema_dict):
         ({"kind": "horoscope"}, "kind"),
         ({"period": "2026Q7"}, "period"),
         ({"period": "2026-13-01"}, "period"),
+        ({"period": "0000Q1"}, "period"),
+        ({"period": "0000"}, "period"),
         ({"key": "k" * 121}, "key"),
     ],
 )

@@ -106,6 +106,8 @@ def test_filter_by_kind_and_period(client, compliance, compliance2):
     assert all(p.title_en in html for p in (q1, q2, related))
     html = client.get(URL, {"period": "2025", "kind": Kind.SOLVENCY_SUMMARY}).content.decode()
     assert "Nothing was published of this kind or period." in html
+    html = client.get(URL, {"period": "9999Q4"}).content.decode()
+    assert "Nothing was published of this kind or period." in html
 
 
 @pytest.mark.parametrize(
@@ -114,6 +116,8 @@ def test_filter_by_kind_and_period(client, compliance, compliance2):
         ({"kind": "horoscope"}, "kind"),
         ({"period": "2026Q5"}, "period"),
         ({"period": "2026-02-30"}, "period"),
+        ({"period": "0000Q1"}, "period"),
+        ({"period": "0000"}, "period"),
         ({"period": "last year"}, "period"),
     ],
 )
