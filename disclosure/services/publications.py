@@ -216,6 +216,10 @@ def publication_publish(*, publication: Publication | int, actor) -> Publication
             raise FourEyesViolation(
                 _("You drafted this publication: someone else must approve it.")
             )
+        # the checker has made none of it: a draft edited or given a file by the approver
+        # is theirs too, whoever first wrote it
+        if publication.events.filter(actor=actor, type__in=(T.EDITED, T.ATTACHED)).exists():
+            raise FourEyesViolation(_("You changed this draft: someone else must approve it."))
         return _publish(publication, actor=actor, approver=actor)
     _require(actor, PUBLISH_PERMISSION, _("Only compliance publishes."))
     return _publish(publication, actor=actor)

@@ -69,6 +69,30 @@ def test_a_kind_needing_approval_is_published_only_by_a_second_person(compliance
     assert draft.events.filter(type="published").count() == 1
 
 
+def test_who_edited_or_gave_a_file_to_a_draft_does_not_approve_it(
+    compliance, compliance2, make_user
+):
+    """Four eyes on what is published: compliance2 changed the figures of compliance's
+    draft (or attached its file), so compliance2 is a maker and a third person approves."""
+    third = make_user("compliance3", roles=("compliance_officer",), is_staff=True)
+    edited = _draft(compliance)
+    publication_edit(publication=edited, actor=compliance2, content={"amount": "1.00"})
+    publication_submit(publication=edited, actor=compliance)
+    with pytest.raises(FourEyesViolation, match="You changed this draft"):
+        publication_publish(publication=edited, actor=compliance2)
+    assert Publication.objects.get(pk=edited.pk).status == "pending"
+    assert publication_publish(publication=edited, actor=third).approved_by == third
+
+    attached = _draft(compliance, period="2026Q2", period_start=None, period_end=None)
+    attachment_add(
+        publication=attached, format="csv", filename="f.csv", data=b"a\n1\n", actor=compliance2
+    )
+    publication_submit(publication=attached, actor=compliance)
+    with pytest.raises(FourEyesViolation):
+        publication_publish(publication=attached, actor=compliance2)
+    assert publication_publish(publication=attached, actor=third).status == "published"
+
+
 def test_a_kind_without_approval_is_published_by_compliance_alone(compliance):
     KindRule.objects.filter(kind=Kind.RELATED_PARTY).update(needs_approval=False)
     draft = _draft(compliance)
