@@ -13,13 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualsociety.common.forms import DepthLimitedJSONField, DomainErrorFormMixin
 
+from .. import periods
 from ..models import Attachment, Publication
 from ..services.attachments import MAX_BYTES
 from .base import ShapeForm
 
-QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
-YEAR = re.compile(r"^(\d{4})$")
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits: ``\d`` also takes full-width ones (２０２６), which int() reads
+QUARTER = re.compile(r"^([0-9]{4})Q([1-4])$")
+YEAR = re.compile(r"^([0-9]{4})$")
+DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 TEXTAREA = forms.Textarea(attrs={"rows": 6, "cols": 80})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -29,12 +31,14 @@ def period_dates(period: str) -> tuple[dt.date, dt.date] | None:
     """The first and last day of a period written as 2026Q1, 2026 or 2026-03-31; ``None``
     when it is written otherwise."""
     if match := QUARTER.match(period):
-        year, quarter = int(match[1]), int(match[2])
-        start = dt.date(year, 3 * quarter - 2, 1)
-        following = dt.date(year + quarter // 4, 3 * quarter % 12 + 1, 1)
-        return start, following - dt.timedelta(days=1)
+        if int(match[1]) < 1:  # no year 0 in a calendar
+            return None
+        quarter = periods.quarter(int(match[1]), int(match[2]))  # 9999Q4 included
+        return quarter.start, quarter.end
     if YEAR.match(period):
         year = int(period)
+        if year < 1:
+            return None
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     if DAY.match(period):
         try:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
@@ -58,9 +60,35 @@ class DomainErrorFormMixin:
                 self.add_error(target, message)
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 reads as infinity
+        raise json.JSONDecodeError("number out of range", text, 0)
+    return value
+
+
+def _no_constant(name: str):
+    raise json.JSONDecodeError(f"{name} is not JSON", name, 0)
+
+
+class FiniteJSONDecoder(json.JSONDecoder):
+    """Standard JSON only: no NaN, Infinity or numbers too large for a float, which
+    Python reads but PostgreSQL's jsonb refuses (a DataError, a 500, on save)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("parse_constant", _no_constant)
+        kwargs.setdefault("parse_float", _finite_float)
+        super().__init__(*args, **kwargs)
+
+
 class DepthLimitedJSONField(forms.JSONField):
     """A JSON form field that refuses nesting deeper than the API's parser takes, before
-    ``json.loads`` recurses (a RecursionError is a 500)."""
+    ``json.loads`` recurses (a RecursionError is a 500), and NaN or infinite numbers
+    (``FiniteJSONDecoder``)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("decoder", FiniteJSONDecoder)
+        super().__init__(*args, **kwargs)
 
     def _too_deep(self, value) -> bool:
         if not isinstance(value, str):

@@ -69,6 +69,14 @@ def test_compliance_drafts_through_the_service(client, compliance):
         ({"content": "[1, 2]"}, "content", "Figures are a JSON object"),
         ({"content": "{not json"}, "content", "Enter a valid JSON."),
         ({"content": "[" * 200 + "]" * 200}, "content", "levels deep"),
+        # no year 0 (a 500 before: the form computed its days), nor full-width digits
+        ({"period": "0000Q1"}, "period", "Write the period as 2026Q1"),
+        ({"period": "0000"}, "period", "Write the period as 2026Q1"),
+        ({"period": "２０２６Q1"}, "period", "Write the period as 2026Q1"),
+        # JSON that Python reads and PostgreSQL's jsonb refuses (a 500 on save before)
+        ({"content": '{"a": NaN}'}, "content", "Enter a valid JSON."),
+        ({"content": '{"a": -Infinity}'}, "content", "Enter a valid JSON."),
+        ({"content": '{"a": 1e999}'}, "content", "Enter a valid JSON."),
         ({"kind": "horoscope"}, "kind", "Select a valid choice."),
         (
             {"period": "", "period_start": "2026-03-31", "period_end": "2026-01-01"},
@@ -204,3 +212,10 @@ def test_the_list_shows_the_late_and_withdrawn_flags_and_searches(client, compli
         reverse("admin:disclosure_publication_changelist"), {"status__exact": "published"}
     )
     assert [p.pk for p in by_status.context["cl"].result_list] == [on_time.pk]
+
+
+def test_the_last_quarter_of_the_calendar_has_its_days():
+    from disclosure.admin.forms import period_dates
+
+    assert period_dates("9999Q4") == (dt.date(9999, 10, 1), dt.date(9999, 12, 31))
+    assert period_dates("2024Q1") == (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
