@@ -207,6 +207,8 @@ def test_claim_statistics_by_quarter_to_the_cent(claims_2026, api, _schema_dict)
         ("2025", ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]),
         ("2024", []),
         ("", ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]),
+        ("9999Q4", []),  # the calendar's last quarter (a 500 before: its end was year 10000)
+        ("9999", []),
     ],
 )
 def test_claim_statistics_for_a_year_or_a_quarter(claims_2026, api, period, quarters, _schema_dict):
