@@ -9,6 +9,8 @@ project's cache degrades to none: pages are rendered afresh, never an error.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.cache import cache
 from django.db import transaction
 
@@ -40,3 +42,23 @@ def _bump() -> None:
 def disclosure_cache_clear() -> None:
     """Forget every cached public answer once the current transaction commits."""
     transaction.on_commit(_bump)
+
+
+#: The query parameters any public page or API answer depends on; others (``?x=1``,
+#: tracking tags) do not make another cached copy, so they cannot fill the cache.
+MEANINGFUL_PARAMETERS = frozenset(
+    {"kind", "period", "year", "page", "key", "limit", "offset", "quarters", "plan"}
+)
+
+
+def request_key(request) -> str:
+    """The part of a cache key that comes from the address: the path and only the
+    meaningful query parameters, in a fixed order."""
+    pairs = sorted(
+        (name, value)
+        for name, values in request.GET.lists()
+        if name in MEANINGFUL_PARAMETERS
+        for value in values
+    )
+    query = urlencode(pairs)
+    return f"{request.path}?{query}" if query else request.path

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from mutualsociety.common.exceptions import InvalidInput, NotFound
 
-from ..cache import TIMEOUT, cache_key
+from ..cache import TIMEOUT, cache_key, request_key
 from ..models import Attachment, Basis, Kind, KindRule, Publication
 from ..selectors import archive as selectors
 
@@ -42,9 +42,7 @@ class PublicApi(APIView):
     def cached(self, request: Request, name: str, build: Callable[[], Any]) -> Any:
         """``build()``'s data for this language, host and address, from the cache when
         there (links in it are absolute)."""
-        key = cache_key(
-            f"api:{name}:{get_language()}:{request.get_host()}:{request.get_full_path()}"
-        )
+        key = cache_key(f"api:{name}:{get_language()}:{request.get_host()}:{request_key(request)}")
         data = cache.get(key)
         if data is None:
             data = build()

@@ -36,7 +36,7 @@ from django.views import View
 
 from mutualsociety.common.exceptions import InvalidInput
 
-from ..cache import TIMEOUT, cache_key
+from ..cache import TIMEOUT, cache_key, request_key
 from ..models import Attachment, Kind, Publication
 from ..selectors import archive as selectors
 from ..selectors.schedule import disclosure_overdue
@@ -50,7 +50,7 @@ PER_PAGE = 25
 def _cached(request: HttpRequest, name: str, build: Callable[[], dict[str, Any]]) -> dict:
     """``build()``'s answer for this language and address, from the cache when there.
     Its ``fragment`` is HTML this module rendered (every value escaped by its template)."""
-    key = cache_key(f"{name}:{get_language()}:{request.get_full_path()}")
+    key = cache_key(f"{name}:{get_language()}:{request_key(request)}")
     value = cache.get(key)
     if value is None:
         value = build()
@@ -229,7 +229,7 @@ class PublicationFeed(Feed):
 
 def feed(request: HttpRequest) -> HttpResponse:
     """The Atom feed, cached like the pages (the host is in the key: links are absolute)."""
-    key = cache_key(f"feed:{get_language()}:{request.get_host()}:{request.get_full_path()}")
+    key = cache_key(f"feed:{get_language()}:{request.get_host()}:{request_key(request)}")
     cached = cache.get(key)
     if cached is not None:
         content, content_type = cached

@@ -203,3 +203,18 @@ def test_queries_do_not_grow_with_publications(
     for number in range(5):
         manual_published(compliance, compliance2, key=f"related_party:{number}")
     assert _queries(client, django_assert_max_num_queries) == few
+
+
+def test_made_up_query_parameters_do_not_fill_the_cache(client):
+    """?x=1, ?x=2 ... are one cached copy: only the parameters a page reads make a key."""
+    from django.core.cache import cache
+
+    client.get("/disclosure/archive/")
+    before = len(cache._cache)  # the test's local-memory cache
+    for i in range(20):
+        assert client.get(f"/disclosure/archive/?utm={i}").status_code == 200
+        assert client.get(f"/disclosure/feed/?x={i}").status_code == 200
+    client.get("/disclosure/feed/")
+    assert len(cache._cache) <= before + 1  # the feed's one copy
+    assert client.get("/disclosure/archive/?kind=product").status_code == 200
+    assert len(cache._cache) == before + 2
