@@ -39,6 +39,8 @@ from .services.evaluation import assessment_evaluate
 from .services.reserves import reserve_run_approve, reserve_run_create
 
 QUARTERS = 8
+#: Days after a quarter's end on which the demo approves its assessment.
+APPROVAL_LAG_DAYS = 19
 #: The quarter (0 = the oldest of the eight) whose ratio falls into the early-warning band.
 EPISODE = 5
 EPISODE_RATIO = Decimal("1.12")
@@ -208,6 +210,11 @@ def seed() -> dict:
             note="季度偿付能力报告已复核"
             if not assessment.early_warning
             else "已提示预警，报董事会",
+            # approved in the weeks after the quarter, as a society's history has it (its
+            # summary is published the next day: disclosure/demo.py)
+            at=timezone.make_aware(
+                dt.datetime.combine(day + dt.timedelta(days=APPROVAL_LAG_DAYS), dt.time(16))
+            ),
         )
         approved += 1
     return {"approved": approved, "quarters": len(days), "reserve_runs": reserves}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from mutualsociety.common.events import event_record
@@ -25,6 +26,7 @@ def assessment_event(
     new_value: str = "",
     reason: str = "",
     data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
 ) -> AssessmentEvent:
     """Append one event about ``assessment`` (in the caller's transaction)."""
     return event_record(
@@ -36,6 +38,7 @@ def assessment_event(
         new_value=new_value,
         reason=reason,
         data=data,
+        at=at,
     )
 
 

@@ -225,9 +225,14 @@ def _supersede(assessment: SolvencyAssessment, *, actor, reason: str) -> None:
 
 
 def assessment_approve(
-    *, assessment: SolvencyAssessment | int, actor, note: str = ""
+    *,
+    assessment: SolvencyAssessment | int,
+    actor,
+    note: str = "",
+    at: dt.datetime | None = None,
 ) -> SolvencyAssessment:
-    """Approve a computed assessment (maker-checker).
+    """Approve a computed assessment (maker-checker). ``at`` records an approval given
+    earlier (a society's history, as the demo's); by default now, and never later.
 
     Refused: without ``solvency.approve_solvencyassessment``; by the person who computed
     it (four eyes); when it is not a draft (approved or superseded); under a regime with
@@ -271,7 +276,7 @@ def assessment_approve(
             )
         old = ASSESSMENT.move(row, A.APPROVED)
         row.approved_by = actor
-        row.approved_at = timezone.now()
+        row.approved_at = min(at, timezone.now()) if at else timezone.now()
         row.approval_note = (note or "").strip()
         row.save(update_fields=["state", "approved_by", "approved_at", "approval_note"])
         assessment_event(
@@ -281,6 +286,7 @@ def assessment_approve(
             old_value=old,
             new_value=A.APPROVED,
             reason=row.approval_note,
+            at=row.approved_at,
         )
         # The ladder: the approved figures open and close the alerts (in this commit).
         alerts_on_approval(assessment=row, actor=actor)

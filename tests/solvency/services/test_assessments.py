@@ -105,6 +105,25 @@ def test_the_person_who_computed_it_cannot_approve_it(society, actuary):
     assert a.state == A.COMPUTED
 
 
+def test_an_approval_given_earlier_keeps_its_time_but_never_a_future_one(
+    society, actuary, compliance
+):
+    """A society's history (the demo) records when each approval was given; a time in
+    the future is recorded as now."""
+    from django.utils import timezone
+
+    earlier = timezone.now() - dt.timedelta(days=30)
+    a = assessment_compute(valuation_date=VALUATION, rating="B", actor=actuary)
+    approved = assessment_approve(assessment=a, actor=compliance, at=earlier)
+    assert approved.approved_at == earlier
+    assert a.events.get(type="approved").at == earlier
+    b = assessment_compute(valuation_date=VALUATION, rating="B", actor=actuary)
+    later = assessment_approve(
+        assessment=b, actor=compliance, at=timezone.now() + dt.timedelta(days=3)
+    )
+    assert later.approved_at <= timezone.now()
+
+
 @pytest.mark.parametrize("approver", ["actuary2", "compliance"])
 def test_another_actuary_or_the_compliance_officer_approves(society, actuary, approver, request):
     person = request.getfixturevalue(approver)
