@@ -1,33 +1,26 @@
 """Due dates of the periodic kinds (quarters and years): the next period due under a rule
-(the admin's rules page). Pure: no
-ORM. A period's label is what ``Publication.period`` holds: ``2026Q1`` for a quarter,
-``2026`` for a year."""
+(the admin's rules page). Pure: no ORM. The periods are ``disclosure.periods``'s, whose
+label is what ``Publication.period`` holds (``2026Q1``, ``2026``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from mutualsociety.common import periods
 
 from .models import Basis, KindRule
+from .periods import Period, quarter, year
 
 #: The bases that have periods (the others are due after their event, or never).
 PERIODIC = {Basis.QUARTER: "quarter", Basis.YEAR: "year"}
 
 
-@dataclass(frozen=True)
-class Period:
-    label: str
-    start: dt.date
-    end: dt.date
-
-
 def period_of(index: int, grain: str) -> Period:
-    start, end = periods.period_start(index, grain), periods.period_end(index, grain)
-    label = f"{start.year}Q{(start.month - 1) // 3 + 1}" if grain == "quarter" else str(start.year)
-    return Period(label, start, end)
+    """The quarter or year of ``mutualsociety.common.periods``'s ``index``."""
+    if grain == "quarter":
+        return quarter(index // 4, index % 4 + 1)
+    return year(periods.period_start(index, grain).year)
 
 
 def periods_between(basis: str, first: dt.date, last: dt.date) -> Iterator[Period]:
