@@ -153,3 +153,13 @@ def disclosure_overdue(today: dt.date | None = None) -> list[ScheduleItem]:
     """The periods past their due date with nothing published, the longest overdue first."""
     items = [i for i in disclosure_schedule(today) if i.state == State.OVERDUE]
     return sorted(items, key=lambda item: (item.due_on, item.kind))
+
+
+def publication_late(publication: Publication, today: dt.date | None = None) -> bool:
+    """Whether one version is late: published after its due date, or not published
+    (nor discarded) and its due date has passed."""
+    if publication.status == Publication.Status.PUBLISHED:
+        return publication.published_late
+    if publication.status == Publication.Status.DISCARDED or publication.due_on is None:
+        return False
+    return publication.due_on < (today or timezone.localdate())

@@ -50,6 +50,13 @@ def _rule(kind: str) -> KindRule | None:
     return KindRule.objects.filter(kind=kind).first()
 
 
+def publication_needs_approval(kind: str) -> bool:
+    """Whether a manual draft of ``kind`` is published only by a second person
+    (maker-checker): as its rule says, and yes for a kind without a rule."""
+    rule = _rule(kind)
+    return rule.needs_approval if rule else True
+
+
 def _json(content: Any) -> Any:
     """``content`` as stored (Decimals and dates as strings), for comparing and saving."""
     return json.loads(json.dumps(content or {}, cls=DjangoJSONEncoder, sort_keys=True))
@@ -204,9 +211,7 @@ def publication_publish(*, publication: Publication | int, actor) -> Publication
     publication = _lock(publication)
     if publication.status == S.PUBLISHED:
         return publication
-    rule = _rule(publication.kind)
-    needs_approval = rule.needs_approval if rule else True
-    if needs_approval:
+    if publication_needs_approval(publication.kind):
         _require(actor, APPROVE_PERMISSION, _("Only compliance approves publications."))
         if publication.status != S.PENDING:
             raise NotAllowed(

@@ -9,7 +9,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from disclosure.admin.publications import STEPS
+from disclosure.admin.publication_steps import STEPS
 from disclosure.models import Kind, KindRule, Publication, Withdrawal
 from disclosure.services import publication_submit
 from tests.disclosure.admin.factories import CHANGELIST, change_url, draft, published, step_url
