@@ -8,7 +8,7 @@ import datetime as dt
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from .services import alerts, sources
+from .services import alerts, members, sources
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "max_retries": 5}
@@ -18,6 +18,12 @@ RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "max_retries": 5}
 def attachment_alert(attachment_id: int) -> int:
     """E-mail the administrators that a published file no longer matches its checksum."""
     return alerts.attachment_alert_send(attachment_id=attachment_id)
+
+
+@shared_task(name="disclosure.members_tell", ignore_result=True, **RETRY)
+def members_tell(publication_id: int) -> int:
+    """Tell the members in force about a published version (its kind's rule says so)."""
+    return members.publication_members_tell(publication_id=publication_id)
 
 
 def _day(today: str | None) -> dt.date | None:

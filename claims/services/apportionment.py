@@ -48,6 +48,7 @@ from ..calculations import equal_split, management_fee, shortfall_cover
 from ..models import ApportionmentPeriod, Claim
 from ..signals import apportionment_published
 from .apportionment_sql import cap_summary, members_sharing, shares_insert, shares_summary
+from .messages import apportionment_notify
 from .notice import notices_clear
 from .share_tree import share_tree_build
 
@@ -316,6 +317,7 @@ def apportionment_publish(*, period: ApportionmentPeriod | int, actor=None) -> A
         period = share_tree_build(period=period)
     period.published_at = timezone.now()
     period.save(update_fields=["published_at"])
+    apportionment_notify(period)
     transaction.on_commit(
         lambda: apportionment_published.send(sender=ApportionmentPeriod, period=period)
     )

@@ -25,6 +25,7 @@ from ..events import claim_event
 from ..models import Claim, ClaimEvent
 from ..selectors import coverage_remaining
 from ..transitions import CLAIM, NOTICE, PANEL_OVERTURN, claim_overturn_check
+from .messages import claim_decision_notify
 from .reserves import reserve_set
 
 
@@ -55,14 +56,14 @@ def claim_move(
     type: str = "",  # noqa: A002 - the event's type
     data: dict[str, Any] | None = None,
     machine=CLAIM,
-) -> None:
+) -> ClaimEvent:
     """Move a locked claim to ``new`` through ``machine`` (the claim table unless a
     narrower or exceptional one is named), save it and record the event (its type is the
-    new status unless ``type`` says otherwise)."""
+    new status unless ``type`` says otherwise). Returns the event."""
     old = machine.move(claim, new)
     claim.status_changed_at = timezone.now()
     claim.save(update_fields=["status", "status_changed_at"])
-    claim_event(
+    return claim_event(
         claim=claim,
         type=type or new,
         actor=actor,
@@ -167,13 +168,14 @@ def decision_approve(claim: Claim, *, actor, reason: str, on_notice: bool | None
             "cleared_on",
         ]
     )
-    claim_move(
+    event = claim_move(
         claim,
         Claim.Status.APPROVED,
         actor=actor,
         reason=reason,
         data={"amount": str(claim.assessed_amount)},
     )
+    claim_decision_notify(claim, event)
 
 
 def decision_reject(
@@ -199,9 +201,10 @@ def decision_reject(
         else timezone.localdate() + dt.timedelta(days=claim.coverage.plan_version.claim_appeal_days)
     )
     claim.save(update_fields=["rejection_reasons", "decided_by", "decided_at", "appeal_until"])
-    claim_move(
+    event = claim_move(
         claim, Claim.Status.REJECTED, actor=actor, reason=reasons, type=type, machine=machine
     )
+    claim_decision_notify(claim, event)
     reserve_set(claim=claim, amount=ZERO, actor=actor, reason=_("Rejected"))
 
 

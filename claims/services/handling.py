@@ -45,6 +45,7 @@ from .decisions import (
     reason_require,
 )
 from .draw import panel_draw
+from .messages import claim_decision_notify
 from .payment import claim_notify_member_paid, claim_pay
 from .reserves import reserve_set
 
@@ -64,7 +65,8 @@ def claim_info_request(*, claim: Claim | int, actor, reason: str) -> Claim:
     permission_require(actor, "claims.assess_claim")
     reason = reason_require(reason)
     claim = claim_lock(claim)
-    claim_move(claim, Claim.Status.INFO_REQUESTED, actor=actor, reason=reason)
+    event = claim_move(claim, Claim.Status.INFO_REQUESTED, actor=actor, reason=reason)
+    claim_decision_notify(claim, event)
     return claim
 
 

@@ -23,10 +23,11 @@ class KindRuleAdmin(admin.ModelAdmin):
         "needs_approval",
         "automatic",
         "expected",
+        "members_told",
         "first_period_start",
         "next_due_display",
     )
-    list_filter = ("basis", "needs_approval", "automatic", "expected")
+    list_filter = ("basis", "needs_approval", "automatic", "expected", "members_told")
     fields = (
         "kind",
         "basis",
@@ -35,6 +36,7 @@ class KindRuleAdmin(admin.ModelAdmin):
         "needs_approval",
         "automatic",
         "expected",
+        "members_told",
         "first_period_start",
         "next_due_display",
     )

@@ -90,6 +90,14 @@ class KindRule(models.Model):
             "is owed or shown as overdue."
         ),  # fmt: skip
     )
+    members_told = models.BooleanField(
+        _("members are told"),
+        default=False,
+        help_text=_(
+            "Each published version is listed in every member's notifications (and "
+            "e-mailed to those who asked for disclosure e-mails)."
+        ),  # fmt: skip
+    )
     first_period_start = models.DateField(
         _("due from"),
         null=True,

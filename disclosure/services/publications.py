@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualsociety.common.exceptions import FourEyesViolation, InvalidInput, NotAllowed
+from mutualsociety.common.services import outbox_enqueue
 
 from ..cache import disclosure_cache_clear
 from ..events import publication_event
@@ -181,6 +182,15 @@ def _publish(publication: Publication, *, actor, approver=None, at=None) -> Publ
         data={"version": publication.version},
     )
     disclosure_cache_clear()
+    rule = _rule(publication.kind)
+    if rule is not None and rule.members_told:
+        from ..tasks import members_tell  # tasks sit above services
+
+        outbox_enqueue(
+            task=members_tell,
+            args=[publication.pk],
+            key=f"disclosure.members_tell:{publication.pk}",
+        )
     return publication
 
 

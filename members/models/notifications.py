@@ -33,6 +33,16 @@ class Topic(models.TextChoices):
 #: setting. The member may still add an SMS.
 ALWAYS_EMAILED = frozenset({Topic.MEMBERSHIP})
 
+#: Topics listed in the portal but e-mailed only to members who ask for it: a society
+#: publishes many documents a year, and the members who want each of them by e-mail say
+#: so in their settings.
+EMAILED_ON_REQUEST = frozenset({Topic.DISCLOSURE})
+
+
+def email_default(topic: str) -> bool:
+    """Whether a topic is e-mailed to a member who saved no choice for it."""
+    return topic not in EMAILED_ON_REQUEST
+
 
 class Delivery(models.TextChoices):
     """The state of one channel (e-mail or SMS) of one notification."""

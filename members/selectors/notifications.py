@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from ..models import Member, Notification, NotificationPreference, Topic
-from ..models.notifications import ALWAYS_EMAILED
+from ..models.notifications import ALWAYS_EMAILED, email_default
 
 
 def notifications_for_member(member: Member) -> QuerySet[Notification]:
@@ -31,14 +31,16 @@ def unread_notification_count(user) -> int:
 
 
 def notification_preferences(member: Member) -> dict[str, tuple[bool, bool]]:
-    """``{topic: (email, sms)}`` for every topic, the defaults (e-mail on, SMS off) where
-    the member saved nothing; membership messages always e-mailed."""
+    """``{topic: (email, sms)}`` for every topic, the defaults (e-mail on except for the
+    topics e-mailed on request, SMS off) where the member saved nothing; membership
+    messages always e-mailed."""
     saved = {
         row.topic: (row.email, row.sms)
         for row in NotificationPreference.objects.filter(member=member)
     }
+    defaults = {topic: (email_default(topic), False) for topic in Topic.values}
     return {
-        topic: (saved.get(topic, (True, False))[0] or topic in ALWAYS_EMAILED,
-                saved.get(topic, (True, False))[1])
+        topic: (saved.get(topic, defaults[topic])[0] or topic in ALWAYS_EMAILED,
+                saved.get(topic, defaults[topic])[1])
         for topic in Topic.values
     }  # fmt: skip

@@ -37,7 +37,7 @@ from ..models import (
     NotificationPreference,
     Topic,
 )
-from ..models.notifications import ALWAYS_EMAILED
+from ..models.notifications import ALWAYS_EMAILED, email_default
 from ..providers import sms_provider
 
 #: How many notifications of a batch are read at a time while sending it.
@@ -67,10 +67,11 @@ class Channels:
 
 
 def notification_channels(*, member: Member, topic: str) -> Channels:
-    """The member's choice for a topic: e-mail on and SMS off unless they saved otherwise;
-    membership messages are always e-mailed."""
+    """The member's choice for a topic: e-mail on (off for the topics e-mailed only on
+    request) and SMS off unless they saved otherwise; membership messages are always
+    e-mailed."""
     row = NotificationPreference.objects.filter(member=member, topic=topic).first()
-    email = row.email if row else True
+    email = row.email if row else email_default(topic)
     return Channels(email=email or topic in ALWAYS_EMAILED, sms=row.sms if row else False)
 
 
@@ -207,7 +208,11 @@ def member_notify_many(
 
     subject_sql, subject_params = by_language(0)
     body_sql, body_params = by_language(1)
-    email_on = "TRUE" if topic in ALWAYS_EMAILED else "COALESCE(p.email, TRUE)"
+    email_on = (
+        "TRUE"
+        if topic in ALWAYS_EMAILED
+        else f"COALESCE(p.email, {'TRUE' if email_default(topic) else 'FALSE'})"
+    )
     ids_sql, ids_params = (
         Member.objects.filter(pk__in=members.order_by().values("pk"))
         .order_by()

@@ -34,6 +34,7 @@ def test_a_payment_with_redis_down_answers_200_and_keeps_the_email(
     """The test commits for real (the chart of accounts needs it): the after-commit
     publish fails inside the request, which still answers 200 within seconds."""
     claim = claim_approved(covered_member(premium), handler, approver, amount="1000.00")
+    mail.outbox.clear()  # the approval's message went before the outage
     request.getfixturevalue("redis_down")
 
     response, elapsed = pay_through_the_api(claim, handler)
@@ -46,7 +47,7 @@ def test_a_payment_with_redis_down_answers_200_and_keeps_the_email(
     paid = claim.member.notifications.get(key=f"claims.paid:{claim.pk}")  # in the portal
     assert row.task == "members.notification_email"
     assert (row.args, row.state, row.attempts) == ([paid.pk], "pending", 1)
-    assert [m for m in mail.outbox if claim.number in m.subject] == []
+    assert [m for m in mail.outbox if m.subject.endswith("was paid")] == []
 
 
 @pytest.mark.redis
@@ -66,7 +67,7 @@ def test_the_payment_email_is_sent_once_when_redis_is_back(
         ("members.notification_email", [paid.pk])
     ]
     assert broker.run_all() == 1
-    assert len([m for m in mail.outbox if claim.number in m.subject]) == 1
+    assert len([m for m in mail.outbox if m.subject.endswith(f"{claim.number} was paid")]) == 1
 
 
 def test_an_apportionment_run_with_redis_down_completes(

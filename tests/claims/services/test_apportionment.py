@@ -257,3 +257,25 @@ def test_a_member_who_paid_ahead_has_the_share_settled_from_that_money(aid, peri
     # A rerun settles nothing twice.
     apportionment_run(plan=aid.plan, cutoff=TODAY())
     assert JournalEntry.objects.filter(source_type="members.allocation").count() == 2
+
+
+def test_publishing_a_period_tells_each_member_who_shares_once(
+    aid, period_setup, django_capture_on_commit_callbacks
+):
+    """Every member with a share of the period finds one notification (set-based), with
+    the share per member and a link to their own share and proof; the waiting member and
+    a replayed publish tell nobody."""
+    from members.models import Notification, Topic
+
+    sharing, waiting, claims = period_setup
+    period = apportionment_run(plan=aid.plan, cutoff=TODAY())
+    with django_capture_on_commit_callbacks(execute=True):
+        apportionment_publish(period=period)
+        apportionment_publish(period=period)
+    told = Notification.objects.filter(key__startswith=f"claims.apportionment:{period.pk}:")
+    assert sorted(told.values_list("member_id", flat=True)) == sorted(m.pk for m in sharing)
+    assert set(told.values_list("topic", "link")) == {
+        (Topic.APPORTIONMENT, "/claims/apportionment/")
+    }
+    assert all("154.28" in row.body for row in told)
+    assert not Notification.objects.filter(member=waiting, topic=Topic.APPORTIONMENT).exists()

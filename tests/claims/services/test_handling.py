@@ -59,7 +59,14 @@ def test_full_path_records_who_when_why(premium, handler, approver, chart_of_acc
     lines = sorted(entry.postings.values_list("account__code", "amount"))
     assert lines == [("1002", Decimal("-18000.00")), ("6511", Decimal("18000.00"))]
     assert entry.idempotency_key == f"claims.payment:{claim.pk}"
-    paid_mail = [m for m in mail.outbox if claim.number in m.subject]
+    # The member was told at each step that concerns them: asked, approved, paid.
+    told = [m.subject for m in mail.outbox if claim.number in m.subject]
+    assert told == [
+        f"Your claim {claim.number}: information needed",
+        f"Your claim {claim.number} was approved",
+        f"Your claim {claim.number} was paid",
+    ]
+    paid_mail = [m for m in mail.outbox if m.subject.endswith("was paid")]
     assert len(paid_mail) == 1 and "7890" in paid_mail[0].body
 
 

@@ -9,6 +9,9 @@ import datetime as dt
 import pytest
 from django.core import mail
 
+from claims.models import ClaimEvent
+from claims.services.handling import claim_info_request, claim_reject, claim_review_start
+from claims.services.messages import claim_decision_notify
 from claims.services.payment import claim_notify_member_paid, claim_paid_notify, claim_pay
 from governance.models import ConveningNotice
 from governance.services.meetings import meeting_convene
@@ -16,7 +19,7 @@ from governance.services.notices import meeting_send_notices
 from members.models import Delivery, Notification, Topic
 from members.services.notices import member_send_welcome, member_welcome
 from members.services.notifications import notification_preferences_set
-from tests.claims.factories import claim_approved, covered_member
+from tests.claims.factories import claim_approved, claim_assessed, claim_make, covered_member
 from tests.governance.factories import meeting_make, members_make
 from tests.members.factories import enrol
 
@@ -53,7 +56,7 @@ def test_a_claim_paid_makes_one_notification_and_one_email(
     claim_paid_notify(claim)
     assert claim_notify_member_paid(claim_id=claim.pk) is False  # the old task: nothing
 
-    (paid,) = Notification.objects.filter(member=claim.member, topic=Topic.CLAIMS)
+    (paid,) = Notification.objects.filter(member=claim.member, key__startswith="claims.paid:")
     assert paid.key == f"claims.paid:{claim.pk}"
     assert paid.link == f"/claims/{claim.pk}/"
     assert claim.number in paid.subject and "1,000.00" in paid.body
@@ -106,3 +109,46 @@ def test_a_voter_with_meetings_email_off_gets_the_notice_in_the_portal_only(arti
 
     assert [m.to[0] for m in mail.outbox] == [loud.email]
     assert Notification.objects.get(member=quiet, topic=Topic.MEETINGS).email_state == "off"
+
+
+def test_each_decision_on_a_claim_is_one_notification_keyed_by_its_event(
+    premium, handler, approver, chart_of_accounts, django_capture_on_commit_callbacks
+):
+    """Approved, rejected and "information needed" each tell the member once, with what
+    they are owed (the amount, the reasons, the last day to appeal); a replay adds nothing."""
+    member = covered_member(premium)
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = claim_approved(member, handler, approver, amount="1200.00")
+    (told,) = Notification.objects.filter(key__startswith=f"claims.approved:{approved.pk}:")
+    event = approved.events.get(type=ClaimEvent.Type.APPROVED)
+    assert told.key == f"claims.approved:{approved.pk}:{event.pk}"
+    assert (told.topic, told.link) == (Topic.CLAIMS, f"/claims/{approved.pk}/")
+    assert approved.number in told.subject and "1,200.00" in told.body
+    assert claim_decision_notify(approved, event) == told  # replayed: the same row
+    assert [m.subject for m in mail.outbox if approved.number in m.subject] == [told.subject]
+
+    rejected = claim_assessed(member, handler, amount="300.00")
+    claim_reject(claim=rejected, actor=approver, reasons="The stay began before the cover.")
+    rejected.refresh_from_db()
+    (no,) = Notification.objects.filter(key__startswith=f"claims.rejected:{rejected.pk}:")
+    assert "The stay began before the cover." in no.body
+    assert rejected.appeal_until.strftime("%Y") in no.body and "appeal" in no.body
+
+    asked = claim_make(member)
+    claim_review_start(claim=asked, actor=handler)
+    claim_info_request(claim=asked, actor=handler, reason="Send the discharge summary.")
+    (info,) = Notification.objects.filter(key__startswith=f"claims.info_requested:{asked.pk}:")
+    assert "Send the discharge summary." in info.body and asked.number in info.subject
+
+
+def test_a_member_with_claims_email_off_finds_the_decision_in_the_portal_only(
+    premium, handler, approver, chart_of_accounts, django_capture_on_commit_callbacks
+):
+    member = covered_member(premium)
+    notification_preferences_set(member=member, choices={Topic.CLAIMS: (False, False)})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = claim_approved(member, handler, approver, amount="800.00")
+    told = Notification.objects.get(key__startswith=f"claims.approved:{claim.pk}:")
+    assert told.email_state == Delivery.OFF
+    assert [m for m in mail.outbox if claim.number in m.subject] == []
