@@ -68,7 +68,9 @@ def test_twelve_tabs_answering_at_once_leave_one_response(make_user, chart_of_ac
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_the_same_comment_submitted_twelve_times_at_once_posts_one(make_user, chart_of_accounts, articles):
+def test_the_same_comment_submitted_twelve_times_at_once_posts_one(
+    make_user, chart_of_accounts, articles
+):
     secretary = make_user("secretary", roles=("board_secretary",), is_staff=True)
     (member,) = members_make(1)
     consultation = consultation_make(actor=secretary)
