@@ -6,13 +6,14 @@ see it (a hidden comment's text only to its author)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from members.models import Member
+from mutualsociety.common.money import quantize_money, quantize_rate
 
 from ..charts import share_bar_chart
 from ..models import (
@@ -31,16 +32,14 @@ from ..models.consultations import SCALE_MAX, SCALE_MIN
 from .eligibility import eligible_members
 
 C = Consultation.Status
-#: How precisely a share or a turnout is kept (a fraction: 0.3333 is 33.33 %).
-SHARE = Decimal("0.0001")
-MEAN = Decimal("0.01")
 
 
 def share(part: int, whole: int) -> Decimal | None:
-    """``part`` / ``whole`` as a fraction to four places (None when ``whole`` is 0)."""
+    """``part`` / ``whole`` as a rate (a fraction to six places, as every rate of the
+    project: 0.333333 is 33.3333 %); None when ``whole`` is 0."""
     if not whole:
         return None
-    return (Decimal(part) / Decimal(whole)).quantize(SHARE, rounding=ROUND_HALF_UP)
+    return quantize_rate(Decimal(part) / Decimal(whole))
 
 
 # --- Who may take part ------------------------------------------------------------------
@@ -237,9 +236,8 @@ def consultation_results(consultation: Consultation) -> ConsultationResults:
                 n = counts.get((question.pk, None, point), 0)
                 result.bars.append(Bar(str(point), n, share(n, answered)))
             if answered:
-                result.mean = (Decimal(row["total"]) / Decimal(answered)).quantize(
-                    MEAN, rounding=ROUND_HALF_UP
-                )
+                # two places, half up (the cent's rounding serves a mean of 1-5 as well)
+                result.mean = quantize_money(Decimal(row["total"]) / Decimal(answered))
         else:
             result.texts = answered
         out.append(result)

@@ -61,12 +61,12 @@ def test_the_meeting_publication_carries_the_consultation_results(
     resolutions = Publication.objects.get(key=f"resolutions:meeting-{meeting.pk}")
     (published,) = resolutions.content["consultations"]
     assert (published["respondents"], published["eligible"]) == (3, 4)
-    assert published["turnout"] == "0.7500"
+    assert published["turnout"] == "0.750000"
     single = published["questions"][0]
     assert [(o["label"], o["count"], o["share"]) for o in single["options"]] == [
-        ("A", 2, "0.6667"),
-        ("B", 1, "0.3333"),
-        ("C", 0, "0.0000"),
+        ("A", 2, "0.666667"),
+        ("B", 1, "0.333333"),
+        ("C", 0, "0.000000"),
     ]
     assert published["questions"][2]["mean"] == "4.00"
     assert "3 answered out of 4 consulted; turnout 75%" in resolutions.body_en

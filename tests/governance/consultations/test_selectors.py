@@ -48,14 +48,14 @@ def test_the_results_count_each_option_scale_and_text_exactly(
     single, multiple, scale, text = results.questions
     assert single.answered == 3
     assert [(b.label, b.count, b.share) for b in single.bars] == [
-        ("A", 2, Decimal("0.6667")),
-        ("B", 1, Decimal("0.3333")),
+        ("A", 2, Decimal("0.666667")),
+        ("B", 1, Decimal("0.333333")),
         ("C", 0, Decimal("0")),
     ]
     assert [(b.label, b.count, b.share) for b in multiple.bars] == [
         ("X", 3, Decimal("1")),
         ("Y", 0, Decimal("0")),
-        ("Z", 1, Decimal("0.3333")),
+        ("Z", 1, Decimal("0.333333")),
     ]
     assert scale.mean == Decimal("4.33")
     assert [(b.label, b.count) for b in scale.bars] == [
@@ -65,7 +65,7 @@ def test_the_results_count_each_option_scale_and_text_exactly(
         ("4", 2),
         ("5", 1),
     ]
-    assert scale.bars[3].share == Decimal("0.6667")
+    assert scale.bars[3].share == Decimal("0.666667")
     assert (text.answered, text.texts, text.bars) == (2, 2, [])
 
 
