@@ -111,3 +111,22 @@ def test_a_close_racing_the_answers_leaves_none_after_it(make_user, chart_of_acc
     closing = consultation.events.get(type="closed")
     assert closing.data["respondents"] == recorded
     assert ConsultationResponse.objects.count() == recorded
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgres_keeps_the_consultation_log_append_only(secretary, articles):
+    """The trigger of migration 0011 refuses UPDATE and DELETE of a consultation's log,
+    moderation rows included."""
+    from django.db import DatabaseError, transaction
+
+    consultation = consultation_make(actor=secretary)
+    for sql in ("UPDATE governance_consultationevent SET reason = 'rewritten'",
+                "DELETE FROM governance_consultationevent"):  # fmt: skip
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+    assert consultation.events.count() == 2  # drafted, opened
