@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from mutualsociety.common.display import format_rate
 
-WIDTH = 600
+WIDTH = 360  # a phone's width: the text stays legible at 390 px and is not enlarged beyond
 ROW = 40  # one option: its label line, then its bar
 BAR = 14
 LEFT = 4
-VALUE_ROOM = 110  # right of the longest bar: "33.33% (12)"
+VALUE_ROOM = 104  # right of the longest bar: "66.6667% (12)"
 
 
 @dataclass(frozen=True)

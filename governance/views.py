@@ -464,6 +464,8 @@ class ConsultationMixin(AssemblyMemberMixin):
             comment_form = ConsultationCommentForm(initial={"key": secrets.token_hex(16)})
         for question in questions:
             question.own = own.values.get(question.pk)
+            chosen = question.own if isinstance(question.own, list) else []
+            question.own_labels = [o.text for o in question.options.all() if o.pk in chosen]
         context = {
             "consultation": consultation,
             "meeting": selectors.consultation_meeting(consultation),

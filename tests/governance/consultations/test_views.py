@@ -118,6 +118,7 @@ def test_after_the_close_answers_are_refused_and_the_results_shown(client, secre
     results = page.context["results"]
     assert (results.respondents, results.eligible) == (1, 2)
     assert "answers are final" in page.content.decode()
+    assert "<dd>X</dd>" in page.content.decode()  # their own answers, read-only
     assert "<svg" in page.content.decode()
 
     late = consultation_answers(consultation, single="A", multiple=["Y"], scale=1)
