@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from claims.signals import apportionment_published
-from governance.signals import meeting_convened, meeting_published
+from governance.signals import consultation_published, meeting_convened, meeting_published
 from mutualsociety.common.services import outbox_enqueue
 from solvency.signals import assessment_approved
 
@@ -36,6 +36,17 @@ def on_meeting_convened(sender, meeting, **kwargs) -> None:
             task=tasks.publish_meeting_notice,
             args=[meeting.pk],
             key=f"disclosure.publish_meeting_notice:{meeting.pk}",
+        )
+
+
+def on_consultation_published(sender, consultation, **kwargs) -> None:
+    """The results go out with the consultation's meeting: published again now if the
+    meeting already is (``consultation_results_publish``)."""
+    with transaction.atomic():
+        outbox_enqueue(
+            task=tasks.publish_consultation,
+            args=[consultation.pk],
+            key=f"disclosure.publish_consultation:{consultation.pk}",
         )
 
 
@@ -71,6 +82,9 @@ def connect() -> None:
     uid = "disclosure.receivers"
     meeting_published.connect(on_meeting_published, dispatch_uid=f"{uid}.meeting_published")
     meeting_convened.connect(on_meeting_convened, dispatch_uid=f"{uid}.meeting_convened")
+    consultation_published.connect(
+        on_consultation_published, dispatch_uid=f"{uid}.consultation_published"
+    )
     apportionment_published.connect(
         on_apportionment_published, dispatch_uid=f"{uid}.apportionment_published"
     )

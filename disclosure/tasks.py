@@ -43,6 +43,12 @@ def publish_meeting(meeting_id: int) -> list[int]:
     return _ids(sources.meeting_publications_publish(meeting=meeting_id))
 
 
+@shared_task(name="disclosure.publish_consultation", ignore_result=True, **RETRY)
+def publish_consultation(consultation_id: int) -> list[int]:
+    """A consultation's results: its published meeting's resolutions again, with them."""
+    return _ids(sources.consultation_results_publish(consultation=consultation_id))
+
+
 @shared_task(name="disclosure.publish_meeting_notice", ignore_result=True, **RETRY)
 def publish_meeting_notice(meeting_id: int) -> list[int]:
     """A convened meeting's notice."""

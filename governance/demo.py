@@ -1,7 +1,10 @@
 """The demo assembly: a published annual assembly of last spring (results declared, minutes
 approved), an extraordinary assembly whose vote is open now (chenmei can vote: an ordinary
-motion, a special one and an election to the supervisory board), and a member proposal
-collecting co-signatures.
+motion, a special one and an election to the supervisory board), a member proposal
+collecting co-signatures, and two consultations of the members: one closed before last
+spring's assembly with its results published, one open now before the extraordinary
+assembly with answers and a discussion (one comment hidden by the secretary, with the
+reason); chenmei, lijun and wangfang have not answered, so they can try.
 
 Part of ``manage.py seed_demo`` (after the members). Everything goes through the
 governance services, with the dates of each step; a second run finds the meetings by
@@ -16,7 +19,16 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from governance.models import AgendaDocument, Body, Matter, Meeting, Proposal
+from governance.models import AgendaDocument, Body, Consultation, Matter, Meeting, Proposal
+from governance.services.consultations import (
+    comment_hide,
+    consultation_close,
+    consultation_comment,
+    consultation_draft,
+    consultation_open,
+    consultation_question_add,
+    consultation_respond,
+)
 from governance.services.elections import candidate_nominate, candidate_second
 from governance.services.meetings import (
     agenda_item_add,
@@ -41,6 +53,8 @@ OUTCOME_ZH = {"adopted": "通过", "rejected": "未通过", "elected": "当选"}
 PAST_TITLE = "2025年度会员大会"
 OPEN_TITLE = "2026年临时会员大会"
 PROPOSAL_TITLE = "按月公开互助计划理赔统计"
+CLOSED_CONSULTATION_TITLE = "会前征询：2026年预算与盈余返还"
+OPEN_CONSULTATION_TITLE = "会前征询：管理费下调与会员代表大会"
 
 
 def _chinese_day(at: dt.datetime) -> str:
@@ -236,6 +250,96 @@ def _proposal(voters: list[Member]) -> Proposal:
     return proposal
 
 
+def _consultation(meeting, title, description, questions, opens, closes, secretary, audience):
+    consultation = consultation_draft(
+        title=title, description=description, meeting=meeting, audience=audience,
+        opens_at=opens, closes_at=closes, actor=secretary,
+    )  # fmt: skip
+    for text, kind, options in questions:
+        consultation_question_add(
+            consultation=consultation, text=text, kind=kind, options=options,
+            required=kind != "text", actor=secretary,
+        )  # fmt: skip
+    consultation = consultation_open(consultation=consultation, actor=secretary, at=opens)
+    return consultation, list(consultation.questions.prefetch_related("options").order_by("order"))
+
+
+def _answers(questions, i: int) -> dict:
+    """A deterministic spread of answers for the ``i``-th member."""
+    out: dict = {}
+    for question in questions:
+        options = [o.pk for o in question.options.all()]
+        if question.kind == "single":
+            out[question.pk] = options[(i * 7 // 5) % len(options)]
+        elif question.kind == "multiple":
+            out[question.pk] = [o for k, o in enumerate(options) if (i + k) % 3 != 2]
+        elif question.kind == "scale":
+            out[question.pk] = (3, 4, 5, 4, 2, 4, 5, 3)[i % 8]
+        elif i % 4 == 0:
+            out[question.pk] = ("希望尽快公开理赔时效统计。", "建议增加线上答疑会。")[i // 4 % 2]
+    return out
+
+
+def _consultations(past: Meeting, current: Meeting, voters: list[Member], secretary) -> list:
+    """Closed before last spring's assembly (results published); open before the
+    extraordinary one, with answers, comments and a moderation."""
+    opens = past.voting_opens_at - dt.timedelta(days=21)
+    closes = past.voting_opens_at - dt.timedelta(days=3)
+    closed, questions = _consultation(
+        past, CLOSED_CONSULTATION_TITLE,
+        "董事会在年度会员大会前征求会员对预算与盈余返还的意见，结果供大会参考。",
+        (
+            ("2026年管理费预算应如何安排？", "single", ["维持", "下调", "上调"]),
+            ("盈余返还方式（可多选）", "multiple", ["抵扣下期分摊", "现金返还", "转入风险准备"]),
+            ("您对本年度理赔服务的满意度", "scale", []),
+            ("其他意见", "text", []),
+        ),
+        opens, closes, secretary, Consultation.Audience.MEMBERS,
+    )  # fmt: skip
+    for i, member in enumerate(voters[:24]):
+        consultation_respond(consultation=closed, member=member, answers=_answers(questions, i),
+                             at=opens + dt.timedelta(days=1, hours=i))  # fmt: skip
+    consultation_comment(consultation=closed, member=voters[3], body="盈余返还建议优先抵扣分摊。",
+                         at=opens + dt.timedelta(days=2))  # fmt: skip
+    closed = consultation_close(consultation=closed, at=closes)
+
+    now = timezone.now()
+    current_one, questions = _consultation(
+        current, OPEN_CONSULTATION_TITLE,
+        "临时会员大会表决前，董事会希望了解会员对两项议案的看法。欢迎在下方讨论。",
+        (
+            ("您是否支持管理费由8%下调至7%？", "single", ["支持", "反对", "暂无意见"]),
+            ("会员代表大会应按什么划分选区？", "single", ["按省份", "按计划", "按入会年份"]),
+            ("您对本次议案说明材料的清晰程度评价", "scale", []),
+            ("其他建议", "text", []),
+        ),
+        now - dt.timedelta(days=1), now + dt.timedelta(days=10), secretary,
+        Consultation.Audience.VOTERS,
+    )  # fmt: skip
+    on_roll = set(current.roll.values_list("member_id", flat=True))
+    consulted = [m for m in voters if m.pk in on_roll] if current.roll_frozen else voters
+    for i, member in enumerate(consulted[:9]):
+        consultation_respond(consultation=current_one, member=member,
+                             answers=_answers(questions, i),
+                             at=now - dt.timedelta(hours=20 - i))  # fmt: skip
+    first = consultation_comment(
+        consultation=current_one, member=consulted[1], at=now - dt.timedelta(hours=18),
+        body="下调管理费后，运营费用是否足够？希望董事会说明测算。",
+    )  # fmt: skip
+    consultation_comment(
+        consultation=current_one, member=consulted[2], reply_to=first,
+        at=now - dt.timedelta(hours=16),
+        body="说明材料里有测算：每年减少分摊约12万元，运营费用由盈余覆盖。",
+    )  # fmt: skip
+    rude = consultation_comment(
+        consultation=current_one, member=consulted[4], at=now - dt.timedelta(hours=12),
+        body="广告：低价代办各类保险，加微信详询。",
+    )  # fmt: skip
+    comment_hide(comment=rude, actor=secretary, at=now - dt.timedelta(hours=11),
+                 reason="与议题无关的广告信息。")  # fmt: skip
+    return [closed.pk, current_one.pk]
+
+
 def seed() -> dict:
     """Create the demo assembly once."""
     if Meeting.objects.filter(title__in=[PAST_TITLE, OPEN_TITLE]).exists():
@@ -250,4 +354,10 @@ def seed() -> dict:
     past = _past_meeting(list(active.order_by("member_number")), secretary, rng)
     current = _open_meeting(others, secretary)
     proposal = _proposal(others)
-    return {"created": 3, "meetings": [past.pk, current.pk], "proposal": proposal.pk}
+    consultations = _consultations(past, current, others, secretary)
+    return {
+        "created": 3,
+        "meetings": [past.pk, current.pk],
+        "proposal": proposal.pk,
+        "consultations": consultations,
+    }

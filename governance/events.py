@@ -1,7 +1,8 @@
 """The governance audit trail: the one writer of ``MeetingEvent`` and ``MandateEvent`` rows.
 
-Every service that changes a meeting, its agenda, its roll or its votes, or a seat on a
-body, appends its event here (in the service's transaction), over the project's event base
+Every service that changes a meeting, its agenda, its roll or its votes, a seat on a
+body, or a consultation (``ConsultationEvent``, moderation included), appends its event
+here (in the service's transaction), over the project's event base
 (``mutualsociety.common.events``): who (``actor``; empty for the system), when, what
 (``MeetingEvent.Type``), from what to what (``old_value`` / ``new_value``, e.g. the two
 statuses of a milestone), why (``reason``) and details (``data``). Rows are never changed
@@ -16,7 +17,7 @@ from typing import Any
 
 from mutualsociety.common.events import event_record
 
-from .models import Mandate, MandateEvent, Meeting, MeetingEvent
+from .models import Consultation, ConsultationEvent, Mandate, MandateEvent, Meeting, MeetingEvent
 
 
 def meeting_event(
@@ -66,6 +67,34 @@ def mandate_event(
         new_value=new_value,
         data=data,
         at=at,
+    )
+
+
+def consultation_event(
+    *,
+    consultation: Consultation,
+    type: str,  # noqa: A002 - the event's type, as everywhere in the project
+    actor=None,
+    reason: str = "",
+    old_value: str = "",
+    new_value: str = "",
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+    comment=None,
+) -> ConsultationEvent:
+    """Append one event to a consultation's log (never rewritten); ``comment`` names the
+    comment a moderation is about."""
+    return event_record(
+        ConsultationEvent,
+        subject=consultation,
+        type=type,
+        actor=actor,
+        reason=reason,
+        old_value=old_value,
+        new_value=new_value,
+        data=data,
+        at=at,
+        comment=comment,
     )
 
 

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualsociety.common.forms import DomainErrorFormMixin
 
-from .models import Matter, Motion
+from .models import ConsultationQuestion, Matter, Motion
+from .models.consultations import SCALE_MAX, SCALE_MIN, TEXT_MAX_LENGTH
 
 VOTE_CHOICES = [("for", _("For")), ("against", _("Against")), ("abstain", _("Abstain"))]
 
@@ -111,3 +112,57 @@ class ReceiptForm(forms.Form):
         max_length=16,
         help_text=_("As shown when you voted: XXXX-XXXX-XXXX."),
     )
+
+
+class ConsultationAnswerForm(DomainErrorFormMixin, forms.Form):
+    """One field per question (``question_<id>``, the name the service's errors use):
+    a radio list, checkboxes, the 1-5 scale or a text; a question not required may be
+    left empty. Shape only: ``consultation_respond`` checks the answers."""
+
+    def __init__(self, *args, questions: list[ConsultationQuestion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        Kind = ConsultationQuestion.Kind
+        for question in questions:
+            name = f"question_{question.pk}"
+            label = f"{question.order}. {question.text}"
+            if question.kind == Kind.SINGLE:
+                self.fields[name] = forms.TypedChoiceField(
+                    label=label, required=question.required, coerce=int,
+                    widget=forms.RadioSelect,
+                    choices=[(o.pk, o.text) for o in question.options.all()],
+                )  # fmt: skip
+            elif question.kind == Kind.MULTIPLE:
+                self.fields[name] = forms.TypedMultipleChoiceField(
+                    label=label, required=question.required, coerce=int,
+                    widget=forms.CheckboxSelectMultiple,
+                    choices=[(o.pk, o.text) for o in question.options.all()],
+                    help_text=_("Mark all that apply."),
+                )  # fmt: skip
+            elif question.kind == Kind.SCALE:
+                self.fields[name] = forms.TypedChoiceField(
+                    label=label, required=question.required, coerce=int,
+                    widget=forms.RadioSelect,
+                    choices=[(p, str(p)) for p in range(SCALE_MIN, SCALE_MAX + 1)],
+                    help_text=_("1 = not at all, 5 = fully."),
+                )  # fmt: skip
+            else:
+                self.fields[name] = forms.CharField(
+                    label=label, required=question.required, max_length=TEXT_MAX_LENGTH,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )  # fmt: skip
+
+    def answers(self) -> dict[int, object]:
+        """Question id → the answer, as the service takes it."""
+        return {q.pk: self.cleaned_data.get(f"question_{q.pk}") for q in self.questions}
+
+
+class ConsultationCommentForm(DomainErrorFormMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    #: A fresh key with each form shown: the same submission sent twice posts once.
+    key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)

@@ -10,3 +10,7 @@ meeting_convened = Signal()
 #: Sent after commit when a meeting's results and approved minutes are published;
 #: kwargs: meeting.
 meeting_published = Signal()
+
+#: Sent after commit when a consultation's results are published (right after it
+#: closes); kwargs: consultation.
+consultation_published = Signal()

@@ -4,7 +4,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from .services import meetings, notices
+from .services import consultations, meetings, notices
 
 
 @shared_task(
@@ -23,3 +23,10 @@ def send_convening_notices(meeting_id: int) -> int:
 def freeze_rolls(today: str | None = None) -> int:
     """Daily: freeze the voter rolls whose record date has come."""
     return meetings.meetings_freeze_due_rolls(today=dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task(name="governance.close_consultations", ignore_result=True)
+def close_consultations() -> int:
+    """Hourly: close (and publish) the consultations whose close has come; a second run
+    closes none."""
+    return consultations.consultations_close_due()

@@ -12,6 +12,9 @@ locked; the move is refused with ``TransitionNotAllowed`` unless the table allow
   ballot) → elected or not elected at the declaration.
 - ``PROPOSAL`` — a member proposal: collecting signatures → queued for the next assembly
   (at the threshold) → on an agenda (when that assembly is convened).
+- ``CONSULTATION`` — a consultation of the members: draft → open (the board or the
+  secretary opens it; members are told) → closed (at its close, by the daily job or the
+  secretary) → published (its results, right after the close).
 
 The phases named below say which meeting statuses allow an action that is not itself a
 move (adding a motion, nominating, appointing a proxy).
@@ -23,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutualsociety.common.transitions import StateMachine
 
-from .models import Candidate, Meeting, Motion, Proposal
+from .models import Candidate, Consultation, Meeting, Motion, Proposal
 
 S = Meeting.Status
 OUT = Motion.Outcome
@@ -66,6 +69,18 @@ PROPOSAL = StateMachine(
         P.QUEUED: {P.ON_AGENDA},
     },
     message=_("A member proposal that is “%(current)s” cannot become “%(new)s”."),
+)
+
+CS = Consultation.Status
+
+CONSULTATION = StateMachine(
+    Consultation.Status,
+    {
+        CS.DRAFT: {CS.OPEN},
+        CS.OPEN: {CS.CLOSED},
+        CS.CLOSED: {CS.PUBLISHED},
+    },
+    message=_("A consultation that is “%(current)s” cannot become “%(new)s”."),
 )
 
 #: Every status with its allowed next statuses (the meeting's table, for callers and tests).

@@ -26,4 +26,20 @@ urlpatterns = [
     path("proposals/new/", views.ProposalCreateView.as_view(), name="proposal_new"),
     path("proposals/<int:proposal_id>/cosign/", views.CosignView.as_view(), name="cosign"),
     path("receipt/", views.ReceiptView.as_view(), name="receipt"),
+    path("consultations/", views.ConsultationListView.as_view(), name="consultations"),
+    path(
+        "consultations/<int:consultation_id>/",
+        views.ConsultationDetailView.as_view(),
+        name="consultation",
+    ),
+    path(
+        "consultations/<int:consultation_id>/answer/",
+        views.ConsultationAnswerView.as_view(),
+        name="consultation_answer",
+    ),
+    path(
+        "consultations/<int:consultation_id>/comment/",
+        views.ConsultationCommentView.as_view(),
+        name="consultation_comment",
+    ),
 ]

@@ -103,6 +103,15 @@ PERIODIC_TASKS: tuple[PeriodicJob, ...] = (
         hour="0",
     ),
     PeriodicJob(
+        name="Close consultations",
+        task="governance.close_consultations",
+        description=(
+            "Hourly at :07: closes the member consultations whose close has come and "
+            "publishes their results (the pages also close one found past its close)."
+        ),
+        minute="7",
+    ),
+    PeriodicJob(
         name="Clear public notices and close review panels",
         task="claims.close_notices_and_panels",
         description=(

@@ -9,13 +9,15 @@ and participations cannot be edited or deleted.
 By subject, each module registers its models: ``articles``, ``bodies`` (bodies, seats and
 their history), ``meetings`` (agenda, milestones, in-person votes, minutes, the meeting
 log), ``motions`` (motions, candidates, member proposals), ``votes`` (participations,
-proxies); ``base`` holds what they share.
+proxies), ``consultations`` (questions inline, open/close, results, moderation); ``base``
+holds what they share.
 """
 
-from . import articles, bodies, meetings, motions, votes
+from . import articles, bodies, consultations, meetings, motions, votes
 from .articles import ArticlesAdmin, ArticlesForm
 from .base import ReadOnlyAdmin, ServiceAdmin, saved_through_services
 from .bodies import BodyAdmin, MandateAdmin, MandateEndForm, MandateEventAdmin, MandateInline
+from .consultations import ConsultationAdmin, ConsultationCommentAdmin, ConsultationEventAdmin
 from .meetings import (
     AgendaDocumentInline,
     AgendaItemAdmin,
@@ -35,6 +37,9 @@ __all__ = [
     "BodyAdmin",
     "CandidateAddForm",
     "CandidateAdmin",
+    "ConsultationAdmin",
+    "ConsultationCommentAdmin",
+    "ConsultationEventAdmin",
     "InPersonVoteForm",
     "MandateAdmin",
     "MandateEndForm",
@@ -52,6 +57,7 @@ __all__ = [
     "ServiceAdmin",
     "articles",
     "bodies",
+    "consultations",
     "meetings",
     "motions",
     "saved_through_services",

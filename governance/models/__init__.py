@@ -20,11 +20,24 @@ By subject (each module holds one part; every name is importable from here):
   ``governance.services.sealing`` and docs/governance.md). ``Proxy``.
 - ``proposals``: ``Proposal`` / ``ProposalSignature``.
 - ``events``: ``MeetingEvent`` and ``MandateEvent``, the append-only audit logs.
+- ``consultations``: ``Consultation`` of the members before an assembly (linked to a
+  meeting or a proposal) with its ``ConsultationQuestion`` / ``ConsultationOption``, one
+  ``ConsultationResponse`` per member with its ``ConsultationAnswer`` rows, the
+  ``ConsultationComment`` thread and the ``ConsultationEvent`` log (moderation included).
 """
 
 from .articles import DEFAULT_SPECIAL_MATTERS, Articles, Matter, default_special_matters
 from .ballots import Ballot, BallotSelection, Participation, Proxy, random_key
 from .bodies import Body, Mandate
+from .consultations import (
+    Consultation,
+    ConsultationAnswer,
+    ConsultationComment,
+    ConsultationEvent,
+    ConsultationOption,
+    ConsultationQuestion,
+    ConsultationResponse,
+)
 from .events import MandateEvent, MeetingEvent
 from .meetings import AgendaDocument, AgendaItem, ConveningNotice, Meeting, RollEntry
 from .motions import Candidate, Motion, Seconding
@@ -39,6 +52,13 @@ __all__ = [
     "BallotSelection",
     "Body",
     "Candidate",
+    "Consultation",
+    "ConsultationAnswer",
+    "ConsultationComment",
+    "ConsultationEvent",
+    "ConsultationOption",
+    "ConsultationQuestion",
+    "ConsultationResponse",
     "ConveningNotice",
     "Mandate",
     "MandateEvent",

@@ -10,7 +10,8 @@ Who may see what lives here:
 
 By subject (every name importable from here): ``eligibility`` (the articles in force, who
 may vote, why someone is not on a frozen roll), ``meetings`` (what a member sees),
-``ballots`` (participation and receipts), ``results`` (disclosure).
+``ballots`` (participation and receipts), ``results`` (disclosure), ``consultations`` (who
+may take part, a member's own answers, the results by SQL, the comment thread).
 """
 
 from ..transitions import BEFORE_VOTING, CLOSED, DECLARED, UPCOMING
@@ -21,6 +22,22 @@ from .ballots import (
     motion_receipts,
     participations_visible,
     receipt_verify,
+)
+from .consultations import (
+    ConsultationResults,
+    FreeText,
+    OwnAnswers,
+    consultation_comments,
+    consultation_eligible,
+    consultation_free_texts,
+    consultation_may_take_part,
+    consultation_meeting,
+    consultation_own_answers,
+    consultation_questions,
+    consultation_results,
+    consultation_visible_to_member,
+    consultations_for_member,
+    meeting_consultations,
 )
 from .eligibility import (
     RollAbsence,
@@ -59,6 +76,20 @@ from .results import (
 )
 
 __all__ = [
+    "ConsultationResults",
+    "FreeText",
+    "OwnAnswers",
+    "consultation_comments",
+    "consultation_eligible",
+    "consultation_free_texts",
+    "consultation_may_take_part",
+    "consultation_meeting",
+    "consultation_own_answers",
+    "consultation_questions",
+    "consultation_results",
+    "consultation_visible_to_member",
+    "consultations_for_member",
+    "meeting_consultations",
     "meeting_on_record",
     "meetings_on_record",
     "BEFORE_VOTING",

@@ -107,6 +107,7 @@ class World:
             "panel_id": 1,
             "candidate_id": 1,
             "proposal_id": 1,
+            "consultation_id": 1,
             "entry_id": 1,
             "code": "RECEIPT1",
             "assessment_id": 1,

@@ -110,3 +110,63 @@ def meeting_voting(*, motions=((Matter.GENERAL, None),), body=None, actor=None) 
 
 def meeting_closed(meeting: Meeting, actor=None) -> Meeting:
     return meeting_close_voting(meeting=meeting, actor=actor, at=meeting.voting_closes_at)
+
+
+def consultation_make(
+    *,
+    actor,
+    meeting: Meeting | None = None,
+    proposal=None,
+    audience: str = "members",
+    questions=None,
+    open_: bool = True,
+    closes_in: dt.timedelta = dt.timedelta(days=7),
+):
+    """A consultation about ``meeting`` (a drafted meeting by default) with four
+    questions (one choice, several choices, a scale, an optional text), opened by
+    ``actor`` (who needs ``governance.open_consultation``) unless ``open_`` is False."""
+    from governance.services.consultations import (
+        consultation_draft,
+        consultation_open,
+        consultation_question_add,
+    )
+
+    if meeting is None and proposal is None:
+        meeting = meeting_make()
+    now = timezone.now()
+    consultation = consultation_draft(
+        title="会前征询 Consultation before the assembly",
+        description="请发表意见。 Tell us what you think.",
+        meeting=meeting,
+        proposal=proposal,
+        audience=audience,
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + closes_in,
+        actor=actor,
+    )
+    for text, kind, options, required in questions or (
+        ("Which budget?", "single", ["A", "B", "C"], True),
+        ("Which services?", "multiple", ["X", "Y", "Z"], True),
+        ("How satisfied are you?", "scale", [], True),
+        ("Anything else?", "text", [], False),
+    ):
+        consultation_question_add(
+            consultation=consultation, text=text, kind=kind, options=options,
+            required=required, actor=actor,
+        )  # fmt: skip
+    if open_:
+        consultation = consultation_open(consultation=consultation, actor=actor)
+    return consultation
+
+
+def consultation_answers(consultation, *, single: str, multiple=(), scale=None, text=""):
+    """The answers by question id, from option texts: ``single="A"``, ``multiple=["X"]``."""
+    questions = list(consultation.questions.prefetch_related("options").order_by("order"))
+    by_text = {(q.pk, o.text): o.pk for q in questions for o in q.options.all()}
+    q1, q2, q3, q4 = questions
+    return {
+        q1.pk: by_text[(q1.pk, single)],
+        q2.pk: [by_text[(q2.pk, m)] for m in multiple],
+        q3.pk: scale,
+        q4.pk: text,
+    }

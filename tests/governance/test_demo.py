@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from governance import demo as demo_governance
-from governance.models import Ballot, Meeting, MeetingEvent, Motion, Proposal
+from governance.models import Ballot, Consultation, Meeting, MeetingEvent, Motion, Proposal
 from tests.governance.factories import members_make
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +24,19 @@ def test_demo_assembly_is_seeded_once(articles, make_user):
     election = current.motions.get(kind=Motion.Kind.ELECTION)
     assert election.candidates.filter(status="standing").count() == 3
     assert Proposal.objects.get(title=demo_governance.PROPOSAL_TITLE).status == "draft"
-    counts = (Meeting.objects.count(), Ballot.objects.count(), MeetingEvent.objects.count())
+    closed = Consultation.objects.get(title=demo_governance.CLOSED_CONSULTATION_TITLE)
+    still_open = Consultation.objects.get(title=demo_governance.OPEN_CONSULTATION_TITLE)
+    assert (closed.status, closed.meeting) == ("published", past)
+    assert closed.responses.count() == 24 and closed.eligible_count >= 24
+    assert (still_open.status, still_open.meeting) == ("open", current)
+    assert still_open.window_open() and still_open.responses.count() == 9
+    hidden = still_open.comments.get(hidden_at__isnull=False)
+    assert hidden.hidden_reason and still_open.comments.filter(reply_to__isnull=False).exists()
+    counts = (Meeting.objects.count(), Ballot.objects.count(), MeetingEvent.objects.count(),
+              Consultation.objects.count())  # fmt: skip
     assert demo_governance.seed() == {"created": 0}
-    assert (Meeting.objects.count(), Ballot.objects.count(),
-            MeetingEvent.objects.count()) == counts  # fmt: skip
+    assert (Meeting.objects.count(), Ballot.objects.count(), MeetingEvent.objects.count(),
+            Consultation.objects.count()) == counts  # fmt: skip
 
 
 def test_the_demo_minutes_write_their_dates_as_chinese_text_does(articles, make_user):

@@ -16,6 +16,7 @@ from governance.selectors import (
     body_mandates,
     governing_bodies,
     meeting_agenda,
+    meeting_consultations,
     meeting_minutes,
     meeting_motions,
     meeting_results,
@@ -125,13 +126,48 @@ def resolution_figures(meeting: Meeting) -> dict[str, Any]:
                 "elected": [c.member.legal_name for c in candidates if c.status == "elected"],
             }
         )
-    return jsonable(
-        {
-            "meeting": meeting_head(meeting),
-            "results_declared_on": _local_day(meeting.results_declared_at),
-            "motions": motions,
-        }
-    )
+    figures: dict[str, Any] = {
+        "meeting": meeting_head(meeting),
+        "results_declared_on": _local_day(meeting.results_declared_at),
+        "motions": motions,
+    }
+    consultations = consultation_figures(meeting)
+    if consultations:  # only then: the figures of a meeting without any stay as they were
+        figures["consultations"] = consultations
+    return jsonable(figures)
+
+
+def consultation_figures(meeting: Meeting) -> list[dict[str, Any]]:
+    """The published consultations about the meeting (or a member proposal on its
+    agenda), counted by SQL (``meeting_consultations``): respondents, those consulted,
+    turnout, and per question how many answered, each option's or scale point's count
+    and share, a scale's mean. Never a name nor a written answer."""
+    out = []
+    for results in meeting_consultations(meeting):
+        consultation = results.consultation
+        out.append(
+            {
+                "id": consultation.pk,
+                "title": consultation.title,
+                "closed_on": _local_day(consultation.closed_at),
+                "respondents": results.respondents,
+                "eligible": results.eligible,
+                "turnout": results.turnout,
+                "questions": [
+                    {
+                        "text": q.question.text,
+                        "kind": q.question.kind,
+                        "answered": q.answered,
+                        "mean": q.mean,
+                        "options": [
+                            {"label": b.label, "count": b.count, "share": b.share} for b in q.bars
+                        ],
+                    }
+                    for q in results.questions
+                ],
+            }
+        )
+    return out
 
 
 def minutes_figures(meeting: Meeting) -> dict[str, Any]:

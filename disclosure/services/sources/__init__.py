@@ -6,8 +6,9 @@ are a no-op, new figures a correction (version n + 1 with a note naming what cha
 They are called by the Celery tasks the receivers queue (``disclosure.receivers``), by
 the periodic jobs, and by ``disclosure_sync``, the daily catch-up:
 
-- a published meeting → its RESOLUTIONS (``resolutions:meeting-<id>``) and MINUTES
-  (``minutes:meeting-<id>``); a convened meeting → its MEETING_NOTICE;
+- a published meeting → its RESOLUTIONS (``resolutions:meeting-<id>``, with the results of
+  its published consultations; a consultation published after the meeting makes a new
+  version) and MINUTES (``minutes:meeting-<id>``); a convened meeting → its MEETING_NOTICE;
 - a published apportionment period → APPORTIONMENT (``apportionment:<plan>:<cutoff>``);
 - an approved assessment at a quarter end under the regime in force → SOLVENCY_SUMMARY
   (``solvency_summary:<regime>:<quarter>``) with the quarterly solvency report attached
@@ -30,7 +31,11 @@ quarter), ``material_events`` and ``sync`` (the catch-up).
 from .apportionment import apportionment_key, apportionment_publication_publish
 from .common import AUTOMATIC_KINDS, LANGUAGES, Result
 from .material_events import material_event_discard, material_event_key, material_event_publish
-from .meetings import meeting_notice_publish, meeting_publications_publish
+from .meetings import (
+    consultation_results_publish,
+    meeting_notice_publish,
+    meeting_publications_publish,
+)
 from .quarterly import (
     SETTLE_DAYS,
     claims_statistics_publish,
@@ -48,6 +53,7 @@ from .solvency import (
 from .sync import disclosure_missing, disclosure_sync, source_publish
 
 __all__ = [
+    "consultation_results_publish",
     "AUTOMATIC_KINDS",
     "LANGUAGES",
     "Result",

@@ -1,4 +1,5 @@
-"""A convened meeting's MEETING_NOTICE; a published meeting's RESOLUTIONS and MINUTES."""
+"""A convened meeting's MEETING_NOTICE; a published meeting's RESOLUTIONS (with the
+results of its published consultations) and MINUTES."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from governance.models import Meeting
-from governance.selectors import meetings_convened
+from governance.models import Consultation, Meeting
+from governance.selectors import consultation_meeting, meetings_convened
 from mutualsociety.common.display import format_date, format_rate
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed
 
@@ -116,6 +117,31 @@ def meeting_publications_publish(
                     "turnout": format_rate(motion["turnout"]) or "—",
                 }
             )
+        for consultation in results.get("consultations", []):
+            lines.append(
+                _(
+                    "Consultation of the members: %(title)s (%(respondents)s answered out of "
+                    "%(eligible)s consulted; turnout %(turnout)s)."
+                )
+                % {
+                    "title": consultation["title"],
+                    "respondents": consultation["respondents"],
+                    "eligible": consultation["eligible"],
+                    "turnout": format_rate(consultation["turnout"]) or "—",
+                }
+            )
+            for question in consultation["questions"]:
+                counts = "; ".join(
+                    f"{o['label']} {o['count']} ({format_rate(o['share']) or '—'})"
+                    for o in question["options"]
+                )
+                mean = (
+                    _("mean %(mean)s") % {"mean": question["mean"]}
+                    if question["mean"] is not None
+                    else ""
+                )
+                detail = "; ".join(part for part in (counts, mean) if part)
+                lines.append(f"· {question['text']}: {detail or question['answered']}")
         return _("%(meeting)s: resolutions and vote results") % values, "\n".join(lines)
 
     minutes = fig.minutes_figures(meeting)
@@ -156,3 +182,23 @@ def _outcome_label(outcome: str) -> str:
         return str(Motion.Outcome(outcome).label)
     except ValueError:
         return outcome
+
+
+def consultation_results_publish(
+    *, consultation: Consultation | int, at: dt.datetime | None = None
+) -> list[Result]:
+    """A consultation's results are published with its meeting's RESOLUTIONS: when the
+    meeting is already published, its resolutions are published again with them (a new
+    version, the note naming the consultations); otherwise nothing now — the meeting's
+    own publication will carry them. A consultation not published, or whose proposal is
+    on no agenda, publishes nothing."""
+    pk = consultation.pk if isinstance(consultation, Consultation) else consultation
+    found = (
+        Consultation.objects.select_related("meeting", "proposal")
+        .filter(pk=pk, status=Consultation.Status.PUBLISHED)
+        .first()
+    )
+    meeting = consultation_meeting(found) if found is not None else None
+    if meeting is None or meeting.status != Meeting.Status.PUBLISHED:
+        return []
+    return meeting_publications_publish(meeting=meeting.pk, at=at)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from governance.selectors import (
     bodies_with_mandates,
+    meeting_consultations,
     meeting_minutes,
     meeting_results,
     motion_receipts,
@@ -37,7 +38,8 @@ class GovernanceView(PublicPage):
 
 class MeetingView(PublicPage):
     """One published meeting: its resolutions with their votes and turnout, the
-    voter-roll fingerprint, each motion's receipt list and the minutes."""
+    voter-roll fingerprint, each motion's receipt list, the minutes and the results of
+    its published consultations."""
 
     page = "meeting"
     template_name = "disclosure/public/meeting.html"
@@ -58,6 +60,7 @@ class MeetingView(PublicPage):
             meeting=meeting,
             motions=motions,
             minutes=meeting_minutes(meeting),
+            consultations=meeting_consultations(meeting),
             page_title=meeting.title,
             receipt_url=reverse("governance:receipt"),
         )
