@@ -32,7 +32,10 @@ def _days_expr() -> str:
 # (days), year_start, year_end, as_of (joined), as_of x3 (cover in force).
 def eligible_sql() -> str:
     return (
-        f"SELECT m.id AS member_id, COALESCE(p.cents, 0) AS contrib_cents, {_days_expr()} AS days "  # noqa: S608 - constant SQL; values are parameters
+        # Integers both: PostgreSQL's SUM of bigints is numeric, and numeric division
+        # would not floor.
+        "SELECT m.id AS member_id, CAST(COALESCE(p.cents, 0) AS BIGINT) AS contrib_cents, "  # noqa: S608 - constant SQL; values are parameters
+        f"CAST({_days_expr()} AS BIGINT) AS days "
         "FROM members_member m "
         "LEFT JOIN (SELECT d.member_id, SUM(CAST(ROUND(d.paid_amount * 100) AS BIGINT)) AS cents "
         "  FROM members_contributiondue d "
