@@ -398,3 +398,33 @@ def test_a_surplus_credit_cannot_be_recorded_as_a_payment(world):
             idempotency_key="x",
         )
     assert set(caught.value.fields) == {"provider"}
+
+
+# --- The member's page -------------------------------------------------------------------
+
+
+def test_a_member_sees_only_their_own_share_and_how_it_was_computed(
+    world, actuary, director, finance, client
+):
+    ms = members(["30.00", "10.00", "0"], [1000, 500, 0])
+    d = distribution_run(
+        distribution=adopted(
+            world, actuary, director, finance, basis="mix", contributions_weight="0.5",
+            amount="100.01",
+        ),
+        actor=finance,
+    )  # fmt: skip
+    url = "/me/surplus/"
+    client.force_login(ms[1].user)
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    mine = d.shares.get(member=ms[1]).amount
+    theirs = d.shares.get(member=ms[0]).amount
+    assert f"{mine:,}" in page and f"{theirs:,}" not in page
+    assert "you paid 10.00" in page and "your 500 days" in page
+    client.force_login(ms[2].user)
+    none = client.get(url).content.decode()
+    assert "No surplus has been distributed to you yet." in none
+    client.logout()
+    assert client.get(url).status_code == 302
