@@ -218,8 +218,7 @@ class PaymentIn(serializers.Serializer):
         help_text=_("Not in the future, and not before the society was founded.")
     )
     provider = serializers.ChoiceField(
-        choices=[(p.value, p.label) for p in Payment.RECORDED_PROVIDERS],
-        default=Payment.Provider.BANK_TRANSFER,
+        choices=Payment.Provider.choices, default=Payment.Provider.BANK_TRANSFER
     )
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 

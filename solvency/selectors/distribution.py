@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from mutualsociety.common.money import CENT, ZERO
+from mutualsociety.common.money import ZERO
 
 from ..models import MemberSurplusShare, SurplusDistribution
 
@@ -27,16 +27,23 @@ class ShareExplained:
     members: int
 
     @property
-    def contributions_percent(self) -> Decimal:
-        return (self.distribution.contributions_weight * 100).quantize(Decimal("0.1"))
+    def contributions_percent(self) -> str:
+        """The weight as people read it: 0.700000 → "70"."""
+        return _percent(self.distribution.contributions_weight)
 
     @property
-    def membership_percent(self) -> Decimal:
-        return (100 - self.contributions_percent).quantize(Decimal("0.1"))
+    def membership_percent(self) -> str:
+        return _percent(1 - self.distribution.contributions_weight)
 
     @property
     def membership_years(self) -> Decimal:
-        return (Decimal(self.share.membership_days) / Decimal("365.25")).quantize(CENT)
+        """Days as years (the page shows two decimals)."""
+        return Decimal(self.share.membership_days) / Decimal("365.25")
+
+
+def _percent(weight: Decimal) -> str:
+    text = f"{weight * 100:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def surplus_shares_for_member(member) -> list[ShareExplained]:

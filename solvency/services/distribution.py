@@ -50,7 +50,7 @@ from members.models import ContributionDue, Member
 from members.services.contributions import dues_settle_from_advance
 from members.services.payments import credits_insert
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed
-from mutualsociety.common.money import CENT, ZERO, quantize_money
+from mutualsociety.common.money import CENT, ZERO, quantize_money, quantize_rate
 
 from .. import selectors
 from ..events import distribution_event
@@ -97,7 +97,7 @@ def _weight(basis: str, value: Any) -> Decimal:
         weight = Decimal(str(value))
     except (InvalidOperation, ValueError):
         weight = Decimal("NaN")
-    if not weight.is_finite() or not 0 < weight < 1 or weight != weight.quantize(Decimal("1e-6")):
+    if not weight.is_finite() or not 0 < weight < 1 or weight != quantize_rate(weight):
         raise InvalidInput(
             _(
                 "For a mix, the weight of contributions is between 0 and 1 exclusive, with "
