@@ -1,7 +1,8 @@
 """Every write of the solvency app, one module per subject. Modules import each other in
 one direction only: ``jobs`` → ``reserves``, ``assessments``; ``assessments`` →
 ``monitoring`` → ``evaluation`` → ``capital``; ``repayment`` → ``evaluation``;
-``distribution`` → ``repayment``, ``evaluation``; ``stress``
+``distribution`` → ``distribution_checks`` (→ ``repayment``, ``evaluation``),
+``distribution_allocation`` → ``distribution_sql``; ``stress``
 → ``assessments``, ``evaluation``; every one may use ``access`` (the permission check);
 ``whatif`` stands alone. Faces import the services; services never import a face.
 """

@@ -32,8 +32,7 @@ special matter of the assembly (docs/governance.md). The steps:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -44,158 +43,36 @@ from django.utils.translation import gettext as _
 from governance.models import Matter
 from governance.selectors import resolution_adopted_by_assembly, resolution_get
 from ledger import chart
-from ledger.selectors import net_result
 from ledger.services import Credit, Debit, entry_post
-from members.models import ContributionDue, Member
+from members.models import ContributionDue
 from members.services.contributions import dues_settle_from_advance
 from members.services.payments import credits_insert
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed
-from mutualsociety.common.money import CENT, ZERO, quantize_money, quantize_rate
+from mutualsociety.common.money import ZERO
 
-from .. import selectors
 from ..events import distribution_event
-from ..models import FundTranche, MemberSurplusShare, SurplusDistribution
+from ..models import MemberSurplusShare, SurplusDistribution
 from ..signals import surplus_distributed
 from ..transitions import DISTRIBUTION
 from . import distribution_sql as sql
 from .access import permission_require
-from .evaluation import json_ready
-from .repayment import solvency_after, surplus_available
+from .distribution_allocation import (
+    Allocation,
+    MemberAmount,
+    Preview,
+    allocate,
+    distribution_preview,
+)
+from .distribution_checks import (
+    distribution_checks,
+    fund_outstanding,
+    money_check,
+    refuse,
+    weight_check,
+)
 
 S = SurplusDistribution.Status
 Basis = SurplusDistribution.Basis
-#: The largest product of a part in cents and a member's figure the SQL computes in
-#: integers (bigint on PostgreSQL, SQLite's 64-bit integers).
-INT_MAX = 2**63 - 1
-SAMPLE = 5
-
-
-def _money(value: Any, name: str, *, minimum: Decimal = CENT) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        amount = Decimal("NaN")
-    if not amount.is_finite() or amount < minimum or amount % CENT:
-        raise InvalidInput(
-            _("Enter an amount of at least %(min)s, in whole cents.") % {"min": minimum},
-            field=name,
-        )
-    return amount
-
-
-def _weight(basis: str, value: Any) -> Decimal:
-    if basis == Basis.CONTRIBUTIONS:
-        return Decimal("1")
-    if basis == Basis.MEMBERSHIP:
-        return Decimal("0")
-    if basis != Basis.MIX:
-        raise InvalidInput(
-            _("Choose the basis: %(choices)s.") % {"choices": ", ".join(Basis.values)},
-            field="basis",
-        )
-    try:
-        weight = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        weight = Decimal("NaN")
-    if not weight.is_finite() or not 0 < weight < 1 or weight != quantize_rate(weight):
-        raise InvalidInput(
-            _(
-                "For a mix, the weight of contributions is between 0 and 1 exclusive, with "
-                "at most 6 decimals (0.7 is 70%)."
-            ),
-            field="contributions_weight",
-        )
-    return weight
-
-
-# --- The distributable amount and its checks --------------------------------------------
-
-
-def fund_outstanding(as_of: dt.date) -> Decimal:
-    """The loans of the initial operating fund received by ``as_of`` and not yet repaid
-    (the register, ``selectors.tranches_with_repayments``)."""
-    rows = selectors.tranches_with_repayments().filter(
-        kind=FundTranche.Kind.LOAN, received_on__lte=as_of
-    )
-    total = rows.aggregate(t=Sum("outstanding"))["t"]
-    return quantize_money(total or ZERO)
-
-
-def distribution_checks(
-    *, amount: Decimal, as_of: dt.date, reserve_outstanding_fund: bool, on: dt.date
-) -> tuple[dict[str, list[str]], dict[str, Any]]:
-    """Every condition of distributing ``amount`` computed at ``as_of`` and checked on
-    ``on``: the failures by field, and the workings (see the module's docstring)."""
-    fails: dict[str, list[str]] = {}
-    workings: dict[str, Any] = {}
-
-    def fail(name: str, message: str) -> None:
-        fails.setdefault(name, []).append(message)
-
-    since_founding = net_result(end=as_of)
-    available = surplus_available(as_of=as_of, since_founding=since_founding)
-    owed = fund_outstanding(as_of) if reserve_outstanding_fund else ZERO
-    distributable = max(ZERO, quantize_money(available - owed))
-    workings.update(
-        as_of=as_of,
-        result_since_founding=since_founding,
-        surplus_available=available,
-        fund_outstanding=owed,
-        distributable=distributable,
-        amount=amount,
-    )
-    if since_founding < 0:
-        fail(
-            "surplus",
-            _("The result since founding is %(result)s: there is no surplus to distribute.")
-            % {"result": since_founding},
-        )
-    if amount > distributable:
-        fail(
-            "amount",
-            _(
-                "The distributable surplus is %(distributable)s (surplus and results not "
-                "yet appropriated less the fund repaid, %(available)s, less the fund still "
-                "owed, %(owed)s): %(amount)s is more."
-            )
-            % {
-                "distributable": distributable,
-                "available": available,
-                "owed": owed,
-                "amount": amount,
-            },
-        )
-    blocked, reasons = selectors.distribution_blocked(on)
-    if blocked:
-        fail("alerts", _("Distribution is blocked: %(reasons)s") % {"reasons": " ".join(reasons)})
-    check = solvency_after(core_less=amount, supplementary_less=ZERO)
-    if check is not None:
-        workings["assessment"] = check.assessment.pk
-        workings["core_after"] = check.core
-        workings["after"] = check.ratios
-        if check.missed:
-            fail(
-                "assessment",
-                _(
-                    "After the distribution, assessment %(a)s would be below its threshold "
-                    "for: %(measures)s (comprehensive %(comprehensive)s%%, core %(core)s%%)."
-                )
-                % {
-                    "a": check.assessment,
-                    "measures": ", ".join(check.missed),
-                    "comprehensive": check.after.comprehensive_ratio,
-                    "core": check.after.core_ratio,
-                },
-            )
-    return fails, json_ready(workings)
-
-
-def _refuse(fails: dict[str, list[str]]) -> None:
-    if fails:
-        raise InvalidInput(
-            _("The distribution is refused: %(conditions)s.") % {"conditions": ", ".join(fails)},
-            fields=fails,
-        )
 
 
 def distribution_compute(
@@ -220,8 +97,8 @@ def distribution_compute(
         raise InvalidInput(_("The date cannot be in the future."), field="as_of")
     if as_of < dt.date(year, 1, 1):
         raise InvalidInput(_("The date cannot be before the year begins."), field="as_of")
-    weight = _weight(basis, contributions_weight)
-    minimum = _money(minimum_amount, "minimum_amount")
+    weight = weight_check(basis, contributions_weight)
+    minimum = money_check(minimum_amount, "minimum_amount")
     with transaction.atomic():
         if amount is None:
             _fails, workings = distribution_checks(
@@ -238,7 +115,7 @@ def distribution_compute(
                     field="amount",
                 )
         else:
-            value = _money(amount, "amount")
+            value = money_check(amount, "amount")
         fails, workings = distribution_checks(
             amount=value, as_of=as_of, reserve_outstanding_fund=reserve_outstanding_fund, on=today
         )
@@ -246,7 +123,7 @@ def distribution_compute(
             fails.setdefault("assessment", []).append(
                 _("There is no approved solvency assessment to check against.")
             )
-        _refuse(fails)
+        refuse(fails)
         distribution = SurplusDistribution.objects.create(
             year=year,
             as_of=as_of,
@@ -268,197 +145,6 @@ def distribution_compute(
             data={"amount": str(value), "distributable": workings["distributable"]},
         )
     return distribution
-
-
-# --- The allocation (set-based) --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Allocation:
-    """How the amount is shared: the parts by contributions and by membership in cents,
-    the totals of the members sharing, and the remainder cents of each part."""
-
-    part_c: int
-    part_y: int
-    total_c: int
-    total_d: int
-    k_c: int
-    k_y: int
-    members_eligible: int
-    members_below_minimum: int
-    members: int
-
-    @property
-    def parts(self) -> dict[str, int]:
-        return {
-            "part_c": self.part_c,
-            "total_c": self.total_c,
-            "part_y": self.part_y,
-            "total_d": self.total_d,
-            "k_c": self.k_c,
-            "k_y": self.k_y,
-        }
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "by_contributions": str(CENT * self.part_c),
-            "by_membership": str(CENT * self.part_y),
-            "contributions_total": str(CENT * self.total_c),
-            "membership_days_total": self.total_d,
-            "remainder_cents_contributions": self.k_c,
-            "remainder_cents_membership": self.k_y,
-            "members_eligible": self.members_eligible,
-            "members_below_minimum": self.members_below_minimum,
-            "members": self.members,
-        }
-
-
-def _allocate(distribution: SurplusDistribution) -> Allocation:
-    """Fill the session's ``surplus_basis`` table and work out the allocation (reads
-    members, dues and coverages; writes only the temporary table)."""
-    total = int(distribution.amount / CENT)
-    part_c = int(
-        quantize_money(distribution.amount * distribution.contributions_weight, ROUND_HALF_UP)
-        / CENT
-    )
-    part_y = total - part_c
-    sql.basis_create(as_of=distribution.as_of, year=distribution.year)
-    first = sql.basis_totals()
-    if not first.members:
-        raise InvalidInput(
-            _("No member's cover is in force on %(date)s.") % {"date": distribution.as_of},
-            field="as_of",
-        )
-    if part_c and not first.contrib_cents:
-        raise InvalidInput(
-            _("No member sharing paid contributions due in %(year)s: choose another basis.")
-            % {"year": distribution.year},
-            field="basis",
-        )
-    if part_y and not first.days:
-        raise InvalidInput(
-            _("The members sharing joined on %(date)s: choose another basis.")
-            % {"date": distribution.as_of},
-            field="basis",
-        )
-    if part_c * first.max_contrib_cents > INT_MAX or part_y * first.max_days > INT_MAX:
-        raise InvalidInput(_("The amount is too large to share exactly."), field="amount")
-    minimum = int(distribution.minimum_amount / CENT)
-    dropped = sql.basis_drop_below(
-        part_c=part_c, total_c=first.contrib_cents, part_y=part_y, total_d=first.days, cents=minimum
-    )
-    second = sql.basis_totals() if dropped else first
-    if not second.members or (part_c and not second.contrib_cents) or (part_y and not second.days):
-        raise InvalidInput(
-            _("No member's share reaches the minimum amount of %(minimum)s.")
-            % {"minimum": distribution.minimum_amount},
-            field="minimum_amount",
-        )
-    floored_c, floored_y = sql.basis_floored_sums(
-        part_c=part_c, total_c=second.contrib_cents, part_y=part_y, total_d=second.days
-    )
-    return Allocation(
-        part_c=part_c,
-        part_y=part_y,
-        total_c=second.contrib_cents,
-        total_d=second.days,
-        k_c=part_c - floored_c,
-        k_y=part_y - floored_y,
-        members_eligible=first.members,
-        members_below_minimum=dropped,
-        members=second.members,
-    )
-
-
-@dataclass(frozen=True)
-class MemberAmount:
-    member_id: int
-    member_number: str
-    contributions: Decimal
-    membership_days: int
-    weight: Decimal
-    amount: Decimal
-
-
-@dataclass(frozen=True)
-class Preview:
-    """What a run would credit (amounts in yuan), without writing any share."""
-
-    distribution_id: int
-    amount: Decimal
-    allocation: Allocation
-    members: int
-    total: Decimal
-    smallest: Decimal | None
-    median: Decimal | None
-    largest: Decimal | None
-    sample: list[MemberAmount] = field(default_factory=list)
-    searched: list[MemberAmount] = field(default_factory=list)
-    not_sharing: list[str] = field(default_factory=list)
-
-
-def _amounts(rows: list[tuple], numbers: dict[int, str | None]) -> list[MemberAmount]:
-    return [
-        MemberAmount(
-            member_id=int(member_id),
-            member_number=numbers.get(int(member_id)) or "",
-            contributions=CENT * int(cents_c),
-            membership_days=int(days),
-            weight=Decimal(str(weight)),
-            amount=CENT * int(cents),
-        )
-        for member_id, cents_c, days, weight, cents in rows
-    ]
-
-
-def distribution_preview(
-    *, distribution: SurplusDistribution | int, member_numbers: list[str] | tuple = ()
-) -> Preview:
-    """The board's preview: the number of members, the total, the smallest, median and
-    largest share, a sample of members spread over the register and the members whose
-    numbers are searched (those not sharing are named apart). Writes no share (the
-    temporary table is dropped before returning)."""
-    pk = distribution.pk if isinstance(distribution, SurplusDistribution) else int(distribution)
-    row = SurplusDistribution.objects.filter(pk=pk).first()
-    if row is None:
-        raise InvalidInput(_("There is no such distribution."), field="distribution")
-    with transaction.atomic():
-        try:
-            allocation = _allocate(row)
-            stats = sql.shares_stats(**allocation.parts)
-            sample_ids = sql.sample_member_ids(SAMPLE, allocation.members)
-            wanted = [n.strip() for n in member_numbers if n and n.strip()][:20]
-            found = dict(
-                Member.objects.filter(member_number__in=wanted).values_list("member_number", "pk")
-            )
-            rows = sql.shares_for_members(
-                member_ids=sorted(set(sample_ids) | set(found.values())), **allocation.parts
-            )
-        finally:
-            sql.basis_drop()
-    numbers = dict(
-        Member.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", "member_number")
-    )
-    amounts = _amounts(rows, numbers)
-    searched_ids = set(found.values())
-    sharing_ids = {a.member_id for a in amounts}
-
-    def cents(value: int | None) -> Decimal | None:
-        return None if value is None else CENT * value
-
-    return Preview(
-        distribution_id=row.pk,
-        amount=row.amount,
-        allocation=allocation,
-        members=stats["members"],
-        total=CENT * stats["cents"],
-        smallest=cents(stats["min"]),
-        median=cents(stats["median"]),
-        largest=cents(stats["max"]),
-        sample=[a for a in amounts if a.member_id in set(sample_ids)],
-        searched=[a for a in amounts if a.member_id in searched_ids],
-        not_sharing=[n for n in wanted if found.get(n) not in sharing_ids],
-    )
 
 
 # --- The steps ---------------------------------------------------------------------------
@@ -492,18 +178,18 @@ def distribution_propose(
         DISTRIBUTION.check(row.status, S.PROPOSED)
         if basis is not None:
             row.basis = basis
-            row.contributions_weight = _weight(basis, contributions_weight)
+            row.contributions_weight = weight_check(basis, contributions_weight)
         if minimum_amount is not None:
-            row.minimum_amount = _money(minimum_amount, "minimum_amount")
+            row.minimum_amount = money_check(minimum_amount, "minimum_amount")
         if amount is not None:
-            row.amount = _money(amount, "amount")
+            row.amount = money_check(amount, "amount")
         fails, workings = distribution_checks(
             amount=row.amount,
             as_of=row.as_of,
             reserve_outstanding_fund=row.reserve_outstanding_fund,
             on=timezone.localdate(),
         )
-        _refuse(fails)
+        refuse(fails)
         old = DISTRIBUTION.move(row, S.PROPOSED)
         row.workings, row.distributable = workings, Decimal(workings["distributable"])
         row.proposed_by, row.proposed_at = actor, timezone.now()
@@ -589,9 +275,9 @@ def distribution_run(*, distribution: SurplusDistribution | int, actor) -> Surpl
             reserve_outstanding_fund=row.reserve_outstanding_fund,
             on=today,
         )
-        _refuse(fails)
+        refuse(fails)
         try:
-            allocation = _allocate(row)
+            allocation = allocate(row)
             entry = entry_post(
                 idempotency_key=f"solvency.surplus_distribution:{row.pk}",
                 date=today,

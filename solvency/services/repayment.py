@@ -85,6 +85,16 @@ class SolvencyAfter:
     supplementary: Decimal
 
     @property
+    def message_figures(self) -> dict[str, Any]:
+        """What a refusal names: the assessment, the thresholds missed, the ratios after."""
+        return {
+            "a": self.assessment,
+            "measures": ", ".join(self.missed),
+            "comprehensive": self.after.comprehensive_ratio,
+            "core": self.after.core_ratio,
+        }
+
+    @property
     def ratios(self) -> dict[str, Any]:
         return {
             "comprehensive_ratio": self.after.comprehensive_ratio,
@@ -240,12 +250,7 @@ def repayment_checks(
                     "After the repayment, assessment %(a)s would be below its threshold "
                     "for: %(measures)s (comprehensive %(comprehensive)s%%, core %(core)s%%)."
                 )
-                % {
-                    "a": check.assessment,
-                    "measures": ", ".join(check.missed),
-                    "comprehensive": check.after.comprehensive_ratio,
-                    "core": check.after.core_ratio,
-                },
+                % check.message_figures,
             )
     return fails, json_ready(figures)
 
