@@ -56,6 +56,9 @@ FINANCE_SOLVENCY = (
     "solvency.change_fundtranche",
     # Repaying the fund on the assembly's resolution (solvency.services.repayment).
     "solvency.add_fundrepayment",
+    # Crediting members their share of a surplus distribution the assembly adopted
+    # (solvency.services.distribution).
+    "solvency.run_surplusdistribution",
 )
 
 
@@ -139,7 +142,12 @@ ROLES: tuple[Role, ...] = (
             "members.delete_healthquestion",
         ),
         # Acknowledging an alert of the ladder is the compliance officer's.
-        excluded=(*FINANCE_SOLVENCY, "solvency.acknowledge_solvencyalert"),
+        # Proposing a surplus distribution is the board's.
+        excluded=(
+            *FINANCE_SOLVENCY,
+            "solvency.acknowledge_solvencyalert",
+            "solvency.propose_surplusdistribution",
+        ),
     ),
     Role(
         "finance",
@@ -188,7 +196,16 @@ ROLES: tuple[Role, ...] = (
         _("Keeps the society's particulars, convenes meetings, records votes and minutes."),
         # common.change_society is the particulars only: the bank account and the
         # security settings have owners of their own (finance, the administrator).
-        ("common.view_society", "common.change_society", "members.view_*", "governance.*"),
+        (
+            "common.view_society",
+            "common.change_society",
+            "members.view_*",
+            "governance.*",
+            # Records the board's proposal of a surplus distribution to the assembly
+            # (solvency.services.distribution), having previewed it.
+            "solvency.view_surplusdistribution",
+            "solvency.propose_surplusdistribution",
+        ),
     ),
     Role(
         "administrator",

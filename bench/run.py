@@ -59,6 +59,13 @@ BENCHMARKS = {
         "paid + incurred quarterly triangles from N claims by SQL vs. a bare SELECT ... "
         "GROUP BY of the same rows; Mack on both (fit and import timed apart)",
     ),
+    "surplus-distribution": (
+        "bench.surplus_distribution",
+        1_000_000,
+        "one surplus distribution run over N members (shares by largest remainder, the "
+        "entry, a contribution credit each) vs. a bare INSERT ... SELECT of the same rows "
+        "into the tables they go to",
+    ),
     "disclosure-pages": (
         "bench.disclosure_pages",
         100_000,

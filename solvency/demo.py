@@ -18,6 +18,12 @@ above 100%. Texts are Chinese, as in the other demo files.
 Idempotent: the register and the capital items are found by their reference, a date that
 has holdings is not imported again, and a valuation date with an approved assessment is
 skipped, and so is the reserve run of a date that has an approved one.
+
+Last, a surplus distribution of a tenth of what is distributable today is computed by the
+actuary and proposed by the board's secretary (by contributions 70%, by membership 30%)
+when the demo's finances allow one (surplus after the fund still owed, no alert, the
+ratios after it above every threshold); the demo has no assembly resolution on it, so it
+waits there to be adopted. Skipped when one exists.
 """
 
 from __future__ import annotations
@@ -30,11 +36,26 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from mutualsociety.common.demo import FOUNDED
+from mutualsociety.common.exceptions import InvalidInput
+from mutualsociety.common.money import ZERO, quantize_money
 
 from . import selectors
-from .models import AssetHolding, CapitalItem, FundTranche, Grain, ReservingMethod, Tier
+from .models import (
+    AssetHolding,
+    CapitalItem,
+    FundTranche,
+    Grain,
+    ReservingMethod,
+    SurplusDistribution,
+    Tier,
+)
 from .services.assessments import assessment_approve, assessment_compute
 from .services.capital import asset_holdings_import
+from .services.distribution import (
+    distribution_checks,
+    distribution_compute,
+    distribution_propose,
+)
 from .services.evaluation import assessment_evaluate
 from .services.reserves import reserve_run_approve, reserve_run_create
 
@@ -217,4 +238,36 @@ def seed() -> dict:
             ),
         )
         approved += 1
-    return {"approved": approved, "quarters": len(days), "reserve_runs": reserves}
+    proposed = _surplus(actuary, User.objects.get(username="secretary"))
+    return {
+        "approved": approved,
+        "quarters": len(days),
+        "reserve_runs": reserves,
+        "surplus_proposed": proposed,
+    }
+
+
+def _surplus(actuary, secretary) -> bool:
+    """A distribution computed and proposed, when the finances allow one (see above)."""
+    if SurplusDistribution.objects.exists():
+        return False
+    today = timezone.localdate()
+    _fails, workings = distribution_checks(
+        amount=ZERO, as_of=today, reserve_outstanding_fund=True, on=today
+    )
+    amount = quantize_money(Decimal(workings["distributable"]) / 10)
+    if amount <= 0:
+        return False
+    try:
+        distribution = distribution_compute(
+            year=today.year,
+            as_of=today,
+            basis="mix",
+            contributions_weight="0.7",
+            amount=amount,
+            actor=actuary,
+        )
+        distribution_propose(distribution=distribution, actor=secretary)
+    except InvalidInput:
+        return False  # the demo's finances do not allow one today
+    return True

@@ -10,10 +10,12 @@ from mutualsociety.common.events import event_record
 from .models import (
     AlertEvent,
     AssessmentEvent,
+    DistributionEvent,
     ReserveRun,
     ReserveRunEvent,
     SolvencyAlert,
     SolvencyAssessment,
+    SurplusDistribution,
 )
 
 
@@ -80,6 +82,29 @@ def reserve_run_event(
         ReserveRunEvent,
         subject=run,
         type=ReserveRunEvent.Type(type),
+        actor=actor,
+        old_value=old_value,
+        new_value=new_value,
+        reason=reason,
+        data=data,
+    )
+
+
+def distribution_event(
+    *,
+    distribution: SurplusDistribution,
+    type: DistributionEvent.Type | str,  # noqa: A002 - the event's type, as everywhere
+    actor=None,
+    old_value: str = "",
+    new_value: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> DistributionEvent:
+    """Append one event about a surplus distribution (in the caller's transaction)."""
+    return event_record(
+        DistributionEvent,
+        subject=distribution,
+        type=DistributionEvent.Type(type),
         actor=actor,
         old_value=old_value,
         new_value=new_value,

@@ -25,6 +25,7 @@ from .models import (
     SolvencyAlert,
     SolvencyAssessment,
     SolvencyJobRun,
+    SurplusDistribution,
 )
 
 A = SolvencyAssessment.State
@@ -83,3 +84,21 @@ MACHINES.update(
         "SolvencyJobRun.status": JOB_RUN,
     }
 )
+
+SD = SurplusDistribution.Status
+
+#: ``SurplusDistribution.status``: computed (the actuary) → proposed (the board) →
+#: adopted (the assembly's special resolution) → run (credited) → published. Until it is
+#: run it may be withdrawn; withdrawn, run-then-published are final.
+DISTRIBUTION = StateMachine(
+    SD,
+    {
+        SD.COMPUTED: {SD.PROPOSED, SD.WITHDRAWN},
+        SD.PROPOSED: {SD.ADOPTED, SD.WITHDRAWN},
+        SD.ADOPTED: {SD.RUN, SD.WITHDRAWN},
+        SD.RUN: {SD.PUBLISHED},
+    },
+    message=gettext_lazy("A surplus distribution that is %(current)s cannot become %(new)s."),
+)
+
+MACHINES["SurplusDistribution.status"] = DISTRIBUTION

@@ -71,7 +71,9 @@ class PaymentRecordForm(DomainErrorFormMixin, forms.Form):
     received_on = forms.DateField(
         label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    provider = forms.ChoiceField(label=_("Provider"), choices=Payment.Provider.choices)
+    provider = forms.ChoiceField(
+        label=_("Provider"), choices=[(p.value, p.label) for p in Payment.RECORDED_PROVIDERS]
+    )
     reference = forms.CharField(
         label=_("Reference"),
         max_length=100,

@@ -102,6 +102,9 @@ class Payment(models.Model):
     class Provider(models.TextChoices):
         BANK_TRANSFER = "bank_transfer", _("Bank transfer")
         MANUAL = "manual", _("Recorded by staff")
+        #: Not money received: a member's share of a surplus distribution credited as an
+        #: advance (solvency's distribution run writes these; nobody records one by hand).
+        SURPLUS = "surplus", _("Surplus distribution")
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="payments"
@@ -124,6 +127,9 @@ class Payment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+
+    #: The providers a person may record a payment with (forms, API).
+    RECORDED_PROVIDERS = (Provider.BANK_TRANSFER, Provider.MANUAL)
 
     #: Not stored: set on the payment ``payment_record`` returns. True when the call was a
     #: replay of the idempotency key and returned the payment an earlier call recorded.

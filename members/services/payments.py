@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,7 +73,7 @@ def payment_record(
     key = (idempotency_key or "").strip()
     if not key:
         raise InvalidInput(_("An idempotency key is required."), field="idempotency_key")
-    if provider not in Payment.Provider.values:
+    if provider not in Payment.RECORDED_PROVIDERS:
         raise InvalidInput(_("Unknown payment provider."), field="provider")
     today = timezone.localdate()
     if not isinstance(received_on, dt.date) or isinstance(received_on, dt.datetime):
@@ -207,3 +207,43 @@ def payment_record(
     ):
         member_reinstate(member=locked, actor=actor, reason=_("Arrears paid."))
     return payment
+
+
+def credits_insert(
+    *,
+    rows_sql: str,
+    params: list,
+    received_on: dt.date,
+    key_prefix: str,
+    reference: str,
+    ledger_entry_id: int,
+) -> int:
+    """Credit members set-based, each an amount held for them as money paid in advance
+    (a ``Payment`` of provider ``surplus``, nothing allocated): the later dues consume it
+    as they consume any advance (``dues``). ``rows_sql`` selects ``(member_id, cents)``
+    with ``params``; one ``INSERT ... SELECT`` writes every credit, its idempotency key
+    ``<key_prefix><member id>`` (unique: a second insert of the same credits fails as a
+    whole). The caller posts the one balanced entry (Cr 2203) they hang on, in the same
+    transaction, and settles open dues from them (``dues_settle_from_advance``)."""
+    ops = connection.ops
+    sql = (
+        "INSERT INTO members_payment (member_id, amount, received_on, provider, reference, "  # noqa: S608 - constant SQL; values are parameters
+        "idempotency_key, allocated_amount, ledger_entry_id, recorded_by_id, created_at) "
+        "SELECT c.member_id, c.cents / 100.0, %s, %s, %s, "
+        "%s || CAST(c.member_id AS VARCHAR(20)), 0, %s, NULL, %s "
+        f"FROM ({rows_sql}) c WHERE c.cents > 0"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                ops.adapt_datefield_value(received_on),
+                Payment.Provider.SURPLUS.value,
+                reference[:100],
+                key_prefix,
+                ledger_entry_id,
+                ops.adapt_datetimefield_value(timezone.now()),
+                *params,
+            ],
+        )
+        return int(cursor.rowcount)

@@ -2,12 +2,14 @@
 (``regimes``), finance's capital inputs (``capital``), assessments (``assessments``),
 the ladder's alerts, drafts, repayments and job runs (``ladder``),
 stress tests (``stress``), replenishment planning and liquidity (``planning``).
-reserve runs and the reserving basis (``reserves``).
+reserve runs and the reserving basis (``reserves``), surplus distributions
+(``distribution``).
 Every change of an assessment is a service call; assessments, their lines and events
 are never edited or deleted here."""
 
 from .assessments import SolvencyAssessmentAdmin
 from .capital import AssetHoldingAdmin, CapitalItemAdmin, FundTrancheAdmin
+from .distribution import MemberSurplusShareAdmin, SurplusDistributionAdmin
 from .ladder import (
     FundRepaymentAdmin,
     MaterialEventDraftAdmin,
@@ -25,6 +27,7 @@ __all__ = [
     "FundRepaymentAdmin",
     "FundTrancheAdmin",
     "MaterialEventDraftAdmin",
+    "MemberSurplusShareAdmin",
     "PlannedRepaymentAdmin",
     "ProjectionAssumptionsAdmin",
     "RegimeAdmin",
@@ -36,4 +39,5 @@ __all__ = [
     "SolvencyJobRunAdmin",
     "StressResultAdmin",
     "StressScenarioAdmin",
+    "SurplusDistributionAdmin",
 ]

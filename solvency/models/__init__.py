@@ -9,8 +9,9 @@
 - ``jobs``: ``SolvencyJobRun``, the periodic runs [ladder];
 - ``stress``: ``StressScenario``, ``StressResult``, ``ProjectionAssumptions``,
   ``PlannedRepayment`` [stress];
-- ``events``: the append-only histories (``AssessmentEvent``).
 - ``events``: the append-only histories (``AssessmentEvent``);
+- ``distribution``: ``SurplusDistribution``, ``MemberSurplusShare``, their history
+  ``DistributionEvent`` [distribution];
 - ``reserves``: ``ReservingBasis``, ``ReserveRun``, ``ReserveRunOrigin``,
   ``ReserveRunEvent`` [reserves].
 """
@@ -19,6 +20,7 @@ from .alerts import AlertEvent, MaterialEventDraft, SolvencyAlert
 from .assessments import AssessmentLine, SolvencyAssessment
 from .capital import AssetHolding, CapitalItem, FundTranche, Tier
 from .choices import AssetClass, CreditRating, Rating
+from .distribution import DistributionEvent, MemberSurplusShare, SurplusDistribution
 from .events import AssessmentEvent
 from .jobs import SolvencyJobRun
 from .regimes import LadderRung, Regime, RiskFactor, RiskModule
@@ -46,11 +48,13 @@ __all__ = [
     "AssetHolding",
     "CapitalItem",
     "CreditRating",
+    "DistributionEvent",
     "FundRepayment",
     "FundTranche",
     "Grain",
     "LadderRung",
     "MaterialEventDraft",
+    "MemberSurplusShare",
     "PlannedRepayment",
     "ProjectionAssumptions",
     "Rating",
@@ -67,5 +71,6 @@ __all__ = [
     "SolvencyJobRun",
     "StressResult",
     "StressScenario",
+    "SurplusDistribution",
     "Tier",
 ]

@@ -9,7 +9,8 @@ issue later), one module per subject, every name importable from here:
   assessments (judged by the thresholds they were computed under);
 - ``reserves``: the approved reserve runs, their totals (what an assessment counts) and
   history, the runs a reader may see;
-- ``liquidity``: the liquidity view of the mutual aid plans, the latest stress results.
+- ``liquidity``: the liquidity view of the mutual aid plans, the latest stress results;
+- ``distribution``: a member's own shares of surplus distributions, explained.
 """
 
 from .assessments import (
@@ -23,6 +24,7 @@ from .assessments import (
     regime_list,
     regime_loaded,
 )
+from .distribution import ShareExplained, surplus_shares_for_member
 from .ladder import (
     alert_status_label,
     alerts_standing,
@@ -70,6 +72,8 @@ from .summaries import (
 )
 
 __all__ = [
+    "ShareExplained",
+    "surplus_shares_for_member",
     "alert_status_label",
     "CapitalLine",
     "DRAFT_READERS",

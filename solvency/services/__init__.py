@@ -1,6 +1,8 @@
 """Every write of the solvency app, one module per subject. Modules import each other in
 one direction only: ``jobs`` → ``reserves``, ``assessments``; ``assessments`` →
-``monitoring`` → ``evaluation`` → ``capital``; ``repayment`` → ``evaluation``; ``stress``
+``monitoring`` → ``evaluation`` → ``capital``; ``repayment`` → ``evaluation``;
+``distribution`` → ``distribution_checks`` (→ ``repayment``, ``evaluation``),
+``distribution_allocation`` → ``distribution_sql``; ``stress``
 → ``assessments``, ``evaluation``; every one may use ``access`` (the permission check);
 ``whatif`` stands alone. Faces import the services; services never import a face.
 """
@@ -12,6 +14,15 @@ from .assessments import (
     assessment_evaluate,
 )
 from .capital import asset_holdings_import, capital_position
+from .distribution import (
+    distribution_adopt,
+    distribution_compute,
+    distribution_preview,
+    distribution_propose,
+    distribution_publish,
+    distribution_run,
+    distribution_withdraw,
+)
 from .jobs import job_daily_monitoring, job_monthly_reserve, job_quarterly_assessment
 from .monitoring import (
     alert_acknowledge,
@@ -40,6 +51,13 @@ __all__ = [
     "assessment_evaluate",
     "asset_holdings_import",
     "capital_position",
+    "distribution_adopt",
+    "distribution_compute",
+    "distribution_preview",
+    "distribution_propose",
+    "distribution_publish",
+    "distribution_run",
+    "distribution_withdraw",
     "fund_repay",
     "job_daily_monitoring",
     "job_monthly_reserve",

@@ -27,6 +27,7 @@ Finance records it (``solvency.add_fundrepayment``) on the assembly's resolution
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -45,7 +46,7 @@ from mutualsociety.common.money import ZERO, quantize_money
 
 from .. import selectors
 from ..calculations import recheck as rc
-from ..models import FundRepayment, FundTranche, Tier
+from ..models import FundRepayment, FundTranche, SolvencyAssessment, SurplusDistribution, Tier
 from .access import permission_require
 from .evaluation import json_ready
 
@@ -58,6 +59,90 @@ def _amount(value: Any) -> Decimal | None:
     if not amount.is_finite() or amount <= 0 or amount % Decimal("0.01"):
         return None
     return amount
+
+
+def surplus_available(*, as_of: dt.date, since_founding: Decimal | None = None) -> Decimal:
+    """Surplus (4104) plus the results not yet appropriated (income less expenses ever
+    posted), less the fund already repaid, at the end of ``as_of``: what the fund is
+    repaid from and surplus is distributed from (a distribution's own entry debits 4104,
+    so a distribution already credited is out of it)."""
+    if since_founding is None:
+        since_founding = net_result(end=as_of)
+    all_repaid = FundRepayment.objects.aggregate(t=Sum("amount"))["t"] or ZERO
+    surplus = account_balance(account=chart.SURPLUS, as_of=as_of)
+    return quantize_money(surplus + since_founding - all_repaid)
+
+
+@dataclass(frozen=True)
+class SolvencyAfter:
+    """The latest approved assessment recomputed with less capital: its ratios after,
+    and the thresholds of its regime they would miss (none: the draw may go ahead)."""
+
+    assessment: SolvencyAssessment
+    after: Any
+    missed: list[str]
+    core: Decimal
+    supplementary: Decimal
+
+    @property
+    def message_figures(self) -> dict[str, Any]:
+        """What a refusal names: the assessment, the thresholds missed, the ratios after."""
+        return {
+            "a": self.assessment,
+            "measures": ", ".join(self.missed),
+            "comprehensive": self.after.comprehensive_ratio,
+            "core": self.after.core_ratio,
+        }
+
+    @property
+    def ratios(self) -> dict[str, Any]:
+        return {
+            "comprehensive_ratio": self.after.comprehensive_ratio,
+            "core_ratio": self.after.core_ratio,
+            "mcr_ratio": self.after.mcr_ratio,
+        }
+
+
+def capital_drawn_since(valuation_date: dt.date) -> tuple[Decimal, Decimal]:
+    """(core, supplementary) capital that left after ``valuation_date``: repayments of
+    the fund (in their tranche's tier) and surplus credited to members (core), so that
+    two draws that each pass alone cannot pass together."""
+    core = supplementary = ZERO
+    since = FundRepayment.objects.filter(repaid_on__gt=valuation_date)
+    for row in since.values("tranche__tier").annotate(total=Sum("amount")):
+        if row["tranche__tier"] == Tier.SUPPLEMENTARY:
+            supplementary += row["total"]
+        else:
+            core += row["total"]
+    distributed = SurplusDistribution.objects.filter(
+        status__in=(SurplusDistribution.Status.RUN, SurplusDistribution.Status.PUBLISHED),
+        ledger_entry__date__gt=valuation_date,
+    ).aggregate(t=Sum("amount"))["t"]
+    return core + (distributed or ZERO), supplementary
+
+
+def solvency_after(*, core_less: Decimal, supplementary_less: Decimal) -> SolvencyAfter | None:
+    """The latest approved assessment's position with its capital less what left since
+    its valuation date and less ``core_less`` / ``supplementary_less``, against its stored
+    minimum capital and MCR and every threshold of the regime it was made under (the
+    early-warning margin is not a threshold). None when no assessment is approved."""
+    assessment = selectors.assessment_latest_approved()
+    if assessment is None:
+        return None
+    rules = rc.rules_from_snapshot(assessment.inputs.get("regime") or {})
+    drawn_core, drawn_supplementary = capital_drawn_since(assessment.valuation_date)
+    core = assessment.core_capital - drawn_core - core_less
+    supplementary = assessment.supplementary_capital - drawn_supplementary - supplementary_less
+    after = rc.recheck(
+        rules=rules,
+        minimum_capital=assessment.minimum_capital,
+        mcr=assessment.mcr,
+        core=core,
+        supplementary=supplementary,
+        rating=assessment.rating,
+    )
+    missed = rc.thresholds_missed(after, rules.thresholds, assessment.rating)
+    return SolvencyAfter(assessment, after, list(missed), core, supplementary)
 
 
 def repayment_key(*, tranche_id: int, motion_id: int, repaid_on: dt.date, amount: Decimal) -> str:
@@ -119,9 +204,7 @@ def repayment_checks(
             % {"result": since_founding},
         )
     # (b) surplus available
-    all_repaid = FundRepayment.objects.aggregate(t=Sum("amount"))["t"] or ZERO
-    surplus = account_balance(account=chart.SURPLUS, as_of=repaid_on)
-    available = quantize_money(surplus + since_founding - all_repaid)
+    available = surplus_available(as_of=repaid_on, since_founding=since_founding)
     figures["surplus_available"] = available
     if available < amount:
         fail(
@@ -151,52 +234,23 @@ def repayment_checks(
             % {"alerts": "; ".join(str(a) for a in standing)},
         )
     # (d) the latest approved assessment after the repayment
-    assessment = selectors.assessment_latest_approved()
-    if assessment is None:
+    core_less, supplementary_less = (
+        (ZERO, amount) if tranche.tier == Tier.SUPPLEMENTARY else (amount, ZERO)
+    )
+    check = solvency_after(core_less=core_less, supplementary_less=supplementary_less)
+    if check is None:
         fail("assessment", _("There is no approved solvency assessment to check against."))
     else:
-        figures["assessment"] = assessment.pk
-        rules = rc.rules_from_snapshot(assessment.inputs.get("regime") or {})
-        core, supplementary = assessment.core_capital, assessment.supplementary_capital
-        # Repayments made since the valuation date left the capital it counted too: two
-        # repayments that each pass alone must not pass together.
-        since = FundRepayment.objects.filter(repaid_on__gt=assessment.valuation_date)
-        for row in since.values("tranche__tier").annotate(total=Sum("amount")):
-            if row["tranche__tier"] == Tier.SUPPLEMENTARY:
-                supplementary -= row["total"]
-            else:
-                core -= row["total"]
-        if tranche.tier == Tier.SUPPLEMENTARY:
-            supplementary -= amount
-        else:
-            core -= amount
-        after = rc.recheck(
-            rules=rules,
-            minimum_capital=assessment.minimum_capital,
-            mcr=assessment.mcr,
-            core=core,
-            supplementary=supplementary,
-            rating=assessment.rating,
-        )
-        figures["after"] = {
-            "comprehensive_ratio": after.comprehensive_ratio,
-            "core_ratio": after.core_ratio,
-            "mcr_ratio": after.mcr_ratio,
-        }
-        missed = rc.thresholds_missed(after, rules.thresholds, assessment.rating)
-        if missed:
+        figures["assessment"] = check.assessment.pk
+        figures["after"] = check.ratios
+        if check.missed:
             fail(
                 "assessment",
                 _(
                     "After the repayment, assessment %(a)s would be below its threshold "
                     "for: %(measures)s (comprehensive %(comprehensive)s%%, core %(core)s%%)."
                 )
-                % {
-                    "a": assessment,
-                    "measures": ", ".join(missed),
-                    "comprehensive": after.comprehensive_ratio,
-                    "core": after.core_ratio,
-                },
+                % check.message_figures,
             )
     return fails, json_ready(figures)
 

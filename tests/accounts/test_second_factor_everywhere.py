@@ -125,6 +125,8 @@ class World:
             "step": "submit",
             "draft_id": 1,
             "decision": "publish",
+            # solvency: a surplus distribution's preview in the admin
+            "distribution_id": 1,
             # the regulator portal's downloads: <page>/export/<table>.<fmt>
             "table": "claims",
             "fmt": "csv",
