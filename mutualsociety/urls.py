@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("assembly/", include("governance.urls")),
     path("", include("claims.urls")),
+    path("", include("privacy.urls")),
     path("disclosure/", include("disclosure.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
