@@ -70,8 +70,8 @@ def request_outcome_lines(request: PrivacyRequest) -> list[str]:
                 continue
             lines.append(
                 _(
-                    "%(item)s: not deleted. %(basis)s requires these records to be kept for "
-                    "%(years)d years, counted from %(start)s."
+                    "%(item)s: not deleted. The law requires these records to be kept for "
+                    "%(years)d years, counted from %(start)s (%(basis)s)."
                 )
                 % {
                     "item": label,
