@@ -167,3 +167,23 @@ def test_the_claims_admin_shows_the_designation_in_force_on_the_event_date(
     assert "王芳" in page and "李雷" not in page
     assert number not in page
     assert number[-4:] in page
+
+
+def test_staff_see_every_version_masked_unless_allowed_the_full_number(client, make_user, member):
+    number = resident_id(birth_date(40), sex="F")
+    designation = designation_change(
+        member=member,
+        actor=None,
+        beneficiaries=[BeneficiaryData("王芳", "spouse", "resident_id", number, "100.00")],
+        based_on=0,
+    )
+    url = f"/admin/members/designation/{designation.pk}/change/"
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    client.force_login(make_user("approver", roles=("claims_approver",), is_staff=True))
+    masked = client.get(url).content.decode()
+    client.force_login(make_user("handler", roles=("claims_handler",), is_staff=True))
+    full = client.get(url).content.decode()
+
+    assert "王芳" in masked and number not in masked and number[-4:] in masked
+    assert number in full
