@@ -155,9 +155,7 @@ def designation_change(
     """
     locked = member_lock(member, no_key=True)
     if locked.status not in DESIGNATING_STATUSES:
-        raise InvalidInput(
-            _("Beneficiaries can be changed only while you are a member."), field="share"
-        )
+        raise InvalidInput(_("Beneficiaries can be changed only while you are a member."))
     current = (
         Designation.objects.filter(member=locked, valid_to__isnull=True)
         .prefetch_related("beneficiaries")

@@ -17,13 +17,14 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from accounts.roles import ROLE_BY_SLUG
 from mutualsociety.common.services import outbox_enqueue
 
 from ..models import PrivacyRequest, PrivacyRequestEvent
 
 OPEN = (PrivacyRequest.Status.RECEIVED, PrivacyRequest.Status.IN_PROGRESS)
 #: Who is e-mailed about an overdue request nobody has taken up: the compliance officers.
-COMPLIANCE_GROUP = "合规负责人 Compliance officer"
+COMPLIANCE_GROUP = ROLE_BY_SLUG["compliance_officer"].group_name
 
 
 def privacy_requests_flag_overdue(*, today: dt.date | None = None) -> int:
