@@ -22,8 +22,22 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from claims.models import Claim
+from members.models import (
+    Application,
+    Beneficiary,
+    ContributionDue,
+    Coverage,
+    Delivery,
+    Member,
+    MemberEvent,
+    Payment,
+    Topic,
+)
+from members.regions import PROVINCE_CHOICES
 from mutualsociety.common.fonts import cjk_font
 
+from ..models import CorrectionField, PrivacyRequest
 from .sections import SECTIONS
 
 INK = colors.HexColor("#1a1f24")
@@ -99,7 +113,90 @@ LABELS = {
     "motion": gettext_lazy("Motion"),
     "choice": gettext_lazy("Choice"),
     "receipt": gettext_lazy("Receipt code"),
+    "suspended_on": gettext_lazy("Suspended on"),
+    "lapses_on": gettext_lazy("Lapses on"),
+    "withdrawal_effective_on": gettext_lazy("Withdrawal takes effect on"),
+    "channel": gettext_lazy("Channel"),
+    "payment_frequency": gettext_lazy("Payment frequency"),
+    "waiting_period_end": gettext_lazy("Waiting period ends"),
+    "term_end": gettext_lazy("Current term ends"),
+    "period_start": gettext_lazy("Period from"),
+    "period_end": gettext_lazy("Period to"),
+    "provider": gettext_lazy("Provider"),
+    "reference": gettext_lazy("Reference"),
+    "allocated_amount": gettext_lazy("Allocated"),
+    "bank_account_name": gettext_lazy("Account holder"),
+    "bank_account_number": gettext_lazy("Bank account number"),
+    "assessed_amount": gettext_lazy("Assessed amount"),
+    "assessment_reasons": gettext_lazy("Assessment reasons"),
+    "rejection_reasons": gettext_lazy("Reasons for rejection"),
+    "paid_at": gettext_lazy("Paid at"),
+    "topic": gettext_lazy("Topic"),
+    "email_state": gettext_lazy("E-mail"),
+    "sms_state": gettext_lazy("SMS"),
+    "setting": gettext_lazy("Notification setting"),
+    "sms": gettext_lazy("SMS"),
+    "record": gettext_lazy("Record"),
+    "counted": gettext_lazy("Counted"),
+    "organ": gettext_lazy("Governing body"),
+    "role": gettext_lazy("Role"),
+    "starts_on": gettext_lazy("Term starts"),
+    "ends_on": gettext_lazy("Term ends"),
+    "appointed_at": gettext_lazy("Appointed at"),
+    "revoked_at": gettext_lazy("Revoked at"),
+    "from": gettext_lazy("From"),
+    "to": gettext_lazy("To"),
+    "field": gettext_lazy("Field to correct"),
+    "value": gettext_lazy("What it should be"),
+    "items": gettext_lazy("What to delete"),
+    "details": gettext_lazy("Explanation"),
+    "entry": gettext_lazy("Entry"),
 }
+
+#: Codes shown by their label in the PDF (the JSON keeps the codes), by section and key.
+CHOICES: dict[tuple[str, str], Any] = {
+    ("profile", "id_type"): Member.IdType,
+    ("beneficiaries", "id_type"): Member.IdType,
+    ("beneficiaries", "relation"): Beneficiary.Relation,
+    ("profile", "sex"): Member.Sex,
+    ("profile", "status"): Member.Status,
+    ("profile", "region"): dict(PROVINCE_CHOICES),
+    ("applications", "status"): Application.Status,
+    ("applications", "channel"): Application.Channel,
+    ("coverages", "status"): Coverage.Status,
+    ("contributions", "kind"): ContributionDue.Kind,
+    ("contributions", "status"): ContributionDue.Status,
+    ("payments", "provider"): Payment.Provider,
+    ("claims", "kind"): Claim.Kind,
+    ("claims", "status"): Claim.Status,
+    ("notifications", "topic"): Topic,
+    ("notifications", "setting"): Topic,
+    ("notifications", "email_state"): Delivery,
+    ("notifications", "sms_state"): Delivery,
+    ("history", "event"): MemberEvent.Type,
+    ("privacy_requests", "kind"): PrivacyRequest.Kind,
+    ("privacy_requests", "status"): PrivacyRequest.Status,
+    ("privacy_requests", "field"): CorrectionField,
+}
+
+
+def _label(section: str, key: str, v: Any) -> Any:
+    """A code's label in the active language, where the field has choices; a list of
+    records (a claim's documents, a designation's beneficiaries) as lines of
+    "label: value"."""
+    if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
+        return "\n".join(
+            "; ".join(
+                f"{LABELS.get(k, k)}: {_text(_label(section, k, x))}" for k, x in item.items()
+            )
+            for item in v
+        )
+    choices = CHOICES.get((section, key))
+    if choices is None or not isinstance(v, str) or not v:
+        return v
+    if isinstance(choices, dict):
+        return str(choices.get(v, v))
+    return str(choices(v).label) if v in choices.values else v
 
 
 def export_json(data: dict[str, Any]) -> bytes:
@@ -168,7 +265,9 @@ def export_pdf(data: dict[str, Any], *, compress: bool = True) -> bytes:
     def cell_of(v: Any, style: ParagraphStyle = cell):
         # Paragraphs wrap but cost time: short values are drawn as plain strings.
         shown = _text(v)
-        return Paragraph(escape(shown), style) if len(shown) > SHORT else shown
+        if len(shown) <= SHORT and "\n" not in shown:
+            return shown
+        return Paragraph(escape(shown).replace("\n", "<br/>"), style)
 
     def label_of(name: str) -> str:
         return str(LABELS.get(name, name.replace("_", " ")))
@@ -185,6 +284,7 @@ def export_pdf(data: dict[str, Any], *, compress: bool = True) -> bytes:
         if not records:
             story.append(Paragraph(escape(_("Nothing recorded.")), cell))
             continue
+        records = [{k: _label(key, k, v) for k, v in r.items()} for r in records]
         columns = list(records[0])
         if _tabular(records, columns):
             # Many records of the same few fields (payments, ledger lines, dues): one

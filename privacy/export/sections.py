@@ -359,7 +359,7 @@ def governance(member: Member) -> list[Record]:
         out.append(
             {
                 "record": "mandate",
-                "body": str(m.body),
+                "organ": str(m.body),
                 "role": m.role,
                 "starts_on": value(m.starts_on),
                 "ends_on": value(m.ends_on),

@@ -89,6 +89,8 @@ def test_the_pdf_reads_in_english_and_in_chinese(alice, bob):
     assert alice.member_number in english and "赵爱丽" in english
     assert "钱伯德" not in english and "678.90" not in english
     assert "赵爱丽" in chinese and "123.45" in chinese
+    # Codes by their label: the JSON says "resident_id", the PDF the document's name.
+    assert "Resident identity card (mainland)" in english and "resident_id" not in english
     # Labels in the reader's language (one the catalogue already translates).
     assert "Member number" in english and "会员编号" not in english
     assert "会员编号" in chinese and "Member number" not in chinese
