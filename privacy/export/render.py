@@ -180,23 +180,31 @@ CHOICES: dict[tuple[str, str], Any] = {
 }
 
 
-def _label(section: str, key: str, v: Any) -> Any:
-    """A code's label in the active language, where the field has choices; a list of
-    records (a claim's documents, a designation's beneficiaries) as lines of
-    "label: value"."""
+def _choice_labels() -> dict[tuple[str, str], dict[str, str]]:
+    """Each field's codes and labels, in the active language (made once per PDF)."""
+    return {
+        where: {str(code): str(label) for code, label in (
+            choices.items() if isinstance(choices, dict) else choices.choices
+        )}
+        for where, choices in CHOICES.items()
+    }  # fmt: skip
+
+
+def _label(labels: dict[tuple[str, str], dict[str, str]], section: str, key: str, v: Any) -> Any:
+    """A code's label where the field has choices; a list of records (a claim's
+    documents, a designation's beneficiaries) as lines of "label: value"."""
     if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
         return "\n".join(
             "; ".join(
-                f"{LABELS.get(k, k)}: {_text(_label(section, k, x))}" for k, x in item.items()
+                f"{LABELS.get(k, k)}: {_text(_label(labels, section, k, x))}"
+                for k, x in item.items()
             )
             for item in v
         )
-    choices = CHOICES.get((section, key))
-    if choices is None or not isinstance(v, str) or not v:
+    known = labels.get((section, key))
+    if known is None or not isinstance(v, str):
         return v
-    if isinstance(choices, dict):
-        return str(choices.get(v, v))
-    return str(choices(v).label) if v in choices.values else v
+    return known.get(v, v)
 
 
 def export_json(data: dict[str, Any]) -> bytes:
@@ -261,6 +269,7 @@ def export_pdf(data: dict[str, Any], *, compress: bool = True) -> bytes:
         Spacer(1, 4 * mm),
     ]
     titles = {section.key: str(section.title) for section in SECTIONS}
+    labels = _choice_labels()
 
     def cell_of(v: Any, style: ParagraphStyle = cell):
         # Paragraphs wrap but cost time: short values are drawn as plain strings.
@@ -284,7 +293,7 @@ def export_pdf(data: dict[str, Any], *, compress: bool = True) -> bytes:
         if not records:
             story.append(Paragraph(escape(_("Nothing recorded.")), cell))
             continue
-        records = [{k: _label(key, k, v) for k, v in r.items()} for r in records]
+        records = [{k: _label(labels, key, k, v) for k, v in r.items()} for r in records]
         columns = list(records[0])
         if _tabular(records, columns):
             # Many records of the same few fields (payments, ledger lines, dues): one
