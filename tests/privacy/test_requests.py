@@ -170,3 +170,25 @@ def test_a_refusal_needs_a_reason_and_is_recorded(alice, officer):
 
     assert refused.status == S.REFUSED and refused.decision == "Not yours."
     assert refused.events.filter(type="status", new_value="refused", actor=officer).exists()
+
+
+def test_the_member_is_told_at_each_step_once(alice, officer):
+    request = deletion(alice, ["phone"])
+    deletion(alice, ["phone"])  # the double click
+    privacy_request_start(request=request, actor=officer)
+    privacy_request_start(request=request, actor=officer)  # taken up twice by the same person
+    privacy_request_complete(request=request, actor=officer)
+
+    keys = list(
+        Notification.objects.filter(member=alice, key__startswith="privacy.")
+        .order_by("pk")
+        .values_list("key", flat=True)
+    )
+    assert keys == [
+        f"privacy.request:{request.pk}:received",
+        f"privacy.request:{request.pk}:in_progress",
+        f"privacy.request:{request.pk}:closed",
+    ]
+    closed = Notification.objects.get(key=f"privacy.request:{request.pk}:closed")
+    assert closed.topic == "membership"
+    assert "My mobile phone number: deleted." in closed.body
