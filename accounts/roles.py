@@ -188,6 +188,9 @@ ROLES: tuple[Role, ...] = (
             "solvency.approve_reserverun",
             "axes.view_*",
             "django_celery_beat.view_*",
+            # Answers members' requests about their personal data (PIPL arts. 44-50) and
+            # keeps the deadline and the retention rules.
+            "privacy.*",
         ),
     ),
     Role(

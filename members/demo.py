@@ -26,6 +26,7 @@ from members.models import (
     Plan,
     PlanVersion,
 )
+from members.services.beneficiaries import BeneficiaryData, designation_change
 from members.services.contributions import coverage_bill, payment_record
 from members.services.enrolment import coverage_open
 from members.services.lifecycle import member_event, memberships_enforce_grace
@@ -311,5 +312,34 @@ def seed(*, demo_password: str) -> dict:
             )
             _pay_dues(rng, member, skip_last=skip)
         created += 1
+        if username == "chenmei":
+            _beneficiaries(member, user)
     suspended = memberships_enforce_grace(today=today)
     return {"created": created, "suspended": suspended, "logins": [(u, n) for u, n, *_ in logins]}
+
+
+def _beneficiaries(member: Member, user) -> None:
+    """陈美 names her husband and her daughter (60/40), so /me/beneficiaries/ has a
+    designation to show and the claims admin one to find. A random generator of its own:
+    the other demo members stay what they were."""
+    rng = random.Random(13)  # noqa: S311 - demo data
+    spouse_born = dt.date(member.date_of_birth.year - 2, 5, 17)
+    child_born = dt.date(min(member.date_of_birth.year + 28, timezone.localdate().year - 1), 9, 3)
+    designation_change(
+        member=member,
+        actor=user,
+        beneficiaries=[
+            BeneficiaryData(
+                "林建国",
+                "spouse",
+                "resident_id",
+                _resident_id(rng, "31", spouse_born, "M"),
+                "60.00",
+            ),
+            BeneficiaryData(
+                "林小雨", "child", "resident_id", _resident_id(rng, "31", child_born, "F"), "40.00"
+            ),
+        ],
+        based_on=0,
+        reason="演示数据",
+    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("me/profile/", views.ProfileView.as_view(), name="profile"),
     path("me/certificate.pdf", views.CertificateView.as_view(), name="certificate"),
     path("me/statement/", views.StatementView.as_view(), name="statement"),
+    path("me/beneficiaries/", views.BeneficiariesView.as_view(), name="beneficiaries"),
     path("me/withdraw/", views.WithdrawView.as_view(), name="withdraw"),
     path("me/notifications/", views.NotificationListView.as_view(), name="notifications"),
     path(

@@ -165,6 +165,16 @@ PERIODIC_TASKS: tuple[PeriodicJob, ...] = (
         day_of_month="1",
     ),
     PeriodicJob(
+        name="Personal data requests: deadlines",
+        task="privacy.flag_overdue",
+        description=(
+            "Daily at 07:00: flags the personal data requests not answered by their due "
+            "date and e-mails their handler (each request once)."
+        ),
+        minute="0",
+        hour="7",
+    ),
+    PeriodicJob(
         name="Disclosure: quarterly publications",
         task="disclosure.quarterly_publications",
         description=(

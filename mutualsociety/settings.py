@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "governance",
     "claims",
     "solvency",
+    "privacy",
     "disclosure",
     "mutualsociety.apps.ProjectConfig",
 ]

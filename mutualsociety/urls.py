@@ -26,6 +26,7 @@ urlpatterns = [
     path("assembly/", include("governance.urls")),
     path("", include("claims.urls")),
     path("", include("solvency.urls")),
+    path("", include("privacy.urls")),
     path("disclosure/", include("disclosure.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

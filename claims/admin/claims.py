@@ -14,9 +14,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from members.selectors import designation_in_force
 from mutualsociety.common.admin.mixins import EventValueColumns, ReadOnlyInline
 from mutualsociety.common.admin_actions import action_with_form, for_each
-from mutualsociety.common.display import format_money, punctuation
+from mutualsociety.common.display import format_datetime, format_money, punctuation
 from mutualsociety.common.fields import MoneyFormField
 
 from ..models import Claim, ClaimDocument, ClaimEvent, ClaimPayment, ClaimReserve
@@ -175,6 +176,7 @@ class ClaimAdmin(admin.ModelAdmin):
                     "amount_claimed",
                     "bank_account_name",
                     "bank_account_number",
+                    "beneficiaries_display",
                 )
             },
         ),
@@ -220,6 +222,31 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("beneficiaries on the event date"))
+    def beneficiaries_display(self, obj: Claim):
+        """The member's designation in force at the end of the event date (a death
+        benefit is paid to the people named then, whatever they changed later)."""
+        designation = designation_in_force(obj.member_id, obj.event_date)
+        if designation is None or not designation.pk:
+            return gettext("None named on that date: the benefit goes to the member's estate.")
+        people = designation.beneficiaries.all()
+        if not people:
+            return gettext("None named on that date: the benefit goes to the member's estate.")
+        return format_html(
+            "<p>{}</p><ul>{}</ul>",
+            gettext("Version %(version)d, in force from %(start)s to %(end)s")
+            % {
+                "version": designation.version,
+                "start": format_datetime(designation.valid_from),
+                "end": format_datetime(designation.valid_to) if designation.valid_to else "—",
+            },
+            format_html_join(
+                "",
+                "<li>{} ({}) <code>{}</code> {}%</li>",
+                ((b.name, b.get_relation_display(), b.masked_id_number, b.share) for b in people),
+            ),
+        )
 
     @admin.display(description=_("days open"))
     def days_open_display(self, obj: Claim) -> int:

@@ -10,11 +10,13 @@ can never be deleted. Identity numbers are shown masked unless the user holds
 A package by subject (importing it registers every page): ``plans`` (plans, versions,
 consent documents), ``applications`` (the underwriters' queue), ``members`` (members,
 their cover and history), ``files`` (the CSV export and import), ``payments`` (amounts
-due and payments), ``notifications`` (what members were told, read-only).
+due and payments), ``notifications`` (what members were told, read-only), ``beneficiaries``
+(members' designations, every version, read-only).
 """
 
 from .applications import ApplicationAdmin, ApplicationStatusFilter
 from .base import ReadOnlyAdmin, ReadOnlyInline, can_see_identity
+from .beneficiaries import DesignationAdmin
 from .files import EXPORT_COLUMNS, IMPORT_COLUMNS_HELP, ImportForm, export_rows
 from .members import ContactForm, CoverageAdmin, DeceasedForm, MemberAdmin, MemberEventAdmin
 from .notifications import NotificationAdmin
@@ -31,6 +33,7 @@ __all__ = [
     "ContributionDueAdmin",
     "CoverageAdmin",
     "DeceasedForm",
+    "DesignationAdmin",
     "ImportForm",
     "MemberAdmin",
     "MemberEventAdmin",

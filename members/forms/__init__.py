@@ -12,6 +12,14 @@ package by page: ``enrolment`` (the steps of joining and of adding a coverage),
 """
 
 from .base import FREQUENCY_CHOICES, PlanOffer, ServiceCheckedForm
+from .beneficiaries import (
+    BeneficiaryForm,
+    BeneficiaryFormSet,
+    DesignationForm,
+    designation_errors_apply,
+    designation_initial,
+    designation_rows,
+)
 from .enrolment import (
     ConsentCheckbox,
     ConsentForm,
@@ -24,6 +32,12 @@ from .enrolment import (
 from .member import ContactForm, NotificationPreferencesForm, WithdrawForm
 
 __all__ = [
+    "BeneficiaryForm",
+    "BeneficiaryFormSet",
+    "DesignationForm",
+    "designation_errors_apply",
+    "designation_initial",
+    "designation_rows",
     "FREQUENCY_CHOICES",
     "ConsentCheckbox",
     "ConsentForm",

@@ -11,10 +11,13 @@ the other apps and the settings: ``members.models.Member``):
 - ``contributions``: ``ContributionDue`` / ``Payment`` / ``PaymentAllocation``: premiums
   and apportioned shares owed, money received, and which payment settled which amount;
 - ``events``: ``MemberEvent``, the append-only history of each membership;
+- ``beneficiaries``: ``Designation`` (a member's designation of beneficiaries for the
+  death benefit, versioned) and its ``Beneficiary`` rows;
 - ``notifications``: ``Notification`` (every message sent to a member, for the portal)
   and ``NotificationPreference`` (e-mail / SMS per topic).
 """
 
+from .beneficiaries import SHARES_TOTAL, Beneficiary, Designation
 from .contributions import ContributionDue, Payment, PaymentAllocation
 from .coverage import Coverage
 from .events import MemberEvent
@@ -23,13 +26,16 @@ from .people import Application, Consent, ConsentDocument, Member, mask_identity
 from .plans import AgeBand, HealthQuestion, Plan, PlanVersion, localized
 
 __all__ = [
+    "SHARES_TOTAL",
     "AgeBand",
     "Application",
+    "Beneficiary",
     "Consent",
     "ConsentDocument",
     "ContributionDue",
     "Coverage",
     "Delivery",
+    "Designation",
     "HealthQuestion",
     "Member",
     "MemberEvent",

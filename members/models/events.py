@@ -26,6 +26,7 @@ class MemberEvent(Event):
         WITHDRAWAL = "withdrawal", _("Withdrawal requested")
         IMPORTED = "imported", _("Imported")
         NOTICE = "notice", _("Notice sent")
+        BENEFICIARIES = "beneficiaries", _("Beneficiaries changed")
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="events"

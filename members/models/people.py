@@ -161,11 +161,12 @@ class Member(models.Model):
         return mask_identity_number(self.id_number)
 
 
-def mask_identity_number(number: str) -> str:
-    """Show the first 3 and last 4 characters only: 110***********123X."""
-    if len(number) <= 7:
+def mask_identity_number(number: str, *, head: int = 3) -> str:
+    """Show the first ``head`` (3) and last 4 characters only: 110***********123X
+    (``head=0``: **************123X)."""
+    if len(number) <= head + 4:
         return "*" * len(number)
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+    return number[:head] + "*" * (len(number) - head - 4) + number[-4:]
 
 
 class Consent(models.Model):

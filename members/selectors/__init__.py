@@ -8,9 +8,11 @@ module per subject, every name importable from here
 - ``in_force``: who was a member, and who was covered, on a given day (voter rolls, the
   members in force of the disclosure pages, the stress tests' member count);
 - ``premiums``: premiums billed and the unearned premium reserve (solvency);
+- ``beneficiaries``: the designation of beneficiaries in force on a day, its history;
 - ``notifications``: a member's own notifications, the unread count, their settings.
 """
 
+from .beneficiaries import designation_history, designation_in_force
 from .in_force import (
     coverage_live_on,
     members_in_force,
@@ -62,6 +64,8 @@ __all__ = [
     "certificate_allowed",
     "coverage_add_allowed",
     "coverage_live_on",
+    "designation_history",
+    "designation_in_force",
     "has_live_mutual_aid",
     "live_plan_ids",
     "member_dashboard",

@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 
 from mutualsociety.common.exceptions import InvalidInput
 
-from ..identity import InvalidIdentityNumber, age_on, normalise, parse_resident_id
+from ..identity import (
+    InvalidIdentityNumber,
+    ResidentId,
+    age_on,
+    normalise,
+    parse_resident_id,
+)
 from ..models import ConsentDocument, Member, Plan, PlanVersion
 from ..regions import PROVINCES
 from ..rules import (
@@ -116,39 +122,60 @@ def plan_for_enrolment(
     return plan, version
 
 
+def check_identity_document(
+    errors: FieldErrors,
+    *,
+    id_type: str,
+    id_number: str,
+    today: dt.date,
+    prefix: str = "",
+) -> tuple[str, ResidentId | None]:
+    """The rules of an identity document, as at enrolment (a member's, a beneficiary's):
+    a known kind; a resident identity number valid under GB 11643-1999; another
+    document's number of 5 to 20 letters and digits that is not a resident identity
+    number under another name. Errors go on ``<prefix>id_type`` / ``<prefix>id_number``.
+    Returns the normalised number and, for a valid resident identity number, what it
+    encodes."""
+    parsed = None
+    if id_type not in ID_TYPES:
+        errors.add(f"{prefix}id_type", _("Choose the kind of identity document."))
+    number = normalise(id_number)
+    if not number:
+        errors.add(f"{prefix}id_number", _("Enter the identity number."))
+    elif id_type == Member.IdType.RESIDENT_ID:
+        try:
+            parsed = parse_resident_id(number, today=today)
+        except InvalidIdentityNumber as exc:
+            errors.add(f"{prefix}id_number", str(exc))
+    elif not other_document_valid(number):
+        errors.add(f"{prefix}id_number", _("Use 5 to 20 letters and digits, as on the document."))
+    elif resident_id_valid(number, today):
+        # One person, one membership: the same number under another document type would
+        # slip past the unique (type, number) constraint.
+        errors.add(
+            f"{prefix}id_type",
+            _("This is a mainland resident identity number: choose the resident identity card."),
+        )
+    return number, parsed
+
+
 def check_person(person: PersonData, errors: FieldErrors, *, today: dt.date) -> None:
     """Validate a person's data in place (normalising the identity number)."""
     person.legal_name = (person.legal_name or "").strip()
     if not person.legal_name:
         errors.add("legal_name", _("Enter your name as it is written on your identity document."))
-    if person.id_type not in ID_TYPES:
-        errors.add("id_type", _("Choose the kind of identity document."))
-    person.id_number = normalise(person.id_number)
-    if not person.id_number:
-        errors.add("id_number", _("Enter the identity number."))
-    elif person.id_type == Member.IdType.RESIDENT_ID:
-        try:
-            parsed = parse_resident_id(person.id_number, today=today)
-        except InvalidIdentityNumber as exc:
-            errors.add("id_number", str(exc))
-        else:
-            if person.date_of_birth and parsed.date_of_birth != person.date_of_birth:
-                errors.add(
-                    "date_of_birth",
-                    _("The identity number says you were born on %(date)s.")
-                    % {"date": parsed.date_of_birth.isoformat()},
-                )
-            if person.sex and parsed.sex != person.sex:
-                errors.add("sex", _("The identity number gives the other sex; check both."))
-    elif not other_document_valid(person.id_number):
-        errors.add("id_number", _("Use 5 to 20 letters and digits, as on the document."))
-    elif resident_id_valid(person.id_number, today):
-        # One person, one membership: the same number under another document type would
-        # slip past the unique (type, number) constraint.
-        errors.add(
-            "id_type",
-            _("This is a mainland resident identity number: choose the resident identity card."),
-        )
+    person.id_number, parsed = check_identity_document(
+        errors, id_type=person.id_type, id_number=person.id_number, today=today
+    )
+    if parsed is not None:
+        if person.date_of_birth and parsed.date_of_birth != person.date_of_birth:
+            errors.add(
+                "date_of_birth",
+                _("The identity number says you were born on %(date)s.")
+                % {"date": parsed.date_of_birth.isoformat()},
+            )
+        if person.sex and parsed.sex != person.sex:
+            errors.add("sex", _("The identity number gives the other sex; check both."))
     if person.date_of_birth is None:
         errors.add("date_of_birth", _("Enter the date of birth."))
     elif person.date_of_birth > today:

@@ -394,3 +394,29 @@ def notification_preferences_set(
             data={"notifications": {t: [c.email, c.sms] for t, c in saved.items()}},
         )
     return saved
+
+
+def notifications_erase(*, member: Member, actor=None, reason: str = "") -> dict[str, int]:
+    """At the member's request (PIPL art. 47): empty the bodies of their notifications
+    (the subject and the date stay: that the society told them something, and when, is
+    part of the record) and forget their notification settings (back to the defaults).
+    Notifications still waiting to be sent keep their body until sent. Set-based; returns
+    how many rows of each were changed."""
+    with transaction.atomic():
+        bodies = (
+            Notification.objects.filter(member=member)
+            .exclude(body="")
+            .exclude(email_state=Delivery.PENDING)
+            .exclude(sms_state=Delivery.PENDING)
+            .update(body="", link="")
+        )
+        settings_removed, _by_model = NotificationPreference.objects.filter(member=member).delete()
+        if bodies or settings_removed:
+            member_event(
+                member=member,
+                type=MemberEvent.Type.PROFILE,
+                actor=actor,
+                reason=reason,
+                data={"erased": {"notification_bodies": bodies, "settings": settings_removed}},
+            )
+    return {"bodies": bodies, "settings": settings_removed}

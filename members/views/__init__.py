@@ -20,6 +20,7 @@ from .applications import (
     plan_offers,
 )
 from .base import MemberMixin
+from .beneficiaries import BeneficiariesView
 from .member import (
     CertificateView,
     DashboardView,
@@ -40,6 +41,7 @@ __all__ = [
     "LAST_APPLICATION",
     "ApplicationResultView",
     "ApplicationWizard",
+    "BeneficiariesView",
     "CertificateView",
     "CoverageAddWizard",
     "DashboardView",

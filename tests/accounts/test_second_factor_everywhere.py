@@ -130,6 +130,8 @@ class World:
             # the regulator portal's downloads: <page>/export/<table>.<fmt>
             "table": "claims",
             "fmt": "csv",
+            # privacy: a member's own personal data request
+            "request_id": 1,
         }
         # The admin's object pages open a real row of their own model where one exists.
         self.admin_objects = {}

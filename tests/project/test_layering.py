@@ -14,7 +14,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 GROUND = "mutualsociety.common"
 TOP = "mutualsociety"  # the project package: settings, urls, celery, commands, schedule
-APPS = ("accounts", "ledger", "members", "governance", "claims", "solvency", "disclosure")
+APPS = (
+    "accounts",
+    "ledger",
+    "members",
+    "governance",
+    "claims",
+    "solvency",
+    "privacy",
+    "disclosure",
+)
 
 #: What each part may import from the project (besides itself).
 ALLOWED: dict[str, set[str]] = {
@@ -25,6 +34,7 @@ ALLOWED: dict[str, set[str]] = {
     "governance": {GROUND, "accounts", "ledger", "members"},
     "claims": {GROUND, "accounts", "ledger", "members"},
     "solvency": {GROUND, "accounts", "ledger", "members", "claims", "governance"},
+    "privacy": {GROUND, "accounts", "ledger", "members", "claims", "governance", "solvency"},
     "disclosure": {GROUND, "accounts", "ledger", "members", "claims", "governance", "solvency"},
 }
 

@@ -22,6 +22,7 @@ from governance import demo as governance_demo
 from ledger import demo as ledger_demo
 from members import demo as members_demo
 from mutualsociety.common import demo as common_demo
+from privacy import demo as privacy_demo
 from solvency import demo as solvency_demo
 
 
@@ -36,6 +37,7 @@ def seed() -> dict[str, Any]:
         "governance": governance_demo.seed(),
         "claims": claims_demo.seed(),
         "solvency": solvency_demo.seed(),
+        "privacy": privacy_demo.seed(),
         "disclosure": disclosure_demo.seed(),
     }
 

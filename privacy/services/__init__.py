@@ -1,0 +1,2 @@
+"""Every write of the privacy app: requests (``requests``), the overdue job
+(``overdue``)."""
