@@ -14,7 +14,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 GROUND = "mutualsociety.common"
 TOP = "mutualsociety"  # the project package: settings, urls, celery, commands, schedule
-APPS = ("accounts", "ledger", "members", "governance", "claims", "solvency", "disclosure")
+APPS = (
+    "accounts",
+    "ledger",
+    "members",
+    "governance",
+    "claims",
+    "support",
+    "solvency",
+    "disclosure",
+)
 
 #: What each part may import from the project (besides itself).
 ALLOWED: dict[str, set[str]] = {
@@ -24,8 +33,18 @@ ALLOWED: dict[str, set[str]] = {
     "members": {GROUND, "accounts", "ledger"},
     "governance": {GROUND, "accounts", "ledger", "members"},
     "claims": {GROUND, "accounts", "ledger", "members"},
+    "support": {GROUND, "accounts", "ledger", "members", "claims", "governance"},
     "solvency": {GROUND, "accounts", "ledger", "members", "claims", "governance"},
-    "disclosure": {GROUND, "accounts", "ledger", "members", "claims", "governance", "solvency"},
+    "disclosure": {
+        GROUND,
+        "accounts",
+        "ledger",
+        "members",
+        "claims",
+        "governance",
+        "support",
+        "solvency",
+    },
 }
 
 #: An app's faces: no other app imports them.
