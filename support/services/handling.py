@@ -47,7 +47,12 @@ def _reason(reason: str, *, field: str = "reason") -> str:
 
 
 def _locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("member").get(pk=complaint.pk)
+    # Only the complaint's row is locked (its member may be none: an outer join).
+    return (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("member")
+        .get(pk=complaint.pk)
+    )
 
 
 def _move(

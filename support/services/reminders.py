@@ -65,7 +65,7 @@ def reminder_email_send(*, reminder_id: int) -> bool:
     once. False when there was nothing to send."""
     with transaction.atomic():
         reminder = (
-            ComplaintReminder.objects.select_for_update()
+            ComplaintReminder.objects.select_for_update(of=("self",))
             .select_related("complaint", "complaint__handler")
             .filter(pk=reminder_id, sent_at__isnull=True)
             .first()
