@@ -127,6 +127,10 @@ class World:
             # the regulator portal's downloads: <page>/export/<table>.<fmt>
             "table": "claims",
             "fmt": "csv",
+            # support: a signed-out complainant's page by reference and secret
+            "complaint_id": 1,
+            "reference": "TS2026000001",
+            "secret": "0" * 32,
         }
         # The admin's object pages open a real row of their own model where one exists.
         self.admin_objects = {}
