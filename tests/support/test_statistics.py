@@ -111,3 +111,25 @@ def test_the_annual_hook_reads_the_selector(quarter):
 
 def test_no_complaint_ever_is_no_block(db):
     assert complaints_figures(dt.date(2026, 1, 1), dt.date(2026, 12, 31)) is None
+
+
+def test_the_public_claims_page_shows_complaints_by_quarter(aid, client):
+    """The public disclosure site's claims page has the complaints of every ended
+    quarter: the quarter of a complaint received 100 days ago with its count."""
+    from django.utils import timezone
+
+    from mutualsociety.common.periods import period_index, period_start
+
+    day = timezone.localdate() - dt.timedelta(days=100)
+    member = covered_member(aid)
+    for _ in range(3):
+        _at(file_for(member), day)
+    start = period_start(period_index(day, "quarter"), "quarter")
+    label = f"{start.year}Q{(start.month - 1) // 3 + 1}"
+
+    response = client.get("/disclosure/claims/")
+
+    assert response.status_code == 200
+    (row,) = [q for q in response.context["complaints"] if q["quarter"] == label]
+    assert (row["received"], row["pending"]) == (3, 3)
+    assert "Complaints by quarter" in response.content.decode()
