@@ -23,6 +23,7 @@ from ledger import demo as ledger_demo
 from members import demo as members_demo
 from mutualsociety.common import demo as common_demo
 from solvency import demo as solvency_demo
+from support import demo as support_demo
 
 
 @transaction.atomic
@@ -36,6 +37,7 @@ def seed() -> dict[str, Any]:
         "governance": governance_demo.seed(),
         "claims": claims_demo.seed(),
         "solvency": solvency_demo.seed(),
+        "complaints": support_demo.seed(),
         "disclosure": disclosure_demo.seed(),
     }
 
