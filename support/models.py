@@ -132,7 +132,7 @@ class Complaint(models.Model):
     #: The outcomes of a complaint (its resolution).
     OUTCOMES = (Status.UPHELD, Status.PARTLY_UPHELD, Status.REJECTED)
 
-    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    reference = models.CharField(_("complaint number"), max_length=20, unique=True, editable=False)
     member = models.ForeignKey(
         "members.Member",
         verbose_name=_("member"),
@@ -141,7 +141,7 @@ class Complaint(models.Model):
         blank=True,
         related_name="complaints",
     )
-    contact_name = models.CharField(_("name"), max_length=100, blank=True)
+    contact_name = models.CharField(_("complainant's name"), max_length=100, blank=True)
     contact_phone = models.CharField(_("phone"), max_length=20, blank=True)
     contact_email = models.EmailField(_("e-mail"), blank=True)
     secret_hash = models.CharField(
@@ -198,7 +198,7 @@ class Complaint(models.Model):
         related_name="+",
     )
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
-    received_on = models.DateField(_("received on"), db_index=True)
+    received_on = models.DateField(_("complaint received on"), db_index=True)
     acknowledge_by = models.DateField(_("acknowledge by"))
     resolve_by = models.DateField(_("resolve by"))
     acknowledged_on = models.DateField(_("acknowledged on"), null=True, blank=True)
