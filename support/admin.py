@@ -8,6 +8,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -44,8 +46,14 @@ class EventInline(EventValueColumns, ReadOnlyInline):
 
 class DocumentInline(ReadOnlyInline):
     model = ComplaintDocument
-    fields = ("original_name", "content_type", "size", "sha256", "uploaded_at")
+    fields = ("download", "content_type", "size", "sha256", "uploaded_at")
     readonly_fields = fields
+
+    @admin.display(description=_("document"))
+    def download(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("support:document", args=[obj.pk]), obj.original_name
+        )
 
 
 class QueueFilter(admin.SimpleListFilter):

@@ -6,6 +6,12 @@ app_name = "support"
 
 urlpatterns = [
     path("complaints/new/", views.ComplaintFileView.as_view(), name="file"),
+    # Before the secret link, whose two free segments would take it.
+    path(
+        "complaints/documents/<int:document_id>/",
+        views.DocumentDownloadView.as_view(),
+        name="document",
+    ),
     path(
         "complaints/<str:reference>/<str:secret>/",
         views.ComplaintTrackView.as_view(),

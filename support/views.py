@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from claims.services.documents import document_path
 from members.selectors import member_for_user
 from mutualsociety.common.exceptions import NotFound
 
@@ -133,6 +134,30 @@ class ComplaintEscalateView(MemberComplaintView):
             return redirect("support:detail", complaint_id=complaint.pk)
         context = {"member": self.member, **_page(complaint, form)}
         return render(request, "support/complaint_detail.html", context, status=400)
+
+
+@method_decorator(never_cache, name="dispatch")
+class DocumentDownloadView(LoginRequiredMixin, View):
+    """A complaint's document, to the member who filed it or complaints staff (404 for
+    anyone else), as claim documents are served."""
+
+    def get(self, request, document_id: int):
+        try:
+            document = selectors.complaint_document_for_user(request.user, document_id)
+        except NotFound as exc:
+            raise Http404 from exc
+        path = document_path(document)
+        if not path.is_file():
+            raise Http404
+        response = FileResponse(
+            path.open("rb"),
+            content_type=document.content_type,
+            as_attachment=True,
+            filename=document.original_name,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -113,7 +113,13 @@ def document_check(upload: Upload, *, field: str = "documents") -> str:
     return content_type
 
 
-def document_path(document: ClaimDocument) -> Path:
+class StoredDocument(Protocol):
+    """A stored document's row (a claim's, a complaint's): where under the root it is."""
+
+    path: str
+
+
+def document_path(document: StoredDocument) -> Path:
     return Path(settings.CLAIM_DOCUMENTS_ROOT) / document.path
 
 

@@ -3,6 +3,7 @@ complainant's by secret, the handlers' queue with flags) and ``statistics`` (by 
 for the disclosure app)."""
 
 from .complaints import (
+    complaint_document_for_user,
     complaint_for_member,
     complaint_for_secret,
     complaint_history,
@@ -13,6 +14,7 @@ from .complaints import (
 from .statistics import complaint_statistics, complaint_statistics_by_quarter
 
 __all__ = [
+    "complaint_document_for_user",
     "complaint_for_member",
     "complaint_for_secret",
     "complaint_history",

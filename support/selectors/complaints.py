@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from members.models import Member
 from mutualsociety.common.exceptions import NotFound
 
-from ..models import Complaint, ComplaintEvent, ComplaintReminder, ComplaintSettings
+from ..models import (
+    Complaint,
+    ComplaintDocument,
+    ComplaintEvent,
+    ComplaintReminder,
+    ComplaintSettings,
+)
 
 S = Complaint.Status
 F = ComplaintReminder.Flag
@@ -42,6 +48,22 @@ def complaint_for_secret(reference: str, secret: str) -> Complaint:
     if complaint is None or not complaint_secret_matches(complaint, secret):
         raise NotFound(_("No such complaint."))
     return complaint
+
+
+def complaint_document_for_user(user, document_id: int) -> ComplaintDocument:
+    """A complaint's document, to the member who filed it or to staff who may see
+    complaints (``support.view_complaint``); ``NotFound`` for anyone else."""
+    document = (
+        ComplaintDocument.objects.select_related("complaint__member").filter(pk=document_id).first()
+    )
+    if document is None or not getattr(user, "is_authenticated", False):
+        raise NotFound(_("No such document."))
+    member = document.complaint.member
+    if not (member is not None and member.user_id == user.pk) and not user.has_perm(
+        "support.view_complaint"
+    ):
+        raise NotFound(_("No such document."))
+    return document
 
 
 def complaint_history(complaint: Complaint) -> QuerySet[ComplaintEvent]:

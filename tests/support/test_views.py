@@ -124,3 +124,30 @@ def test_pages_answer_in_chinese_on_a_phone_layout(client, aid):
     response = client.get("/complaints/new/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 200
     assert 'name="viewport"' in response.content.decode()
+
+
+def test_a_document_is_served_to_its_member_and_complaints_staff_only(client, aid):
+    from claims.services.documents import Upload
+    from support.services import ComplaintData, complaint_file
+    from tests.support.factories import key, staff_in
+
+    member, other = covered_member(aid), covered_member(aid)
+    filed = complaint_file(
+        member=member,
+        data=ComplaintData(category="service", description="See the letter."),
+        submission_key=key(),
+        documents=[Upload("letter.pdf", PDF)],
+    )
+    document = filed.complaint.documents.get()
+    url = reverse("support:document", args=[document.pk])
+
+    client.force_login(member.user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    client.force_login(other.user)
+    assert client.get(url).status_code == 404
+    client.force_login(staff_in("claims_handler"))
+    assert client.get(url).status_code == 404  # claims staff see no complaint documents
+    client.force_login(staff_in("complaints_handler"))
+    assert client.get(url).status_code == 200
