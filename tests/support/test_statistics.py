@@ -133,3 +133,23 @@ def test_the_public_claims_page_shows_complaints_by_quarter(aid, client):
     (row,) = [q for q in response.context["complaints"] if q["quarter"] == label]
     assert (row["received"], row["pending"]) == (3, 3)
     assert "Complaints by quarter" in response.content.decode()
+
+
+def test_the_annual_report_shows_the_desks_figures(quarter):
+    """The block the hook gives is what the annual report's complaints section reads:
+    the counts and the categories in the report's language."""
+    from disclosure.reports import annual_report
+    from tests.disclosure.reports import samples
+
+    figures = samples.annual()
+    figures["complaints"] = complaints_figures(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+
+    report = annual_report(figures, language="en")
+
+    (section,) = [s for s in report.sections if s.heading == "Complaints"]
+    counts, categories = section.tables
+    assert [row[1].value for row in counts.rows][:3] == [7, 5, 2]
+    assert {row[0].value: row[1].value for row in categories.rows} == {
+        "A claim decision": 2,
+        "Service": 5,
+    }
