@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 
 from claims.services.documents import document_path
 from members.selectors import member_for_user
+from mutualsociety.common.downloads import private_download
 from mutualsociety.common.exceptions import NotFound
 
 from . import selectors
@@ -146,18 +147,11 @@ class DocumentDownloadView(LoginRequiredMixin, View):
             document = selectors.complaint_document_for_user(request.user, document_id)
         except NotFound as exc:
             raise Http404 from exc
-        path = document_path(document)
-        if not path.is_file():
-            raise Http404
-        response = FileResponse(
-            path.open("rb"),
+        return private_download(
+            document_path(document),
             content_type=document.content_type,
-            as_attachment=True,
             filename=document.original_name,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 @method_decorator(never_cache, name="dispatch")
