@@ -129,6 +129,7 @@ class ComplaintAdmin(admin.ModelAdmin):
     date_hierarchy = "received_on"
     inlines = [DocumentInline, EventInline]
     actions = [
+        "take",
         "acknowledge",
         "investigate",
         "resolve",
@@ -161,6 +162,18 @@ class ComplaintAdmin(admin.ModelAdmin):
         return ", ".join(str(FLAG_LABELS[f]) for f in flags if f) or "—"
 
     # --- the steps: each calls a service per selected complaint --------------------------
+
+    @admin.action(description=_("Take over (become the handler)"), permissions=["handle"])
+    def take(self, request, queryset):
+        for_each(
+            self,
+            request,
+            queryset,
+            lambda c: handling.complaint_assign(
+                complaint=c, handler=request.user, actor=request.user
+            ),
+            done=_done(gettext("You handle %(n)d complaints.")),
+        )
 
     @admin.action(description=_("Acknowledge"), permissions=["handle"])
     def acknowledge(self, request, queryset):

@@ -208,6 +208,8 @@ def complaint_escalate(
         actor=actor,
         reason=reason,
         fields=("escalated_on",),
+        # a signed-out complainant has no login: the event says who it was
+        data={"by": "complainant"},
     )
     supervisory_board_tell(complaint=complaint, event=event)
     return complaint

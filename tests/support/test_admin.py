@@ -97,3 +97,16 @@ def test_staff_without_the_handling_permission_get_no_actions(client, aid):
     client.post(reverse(QUEUE), {"action": "investigate", ACTION_CHECKBOX_NAME: [complaint.pk]})
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.RECEIVED
+
+
+def test_a_handler_takes_a_complaint_over(client, aid):
+    complaint = file_for(covered_member(aid))
+    second = handler_make()
+    _staff_client(client, second)
+
+    client.post(reverse(QUEUE), {"action": "take", ACTION_CHECKBOX_NAME: [complaint.pk]})
+
+    complaint.refresh_from_db()
+    assert complaint.handler == second
+    event = complaint.events.get(type="assigned")
+    assert (event.actor, event.new_value) == (second, second.username)
