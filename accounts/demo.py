@@ -44,6 +44,8 @@ DEMO_STAFF = (
     # A second compliance officer: a disclosure drafted by one is approved by the other
     # (maker-checker of the publications that need it).
     DemoUser("compliance2", "钱晨 Qian Chen", "compliance_officer"),
+    # The complaints desk (support).
+    DemoUser("complaints", "林夏 Lin Xia", "complaints_handler"),
 )
 
 

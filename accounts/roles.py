@@ -40,6 +40,7 @@ READ_ONLY_DOMAIN = (
     "members.view_*",
     "governance.view_*",
     "claims.view_*",
+    "support.view_*",
     "solvency.view_*",
     "disclosure.view_*",
 )
@@ -117,6 +118,21 @@ ROLES: tuple[Role, ...] = (
             "claims.view_*",
             "claims.change_*",
             "claims.decide_claim",
+        ),
+    ),
+    Role(
+        "complaints_handler",
+        "投诉处理 Complaints handler",
+        _("Acknowledges, investigates and answers complaints; keeps the deadlines."),
+        (
+            "common.view_society",
+            "members.view_*",
+            "claims.view_*",
+            "support.view_*",
+            "support.handle_complaint",
+            "support.change_complaintsettings",
+            "support.add_calendarday",
+            "support.change_calendarday",
         ),
     ),
     Role(

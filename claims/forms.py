@@ -7,24 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mutualsociety.common.fields import MoneyFormField
-from mutualsociety.common.forms import DomainErrorFormMixin
+from mutualsociety.common.forms import DomainErrorFormMixin, MultipleFileField
 
 from .models import Claim, ReviewPanel
 from .services.intake import ClaimData, Upload
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 def uploads(files) -> list[Upload]:

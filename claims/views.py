@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from accounts.selectors import user_second_factor_due
 from members.models import Coverage
 from members.selectors import member_for_user
+from mutualsociety.common.downloads import private_download
 from mutualsociety.common.exceptions import NotFound
 
 from . import selectors
@@ -222,18 +223,11 @@ class DocumentDownloadView(LoginRequiredMixin, View):
             document = selectors.document_for_user(request.user, document_id)
         except NotFound as exc:
             raise Http404 from exc
-        path = document_path(document)
-        if not path.is_file():
-            raise Http404
-        response = FileResponse(
-            path.open("rb"),
+        return private_download(
+            document_path(document),
             content_type=document.content_type,
-            as_attachment=True,
             filename=document.original_name,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class ShareListView(MemberView):

@@ -132,6 +132,17 @@ PERIODIC_TASKS: tuple[PeriodicJob, ...] = (
         hour="0",
     ),
     PeriodicJob(
+        name="Complaints: due and overdue",
+        task="support.remind",
+        description=(
+            "Daily at 07:30: flags the complaints whose acknowledgement or outcome is due "
+            "or overdue and e-mails each one's handler and the compliance officer (once a "
+            "complaint a day)."
+        ),
+        minute="30",
+        hour="7",
+    ),
+    PeriodicJob(
         name="Solvency: daily monitoring",
         task="solvency.daily_monitoring",
         description=(

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "members",
     "governance",
     "claims",
+    "support",
     "solvency",
     "privacy",
     "disclosure",
@@ -456,6 +457,10 @@ SPECTACULAR_SETTINGS = {
         "ReserveRunStateEnum": "solvency.models.ReserveRun.State",
         # Claims and solvency lines have a ``kind`` too: a publication's is named.
         "PublicationKindEnum": "disclosure.models.Kind",
+        # The complaints desk's status, category and event type.
+        "ComplaintStatusEnum": "support.models.Complaint.Status",
+        "ComplaintCategoryEnum": "support.models.Complaint.Category",
+        "ComplaintEventTypeEnum": "support.models.ComplaintEvent.Type",
     },
 }
 

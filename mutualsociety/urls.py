@@ -15,6 +15,7 @@ api_v1_patterns = [
     path("", include("members.api_urls")),
     path("governance/", include("governance.api_urls")),
     path("claims/", include("claims.api_urls")),
+    path("support/", include("support.api_urls")),
     path("solvency/", include("solvency.api_urls")),
     path("disclosure/", include("disclosure.api_urls")),
 ]
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("assembly/", include("governance.urls")),
     path("", include("claims.urls")),
+    path("", include("support.urls")),
     path("", include("solvency.urls")),
     path("", include("privacy.urls")),
     path("disclosure/", include("disclosure.urls")),

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -113,7 +113,13 @@ def document_check(upload: Upload, *, field: str = "documents") -> str:
     return content_type
 
 
-def document_path(document: ClaimDocument) -> Path:
+class StoredDocument(Protocol):
+    """A stored document's row (a claim's, a complaint's): where under the root it is."""
+
+    path: str
+
+
+def document_path(document: StoredDocument) -> Path:
     return Path(settings.CLAIM_DOCUMENTS_ROOT) / document.path
 
 
@@ -123,27 +129,51 @@ def documents_store(
     """Write the files under the private root and record them. ``written`` collects the
     paths so that the caller removes them if its transaction fails (Django has no
     on-rollback hook)."""
-    root = Path(settings.CLAIM_DOCUMENTS_ROOT)
     documents = []
     for upload, content_type in uploads:
-        relative = f"{claim.pk}/{uuid.uuid4().hex}"
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        written.append(target)
-        content = upload.read()
-        target.write_bytes(content)
+        stored = upload_write(upload, folder=str(claim.pk), written=written)
         documents.append(
             ClaimDocument.objects.create(
                 claim=claim,
-                path=relative,
-                original_name=Path(upload.name).name[:200] or "document",
+                path=stored.path,
+                original_name=stored.original_name,
                 content_type=content_type,
-                size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
+                size=stored.size,
+                sha256=stored.sha256,
                 uploaded_by=actor if getattr(actor, "pk", None) else None,
             )
         )
     return documents
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A checked upload written under the private root: where (relative to the root),
+    its name as given (without folders), its size and its SHA-256."""
+
+    path: str
+    original_name: str
+    size: int
+    sha256: str
+
+
+def upload_write(upload: Upload, *, folder: str, written: list[Path]) -> StoredFile:
+    """Write one checked upload (``document_check``) under the private root
+    (``CLAIM_DOCUMENTS_ROOT``) in ``folder``, under a random name. ``written`` collects
+    the path so that the caller removes it if its transaction fails. Claims and the
+    complaints desk (``support``) keep their documents this way."""
+    relative = f"{folder}/{uuid.uuid4().hex}"
+    target = Path(settings.CLAIM_DOCUMENTS_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written.append(target)
+    content = upload.read()
+    target.write_bytes(content)
+    return StoredFile(
+        path=relative,
+        original_name=Path(upload.name).name[:200] or "document",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
 
 
 def files_remove(paths: list[Path]) -> None:

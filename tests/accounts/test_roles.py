@@ -20,11 +20,11 @@ def perms(slug: str) -> set[str]:
     }
 
 
-def test_the_migration_created_all_eleven_role_groups():
+def test_the_migration_created_all_twelve_role_groups():
     """Every role of accounts.roles exists as a group after migrate."""
     names = {role.group_name for role in ROLES}
 
-    assert len(ROLES) == 11
+    assert len(ROLES) == 12
     assert set(Group.objects.filter(name__in=names).values_list("name", flat=True)) == names
     assert "财务 Finance" in names
 
@@ -78,6 +78,7 @@ IDENTITY = "members.view_identity_number"
         ("claims_handler", True),
         ("compliance_officer", True),
         ("claims_approver", False),
+        ("complaints_handler", False),
         ("actuary", False),
         ("finance", False),
         ("board_secretary", False),

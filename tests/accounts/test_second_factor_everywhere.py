@@ -132,6 +132,10 @@ class World:
             "fmt": "csv",
             # privacy: a member's own personal data request
             "request_id": 1,
+            # support: a signed-out complainant's page by reference and secret
+            "complaint_id": 1,
+            "reference": "TS2026000001",
+            "secret": "0" * 32,
         }
         # The admin's object pages open a real row of their own model where one exists.
         self.admin_objects = {}

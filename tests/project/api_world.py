@@ -42,6 +42,12 @@ from members.models import Application
 from members.services.contributions import coverage_bill
 from solvency.services.assessments import assessment_approve, assessment_compute
 from solvency.services.reserves import reserve_run_approve, reserve_run_create
+from support.services import (
+    ComplaintData,
+    complaint_acknowledge,
+    complaint_file,
+    complaint_resolve,
+)
 from tests.accounts.factories import enrol as enrol_authenticator
 from tests.claims.factories import claim_approved, claim_assessed, claim_make, covered_member
 from tests.claims.history import claim_with_history
@@ -237,6 +243,16 @@ def build() -> World:
         files=[("csv", "summary.csv", b"ratio\n187.45\n")],
     )
     ids["publication"] = publication.pk
+
+    # The complaints desk: one of the member's, answered.
+    complaint = complaint_file(
+        member=member,
+        data=ComplaintData(category="service", description="Nobody called me back."),
+        submission_key="world-complaint",
+    ).complaint
+    complaint_acknowledge(complaint=complaint, actor=staff)
+    complaint_resolve(complaint=complaint, outcome="upheld", answer="Sorry.", actor=staff)
+    ids["complaint"] = complaint.pk
 
     return World(staff=staff, member=member, panelist=panelist, ids=ids, premium=premium)
 

@@ -49,6 +49,7 @@ PATH_VALUES = {
     "regime_code": "regime",
     "run_id": "reserve_run",
     "publication_id": "publication",
+    "complaint_id": "complaint",
 }
 
 

@@ -81,6 +81,15 @@ def calls(world: api_world.World) -> list[Call]:
         Call("get", "/api/v1/claims/notices/{claim_id}/", "member", 200, {"claim_id": "on_notice"}),
         Call("get", "/api/v1/claims/panels/", "panelist", 200),
         Call("get", "/api/v1/claims/statistics/", "staff", 200),
+        # Complaints
+        Call("get", "/api/v1/support/complaints/", "member", 200),
+        Call(
+            "get",
+            "/api/v1/support/complaints/{complaint_id}/",
+            "member",
+            200,
+            {"complaint_id": "complaint"},
+        ),
         # Governance
         Call("get", "/api/v1/governance/meetings/", "member", 200),
         Call("get", "/api/v1/governance/meetings/", "staff", 200),
@@ -193,6 +202,22 @@ def calls(world: api_world.World) -> list[Call]:
             200,
             {"application_id": "refer_decline"},
             body={"reason": "A condition the plan does not cover."},
+        ),
+        Call(
+            "post",
+            "/api/v1/support/complaints/",
+            "member",
+            201,
+            body={"category": "service", "description": "The letter came late."},
+            headers={"Idempotency-Key": "complaint-1"},
+        ),
+        Call(
+            "post",
+            "/api/v1/support/complaints/",
+            "member",
+            200,
+            body={"category": "service", "description": "The letter came late."},
+            headers={"Idempotency-Key": "complaint-1"},
         ),
         Call(
             "post",

@@ -20,6 +20,7 @@ APPS = (
     "members",
     "governance",
     "claims",
+    "support",
     "solvency",
     "privacy",
     "disclosure",
@@ -33,9 +34,28 @@ ALLOWED: dict[str, set[str]] = {
     "members": {GROUND, "accounts", "ledger"},
     "governance": {GROUND, "accounts", "ledger", "members"},
     "claims": {GROUND, "accounts", "ledger", "members"},
+    "support": {GROUND, "accounts", "ledger", "members", "claims", "governance"},
     "solvency": {GROUND, "accounts", "ledger", "members", "claims", "governance"},
-    "privacy": {GROUND, "accounts", "ledger", "members", "claims", "governance", "solvency"},
-    "disclosure": {GROUND, "accounts", "ledger", "members", "claims", "governance", "solvency"},
+    "privacy": {
+        GROUND,
+        "accounts",
+        "ledger",
+        "members",
+        "claims",
+        "governance",
+        "support",
+        "solvency",
+    },
+    "disclosure": {
+        GROUND,
+        "accounts",
+        "ledger",
+        "members",
+        "claims",
+        "governance",
+        "support",
+        "solvency",
+    },
 }
 
 #: An app's faces: no other app imports them.

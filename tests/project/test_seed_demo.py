@@ -28,6 +28,7 @@ COUNTED_APPS = (
     "members",
     "governance",
     "claims",
+    "support",
     "solvency",
     "disclosure",
 )
@@ -85,6 +86,19 @@ def test_seed_demo_runs_on_a_fresh_database_and_a_second_run_changes_nothing(mig
     assert {s.attachments.count() for s in summaries} == {5}
     assert published.filter(kind="claims_statistics").count() >= 4
     assert published.filter(kind="financial_statements").count() >= 4
+    assert published.filter(kind="complaints_statistics").count() >= 4
+    # Complaints in every state of the desk but one (closed after an escalation).
+    from support.models import Complaint
+
+    assert set(Complaint.objects.values_list("status", flat=True)) >= {
+        "received",
+        "acknowledged",
+        "investigating",
+        "partly_upheld",
+        "escalated",
+        "closed",
+    }
+    assert Complaint.objects.filter(member__user__username="chenmei").exists()
     assert published.filter(kind="annual_report").exists()
     assert published.filter(kind="material_event").count() == 1
     manual = published.filter(

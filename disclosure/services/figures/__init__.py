@@ -17,7 +17,7 @@ income statement), ``solvency`` (an assessment's block, history and reserves; th
 quarterly report) and ``annual`` (the annual report, complaints hook, key figures).
 """
 
-from .annual import annual_figures, complaints_figures, key_figures_block
+from .annual import annual_figures, complaints_block, complaints_figures, key_figures_block
 from .claims import apportionment_figures, claims_figures
 from .finances import finances_figures
 from .governance import (
@@ -43,6 +43,7 @@ __all__ = [
     "annual_figures",
     "apportionment_figures",
     "claims_figures",
+    "complaints_block",
     "complaints_figures",
     "finances_figures",
     "governance_figures",

@@ -7,8 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import translation
+
 from claims.selectors.statistics import apportionment_summaries
 from solvency.models import SolvencyAssessment
+from support.models import Complaint
+from support.selectors import complaint_statistics
 
 from ...reports import jsonable
 from ...selectors.figures import key_figures
@@ -20,16 +24,58 @@ from .solvency import reserves_block, solvency_block, solvency_history_until
 
 
 def complaints_figures(start: dt.date, end: dt.date) -> dict[str, Any] | None:
-    """THE HOOK for the complaints statistics of the annual report (the issue's
-    "complaints" block: received, resolved, pending, resolved in time, by category).
+    """The complaints statistics of ``start``..``end`` (the annual report's and the
+    quarterly publication's "complaints" block, layout in ``disclosure.reports.builders``),
+    read from the complaints desk's selector (``support.selectors.complaint_statistics``,
+    computed by the database): received, resolved, pending at the end, resolved in time,
+    upheld (wholly or partly) and its share, escalated, and by category (each with its
+    label in both languages). None while the society has recorded no complaint at all
+    (the report then says none were reported)."""
+    if not Complaint.objects.exists():
+        return None
+    return complaints_block(start, end)
 
-    The project has no complaints app yet, so there is nothing to report and this returns
-    None: the report then says that no complaints statistics were reported, which is the
-    truth. When the complaints app exists, read its statistics selector here for
-    ``start``..``end`` in the layout of ``disclosure.reports.builders`` ("complaints") and
-    nothing else changes: the annual report's content then includes it (and a report
-    already published for a year makes a correction when it is run again)."""
-    return None
+
+def complaints_block(start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The complaints statistics of ``start``..``end`` whether or not any complaint was
+    ever recorded (the quarterly publication states zeros as zeros)."""
+    stats = complaint_statistics(date_from=start, date_to=end)
+    labels = dict(Complaint.Category.choices)
+    by_category = []
+    for row in stats["by_category"]:
+        label = labels.get(row["category"], row["category"])
+        by_category.append(
+            {
+                "category": _label(_in("zh-hans", label), _in("en", label)),
+                "code": row["category"],
+                **{k: row[k] for k in ("received", "resolved", "resolved_in_time", "upheld")},
+                "pending": row["pending"],
+            }
+        )
+    return jsonable(
+        {
+            "period": stats["period"],
+            **{
+                k: stats[k]
+                for k in (
+                    "received",
+                    "resolved",
+                    "pending",
+                    "resolved_in_time",
+                    "upheld",
+                    "upheld_share",
+                    "in_time_share",
+                    "escalated",
+                )
+            },
+            "by_category": by_category,
+        }
+    )
+
+
+def _in(language: str, text) -> str:
+    with translation.override(language):
+        return str(text)
 
 
 def annual_figures(year: int, q4: SolvencyAssessment) -> dict[str, Any]:

@@ -13,8 +13,9 @@ the periodic jobs, and by ``disclosure_sync``, the daily catch-up:
 - an approved assessment at a quarter end under the regime in force → SOLVENCY_SUMMARY
   (``solvency_summary:<regime>:<quarter>``) with the quarterly solvency report attached
   (a PDF in Chinese and one in English, the figures as CSV in each language and as JSON);
-- a quarter settled (``SETTLE_DAYS`` after its end) → CLAIMS_STATISTICS and
-  FINANCIAL_STATEMENTS (``claims_statistics:<quarter>``, ``financial_statements:<quarter>``);
+- a quarter settled (``SETTLE_DAYS`` after its end) → CLAIMS_STATISTICS,
+  COMPLAINTS_STATISTICS and FINANCIAL_STATEMENTS (``claims_statistics:<quarter>``,
+  ``complaints_statistics:<quarter>``, ``financial_statements:<quarter>``);
 - a year → ANNUAL_REPORT (``annual_report:<year>``) with the annual report attached. The
   rule: published once the year is over and its fourth quarter's solvency assessment
   (31 December, the regime in force) is approved — the last figures the report needs.
@@ -39,6 +40,7 @@ from .meetings import (
 from .quarterly import (
     SETTLE_DAYS,
     claims_statistics_publish,
+    complaints_statistics_publish,
     financial_statements_publish,
     last_settled_quarter,
     quarter_settled,
@@ -63,6 +65,7 @@ __all__ = [
     "apportionment_key",
     "apportionment_publication_publish",
     "claims_statistics_publish",
+    "complaints_statistics_publish",
     "disclosure_missing",
     "disclosure_sync",
     "financial_statements_publish",

@@ -1,4 +1,5 @@
-"""The quarterly job: CLAIMS_STATISTICS and FINANCIAL_STATEMENTS of a settled quarter."""
+"""The quarterly job: CLAIMS_STATISTICS, COMPLAINTS_STATISTICS and FINANCIAL_STATEMENTS of
+a settled quarter."""
 
 from __future__ import annotations
 
@@ -78,6 +79,49 @@ def claims_statistics_publish(*, quarter_end: dt.date, at: dt.datetime | None = 
     )
 
 
+def complaints_statistics_publish(*, quarter_end: dt.date, at: dt.datetime | None = None) -> Result:
+    """COMPLAINTS_STATISTICS of a quarter (the complaints desk, ``support``): complaints
+    received and resolved in it, resolved within the time limit, upheld wholly or
+    partly, escalated, pending at its end, and by category (``complaints_block``)."""
+    start, end = fig.quarter_bounds(quarter_end)
+    content = fig.complaints_block(start, end)
+
+    def texts() -> tuple[str, str]:
+        values = {
+            "quarter": _quarter_name(end),
+            "start": format_date(start),
+            "end": format_date(end),
+            "received": content["received"],
+            "resolved": content["resolved"],
+            "in_time": content["resolved_in_time"],
+            "upheld": content["upheld"],
+            "pending": content["pending"],
+        }
+        body = (
+            _(
+                "Complaints from %(start)s to %(end)s: %(received)s received, %(resolved)s "
+                "resolved (%(in_time)s within the time limit), %(upheld)s of them upheld "
+                "wholly or partly; %(pending)s pending at the end of the quarter. The "
+                "figures include the complaints by category."
+            )
+            % values
+        )
+        return _("Complaints statistics, %(quarter)s") % values, body
+
+    label = fig.quarter_label(end)
+    return _publish(
+        kind=Kind.COMPLAINTS_STATISTICS,
+        key=f"complaints_statistics:{label}",
+        source=f"support.statistics:{label}",
+        content=content,
+        period=label,
+        period_start=start,
+        period_end=end,
+        at=at,
+        **_both(texts),
+    )
+
+
 def financial_statements_publish(*, quarter_end: dt.date, at: dt.datetime | None = None) -> Result:
     """FINANCIAL_STATEMENTS of a quarter: the balance sheet at its end and the income
     statement of the quarter, from the ledger."""
@@ -123,11 +167,13 @@ def financial_statements_publish(*, quarter_end: dt.date, at: dt.datetime | None
 
 
 def quarterly_publish(*, today: dt.date | None = None) -> list[Result]:
-    """The quarterly job: the claims statistics and the financial statements of the last
-    settled quarter (a second run is a no-op; new figures make a correction)."""
+    """The quarterly job: the claims statistics, the complaints statistics and the
+    financial statements of the last settled quarter (a second run is a no-op; new
+    figures make a correction)."""
     today = today or timezone.localdate()
     end = last_settled_quarter(today)
     return [
         claims_statistics_publish(quarter_end=end),
+        complaints_statistics_publish(quarter_end=end),
         financial_statements_publish(quarter_end=end),
     ]

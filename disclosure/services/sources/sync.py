@@ -20,7 +20,12 @@ from .. import figures as fig
 from .apportionment import apportionment_key, apportionment_publication_publish
 from .common import AUTOMATIC_KINDS, Result, logger
 from .meetings import meeting_notice_publish, meeting_publications_publish
-from .quarterly import claims_statistics_publish, financial_statements_publish, last_settled_quarter
+from .quarterly import (
+    claims_statistics_publish,
+    complaints_statistics_publish,
+    financial_statements_publish,
+    last_settled_quarter,
+)
 from .solvency import annual_report_publish, solvency_key, solvency_summary_publish
 
 
@@ -68,6 +73,7 @@ def disclosure_missing(*, today: dt.date | None = None) -> list[tuple[str, str, 
     last = last_settled_quarter(today)
     for kind, prefix in (
         (Kind.CLAIMS_STATISTICS, "claims_statistics"),
+        (Kind.COMPLAINTS_STATISTICS, "complaints_statistics"),
         (Kind.FINANCIAL_STATEMENTS, "financial_statements"),
     ):
         end = _first_quarter_end(rules, kind) or last
@@ -96,6 +102,8 @@ def source_publish(
         result = annual_report_publish(year=source, today=today, at=at)
     elif kind == Kind.CLAIMS_STATISTICS:
         result = claims_statistics_publish(quarter_end=source, at=at)
+    elif kind == Kind.COMPLAINTS_STATISTICS:
+        result = complaints_statistics_publish(quarter_end=source, at=at)
     else:
         result = financial_statements_publish(quarter_end=source, at=at)
     return [result] if result else []

@@ -1,6 +1,6 @@
 """The figures pages: finances (balance sheet and income statement of a closed
 quarter or year), solvency (the C-ROSS summary, its history, the liquidity view) and
-claims (statistics by quarter and the apportionment history)."""
+claims (statistics by quarter, complaints by quarter and the apportionment history)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from solvency.selectors import (
     solvency_history,
     solvency_summary,
 )
+from support.selectors import complaint_statistics_by_quarter
 
 from ... import periods
 from ...charts import money_bar_chart
@@ -163,6 +164,11 @@ class ClaimsView(PublicPage):
         society = society_get()
         quarters = list(reversed(claim_statistics_by_quarter()))  # newest first
         context.update(quarters=quarters, source=publication_latest(Kind.CLAIMS_STATISTICS))
+        # the complaints desk's quarters (support), newest first
+        context["complaints"] = list(
+            reversed(complaint_statistics_by_quarter(today=timezone.localdate()))
+        )
+        context["complaints_source"] = publication_latest(Kind.COMPLAINTS_STATISTICS)
         # the apportionment of every mutual aid plan the society runs (a mutual insurance
         # society may run one beside its insurance plans)
         history = apportionment_history()

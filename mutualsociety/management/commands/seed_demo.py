@@ -24,6 +24,7 @@ from members import demo as members_demo
 from mutualsociety.common import demo as common_demo
 from privacy import demo as privacy_demo
 from solvency import demo as solvency_demo
+from support import demo as support_demo
 
 
 @transaction.atomic
@@ -37,6 +38,7 @@ def seed() -> dict[str, Any]:
         "governance": governance_demo.seed(),
         "claims": claims_demo.seed(),
         "solvency": solvency_demo.seed(),
+        "complaints": support_demo.seed(),
         "privacy": privacy_demo.seed(),
         "disclosure": disclosure_demo.seed(),
     }

@@ -252,6 +252,7 @@ def test_the_quarterly_job_twice_adds_nothing_and_new_figures_make_a_correction(
     first = quarterly_publish(today=today)
     assert [(p.key, created) for p, created in first] == [
         ("claims_statistics:2025Q2", True),
+        ("complaints_statistics:2025Q2", True),
         ("financial_statements:2025Q2", True),
     ]
     count = Publication.objects.count()
@@ -261,8 +262,9 @@ def test_the_quarterly_job_twice_adds_nothing_and_new_figures_make_a_correction(
     from tests.solvency.factories import CASH, CONTRIBUTIONS, post
 
     post("late", CASH, CONTRIBUTIONS, "123.45", dt.date(2025, 6, 30))  # a late posting
-    claims, statements = quarterly_publish(today=today)
+    claims, complaints, statements = quarterly_publish(today=today)
     assert claims[1] is False
+    assert complaints[1] is False
     corrected, created = statements
     assert created and corrected.version == 2
     assert corrected.content["income_statement"]["total_income"] == "123.45"
@@ -271,4 +273,8 @@ def test_the_quarterly_job_twice_adds_nothing_and_new_figures_make_a_correction(
 
 def test_before_the_15th_the_quarter_just_ended_is_not_yet_published(books_ready):
     keys = [p.key for p, _c in quarterly_publish(today=dt.date(2025, 7, 14))]
-    assert keys == ["claims_statistics:2025Q1", "financial_statements:2025Q1"]
+    assert keys == [
+        "claims_statistics:2025Q1",
+        "complaints_statistics:2025Q1",
+        "financial_statements:2025Q1",
+    ]

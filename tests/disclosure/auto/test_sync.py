@@ -32,9 +32,9 @@ def _quarters_from_2025(db):
     """Quarterly documents are expected from 2025 on (a rule, as staff set it)."""
     from disclosure.models import KindRule
 
-    KindRule.objects.filter(kind__in=("claims_statistics", "financial_statements")).update(
-        first_period_start=dt.date(2025, 7, 1)
-    )
+    KindRule.objects.filter(
+        kind__in=("claims_statistics", "complaints_statistics", "financial_statements")
+    ).update(first_period_start=dt.date(2025, 7, 1))
 
 
 def test_the_sync_publishes_what_a_lost_signal_left_out_and_then_nothing(
@@ -59,6 +59,8 @@ def test_the_sync_publishes_what_a_lost_signal_left_out_and_then_nothing(
             "annual_report:2025",
             "claims_statistics:2025Q3",
             "claims_statistics:2025Q4",
+            "complaints_statistics:2025Q3",
+            "complaints_statistics:2025Q4",
             "financial_statements:2025Q3",
             "financial_statements:2025Q4",
         ]
@@ -75,14 +77,14 @@ def test_finding_what_is_missing_takes_the_same_queries_whatever_the_sources(
     published_meeting(secretary)
     with CaptureQueriesContext(connection) as few:
         missing = disclosure_missing(today=TODAY)
-    assert len(missing) == 3 + 4  # the meeting's three, four quarters' two kinds
+    assert len(missing) == 3 + 6  # the meeting's three, two quarters' three kinds
     published_meeting(secretary)
     solvency_books()
     approved_assessment(actuary, compliance)
     approved_assessment(actuary, compliance, valuation=dt.date(2025, 9, 30))
     with CaptureQueriesContext(connection) as more:
         missing = disclosure_missing(today=TODAY)
-    assert len(missing) == 6 + 4 + 3  # two meetings, the quarters, Q3, Q4 and 2025
+    assert len(missing) == 6 + 6 + 3  # two meetings, the quarters, Q3, Q4 and 2025
     assert len(more.captured_queries) == len(few.captured_queries)
 
 
