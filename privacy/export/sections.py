@@ -41,6 +41,8 @@ from members.selectors import (
     notification_preferences,
     notifications_for_member,
 )
+from support.models import ComplaintDocument, ComplaintEvent
+from support.selectors import complaints_for_member
 
 from ..selectors import privacy_requests_for_member
 
@@ -368,6 +370,49 @@ def governance(member: Member) -> list[Record]:
     return out
 
 
+# --- support (complaints) --------------------------------------------------------------
+
+
+def complaints(member: Member) -> list[Record]:
+    """The member's complaints with their documents and every step of their handling
+    (what was done, when and why; staff are not named)."""
+    rows = list(complaints_for_member(member).order_by("received_at", "pk"))
+    documents: dict[int, list[Record]] = {}
+    for d in ComplaintDocument.objects.filter(complaint__member=member).order_by(
+        "uploaded_at", "pk"
+    ):
+        documents.setdefault(d.complaint_id, []).append(
+            _record(d, ("original_name", "content_type", "size", "sha256", "uploaded_at"))
+        )
+    steps: dict[int, list[Record]] = {}
+    for e in ComplaintEvent.objects.filter(complaint__member=member).order_by("at", "pk"):
+        steps.setdefault(e.complaint_id, []).append(_record(e, ("type", "at", "reason")))
+    return [
+        _record(
+            c,
+            (
+                "reference",
+                "category",
+                "description",
+                "desired_outcome",
+                "status",
+                "resolution",
+                "outcome_text",
+                "received_at",
+                "acknowledged_on",
+                "resolved_on",
+                "extended_on",
+                "extension_reason",
+                "escalated_on",
+                "closed_on",
+            ),
+            documents=documents.get(c.pk, []),
+            steps=steps.get(c.pk, []),
+        )
+        for c in rows
+    ]
+
+
 # --- privacy ---------------------------------------------------------------------------
 
 
@@ -403,6 +448,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("ledger", _("Accounting entries"), ledger_lines),
     Section("claims", _("Claims"), claims),
     Section("governance", _("Votes, proxies and mandates"), governance),
+    Section("complaints", _("Complaints"), complaints),
     Section("beneficiaries", _("Beneficiaries"), beneficiaries),
     Section("notifications", _("Notifications"), notifications),
     Section("history", _("History of the membership"), history),
