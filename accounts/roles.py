@@ -178,6 +178,10 @@ ROLES: tuple[Role, ...] = (
             # Sees the alerts of the ladder (read-only domain) and acknowledges them.
             "solvency.acknowledge_solvencyalert",
             "solvency.approve_reserverun",
+            # The second person who starts a plan's wind-down the board secretary
+            # recorded (four eyes), and who has its refunds made and paid.
+            "members.manage_wind_down",
+            "members.change_winddown",
             "axes.view_*",
             "django_celery_beat.view_*",
         ),
@@ -188,7 +192,15 @@ ROLES: tuple[Role, ...] = (
         _("Keeps the society's particulars, convenes meetings, records votes and minutes."),
         # common.change_society is the particulars only: the bank account and the
         # security settings have owners of their own (finance, the administrator).
-        ("common.view_society", "common.change_society", "members.view_*", "governance.*"),
+        # members.manage_wind_down: records the board's decision to wind a plan down.
+        (
+            "common.view_society",
+            "common.change_society",
+            "members.view_*",
+            "members.manage_wind_down",
+            "members.change_winddown",
+            "governance.*",
+        ),
     ),
     Role(
         "administrator",

@@ -12,7 +12,9 @@ the other apps and the settings: ``members.models.Member``):
   and apportioned shares owed, money received, and which payment settled which amount;
 - ``events``: ``MemberEvent``, the append-only history of each membership;
 - ``notifications``: ``Notification`` (every message sent to a member, for the portal)
-  and ``NotificationPreference`` (e-mail / SMS per topic).
+  and ``NotificationPreference`` (e-mail / SMS per topic);
+- ``wind_down``: ``WindDown`` (a mutual aid plan's orderly wind-down and its dated
+  milestones) and ``AdvanceRefund`` (a member's unused advance refunded at it).
 """
 
 from .contributions import ContributionDue, Payment, PaymentAllocation
@@ -21,8 +23,11 @@ from .events import MemberEvent
 from .notifications import Delivery, Notification, NotificationPreference, Topic
 from .people import Application, Consent, ConsentDocument, Member, mask_identity_number
 from .plans import AgeBand, HealthQuestion, Plan, PlanVersion, localized
+from .wind_down import DEFAULT_TAIL_WINDOW_DAYS, AdvanceRefund, WindDown
 
 __all__ = [
+    "DEFAULT_TAIL_WINDOW_DAYS",
+    "AdvanceRefund",
     "AgeBand",
     "Application",
     "Consent",
@@ -40,6 +45,7 @@ __all__ = [
     "Plan",
     "PlanVersion",
     "Topic",
+    "WindDown",
     "localized",
     "mask_identity_number",
 ]

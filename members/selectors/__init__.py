@@ -8,7 +8,8 @@ module per subject, every name importable from here
 - ``in_force``: who was a member, and who was covered, on a given day (voter rolls, the
   members in force of the disclosure pages, the stress tests' member count);
 - ``premiums``: premiums billed and the unearned premium reserve (solvency);
-- ``notifications``: a member's own notifications, the unread count, their settings.
+- ``notifications``: a member's own notifications, the unread count, their settings;
+- ``wind_down``: the plans in wind-down (or wound down) and their milestones.
 """
 
 from .in_force import (
@@ -50,8 +51,20 @@ from .notifications import (
     unread_notification_count,
 )
 from .premiums import premiums_billed, premiums_billed_by_period, unearned_premiums
+from .wind_down import (
+    plan_wind_down,
+    wind_down_message,
+    wind_down_visible,
+    wind_downs_for_plans,
+    wind_downs_visible,
+)
 
 __all__ = [
+    "plan_wind_down",
+    "wind_down_message",
+    "wind_down_visible",
+    "wind_downs_for_plans",
+    "wind_downs_visible",
     "CERTIFICATE_STATUSES",
     "COVERAGE_ADD_STATUSES",
     "TRIGRAM",

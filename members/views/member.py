@@ -71,6 +71,7 @@ class DashboardView(MemberMixin, TemplateView):
                 "waiting_elapsed": max(
                     0, c.plan_version.waiting_period_days - c.waiting_days_left(today)
                 ),
+                "wind_down": dashboard.wind_downs.get(c.plan_id),
             }
             for c in dashboard.coverages
         ]
