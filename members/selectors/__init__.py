@@ -54,6 +54,7 @@ from .premiums import premiums_billed, premiums_billed_by_period, unearned_premi
 from .wind_down import (
     plan_wind_down,
     wind_down_message,
+    wind_down_steps_reached,
     wind_down_visible,
     wind_downs_for_plans,
     wind_downs_visible,
@@ -62,6 +63,7 @@ from .wind_down import (
 __all__ = [
     "plan_wind_down",
     "wind_down_message",
+    "wind_down_steps_reached",
     "wind_down_visible",
     "wind_downs_for_plans",
     "wind_downs_visible",

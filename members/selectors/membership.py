@@ -229,7 +229,10 @@ def member_dashboard(member: Member) -> Dashboard:
         ),
         recent_events=list(member.events.select_related("actor")[:5]),
         today=today,
-        wind_downs=wind_downs_for_plans({coverage.plan_id for coverage in coverages}),
+        # Only a mutual aid plan is wound down: a member of premium plans alone costs no query.
+        wind_downs=wind_downs_for_plans(
+            {c.plan_id for c in coverages if c.plan.kind == Plan.Kind.MUTUAL_AID}
+        ),
     )
 
 

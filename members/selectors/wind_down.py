@@ -32,11 +32,15 @@ def wind_downs_visible() -> list[WindDown]:
 
 
 def wind_downs_for_plans(plan_ids: Iterable[int]) -> dict[int, WindDown]:
-    """The started or ended wind-down of each of these plans, by plan id (one query)."""
+    """The started or ended wind-down of each of these plans, by plan id (one query; none
+    for no plan)."""
+    plan_ids = list(plan_ids)
+    if not plan_ids:
+        return {}
     return {
         row.plan_id: row
         for row in WindDown.objects.select_related("plan").filter(
-            plan_id__in=list(plan_ids), status__in=VISIBLE
+            plan_id__in=plan_ids, status__in=VISIBLE
         )
     }
 
@@ -49,3 +53,14 @@ def wind_down_message(wind_down: WindDown) -> str:
 def wind_down_visible(pk: int) -> WindDown | None:
     """A started or ended wind-down by id, with its plan (the disclosure's source)."""
     return WindDown.objects.select_related("plan").filter(pk=pk, status__in=VISIBLE).first()
+
+
+def wind_down_steps_reached() -> list[tuple[int, str, str]]:
+    """(wind-down id, plan code, step) for every milestone reached by a started or ended
+    wind-down (one query; the disclosure catch-up's sources)."""
+    return [
+        (row.pk, row.plan.code, step)
+        for row in WindDown.objects.select_related("plan").filter(status__in=VISIBLE)
+        for step, _label, day in row.timeline()
+        if day is not None
+    ]

@@ -16,9 +16,12 @@ from mutualsociety.common.exceptions import InvalidInput
 from ...models import Kind
 from .common import Result, _both, _publish
 
+#: The keys of the wind-down's publications start so (the catch-up reads them at once).
+WIND_DOWN_KEY_PREFIX = "material_event:wind-down-"
+
 
 def wind_down_key(plan_code: str, step: str) -> str:
-    return f"material_event:wind-down-{plan_code}-{step}"
+    return f"{WIND_DOWN_KEY_PREFIX}{plan_code}-{step}"
 
 
 def _day(row: WindDown, step: str) -> dt.date | None:

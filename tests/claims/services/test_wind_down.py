@@ -373,3 +373,21 @@ def test_each_step_is_published_once_as_a_material_event(
     assert not created and Publication.objects.count() == count
     with pytest.raises(InvalidInput):
         wind_down_step_publish(wind_down=999999, step="started")
+
+
+def test_a_lost_signal_is_repaired_by_the_daily_catch_up(aid, board, compliance):
+    """The signal's task never ran (a crash after the commit): the catch-up publishes the
+    step, once."""
+    from disclosure.services.sources import disclosure_sync
+
+    covered_member(aid)
+    start(aid, board, compliance)  # on_commit callbacks are not run in this test
+    key = wind_down_key(aid.plan.code, "started")
+    assert not Publication.objects.filter(key=key).exists()
+
+    first = disclosure_sync()
+    second = disclosure_sync()
+
+    assert key in first["published"]
+    assert key not in second["published"]
+    assert Publication.objects.filter(key=key).count() == 1
