@@ -205,8 +205,10 @@ def plan_wind_down_start(
             )
         member_notify_many(
             members=Member.objects.filter(
-                coverages__plan=plan, coverages__status__in=LIVE_COVERAGE
-            ).distinct(),
+                pk__in=Coverage.objects.filter(plan=plan, status__in=LIVE_COVERAGE).values(
+                    "member_id"
+                )
+            ),
             topic=Topic.MEMBERSHIP,
             key=f"members.wind-down-started:{row.pk}",
             template="members/email/wind_down_started",
@@ -274,13 +276,15 @@ REFUND_ALLOCATE = """
 
 
 def refund_candidates(plan: Plan):
-    """The members whose unused advance a wind-down of ``plan`` refunds (a queryset)."""
+    """The members whose unused advance a wind-down of ``plan`` refunds (a queryset of
+    members, no join, so that it can be locked ``FOR UPDATE``)."""
+    of_plan = Coverage.objects.filter(plan=plan).values("member_id")
     other_live = Coverage.objects.filter(status__in=LIVE_COVERAGE).exclude(plan=plan)
+    with_advance = Payment.objects.filter(amount__gt=F("allocated_amount")).values("member_id")
     return (
-        Member.objects.filter(coverages__plan=plan)
+        Member.objects.filter(pk__in=of_plan)
         .exclude(pk__in=other_live.values("member_id"))
-        .filter(pk__in=Payment.objects.filter(amount__gt=F("allocated_amount")).values("member_id"))
-        .distinct()
+        .filter(pk__in=with_advance)
     )
 
 
@@ -311,7 +315,7 @@ def advance_refunds_make(
         list(
             refund_candidates(row.plan)
             .order_by()
-            .select_for_update(no_key=True, of=("self",))
+            .select_for_update(no_key=True)
             .values_list("pk", flat=True)
         )
         ops = connection.ops

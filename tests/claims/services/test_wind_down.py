@@ -391,3 +391,48 @@ def test_a_lost_signal_is_repaired_by_the_daily_catch_up(aid, board, compliance)
     assert key in first["published"]
     assert key not in second["published"]
     assert Publication.objects.filter(key=key).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_refund_runs_at_once_refund_once(chart_of_accounts, make_user):
+    """Two staff members press "refund" together: the wind-down's row lock lets one run
+    refund; the other finds it done. One row per member, one entry."""
+    import threading
+
+    from django.db import connections
+
+    from tests.members.factories import consent_documents_make, mutual_aid_plan_make
+
+    consent_documents_make()
+    aid = mutual_aid_plan_make(code="aid")
+    board = make_user("s", roles=("board_secretary",), is_staff=True)
+    compliance = make_user("c", roles=("compliance_officer",), is_staff=True)
+    handler = make_user("h", roles=("claims_handler",), is_staff=True)
+    members = [covered_member(aid, days_ago=600) for _ in range(3)]
+    for member in members:
+        pay(member, "10.05")
+    row = back_date(start(aid, board, compliance), 200)
+    wind_down_final_apportionment(plan=aid.plan, cutoff=TODAY(), actor=handler)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def work():
+        try:
+            barrier.wait()
+            advance_refunds_make(wind_down=row.pk, actor=compliance)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(AdvanceRefund.objects.values_list("amount", flat=True)) == [D("10.05")] * 3
+    assert JournalEntry.objects.filter(source_type="members.wind_down").count() == 1
+    row.refresh_from_db()
+    assert (row.refund_members, row.refund_total) == (3, D("30.15"))
