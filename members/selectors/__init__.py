@@ -52,6 +52,7 @@ from .notifications import (
 )
 from .premiums import premiums_billed, premiums_billed_by_period, unearned_premiums
 from .wind_down import (
+    advance_refunds_for_member,
     plan_wind_down,
     wind_down_message,
     wind_down_steps_reached,
@@ -61,6 +62,7 @@ from .wind_down import (
 )
 
 __all__ = [
+    "advance_refunds_for_member",
     "plan_wind_down",
     "wind_down_message",
     "wind_down_steps_reached",

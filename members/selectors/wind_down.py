@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..models import Plan, WindDown
+from ..models import AdvanceRefund, Plan, WindDown
 
 #: The wind-downs people see: started (the plan is winding down) or ended.
 VISIBLE = (WindDown.Status.STARTED, WindDown.Status.ENDED)
@@ -64,3 +64,13 @@ def wind_down_steps_reached() -> list[tuple[int, str, str]]:
         for step, _label, day in row.timeline()
         if day is not None
     ]
+
+
+def advance_refunds_for_member(member_id: int) -> list[AdvanceRefund]:
+    """A member's refunds of unused advance payments at plans' wind-downs, with the plan
+    (one query; domain authorization: the caller passes the signed-in member's id)."""
+    return list(
+        AdvanceRefund.objects.filter(member_id=member_id)
+        .select_related("wind_down__plan")
+        .order_by("-created_at", "-pk")
+    )

@@ -242,7 +242,7 @@ def refund_setup(aid, board, compliance, handler):
     return row, first, second, none, both
 
 
-def test_unused_advances_are_refunded_to_the_cent_once(aid, board, compliance, handler):
+def test_unused_advances_are_refunded_to_the_cent_once(aid, board, compliance, handler, client):
     row, first, second, none, both = refund_setup(aid, board, compliance, handler)
     entries = JournalEntry.objects.count()
 
@@ -267,6 +267,10 @@ def test_unused_advances_are_refunded_to_the_cent_once(aid, board, compliance, h
     assert JournalEntry.objects.count() == entries + 1
     assert told.count() == 2
     assert again.refund_total == D("133.34")
+    # The member sees it on their statement, and nobody else's.
+    client.force_login(first.user)
+    html = client.get("/me/statement/").content.decode()
+    assert "Advance payments refunded" in html and "100.01" in html and "33.33" not in html
 
 
 def test_refunds_wait_for_the_final_apportionment(aid, board, compliance):
@@ -436,3 +440,26 @@ def test_two_refund_runs_at_once_refund_once(chart_of_accounts, make_user):
     assert JournalEntry.objects.filter(source_type="members.wind_down").count() == 1
     row.refresh_from_db()
     assert (row.refund_members, row.refund_total) == (3, D("30.15"))
+
+
+def test_the_admin_page_for_the_final_apportionment_says_why_it_waits(
+    aid, board, compliance, handler, client
+):
+    covered_member(aid)
+    row = start(aid, board, compliance)
+    client.force_login(handler)
+    url = "/admin/claims/apportionmentperiod/final/"
+    assert client.get(url).status_code == 200
+
+    response = client.post(url, {"plan": aid.plan_id, "cutoff": TODAY().isoformat()})
+
+    assert response.status_code == 200
+    assert "claims window is open until" in response.content.decode()
+    row.refresh_from_db()
+    assert row.final_apportionment_on is None
+
+    back_date(row, row.tail_window_days + 2)
+    response = client.post(url, {"plan": aid.plan_id, "cutoff": TODAY().isoformat()})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.final_apportionment_on == TODAY()
