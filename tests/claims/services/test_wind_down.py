@@ -463,3 +463,26 @@ def test_the_admin_page_for_the_final_apportionment_says_why_it_waits(
     assert response.status_code == 302
     row.refresh_from_db()
     assert row.final_apportionment_on == TODAY()
+
+
+def test_the_refund_run_does_not_grow_with_the_members(board, compliance, handler):
+    """Set-based: a plan of 8 members is refunded with the same statements as a plan of 2
+    (no query per member; 24 on SQLite)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.members.factories import mutual_aid_plan_make
+
+    counts = []
+    for size, code in ((2, "small"), (8, "large")):
+        version = mutual_aid_plan_make(code=code)
+        for _ in range(size):
+            pay(covered_member(version, days_ago=600), "1.01")
+        row = back_date(start(version, board, compliance), 200)
+        wind_down_final_apportionment(plan=version.plan, cutoff=TODAY(), actor=handler)
+        with CaptureQueriesContext(connection) as queries:
+            row = advance_refunds_make(wind_down=row, actor=compliance)
+        assert row.refund_total == D("1.01") * size
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1], counts
