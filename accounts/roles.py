@@ -202,6 +202,10 @@ ROLES: tuple[Role, ...] = (
             # Sees the alerts of the ladder (read-only domain) and acknowledges them.
             "solvency.acknowledge_solvencyalert",
             "solvency.approve_reserverun",
+            # The second person who starts a plan's wind-down the board secretary
+            # recorded (four eyes), and who has its refunds made and paid.
+            "members.manage_wind_down",
+            "members.change_winddown",
             "axes.view_*",
             "django_celery_beat.view_*",
             # Answers members' requests about their personal data (PIPL arts. 44-50) and
@@ -215,10 +219,13 @@ ROLES: tuple[Role, ...] = (
         _("Keeps the society's particulars, convenes meetings, records votes and minutes."),
         # common.change_society is the particulars only: the bank account and the
         # security settings have owners of their own (finance, the administrator).
+        # members.manage_wind_down: records the board's decision to wind a plan down.
         (
             "common.view_society",
             "common.change_society",
             "members.view_*",
+            "members.manage_wind_down",
+            "members.change_winddown",
             "governance.*",
             # Records the board's proposal of a surplus distribution to the assembly
             # (solvency.services.distribution), having previewed it.

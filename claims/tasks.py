@@ -6,6 +6,7 @@ import datetime as dt
 
 from celery import shared_task
 
+from .services import wind_down
 from .services.apportionment import apportionments_run_due
 from .services.notice import notices_clear, panels_close_due
 from .services.payment import claim_notify_member_paid
@@ -26,3 +27,10 @@ def apportion(today: str | None = None) -> list[int]:
 def close_notices_and_panels() -> dict:
     """Daily: clears ended public notices and tallies panels whose voting closed."""
     return {"cleared": notices_clear(), "panels": panels_close_due()}
+
+
+@shared_task(name="claims.wind_downs_advance")
+def wind_downs_advance(today: str | None = None) -> dict[str, list[int]]:
+    """Daily: closes the claims windows of plans in wind-down whose last day has passed
+    and ends the plans whose last claim is settled (idempotent)."""
+    return wind_down.wind_downs_advance(today=dt.date.fromisoformat(today) if today else None)

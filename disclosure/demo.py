@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from claims.selectors.statistics import apportionment_summaries
 from governance.selectors import meetings_convened
+from members.selectors import wind_down_visible
 from mutualsociety.common.selectors import society_get
 from solvency.models import MaterialEventDraft
 from solvency.selectors import approved_assessments, material_event_drafts, regime_default
@@ -78,6 +79,10 @@ def _dating() -> Any:
             moment = _moment(cutoff + dt.timedelta(days=1)) if cutoff else None
         elif kind == Kind.ANNUAL_REPORT:
             moment = _moment(dt.date(source + 1, *ANNUAL_ON))
+        elif kind == Kind.MATERIAL_EVENT:  # a wind-down's step (id, step): on its day
+            row = wind_down_visible(source[0])
+            day = {step: on for step, _label, on in row.timeline()}.get(source[1]) if row else None
+            moment = _moment(day) if day else None
         elif kind == Kind.SOLVENCY_SUMMARY:
             day = quarters.get(source)
             moment = _moment(quarter_bounds(day)[1] + QUARTER_LAG) if day else None

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from claims.signals import apportionment_published
 from governance.signals import consultation_published, meeting_convened, meeting_published
+from members.signals import wind_down_step
 from mutualsociety.common.services import outbox_enqueue
 from solvency.signals import assessment_approved
 
@@ -77,6 +78,15 @@ def on_assessment_approved(sender, assessment, **kwargs) -> None:
             )
 
 
+def on_wind_down_step(sender, wind_down, step, **kwargs) -> None:
+    with transaction.atomic():
+        outbox_enqueue(
+            task=tasks.publish_wind_down_step,
+            args=[wind_down.pk, str(step)],
+            key=f"disclosure.publish_wind_down_step:{wind_down.pk}:{step}",
+        )
+
+
 def connect() -> None:
     """Called once by ``DisclosureConfig.ready``."""
     uid = "disclosure.receivers"
@@ -89,3 +99,4 @@ def connect() -> None:
         on_apportionment_published, dispatch_uid=f"{uid}.apportionment_published"
     )
     assessment_approved.connect(on_assessment_approved, dispatch_uid=f"{uid}.assessment_approved")
+    wind_down_step.connect(on_wind_down_step, dispatch_uid=f"{uid}.wind_down_step")

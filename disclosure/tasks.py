@@ -75,6 +75,12 @@ def publish_annual_report(year: int) -> list[int]:
     return _ids([result] if result else [])
 
 
+@shared_task(name="disclosure.publish_wind_down_step", ignore_result=True, **RETRY)
+def publish_wind_down_step(wind_down_id: int, step: str) -> list[int]:
+    """A milestone of a plan's wind-down, as a material event."""
+    return _ids([sources.wind_down_step_publish(wind_down=wind_down_id, step=step)])
+
+
 # --- Periodic (mutualsociety.schedule) --------------------------------------------------
 
 

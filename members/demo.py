@@ -1,4 +1,5 @@
-"""Demo members: two plans, a few hundred members with cover, payments and some arrears.
+"""Demo members: two plans, a few hundred members with cover, payments and some arrears;
+and a small third plan in wind-down (``seed_wind_down``).
 
 Part of ``manage.py seed_demo`` (after the society, the staff and the ledger). Members
 are created through the members services (cover, billing, payments, the grace-period
@@ -25,12 +26,14 @@ from members.models import (
     Member,
     Plan,
     PlanVersion,
+    WindDown,
 )
 from members.services.beneficiaries import BeneficiaryData, designation_change
 from members.services.contributions import coverage_bill, payment_record
 from members.services.enrolment import coverage_open
 from members.services.lifecycle import member_event, memberships_enforce_grace
 from members.services.plans import plan_version_publish
+from members.services.wind_down import plan_wind_down_propose, plan_wind_down_start
 from mutualsociety.common.services import sequence_next
 
 LAUNCH = dt.date(2024, 4, 1)
@@ -343,3 +346,59 @@ def _beneficiaries(member: Member, user) -> None:
         based_on=0,
         reason="演示数据",
     )
+
+
+#: The demo's second mutual aid plan, in wind-down (docs/members.md, "Wind-down of a
+#: mutual aid plan").
+WOUND_DOWN_CODE = "mutual-aid-2019"
+
+
+def seed_wind_down() -> dict:
+    """A second, small mutual aid plan (a dozen members, some with money paid in advance)
+    whose wind-down the board secretary recorded and the compliance officer started some
+    weeks ago: the join page, the members' dashboards and the public products page show
+    it with its timeline. Once: a second run finds the wind-down and adds nothing."""
+    if WindDown.objects.filter(plan__code=WOUND_DOWN_CODE).exists():
+        return {"wind_down": 0}
+    version = _plan(
+        WOUND_DOWN_CODE,
+        "同舟互助计划（2019版）",
+        "Tongzhou mutual aid plan (2019 edition)",
+        Plan.Kind.MUTUAL_AID,
+        "2019年推出的互助计划，已由董事会决议停止运营；成员已转入新版互助计划或自愿退出。",
+        "The 2019 mutual aid plan, wound down by the board's resolution; its members moved to "
+        "the current plan or left.",
+        [(18, 59, "100000.00", None, None, None)],
+        min_entry_age=18,
+        max_entry_age=59,
+    )
+    rng = random.Random(2019)  # noqa: S311 - demo data, the same on every machine
+    for index in range(12):
+        start = LAUNCH + dt.timedelta(days=30 + index)
+        member = _new_member(rng, start=start)
+        coverage_open(member=member, version=version, start=start, frequency="")
+        if index % 3 == 0:  # a few paid ahead: refunded at the end of the wind-down
+            payment_record(
+                member=member,
+                amount=Decimal("20.00"),
+                received_on=start,
+                provider="bank_transfer",
+                reference=f"DEMO-WD{index:02d}",
+                idempotency_key=f"demo:wind-down-advance:{member.pk}",
+            )
+    User = get_user_model()  # noqa: N806
+    today = timezone.localdate()
+    row = plan_wind_down_propose(
+        plan=version.plan,
+        reason="该计划已由新版互助计划取代，成员人数不足以稳定分摊，董事会决议有序停止运营。",
+        reason_en="The plan was replaced by the current mutual aid plan and has too few members "
+        "to share claims steadily; the board resolved to wind it down in an orderly way.",
+        board_resolution_reference="董事会决议〔2026〕7号 Board resolution 2026-7",
+        board_resolved_on=today - dt.timedelta(days=45),
+        board_minutes_reference="董事会2026年第3次会议记录 Board minutes 2026/3",
+        actor=User.objects.get(username="secretary"),
+    )
+    row = plan_wind_down_start(wind_down=row, actor=User.objects.get(username="compliance"))
+    # Started some weeks ago, so the demo shows a claims window half run.
+    WindDown.objects.filter(pk=row.pk).update(stop_date=today - dt.timedelta(days=40))
+    return {"wind_down": 1}

@@ -143,6 +143,17 @@ PERIODIC_TASKS: tuple[PeriodicJob, ...] = (
         hour="7",
     ),
     PeriodicJob(
+        name="Advance plan wind-downs",
+        task="claims.wind_downs_advance",
+        description=(
+            "Daily at 00:50: closes the claims window of a plan in wind-down once its last "
+            "day has passed, and ends the plan once its final apportionment and refunds are "
+            "done and its last claim is settled (idempotent)."
+        ),
+        minute="50",
+        hour="0",
+    ),
+    PeriodicJob(
         name="Solvency: daily monitoring",
         task="solvency.daily_monitoring",
         description=(

@@ -118,7 +118,8 @@ def plain_user(make_user):
 
 @pytest.fixture
 def chart_of_accounts(transactional_db):
-    """The chart of accounts of ledger migrations 0002 and 0004, for transactional tests.
+    """The chart of accounts of ledger migrations 0002 and 0004 (and members 0008), for
+    transactional tests.
 
     A transactional test ends by emptying every table; the post_migrate handlers bring
     back permissions, roles and the schedule, but data migrations do not run again.
@@ -131,6 +132,8 @@ def chart_of_accounts(transactional_db):
     import_module("ledger.migrations.0002_chart_of_accounts").seed_chart(apps, None)
     control = import_module("ledger.migrations.0004_account_manual_postings_allowed")
     control.close_control_accounts(apps, None)
+    # 2241 refunds payable, seeded by the members migration that brings plan wind-downs.
+    import_module("members.migrations.0008_wind_down").add_refunds_payable(apps, None)
 
 
 # --- Redis down, and back ----------------------------------------------------------------

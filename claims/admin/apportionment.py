@@ -23,6 +23,7 @@ from ..services.apportionment import (
     apportionment_publish,
     apportionment_run,
 )
+from ..services.wind_down import wind_down_final_apportionment
 
 
 class ApportionmentForm(DomainErrorFormMixin, forms.Form):
@@ -60,9 +61,10 @@ class ApportionmentPeriodAdmin(admin.ModelAdmin):
         "members_sharing",
         "share_per_member",
         "shortfall",
+        "is_final",
         "published_at",
     )
-    list_filter = ("plan",)
+    list_filter = ("plan", "is_final")
     list_select_related = ("plan",)
     readonly_fields = [f.name for f in ApportionmentPeriod._meta.fields]
     actions = ("publish",)
@@ -80,6 +82,11 @@ class ApportionmentPeriodAdmin(admin.ModelAdmin):
                 "run/",
                 self.admin_site.admin_view(self.run_view),
                 name="claims_apportionmentperiod_run",
+            ),
+            path(
+                "final/",
+                self.admin_site.admin_view(self.final_view),
+                name="claims_apportionmentperiod_final",
             ),
             *super().get_urls(),
         ]
@@ -110,6 +117,43 @@ class ApportionmentPeriodAdmin(admin.ModelAdmin):
                 "opts": self.model._meta,
                 "form": form,
                 "preview": preview,
+            },
+        )
+
+    def final_view(self, request):
+        """The final apportionment of a plan in wind-down (``wind_down_final_apportionment``:
+        refused while its claims window is open or a claim could still be shared)."""
+        if not request.user.has_perm("claims.run_apportionment"):
+            raise PermissionDenied
+        form = ApportionmentForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            plan, cutoff = form.cleaned_data["plan"], form.cleaned_data["cutoff"]
+            period = form.call_service(
+                wind_down_final_apportionment, plan=plan, cutoff=cutoff, actor=request.user
+            )
+            if period is not None:
+                self.message_user(request, run_done_message(period), messages.SUCCESS)
+                return redirect("admin:claims_apportionmentperiod_change", period.pk)
+            if not form.errors:
+                self.message_user(
+                    request,
+                    gettext("Final apportionment recorded: nothing was left to share."),
+                    messages.SUCCESS,
+                )
+                return redirect("admin:claims_apportionmentperiod_changelist")
+        return TemplateResponse(
+            request,
+            "admin/service_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Final apportionment of a plan in wind-down"),
+                "intro": gettext(
+                    "The last period of the plan: after it no period is run. It may run once "
+                    "the claims window has closed and no claim could still be shared."
+                ),
+                "submit_label": gettext("Make the final apportionment"),
+                "opts": self.model._meta,
+                "form": form,
             },
         )
 

@@ -52,6 +52,13 @@ class ApportionmentPeriod(models.Model):
         blank=True,
         related_name="+",
     )
+    is_final = models.BooleanField(
+        _("final apportionment"),
+        default=False,
+        help_text=_(
+            "The last period of a plan in wind-down: no period of the plan is run after it."
+        ),
+    )
     run_at = models.DateTimeField(_("run at"), default=timezone.now)
     run_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -20,6 +20,9 @@ At a cut-off date (the plan's apportionment days, e.g. the 14th and 28th):
 - the shares as billed are committed to by a Merkle root on the period, built in the same
   transaction (``share_tree``), so that each member can verify their share.
 
+A plan in wind-down keeps its regular periods until its final one
+(``services.wind_down.wind_down_final_apportionment``); none is run after it.
+
 Idempotent per plan and cut-off (a unique period row; the dues' unique key per coverage,
 kind and period start). The SQL runs on PostgreSQL and on SQLite (integer cents, CASE
 instead of LEAST, derived tables instead of CTEs).
@@ -39,6 +42,7 @@ from django.utils.translation import gettext as _
 from ledger.chart import CONTRIBUTION_INCOME, FEE_INCOME, RECEIVABLE, SURPLUS
 from ledger.services import Credit, Debit, entry_post
 from members.models import ContributionDue, Plan, PlanVersion
+from members.selectors import plan_wind_down
 from members.services.contributions import dues_settle_from_advance
 from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed
@@ -192,6 +196,7 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
         existing = ApportionmentPeriod.objects.filter(plan=plan, cutoff=cutoff).first()
         if existing is not None:
             return existing
+        final_apportionment_check(plan)
         if ApportionmentPeriod.objects.filter(plan=plan, cutoff__gt=cutoff).exists():
             raise InvalidInput(
                 _("A later period of this plan was already shared; cut-offs go forward only."),
@@ -324,6 +329,18 @@ def apportionment_publish(*, period: ApportionmentPeriod | int, actor=None) -> A
     return period
 
 
+def final_apportionment_check(plan: Plan) -> None:
+    """Refuse a period of a plan in wind-down whose final apportionment is made
+    (``services.wind_down``): no period follows the final one."""
+    wind_down = plan_wind_down(plan)
+    if wind_down is not None and wind_down.final_apportionment_on is not None:
+        raise NotAllowed(
+            _("%(plan)s had its final apportionment on %(date)s; no period follows it.")
+            % {"plan": plan.display_name, "date": format_date(wind_down.final_apportionment_on)},
+            field="plan",
+        )
+
+
 def apportionment_days(version: PlanVersion) -> set[int]:
     days = set()
     for part in (version.apportionment_days or "").split(","):
@@ -350,6 +367,8 @@ def apportionments_run_due(*, today: dt.date | None = None) -> list[int]:
                 done.append(apportionment_run(plan=plan, cutoff=today).pk)
             except NothingToShare:
                 continue  # nothing cleared since the last period: no period today
+            except NotAllowed:
+                continue  # a plan wound down: its final apportionment was the last
     return done
 
 

@@ -1,7 +1,9 @@
 """Claim intake: the member's submission, its automatic checks, and its documents.
 
 Refused outright (nothing saved, not even a file): a coverage that is not the member's
-own, an event date in the future or before the cover started, an amount over the benefit
+own, an event date in the future or before the cover started, a claim on a plan in
+wind-down for an event on or after its stop date or after its claims window closed
+(``wind_down.wind_down_claim_problem``), an amount over the benefit
 of the member's age band, a document that is not a PDF, JPEG or PNG by its content (the
 name is not trusted), an empty or oversized document, a field left empty (each named with
 what to enter). Everything else is recorded and the automatic checks
@@ -47,6 +49,7 @@ from .documents import (
     files_remove,
 )
 from .reserves import reserve_set
+from .wind_down import wind_down_claim_problem
 
 ACCOUNT_RE = re.compile(r"^[0-9 ]{8,40}$")
 
@@ -127,6 +130,10 @@ def _clean(data: ClaimData, member: Member, today: dt.date) -> tuple[Coverage, d
             _("The event date is before your cover started (%(date)s).")
             % {"date": format_date(coverage.start_date)},
         )
+    if coverage is not None and event_date is not None and event_date <= today:
+        problem = wind_down_claim_problem(coverage=coverage, event_date=event_date, today=today)
+        if problem is not None:
+            err(*problem)
     description = data.description.strip()
     if len(description) < 10:
         err("description", _("Describe what happened in a few words (at least 10 characters)."))

@@ -22,8 +22,10 @@ from .members import ContactForm, CoverageAdmin, DeceasedForm, MemberAdmin, Memb
 from .notifications import NotificationAdmin
 from .payments import ContributionDueAdmin, PaymentAdmin, PaymentRecordForm, new_payment_key
 from .plans import ConsentDocumentAdmin, PlanAdmin, PlanVersionAdmin
+from .wind_down import WindDownAdmin
 
 __all__ = [
+    "WindDownAdmin",
     "EXPORT_COLUMNS",
     "IMPORT_COLUMNS_HELP",
     "ApplicationAdmin",

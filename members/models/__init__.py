@@ -14,7 +14,9 @@ the other apps and the settings: ``members.models.Member``):
 - ``beneficiaries``: ``Designation`` (a member's designation of beneficiaries for the
   death benefit, versioned) and its ``Beneficiary`` rows;
 - ``notifications``: ``Notification`` (every message sent to a member, for the portal)
-  and ``NotificationPreference`` (e-mail / SMS per topic).
+  and ``NotificationPreference`` (e-mail / SMS per topic);
+- ``wind_down``: ``WindDown`` (a mutual aid plan's orderly wind-down and its dated
+  milestones) and ``AdvanceRefund`` (a member's unused advance refunded at it).
 """
 
 from .beneficiaries import SHARES_TOTAL, Beneficiary, Designation
@@ -24,8 +26,11 @@ from .events import MemberEvent
 from .notifications import Delivery, Notification, NotificationPreference, Topic
 from .people import Application, Consent, ConsentDocument, Member, mask_identity_number
 from .plans import AgeBand, HealthQuestion, Plan, PlanVersion, localized
+from .wind_down import DEFAULT_TAIL_WINDOW_DAYS, AdvanceRefund, WindDown
 
 __all__ = [
+    "DEFAULT_TAIL_WINDOW_DAYS",
+    "AdvanceRefund",
     "SHARES_TOTAL",
     "AgeBand",
     "Application",
@@ -46,6 +51,7 @@ __all__ = [
     "Plan",
     "PlanVersion",
     "Topic",
+    "WindDown",
     "localized",
     "mask_identity_number",
 ]

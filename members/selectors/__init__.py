@@ -9,7 +9,8 @@ module per subject, every name importable from here
   members in force of the disclosure pages, the stress tests' member count);
 - ``premiums``: premiums billed and the unearned premium reserve (solvency);
 - ``beneficiaries``: the designation of beneficiaries in force on a day, its history;
-- ``notifications``: a member's own notifications, the unread count, their settings.
+- ``notifications``: a member's own notifications, the unread count, their settings;
+- ``wind_down``: the plans in wind-down (or wound down) and their milestones.
 """
 
 from .beneficiaries import designation_history, designation_in_force
@@ -52,8 +53,24 @@ from .notifications import (
     unread_notification_count,
 )
 from .premiums import premiums_billed, premiums_billed_by_period, unearned_premiums
+from .wind_down import (
+    advance_refunds_for_member,
+    plan_wind_down,
+    wind_down_message,
+    wind_down_steps_reached,
+    wind_down_visible,
+    wind_downs_for_plans,
+    wind_downs_visible,
+)
 
 __all__ = [
+    "advance_refunds_for_member",
+    "plan_wind_down",
+    "wind_down_message",
+    "wind_down_steps_reached",
+    "wind_down_visible",
+    "wind_downs_for_plans",
+    "wind_downs_visible",
     "CERTIFICATE_STATUSES",
     "COVERAGE_ADD_STATUSES",
     "TRIGRAM",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypedDict
 
@@ -28,9 +28,11 @@ from ..models import (
     Payment,
     Plan,
     PlanVersion,
+    WindDown,
 )
 from ..rules import phone_normalise
 from ..transitions import LIVE_COVERAGE, REJOINING
+from .wind_down import wind_downs_for_plans
 
 
 def member_for_user(user) -> Member | None:
@@ -189,6 +191,9 @@ class Dashboard:
     pending_applications: list[Application]
     recent_events: list[MemberEvent]
     today: dt.date
+    #: The wind-down of each plan the member is covered by that is winding down or wound
+    #: down, by plan id.
+    wind_downs: dict[int, WindDown] = field(default_factory=dict)
 
 
 def member_dashboard(member: Member) -> Dashboard:
@@ -224,6 +229,10 @@ def member_dashboard(member: Member) -> Dashboard:
         ),
         recent_events=list(member.events.select_related("actor")[:5]),
         today=today,
+        # Only a mutual aid plan is wound down: a member of premium plans alone costs no query.
+        wind_downs=wind_downs_for_plans(
+            {c.plan_id for c in coverages if c.plan.kind == Plan.Kind.MUTUAL_AID}
+        ),
     )
 
 

@@ -43,6 +43,7 @@ from ..rules import (
     resident_id_valid,
 )
 from ..selectors import plan_current_version
+from ..selectors.wind_down import plan_wind_down, wind_down_message
 from ..transitions import REJOINING
 
 
@@ -109,6 +110,10 @@ def plan_for_enrolment(
     message = None
     if plan is None:
         message = _("There is no plan with the code %(code)s.") % {"code": code}
+    elif (wind_down := plan_wind_down(plan)) is not None:
+        # Before ``is_open``: a plan in wind-down says so, with its dates, even if staff
+        # reopened it by mistake.
+        message = wind_down_message(wind_down)
     elif not plan.is_open:
         message = _("%(plan)s is closed to new members.") % {"plan": plan.display_name}
     version = plan_current_version(plan) if plan and not message else None

@@ -40,6 +40,7 @@ from ..selectors import (
     live_plan_ids,
     member_for_user,
     plans_open_for_enrolment,
+    wind_downs_visible,
 )
 from ..services.enrolment import (
     REJOINING,
@@ -114,6 +115,8 @@ class ApplicationWizard(SessionWizardView):
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         steps = list(self.get_form_list())
+        if self.steps.current == "plan":
+            context["wind_downs"] = wind_downs_visible()
         context.update(
             step_list=[(step, self.step_titles[step]) for step in steps],
             step_title=self.step_titles[self.steps.current],

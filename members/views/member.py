@@ -22,6 +22,7 @@ from ..certificate import render_certificate
 from ..forms import ContactForm, WithdrawForm
 from ..models import Application, Coverage, Member, MemberEvent, Plan
 from ..selectors import (
+    advance_refunds_for_member,
     certificate_allowed,
     coverage_add_allowed,
     has_live_mutual_aid,
@@ -71,6 +72,7 @@ class DashboardView(MemberMixin, TemplateView):
                 "waiting_elapsed": max(
                     0, c.plan_version.waiting_period_days - c.waiting_days_left(today)
                 ),
+                "wind_down": dashboard.wind_downs.get(c.plan_id),
             }
             for c in dashboard.coverages
         ]
@@ -171,6 +173,7 @@ class StatementView(MemberMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["statement"] = member_statement(self.member)
+        context["refunds"] = advance_refunds_for_member(self.member.pk)
         context["today"] = timezone.localdate()
         return context
 

@@ -101,10 +101,11 @@ def test_debit_and_credit_read_the_sign_of_a_posting(entry):
 def test_the_control_accounts_take_no_manual_entries():
     """Migration 0004 closes 1122, 2202 and 2203 to manual entries; the reserves
     (2601-2603) are closed by the migration that brings the reserve runs (solvency
-    0003), which keep them; the others stay open."""
+    0003), which keep them, and 2241 refunds payable is added closed (members 0008, plan
+    wind-downs keep it); the others stay open."""
     closed = set(
         Account.objects.filter(manual_postings_allowed=False).values_list("code", flat=True)
     )
 
-    assert closed == {"1122", "2202", "2203", "2601", "2602", "2603"}
+    assert closed == {"1122", "2202", "2203", "2241", "2601", "2602", "2603"}
     assert Account.objects.filter(manual_postings_allowed=True, code="6502").exists()

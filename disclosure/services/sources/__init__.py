@@ -21,7 +21,9 @@ the periodic jobs, and by ``disclosure_sync``, the daily catch-up:
   (31 December, the regime in force) is approved — the last figures the report needs.
   Until then the daily job (and the catch-up) try again and skip;
 - a material-event draft of solvency → MATERIAL_EVENT, when compliance publishes it
-  (``material_event_publish``; ``material_event_discard`` closes it without publishing).
+  (``material_event_publish``; ``material_event_discard`` closes it without publishing);
+- each milestone of a mutual aid plan's wind-down → MATERIAL_EVENT
+  (``material_event:wind-down-<plan>-<step>``, ``wind_down_step_publish``).
 
 By subject: ``common`` (both languages' texts, the publishing savepoint, the attached
 reports), ``meetings``, ``apportionment``, ``solvency`` (the quarterly summary and the
@@ -53,6 +55,7 @@ from .solvency import (
     solvency_summary_publish,
 )
 from .sync import disclosure_missing, disclosure_sync, source_publish
+from .wind_down import wind_down_key, wind_down_step_publish
 
 __all__ = [
     "consultation_results_publish",
@@ -80,4 +83,6 @@ __all__ = [
     "solvency_key",
     "solvency_summary_publish",
     "source_publish",
+    "wind_down_key",
+    "wind_down_step_publish",
 ]

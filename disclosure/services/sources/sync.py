@@ -6,10 +6,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from claims.selectors.statistics import apportionment_summaries
 from governance.selectors import meetings_convened, published_meetings
+from members.selectors import wind_down_steps_reached
 from mutualsociety.common.exceptions import DomainError
 from mutualsociety.common.periods import period_end, period_index
 from mutualsociety.common.selectors import society_get
@@ -27,6 +29,7 @@ from .quarterly import (
     last_settled_quarter,
 )
 from .solvency import annual_report_publish, solvency_key, solvency_summary_publish
+from .wind_down import WIND_DOWN_KEY_PREFIX, wind_down_key, wind_down_step_publish
 
 
 def _first_quarter_end(rules: dict[str, KindRule], kind: str) -> dt.date | None:
@@ -37,13 +40,17 @@ def _first_quarter_end(rules: dict[str, KindRule], kind: str) -> dt.date | None:
 
 def disclosure_missing(*, today: dt.date | None = None) -> list[tuple[str, str, Any]]:
     """What should be published and is not: ``(kind, key, source)`` for each published
-    meeting, convened meeting, published apportionment period, approved quarter-end
+    meeting, convened meeting, published apportionment period, step reached by a plan's
+    wind-down, approved quarter-end
     assessment of the regime in force, settled quarter and year with its Q4 approved.
     A fixed number of queries whatever the number of sources and publications."""
     today = today or timezone.localdate()
     published = set(
         Publication.objects.published()
-        .filter(kind__in=AUTOMATIC_KINDS)
+        .filter(
+            Q(kind__in=AUTOMATIC_KINDS)
+            | Q(kind=Kind.MATERIAL_EVENT, key__startswith=WIND_DOWN_KEY_PREFIX)
+        )
         .values_list("key", flat=True)
         .distinct()
     )
@@ -60,6 +67,8 @@ def disclosure_missing(*, today: dt.date | None = None) -> list[tuple[str, str, 
         want(Kind.MINUTES, f"minutes:meeting-{pk}", pk)
     for pk, code, cutoff in apportionment_summaries().values_list("pk", "plan__code", "cutoff"):
         want(Kind.APPORTIONMENT, apportionment_key(code, cutoff), pk)
+    for pk, code, step in wind_down_steps_reached():
+        want(Kind.MATERIAL_EVENT, wind_down_key(code, step), (pk, step))
     q4_years = set()
     assessments = approved_assessments(None).values_list("pk", "regime__code", "valuation_date")
     for pk, code, valuation_date in assessments:
@@ -96,6 +105,8 @@ def source_publish(
         return [meeting_notice_publish(meeting=source, at=at)]
     if kind == Kind.APPORTIONMENT:
         return [apportionment_publication_publish(period=source, at=at)]
+    if kind == Kind.MATERIAL_EVENT:  # a wind-down's step: (wind-down id, step)
+        return [wind_down_step_publish(wind_down=source[0], step=source[1], at=at)]
     if kind == Kind.SOLVENCY_SUMMARY:
         result = solvency_summary_publish(assessment=source, at=at)
     elif kind == Kind.ANNUAL_REPORT:

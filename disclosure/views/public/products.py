@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from members.selectors import plans_open_with_terms
+from members.selectors import plans_open_with_terms, wind_downs_visible
 
 from ...models import Kind
 from ...selectors.sources import publications_of_kinds
@@ -20,8 +20,9 @@ MAX_EVENTS_PAGE = 100_000
 
 
 class ProductsView(PublicPage):
-    """The plans open for enrolment with their terms in force, and the published
-    product information."""
+    """The plans open for enrolment with their terms in force, the plans in wind-down
+    (or wound down) with the timeline of their steps, and the published product
+    information."""
 
     page = "products"
     title = gettext_lazy("Products")
@@ -32,6 +33,7 @@ class ProductsView(PublicPage):
         context.update(
             offers=plans_open_with_terms(on=timezone.localdate()),
             publications=list(publications_of_kinds([Kind.PRODUCT])),
+            wind_downs=wind_downs_visible(),
         )
         return context
 

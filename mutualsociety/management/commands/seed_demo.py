@@ -35,6 +35,7 @@ def seed() -> dict[str, Any]:
         "staff": accounts_demo.seed(),
         "entries": ledger_demo.seed(),
         "members": members_demo.seed(demo_password=accounts_demo.DEMO_PASSWORD),
+        "wind_down": members_demo.seed_wind_down(),
         "governance": governance_demo.seed(),
         "claims": claims_demo.seed(),
         "solvency": solvency_demo.seed(),

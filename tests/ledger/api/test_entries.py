@@ -277,14 +277,15 @@ def test_a_manual_key_in_a_system_namespace_does_not_block_the_system(finance):
 
 
 def test_the_accounts_say_whether_they_take_manual_entries(finance):
-    """The chart of accounts shows manual_postings_allowed (off for 1122, 2202, 2203 and
-    the reserves 2601-2603, which the approved reserve runs keep)."""
+    """The chart of accounts shows manual_postings_allowed (off for 1122, 2202, 2203, 2241
+    refunds payable and the reserves 2601-2603, which the approved reserve runs keep)."""
     accounts = {a["code"]: a for a in finance.get("/api/v1/ledger/accounts/").json()}
 
     assert {c for c, a in accounts.items() if not a["manual_postings_allowed"]} == {
         RECEIVABLE,
         "2202",
         PREPAID,
+        "2241",
         "2601",
         "2602",
         "2603",

@@ -147,7 +147,7 @@ def test_the_chart_of_accounts(regulator):
 
     assert response.status_code == 200
     accounts = response.json()
-    assert len(accounts) == 17
+    assert len(accounts) == 18  # 17 of ledger 0002, 2241 refunds payable of members 0008
     assert accounts[0] == {
         "code": CASH,
         "name": "银行存款",
