@@ -50,7 +50,7 @@ def share_bar_chart(bars: Sequence[tuple[str, int, Decimal | None]]) -> dict:
             ShareBar(
                 label=label,
                 count=count,
-                percent=format_rate(part) or "—",
+                percent=format_rate(part, 1) or "—",
                 y_label=top + 12,
                 y=top + 18,
                 width=round(max(fraction, 0.0) * plot, 1),

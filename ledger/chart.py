@@ -12,7 +12,7 @@ INVESTMENTS = "1101"  # 投资资产 Investments
 RECEIVABLE = "1122"  # 应收保费及分摊款 Contributions receivable (control account)
 CLAIMS_PAYABLE = "2202"  # 应付赔款 Claims payable
 PREPAID = "2203"  # 预收保费 Contributions received in advance (control account)
-# 应付退款 Refunds payable to members (control account; seeded by members 0008_wind_down)
+# 应付退款 Refunds payable to members (control account; seeded by members 0010_wind_down)
 REFUNDS_PAYABLE = "2241"
 UNEARNED_PREMIUM_RESERVE = "2601"  # 未到期责任准备金 UPR
 OUTSTANDING_CLAIMS_RESERVE = "2602"  # 未决赔款准备金 case reserves

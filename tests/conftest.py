@@ -133,7 +133,7 @@ def chart_of_accounts(transactional_db):
     control = import_module("ledger.migrations.0004_account_manual_postings_allowed")
     control.close_control_accounts(apps, None)
     # 2241 refunds payable, seeded by the members migration that brings plan wind-downs.
-    import_module("members.migrations.0008_wind_down").add_refunds_payable(apps, None)
+    import_module("members.migrations.0010_wind_down").add_refunds_payable(apps, None)
 
 
 # --- Redis down, and back ----------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Member
 from mutualsociety.common.events import Event
@@ -31,7 +32,7 @@ class Consultation(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("consultation", "Open")
         CLOSED = "closed", _("Closed")
         PUBLISHED = "published", _("Results published")
 

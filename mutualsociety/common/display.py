@@ -72,13 +72,17 @@ def format_money(value: Number | None, currency: str | None = None) -> str:
     return f"{amount} {currency or settings.SOCIETY_CURRENCY}"
 
 
-def format_rate(value: Number | None) -> str:
+def format_rate(value: Number | None, places: int | None = None) -> str:
     """A rate as a percentage: ``0.080000`` → ``"8%"``, ``0.085`` → ``"8.5%"``,
-    ``0.0825`` → ``"8.25%"``; the decimals the rate has, none that it has not. Empty for
-    ``None``."""
+    ``0.0825`` → ``"8.25%"``; the decimals the rate has, none that it has not. With
+    ``places``, rounded half up to that many decimals, all shown (a column of shares:
+    ``0.291667`` → ``"29.2%"``, ``0.25`` → ``"25.0%"``). Empty for ``None``."""
     number = _number(value)
     if number is None:
         return ""
+    if places is not None:
+        fixed = (number * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        return formats.number_format(fixed, places, force_grouping=True) + "%"
     percent = (number * 100).normalize()
     places = decimal_places(percent)
     if places == 0:

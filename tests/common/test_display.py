@@ -152,3 +152,15 @@ def test_a_number_that_is_not_finite_has_no_decimal_places(value):
     """Refused by name, not a TypeError from negating the exponent's letter."""
     with pytest.raises(ValueError, match="not a finite number"):
         decimal_places(Decimal(value))
+
+
+def test_a_rate_rounded_to_places_shows_every_decimal():
+    from decimal import Decimal
+
+    from mutualsociety.common.display import format_rate
+
+    assert format_rate(Decimal("0.291667"), 1) == "29.2%"
+    assert format_rate(Decimal("0.25"), 1) == "25.0%"
+    assert format_rate(Decimal("0.072948"), 1) == "7.3%"
+    assert format_rate(Decimal("0.00049"), 1) == "0.0%"
+    assert format_rate(None, 1) == ""

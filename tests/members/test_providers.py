@@ -70,7 +70,12 @@ def test_a_payment_recorded_by_staff_needs_the_staff_member(member):
 
 
 def test_every_payment_provider_choice_has_a_provider_and_unknown_ones_are_refused():
-    assert set(PROVIDERS) == set(Payment.Provider.values)
+    """Every way a person pays has a provider; a surplus credit is no money received, so
+    nobody pays or records one through a provider."""
+    assert set(PROVIDERS) == set(Payment.RECORDED_PROVIDERS)
+    assert set(Payment.Provider.values) - set(PROVIDERS) == {Payment.Provider.SURPLUS}
+    with pytest.raises(InvalidInput):
+        provider_get(Payment.Provider.SURPLUS)
     with pytest.raises(InvalidInput) as caught:
         provider_get("direct_debit")
     assert caught.value.fields == {"provider": [caught.value.message]}

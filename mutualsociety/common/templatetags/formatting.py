@@ -42,9 +42,12 @@ def amount(value) -> str:
 
 
 @register.filter(is_safe=True)
-def percent(value) -> str:
-    """A rate as a percentage: ``0.080000`` → ``8%``."""
-    return _safe(display.format_rate, value)
+def percent(value, places=None) -> str:
+    """A rate as a percentage: ``0.080000`` → ``8%``; ``|percent:1`` rounds to one
+    decimal, shown (``0.291667`` → ``29.2%``)."""
+    if places in (None, ""):
+        return _safe(display.format_rate, value)
+    return _safe(display.format_rate, value, int(places))
 
 
 @register.simple_tag

@@ -17,7 +17,7 @@ def test_bars_are_as_long_as_their_share_and_stacked_one_per_row():
     assert (a.width, b.width, c.width) == (round(0.666667 * plot, 1), round(0.333333 * plot, 1), 0)
     assert (a.y, b.y, c.y) == (18, 18 + ROW, 18 + 2 * ROW)
     assert chart["height"] == 3 * ROW
-    assert (a.percent, c.percent) == ("66.6667%", "—")
+    assert (a.percent, c.percent) == ("66.7%", "—")  # one decimal, shown
     assert b.x_value == round(LEFT + b.width + 6, 1)
 
 
