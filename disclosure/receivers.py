@@ -17,7 +17,7 @@ from claims.signals import apportionment_published
 from governance.signals import consultation_published, meeting_convened, meeting_published
 from members.signals import wind_down_step
 from mutualsociety.common.services import outbox_enqueue
-from solvency.signals import assessment_approved
+from solvency.signals import assessment_approved, surplus_distributed
 
 from . import tasks
 
@@ -87,6 +87,15 @@ def on_wind_down_step(sender, wind_down, step, **kwargs) -> None:
         )
 
 
+def on_surplus_distributed(sender, distribution, **kwargs) -> None:
+    with transaction.atomic():
+        outbox_enqueue(
+            task=tasks.publish_surplus_distribution,
+            args=[distribution.pk],
+            key=f"disclosure.publish_surplus_distribution:{distribution.pk}",
+        )
+
+
 def connect() -> None:
     """Called once by ``DisclosureConfig.ready``."""
     uid = "disclosure.receivers"
@@ -100,3 +109,4 @@ def connect() -> None:
     )
     assessment_approved.connect(on_assessment_approved, dispatch_uid=f"{uid}.assessment_approved")
     wind_down_step.connect(on_wind_down_step, dispatch_uid=f"{uid}.wind_down_step")
+    surplus_distributed.connect(on_surplus_distributed, dispatch_uid=f"{uid}.surplus_distributed")

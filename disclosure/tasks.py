@@ -81,6 +81,12 @@ def publish_wind_down_step(wind_down_id: int, step: str) -> list[int]:
     return _ids([sources.wind_down_step_publish(wind_down=wind_down_id, step=step)])
 
 
+@shared_task(name="disclosure.publish_surplus_distribution", ignore_result=True, **RETRY)
+def publish_surplus_distribution(distribution_id: int) -> list[int]:
+    """A surplus distribution credited to the members, as a material event."""
+    return _ids([sources.surplus_distribution_publish(distribution=distribution_id)])
+
+
 # --- Periodic (mutualsociety.schedule) --------------------------------------------------
 
 

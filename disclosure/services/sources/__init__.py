@@ -54,6 +54,7 @@ from .solvency import (
     solvency_key,
     solvency_summary_publish,
 )
+from .surplus import surplus_distribution_publish, surplus_key
 from .sync import disclosure_missing, disclosure_sync, source_publish
 from .wind_down import wind_down_key, wind_down_step_publish
 
@@ -83,6 +84,8 @@ __all__ = [
     "solvency_key",
     "solvency_summary_publish",
     "source_publish",
+    "surplus_distribution_publish",
+    "surplus_key",
     "wind_down_key",
     "wind_down_step_publish",
 ]

@@ -15,6 +15,7 @@ from members.selectors import wind_down_steps_reached
 from mutualsociety.common.exceptions import DomainError
 from mutualsociety.common.periods import period_end, period_index
 from mutualsociety.common.selectors import society_get
+from solvency.models import SurplusDistribution
 from solvency.selectors import approved_assessments
 
 from ...models import Kind, KindRule, Publication
@@ -29,6 +30,7 @@ from .quarterly import (
     last_settled_quarter,
 )
 from .solvency import annual_report_publish, solvency_key, solvency_summary_publish
+from .surplus import SURPLUS_KEY_PREFIX, surplus_distribution_publish, surplus_key
 from .wind_down import WIND_DOWN_KEY_PREFIX, wind_down_key, wind_down_step_publish
 
 
@@ -41,7 +43,7 @@ def _first_quarter_end(rules: dict[str, KindRule], kind: str) -> dt.date | None:
 def disclosure_missing(*, today: dt.date | None = None) -> list[tuple[str, str, Any]]:
     """What should be published and is not: ``(kind, key, source)`` for each published
     meeting, convened meeting, published apportionment period, step reached by a plan's
-    wind-down, approved quarter-end
+    wind-down, surplus distribution credited, approved quarter-end
     assessment of the regime in force, settled quarter and year with its Q4 approved.
     A fixed number of queries whatever the number of sources and publications."""
     today = today or timezone.localdate()
@@ -50,6 +52,7 @@ def disclosure_missing(*, today: dt.date | None = None) -> list[tuple[str, str, 
         .filter(
             Q(kind__in=AUTOMATIC_KINDS)
             | Q(kind=Kind.MATERIAL_EVENT, key__startswith=WIND_DOWN_KEY_PREFIX)
+            | Q(kind=Kind.MATERIAL_EVENT, key__startswith=SURPLUS_KEY_PREFIX)
         )
         .values_list("key", flat=True)
         .distinct()
@@ -69,6 +72,8 @@ def disclosure_missing(*, today: dt.date | None = None) -> list[tuple[str, str, 
         want(Kind.APPORTIONMENT, apportionment_key(code, cutoff), pk)
     for pk, code, step in wind_down_steps_reached():
         want(Kind.MATERIAL_EVENT, wind_down_key(code, step), (pk, step))
+    for pk in SurplusDistribution.objects.filter(run_at__isnull=False).values_list("pk", flat=True):
+        want(Kind.MATERIAL_EVENT, surplus_key(pk), ("surplus", pk))
     q4_years = set()
     assessments = approved_assessments(None).values_list("pk", "regime__code", "valuation_date")
     for pk, code, valuation_date in assessments:
@@ -105,6 +110,8 @@ def source_publish(
         return [meeting_notice_publish(meeting=source, at=at)]
     if kind == Kind.APPORTIONMENT:
         return [apportionment_publication_publish(period=source, at=at)]
+    if kind == Kind.MATERIAL_EVENT and source[0] == "surplus":  # ("surplus", id)
+        return [surplus_distribution_publish(distribution=source[1], at=at)]
     if kind == Kind.MATERIAL_EVENT:  # a wind-down's step: (wind-down id, step)
         return [wind_down_step_publish(wind_down=source[0], step=source[1], at=at)]
     if kind == Kind.SOLVENCY_SUMMARY:

@@ -428,3 +428,33 @@ def test_a_member_sees_only_their_own_share_and_how_it_was_computed(
     assert "No surplus has been distributed to you yet." in none
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_a_run_distribution_is_disclosed_once_as_a_material_event(
+    world, actuary, director, finance, django_capture_on_commit_callbacks
+):
+    """The run's signal queues the publication (outbox, after the commit); it names the
+    year, the amount, the members credited, the basis and the adopting resolution. The
+    task run again, and the daily catch-up, add nothing."""
+    from disclosure.models import Kind, Publication
+    from disclosure.services.sources import disclosure_missing, surplus_distribution_publish
+    from disclosure.services.sources.surplus import surplus_key
+
+    members(["30.00", "10.00"], [400, 400])
+    with django_capture_on_commit_callbacks(execute=True):
+        d = distribution_run(
+            distribution=adopted(
+                world, actuary, director, finance, basis="contributions", amount="40.00"
+            ),
+            actor=finance,
+        )
+
+    (event,) = Publication.objects.filter(key=surplus_key(d.pk))
+    assert (event.kind, event.status, event.version) == (Kind.MATERIAL_EVENT, "published", 1)
+    assert event.content["amount"] == "40.00" and event.content["members"] == 2
+    assert event.content["basis"] == "contributions"
+    assert event.content["resolution"] == world["motion"].title
+    assert "40.00" in event.title_en and "2 members" in event.title_en
+    surplus_distribution_publish(distribution=d.pk)
+    assert Publication.objects.filter(key=surplus_key(d.pk)).count() == 1
+    assert not [m for m in disclosure_missing() if m[1] == surplus_key(d.pk)]
