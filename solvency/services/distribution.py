@@ -70,6 +70,7 @@ from .distribution_checks import (
     refuse,
     weight_check,
 )
+from .repayment import surplus_draws_lock
 
 S = SurplusDistribution.Status
 Basis = SurplusDistribution.Basis
@@ -269,6 +270,16 @@ def distribution_run(*, distribution: SurplusDistribution | int, actor) -> Surpl
             return row
         DISTRIBUTION.check(row.status, S.RUN)
         _resolution_check(row.resolution_id)
+        surplus_draws_lock()
+        credited = SurplusDistribution.objects.filter(
+            year=row.year, status__in=(S.RUN, S.PUBLISHED)
+        ).exclude(pk=row.pk)
+        if credited.exists():
+            raise InvalidInput(
+                _("The surplus of %(year)s was distributed already; withdraw this one.")
+                % {"year": row.year},
+                field="year",
+            )
         fails, workings = distribution_checks(
             amount=row.amount,
             as_of=row.as_of,

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from governance.models import Matter
 from governance.selectors import resolution_adopted_by_assembly, resolution_get
 from ledger import chart
+from ledger.models import Account
 from ledger.selectors import account_balance, net_result
 from ledger.services import Credit, Debit, entry_post
 from mutualsociety.common.exceptions import IdempotencyConflict, InvalidInput
@@ -70,7 +71,24 @@ def surplus_available(*, as_of: dt.date, since_founding: Decimal | None = None) 
         since_founding = net_result(end=as_of)
     all_repaid = FundRepayment.objects.aggregate(t=Sum("amount"))["t"] or ZERO
     surplus = account_balance(account=chart.SURPLUS, as_of=as_of)
-    return quantize_money(surplus + since_founding - all_repaid)
+    # A distribution credited after ``as_of`` is not in the balance at ``as_of`` but is
+    # gone all the same: without this a later check dated earlier (last year's
+    # distribution, a repayment dated yesterday) would spend the same surplus twice.
+    credited_later = (
+        SurplusDistribution.objects.filter(
+            status__in=(SurplusDistribution.Status.RUN, SurplusDistribution.Status.PUBLISHED),
+            ledger_entry__date__gt=as_of,
+        ).aggregate(t=Sum("amount"))["t"]
+        or ZERO
+    )
+    return quantize_money(surplus + since_founding - all_repaid - credited_later)
+
+
+def surplus_draws_lock() -> None:
+    """Serialise the draws on the surplus (a distribution run, a repayment of the fund)
+    for the caller's transaction: each checks aggregate figures and then posts, so two at
+    once could each pass on the same money. The surplus account's row is the lock."""
+    Account.objects.select_for_update().filter(code=chart.SURPLUS).first()
 
 
 @dataclass(frozen=True)
@@ -283,6 +301,7 @@ def fund_repay(
         row = FundTranche.objects.select_for_update().filter(pk=tranche_id).first()
         if row is None:
             raise InvalidInput(_("There is no such tranche."), field="tranche")
+        surplus_draws_lock()
         existing = FundRepayment.objects.filter(idempotency_key=key).first()
         if existing is not None:  # a simultaneous call got the lock first
             return _replayed(existing, tranche_id, value, repaid_on, motion_id)

@@ -458,3 +458,50 @@ def test_a_run_distribution_is_disclosed_once_as_a_material_event(
     surplus_distribution_publish(distribution=d.pk)
     assert Publication.objects.filter(key=surplus_key(d.pk)).count() == 1
     assert not [m for m in disclosure_missing() if m[1] == surplus_key(d.pk)]
+
+
+def test_surplus_credited_today_is_not_distributed_again_by_a_check_dated_before_it(
+    world, actuary, director, finance
+):
+    """The whole 50,000.00 credited today: a distribution of last year's surplus dated
+    yesterday finds nothing left, though yesterday's balance of 4104 still held it."""
+    members(["30.00", "10.00"], [400, 400])
+    distribution_run(
+        distribution=adopted(
+            world, actuary, director, finance, basis="contributions", amount="50000.00"
+        ),
+        actor=finance,
+    )
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    with pytest.raises(InvalidInput) as caught:
+        distribution_compute(
+            year=yesterday.year - 1, as_of=yesterday, basis="membership", actor=actuary
+        )
+    assert "surplus" in caught.value.fields or "amount" in caught.value.fields
+    assert account_balance(account="4104", as_of=timezone.localdate()) == D("0.00")
+
+
+def test_a_second_distribution_of_a_year_already_credited_is_refused_on_the_year(
+    world, actuary, director, finance
+):
+    """Two adopted for the same year: the second run says so on ``year`` and writes
+    nothing (no 500 from the database's constraint after the work)."""
+    members(["30.00", "10.00"], [400, 400])
+    first = adopted(world, actuary, director, finance, basis="contributions", amount="100.00")
+    second = adopted(
+        {"motion": resolution(matter=Matter.SURPLUS)},
+        actuary,
+        director,
+        finance,
+        basis="contributions",
+        amount="100.00",
+    )
+    distribution_run(distribution=first, actor=finance)
+    entries = JournalEntry.objects.count()
+
+    with pytest.raises(InvalidInput) as caught:
+        distribution_run(distribution=second, actor=finance)
+
+    assert set(caught.value.fields) == {"year"}
+    assert JournalEntry.objects.count() == entries
+    assert MemberSurplusShare.objects.filter(distribution=second).count() == 0
