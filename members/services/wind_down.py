@@ -244,7 +244,9 @@ def wind_down_tail_close(*, wind_down: WindDown | int, today: dt.date | None = N
 
 
 # The members refunded: covered by the plan (at any time) and with no live cover under
-# another plan, whose advance then has nothing left to settle. Their unused advance is the
+# another plan that goes on (a plan winding down too does not keep the advance: else a
+# member of two plans wound down together would be refunded by neither), whose advance
+# then has nothing left to settle. Their unused advance is the
 # sum over their payments of what is not allocated, in integer cents (exact on SQLite too).
 # Parameters: wind-down id, created_at, plan id, plan id, wind-down id.
 REFUND_INSERT = """
@@ -260,7 +262,9 @@ REFUND_INSERT = """
                   WHERE c.member_id = p.member_id AND c.plan_id = %s)
       AND NOT EXISTS (SELECT 1 FROM members_coverage o
                       WHERE o.member_id = p.member_id AND o.plan_id <> %s
-                        AND o.status IN ('in_force', 'suspended'))
+                        AND o.status IN ('in_force', 'suspended')
+                        AND o.plan_id NOT IN (SELECT w.plan_id FROM members_winddown w
+                                              WHERE w.status IN ('started', 'ended')))
       AND NOT EXISTS (SELECT 1 FROM members_advancerefund r
                       WHERE r.wind_down_id = %s AND r.member_id = p.member_id)
     GROUP BY p.member_id
@@ -279,7 +283,14 @@ def refund_candidates(plan: Plan):
     """The members whose unused advance a wind-down of ``plan`` refunds (a queryset of
     members, no join, so that it can be locked ``FOR UPDATE``)."""
     of_plan = Coverage.objects.filter(plan=plan).values("member_id")
-    other_live = Coverage.objects.filter(status__in=LIVE_COVERAGE).exclude(plan=plan)
+    winding_down = WindDown.objects.filter(
+        status__in=(WindDown.Status.STARTED, WindDown.Status.ENDED)
+    ).values("plan_id")
+    other_live = (
+        Coverage.objects.filter(status__in=LIVE_COVERAGE)
+        .exclude(plan=plan)
+        .exclude(plan_id__in=winding_down)
+    )
     with_advance = Payment.objects.filter(amount__gt=F("allocated_amount")).values("member_id")
     return (
         Member.objects.filter(pk__in=of_plan)

@@ -486,3 +486,27 @@ def test_the_refund_run_does_not_grow_with_the_members(board, compliance, handle
         counts.append(len(queries))
 
     assert counts[0] == counts[1], counts
+
+
+def test_a_member_of_two_plans_wound_down_together_is_refunded_once(
+    aid, board, compliance, handler
+):
+    """Cover under a plan that is winding down too does not keep the advance: the first
+    plan's refund takes it (else neither plan would refund it), the second finds none."""
+    from members.services.underwriting import coverage_open
+    from tests.members.factories import mutual_aid_plan_make
+
+    other = mutual_aid_plan_make(code="aid2")
+    member = covered_member(aid, days_ago=600)
+    coverage_open(
+        member=member, version=other, start=TODAY() - dt.timedelta(days=600), frequency=""
+    )
+    pay(member, "50.00")
+    row = back_date(start(aid, board, compliance), 200)
+    start(other, board, compliance)
+    wind_down_final_apportionment(plan=aid.plan, cutoff=TODAY(), actor=handler)
+
+    row = advance_refunds_make(wind_down=row, actor=compliance)
+
+    assert dict(AdvanceRefund.objects.values_list("member_id", "amount")) == {member.pk: D("50.00")}
+    assert Payment.objects.get(member=member).unallocated == D("0.00")
