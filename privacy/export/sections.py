@@ -25,9 +25,18 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import ClaimDocument, ClaimPayment
 from claims.selectors import claim_list_for_member
-from governance.models import Ballot, Mandate, Participation, Proxy
+from governance.models import (
+    Ballot,
+    ConsultationAnswer,
+    ConsultationComment,
+    ConsultationResponse,
+    Mandate,
+    Participation,
+    Proxy,
+)
 from ledger.models import Posting
 from members.models import (
+    AdvanceRefund,
     Application,
     Consent,
     ContributionDue,
@@ -41,6 +50,7 @@ from members.selectors import (
     notification_preferences,
     notifications_for_member,
 )
+from solvency.models import MemberSurplusShare
 from support.models import ComplaintDocument, ComplaintEvent
 from support.selectors import complaints_for_member
 
@@ -370,6 +380,85 @@ def governance(member: Member) -> list[Record]:
     return out
 
 
+def consultations(member: Member) -> list[Record]:
+    """The member's answers to consultations and their comments (a hidden comment with
+    the moderator's reason)."""
+    answers: dict[int, list[Record]] = {}
+    for a in (
+        ConsultationAnswer.objects.filter(response__member=member)
+        .select_related("question", "option")
+        .order_by("response_id", "question__order", "pk")
+    ):
+        answers.setdefault(a.response_id, []).append(
+            {
+                "question": a.question.text,
+                "option": a.option.text if a.option_id else None,
+                "scale": a.scale,
+                "text": a.text,
+            }
+        )
+    out: list[Record] = [
+        {
+            "record": "response",
+            "consultation": r.consultation.title,
+            "answered_at": value(r.created_at),
+            "changed_at": value(r.updated_at),
+            "answers": answers.get(r.pk, []),
+        }
+        for r in ConsultationResponse.objects.filter(member=member)
+        .select_related("consultation")
+        .order_by("created_at", "pk")
+    ]
+    out += [
+        {
+            "record": "comment",
+            "consultation": c.consultation.title,
+            "posted_at": value(c.created_at),
+            "comment": c.body,
+            "hidden_at": value(c.hidden_at),
+            "hidden_reason": c.hidden_reason,
+        }
+        for c in ConsultationComment.objects.filter(author=member)
+        .select_related("consultation")
+        .order_by("created_at", "pk")
+    ]
+    return out
+
+
+# --- solvency (surplus) and members (wind-down refunds) ---------------------------------
+
+
+def surplus_and_refunds(member: Member) -> list[Record]:
+    """The member's shares of surplus distributions (with the figures they were computed
+    from) and the refunds of their advance when a plan was wound down."""
+    out: list[Record] = [
+        {
+            "record": "surplus_share",
+            "year": s.distribution.year,
+            "contributions": value(s.contributions),
+            "membership_days": s.membership_days,
+            "weight": value(s.weight),
+            "amount": value(s.amount),
+        }
+        for s in MemberSurplusShare.objects.filter(member=member)
+        .select_related("distribution")
+        .order_by("distribution__year", "pk")
+    ]
+    out += [
+        {
+            "record": "advance_refund",
+            "plan": r.wind_down.plan.code,
+            "amount": value(r.amount),
+            "status": r.status,
+            "paid_on": value(r.paid_on),
+        }
+        for r in AdvanceRefund.objects.filter(member=member)
+        .select_related("wind_down__plan")
+        .order_by("created_at", "pk")
+    ]
+    return out
+
+
 # --- support (complaints) --------------------------------------------------------------
 
 
@@ -448,7 +537,9 @@ SECTIONS: tuple[Section, ...] = (
     Section("ledger", _("Accounting entries"), ledger_lines),
     Section("claims", _("Claims"), claims),
     Section("governance", _("Votes, proxies and mandates"), governance),
+    Section("consultations", _("Consultations"), consultations),
     Section("complaints", _("Complaints"), complaints),
+    Section("surplus_and_refunds", _("Surplus shares and refunds"), surplus_and_refunds),
     Section("beneficiaries", _("Beneficiaries"), beneficiaries),
     Section("notifications", _("Notifications"), notifications),
     Section("history", _("History of the membership"), history),

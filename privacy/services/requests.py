@@ -30,7 +30,7 @@ from members.services.profile import (
     member_identity_correct,
     member_update_contact,
 )
-from mutualsociety.common.exceptions import IdempotencyConflict, InvalidInput
+from mutualsociety.common.exceptions import IdempotencyConflict, InvalidInput, NotAllowed
 
 from ..events import request_event
 from ..models import (
@@ -163,10 +163,22 @@ def privacy_request_submit(
     return request
 
 
+#: Who answers personal data requests (the compliance officer's role has it).
+HANDLE_PERM = "privacy.change_privacyrequest"
+
+
+def _handler_require(actor) -> None:
+    """Only a person allowed to handle requests takes one up, carries it out or refuses
+    it: carrying out a correction changes a member's name or date of birth."""
+    if actor is None or not actor.has_perm(HANDLE_PERM):
+        raise NotAllowed(_("Only the person handling personal data requests may do this."))
+
+
 @transaction.atomic
 def privacy_request_start(*, request: PrivacyRequest | int, actor) -> PrivacyRequest:
     """A handler takes the request up: in progress, under their name. Taking up a request
     already in progress under the same handler is a no-op."""
+    _handler_require(actor)
     request = _lock(request)
     if request.status == S.IN_PROGRESS and request.handler_id == actor.pk:
         return request
@@ -253,6 +265,7 @@ def privacy_request_complete(
     app's checks (a value they refuse is refused here, with their message, and nothing
     changes). A deletion deletes what may be deleted and refuses what a law requires to
     be kept: done, partly refused or refused. Answering a request twice is refused."""
+    _handler_require(actor)
     request = _lock(request)
     if request.kind == PrivacyRequest.Kind.CORRECTION:
         outcome = _correct(request, actor)
@@ -271,6 +284,7 @@ def privacy_request_complete(
 @transaction.atomic
 def privacy_request_refuse(*, request: PrivacyRequest | int, actor, reason: str) -> PrivacyRequest:
     """Refuse the whole request, with the reason the member is given."""
+    _handler_require(actor)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Give the member the reason for the refusal."), field="reason")

@@ -25,7 +25,9 @@ KEYS = [
     "ledger",
     "claims",
     "governance",
+    "consultations",
     "complaints",
+    "surplus_and_refunds",
     "beneficiaries",
     "notifications",
     "history",
@@ -102,7 +104,7 @@ def test_the_export_reads_a_fixed_number_of_queries(alice, django_assert_max_num
 
     for _ in range(5):
         pay(alice, "30.00")
-    with django_assert_max_num_queries(23):  # 20, and 3 for the complaints
+    with django_assert_max_num_queries(28):  # 20; 3 complaints, 3 consultations, 2 surplus
         member_export(alice)
 
 
@@ -119,3 +121,24 @@ def test_the_export_holds_the_members_complaints_with_every_step_and_none_of_ano
     assert complaint["outcome_text"] == "We apologise and will call you within a day."
     assert [step["type"] for step in complaint["steps"]] == ["filed", "acknowledged", "resolved"]
     assert "Bob's own grievance" not in export_json(member_export(alice)).decode()
+
+
+def test_the_export_holds_the_members_consultation_answers_and_comments_only(alice, bob, make_user):
+    from governance.services.consultations import consultation_comment, consultation_respond
+    from tests.governance.factories import consultation_answers, consultation_make
+
+    secretary = make_user("sec", roles=("board_secretary",), is_staff=True)
+    consultation = consultation_make(actor=secretary)
+    consultation_respond(
+        consultation=consultation,
+        member=alice,
+        answers=consultation_answers(consultation, single="B", multiple=["X"], scale=4),
+    )
+    consultation_comment(consultation=consultation, member=alice, body="爱丽的意见")
+    consultation_comment(consultation=consultation, member=bob, body="伯德的意见")
+
+    section = member_export(alice)["sections"]["consultations"]
+    (response,) = [r for r in section if r["record"] == "response"]
+    assert [a["option"] for a in response["answers"]][:2] == ["B", "X"]
+    assert [c["comment"] for c in section if c["record"] == "comment"] == ["爱丽的意见"]
+    assert "伯德的意见" not in export_json(member_export(alice)).decode()

@@ -192,3 +192,27 @@ def test_the_member_is_told_at_each_step_once(alice, officer):
     closed = Notification.objects.get(key=f"privacy.request:{request.pk}:closed")
     assert closed.topic == "membership"
     assert "My mobile phone number: deleted." in closed.body
+
+
+def test_only_a_handler_takes_up_carries_out_or_refuses_a_request(alice, make_user):
+    """Carrying out a correction changes a member's identity: a staff person without the
+    permission is refused at every step and nothing changes."""
+    from mutualsociety.common.exceptions import NotAllowed
+    from privacy.services.requests import (
+        privacy_request_complete,
+        privacy_request_refuse,
+        privacy_request_start,
+    )
+
+    outsider = make_user("outsider", roles=("claims_handler",), is_staff=True)
+    request = correction(alice, "legal_name", "赵艾莉")
+    before = (request.status, request.handler_id)
+    for call in (
+        lambda: privacy_request_start(request=request, actor=outsider),
+        lambda: privacy_request_complete(request=request, actor=outsider),
+        lambda: privacy_request_refuse(request=request, actor=outsider, reason="no"),
+    ):
+        with pytest.raises(NotAllowed):
+            call()
+    request.refresh_from_db()
+    assert (request.status, request.handler_id) == before
