@@ -101,6 +101,12 @@ _allowed_hosts = required_in_production(
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") if _allowed_hosts else ["127.0.0.1", "localhost", "[::1]"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+#: The site's address for links in e-mails read outside a browser session (the private
+#: link of a complainant who is not signed in): ``SITE_URL``, else https:// and the first
+#: of ALLOWED_HOSTS in production, http://127.0.0.1:8000 in development.
+SITE_URL = env_str("SITE_URL").rstrip("/") or (
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000"
+)
 
 # --- Applications ------------------------------------------------------------------------
 INSTALLED_APPS = [

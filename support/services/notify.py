@@ -31,7 +31,8 @@ def complaint_link(complaint: Complaint) -> str:
         return reverse("support:detail", args=[complaint.pk])
     from .filing import complaint_secret  # filing tells through here
 
-    return reverse(
+    # Read in an e-mail, outside the site: the whole address (``SITE_URL``).
+    return settings.SITE_URL + reverse(
         "support:track",
         kwargs={
             "reference": complaint.reference,

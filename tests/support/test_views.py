@@ -151,3 +151,26 @@ def test_a_document_is_served_to_its_member_and_complaints_staff_only(client, ai
     assert client.get(url).status_code == 404  # claims staff see no complaint documents
     client.force_login(staff_in("complaints_handler"))
     assert client.get(url).status_code == 200
+
+
+def test_the_signed_out_complainant_is_e_mailed_the_whole_address_of_their_link(
+    client, settings, django_capture_on_commit_callbacks
+):
+    """Read in a mail program, a path alone leads nowhere: the link carries SITE_URL."""
+    from django.core import mail
+
+    settings.SITE_URL = "https://mutual.example"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/complaints/new/",
+            {
+                "category": "service",
+                "description": "Nobody called me back.",
+                "contact_name": "赵六",
+                "contact_email": "zhao6@example.com",
+                "submission_key": _form(client),
+            },
+        )
+    complaint = Complaint.objects.get()
+    (message,) = [m for m in mail.outbox if m.to == ["zhao6@example.com"]]
+    assert f"https://mutual.example/complaints/{complaint.reference}/" in message.body
