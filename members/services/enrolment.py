@@ -23,9 +23,10 @@ from mutualsociety.common.exceptions import InvalidInput, NotAllowed
 
 from ..calculations import Question, underwrite
 from ..events import member_event
-from ..models import Application, Consent, Member, MemberEvent, PlanVersion
+from ..models import Application, Consent, Member, MemberEvent, Plan, PlanVersion
 from ..rules import PHONE_RE, SEXES
 from ..selectors import COVERAGE_ADD_STATUSES
+from ..selectors.wind_down import plan_wind_down, wind_down_message
 from ..transitions import LIVE_COVERAGE, REJOINING
 from .checks import (
     EnrolmentData,
@@ -247,6 +248,16 @@ def _rejoin(member: Member, *, actor) -> None:
 def _application_create(
     *, member: Member, version: PlanVersion, answers: dict, frequency: str, channel: str, actor
 ) -> Application:
+    # The plan's row, locked: a wind-down started (or the plan closed) since the checks
+    # above read it is seen here, not after the application exists (the start locks the
+    # same row and declines the applications waiting at that moment).
+    plan = Plan.objects.select_for_update().get(pk=version.plan_id)
+    if (wind_down := plan_wind_down(plan)) is not None:
+        raise InvalidInput(wind_down_message(wind_down), field="plan")
+    if not plan.is_open:
+        raise InvalidInput(
+            _("%(plan)s is closed to new members.") % {"plan": plan.display_name}, field="plan"
+        )
     questions = [Question(q.id, q.display_text, q.yes_outcome) for q in version.questions.all()]
     decision = underwrite(questions=questions, answers=answers)
     application = Application.objects.create(

@@ -164,3 +164,23 @@ def test_waiting_applications_are_declined_and_everyone_is_told(aid, secretary, 
 
     plan_wind_down_start(wind_down=row, actor=officer)
     assert told.count() == 3 and declined.count() == 1
+
+
+def test_an_enrolment_that_read_the_plan_before_the_start_is_refused_under_the_lock(
+    aid, secretary, officer, monkeypatch
+):
+    """The race: an enrolment checked the plan while it was open, then the wind-down
+    started before the application was written. The application is written under the
+    plan's lock, which sees the wind-down: refused on ``plan``, nothing saved."""
+    import members.services.enrolment as enrolment
+
+    read_before = enrolment.plan_for_enrolment("aid")  # the plan as open, its terms
+    started(aid, secretary, officer)
+    monkeypatch.setattr(enrolment, "plan_for_enrolment", lambda code, errors=None: read_before)
+    members, applications = Member.objects.count(), Application.objects.count()
+
+    with pytest.raises(InvalidInput) as refused:
+        enrol(aid)
+
+    assert "is in wind-down since" in refused.value.fields["plan"][0]
+    assert (Member.objects.count(), Application.objects.count()) == (members, applications)
