@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from mutualsociety.common.exceptions import InvalidInput
 from mutualsociety.common.selectors import society_get
 
-from .models import Member, Payment
+from .models import Member, Payment, mask_identity_number
 from .services.contributions import payment_record
 
 
@@ -145,11 +145,13 @@ class SmsProvider(Protocol):
 
 
 class ConsoleSmsProvider:
-    """Development: the text goes to the log (``mutualsociety.sms``), nothing leaves."""
+    """Development: the text goes to the log (``mutualsociety.sms``), nothing leaves. The
+    number is masked (139****5678): no phone number is written to a log
+    (docs/security.md)."""
 
     def send(self, phone: str, text: str) -> str:
         message_id = f"console-{uuid.uuid4().hex[:16]}"
-        sms_logger.info("SMS %s to %s: %s", message_id, phone, text)
+        sms_logger.info("SMS %s to %s: %s", message_id, mask_identity_number(phone), text)
         return message_id
 
 

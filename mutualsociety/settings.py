@@ -18,6 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -121,6 +122,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "csp",
     "mutualsociety.apps.SignInProtectionConfig",  # axes, under a readable name
     "django_otp",
     "mutualsociety.apps.AuthenticatorsConfig",  # django_otp.plugins.otp_totp
@@ -158,6 +160,9 @@ MIDDLEWARE = [
     "accounts.middleware.ReadOnlyAccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below) and the
+    # per-request nonce templates read as ``request.csp_nonce``.
+    "csp.middleware.CSPMiddleware",
     # Axes must be last: it turns a lockout raised during authentication into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -400,6 +405,26 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# The Content-Security-Policy: scripts and styles only from our own static files (no
+# inline script, no style attribute; a <style> block that cannot move carries the
+# request's nonce), images also as data: URIs (the QR code of the authenticator set-up),
+# no plug-ins, no framing, forms post only to this site. Checked on every page by
+# tests/project/test_csp.py; see docs/security.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

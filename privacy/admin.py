@@ -141,7 +141,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         days = (obj.due_on - timezone.localdate()).days
         if days < 0:
             return format_html(
-                '<strong style="color:#b3261e">{}</strong>',
+                '<strong class="alarm">{}</strong>',
                 gettext("Overdue by %(n)d days") % {"n": -days},
             )
         return gettext("%(n)d days left") % {"n": days}

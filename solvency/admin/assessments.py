@@ -195,7 +195,7 @@ class SolvencyAssessmentAdmin(DashboardMixin, admin.ModelAdmin):
     @admin.display(description=_("inputs used"))
     def inputs_display(self, obj: SolvencyAssessment):
         return format_html(
-            "<pre style='white-space: pre-wrap'>{}</pre>",
+            '<pre class="wrap">{}</pre>',
             json.dumps(obj.inputs, indent=2, ensure_ascii=False),
         )
 

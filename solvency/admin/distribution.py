@@ -119,7 +119,7 @@ class SurplusDistributionAdmin(ReadOnlyAdmin):
     @admin.display(description=_("workings"))
     def workings_display(self, obj: SurplusDistribution):
         return format_html(
-            "<pre style='white-space: pre-wrap'>{}</pre>",
+            '<pre class="wrap">{}</pre>',
             json.dumps(obj.workings, indent=2, ensure_ascii=False),
         )
 

@@ -104,8 +104,8 @@ def ultimate_chart(origins: list[ReserveRunOrigin]) -> SafeString:
         ),
     )
     return format_html(
-        '<svg role="img" aria-label="{}" viewBox="0 0 {} {}" '
-        'style="width:100%;max-width:{}px;height:auto" xmlns="http://www.w3.org/2000/svg">'
+        '<svg class="svg-fit" role="img" aria-label="{}" viewBox="0 0 {} {}" '
+        'width="{}" xmlns="http://www.w3.org/2000/svg">'
         '<line x1="38" y1="{}" x2="{}" y2="{}" stroke="#999"/>{}{}'
         '<rect x="40" y="{}" width="10" height="8" fill="#79aec8"/>'
         '<text x="54" y="{}" font-size="10">{}</text>'

@@ -108,13 +108,14 @@ def period_label(origin: str, grain: str) -> str:
 
 
 def heat(factor: Decimal | None, spread: Decimal) -> str:
-    """The background of a cell whose age-to-age factor is ``factor``: the further from
-    1 (relative to the triangle's largest distance, ``spread``), the deeper the colour."""
+    """The CSS class colouring a cell whose age-to-age factor is ``factor``: the further
+    from 1 (relative to the triangle's largest distance, ``spread``), the deeper the
+    colour, in eleven steps from ``heat-0`` to ``heat-10`` (static/css/reserve-heat.css;
+    a class, not a style attribute, which the Content-Security-Policy forbids)."""
     if factor is None or not spread:
         return ""
-    depth = min(abs(factor - 1) / spread, Decimal(1))
-    lightness = 96 - int(depth * 46)
-    return f"background: hsl(25, 95%, {lightness}%)"
+    depth = min(abs(Decimal(factor) - 1) / Decimal(spread), Decimal(1))
+    return f"heat-{int((depth * 10).to_integral_value())}"
 
 
 def triangle_table(rows: list[list[Any]]) -> tuple[list[int], list[dict[str, Any]]]:
@@ -139,7 +140,7 @@ def triangle_table(rows: list[list[Any]]) -> tuple[list[int], list[dict[str, Any
                     {
                         "value": cells.get(lag),
                         "factor": factors.get((origin, lag)),
-                        "style": heat(factors.get((origin, lag)), spread),
+                        "heat": heat(factors.get((origin, lag)), spread),
                     }
                     for lag in lags
                 ],

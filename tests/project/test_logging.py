@@ -81,3 +81,121 @@ def test_a_server_error_keeps_its_traceback_and_still_reaches_the_admins_by_mail
     assert record.exc_info is exc_info
     handlers = {type(h).__name__ for h in _printing_handlers(record)}
     assert handlers == {"StreamHandler", "AdminEmailHandler"}
+
+
+# --- What never reaches a log line (issue 14; docs/security.md "What is logged") ---------
+
+
+def _everything_logged(records: list[logging.LogRecord]) -> str:
+    """Each record's message, its arguments and every attribute a handler could print."""
+    return "\n".join(
+        f"{record.getMessage()} {record.args!r} {vars(record)!r}" for record in records
+    )
+
+
+def test_an_enrolment_and_a_claim_log_no_personal_detail(
+    client, make_user, caplog, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """A person enrols through /join/ (every step, accepted), then submits a claim with a
+    document through the portal, and a claims handler reviews and assesses it through the
+    API: everything logged meanwhile, at DEBUG from the root (SQL left out: its logger
+    stays at WARNING), holds neither the identity number, the phone number, the account
+    number, nor the free text of the claim's medical description."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from claims.models import Claim
+    from members.models import Member
+    from tests.claims.factories import PDF
+    from tests.members.factories import consent_documents_make, mutual_aid_plan_make
+    from tests.members.views.conftest import (
+        Wizard,
+        consent_data,
+        current_step,
+        declaration_data,
+        login_data,
+        person_form_data,
+        plan_data,
+    )
+
+    settings.CLAIM_DOCUMENTS_ROOT = tmp_path / "private"
+    consent_documents_make()
+    version = mutual_aid_plan_make(code="aid")
+    person = person_form_data(phone="13912345678")
+    account = "6222021234567890"
+    health = "Admitted to Xiehe hospital with a ruptured appendix"
+    handler = make_user("handler", roles=("claims_handler",), is_staff=True)
+    secrets = {
+        "identity number": person["id_number"],
+        "identity number's tail": person["id_number"][-6:],
+        "phone": person["phone"],
+        "account number": account,
+        "health text": "ruptured appendix",
+    }
+
+    with (
+        caplog.at_level(logging.DEBUG),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert logging.getLogger("django.db.backends").getEffectiveLevel() >= logging.WARNING
+        wizard = Wizard(client)
+        assert wizard.start().status_code == 200
+        assert current_step(wizard.post("plan", plan_data(version, ""))) == "person"
+        assert current_step(wizard.post("person", person)) == "declaration"
+        assert current_step(wizard.post("declaration", declaration_data(version))) == "consents"
+        assert current_step(wizard.post("consents", consent_data())) == "login"
+        enrolled = wizard.post("login", login_data("new.member"))
+        assert enrolled.status_code == 302, enrolled.content
+        member = Member.objects.get(id_number=person["id_number"])
+        coverage = member.coverages.get()
+        # Backdated as tests/claims/factories.covered_member does: the claim falls after
+        # the waiting period.
+        start = timezone.localdate() - dt.timedelta(days=400)
+        member.coverages.update(
+            start_date=start,
+            waiting_period_end=start + dt.timedelta(days=version.waiting_period_days),
+        )
+        Member.objects.filter(pk=member.pk).update(joined_on=start)
+        submitted = client.post(
+            "/claims/new/",
+            {
+                "coverage": coverage.pk,
+                "kind": "illness",
+                "event_date": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
+                "description": health,
+                "amount_claimed": "1000.00",
+                "bank_account_name": "Zhang San",
+                "bank_account_number": account,
+                "documents": [SimpleUploadedFile("scan.pdf", PDF)],
+            },
+        )
+        assert submitted.status_code == 302, submitted.content.decode()[:2000]
+        claim = Claim.objects.get(member=member)
+        staff = APIClient()
+        staff.force_authenticate(handler)
+        assert staff.post(f"/api/v1/claims/{claim.pk}/review/", {}).status_code == 200
+        assessed = staff.post(
+            f"/api/v1/claims/{claim.pk}/assess/",
+            {"amount": "900.00", "reasons": "Invoices checked.", "investigation_summary": ""},
+        )
+        assert assessed.status_code == 200, assessed.content
+
+    logged = _everything_logged(caplog.records)
+    assert caplog.records, "nothing was logged: the test would pass on no evidence"
+    assert {what for what, value in secrets.items() if value in logged} == set()
+
+
+def test_the_console_text_message_provider_logs_no_phone_number(caplog):
+    """The development SMS provider writes the message to the log: the number masked."""
+    from members.providers import ConsoleSmsProvider
+
+    with caplog.at_level(logging.INFO, logger="mutualsociety.sms"):
+        ConsoleSmsProvider().send("13912345678", "Your claim was approved.")
+
+    [record] = caplog.records
+    assert "13912345678" not in _everything_logged([record])
+    assert "139****5678" in record.getMessage()
+    assert "Your claim was approved." in record.getMessage()

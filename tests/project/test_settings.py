@@ -114,3 +114,52 @@ def test_on_redis_the_cache_degrades_the_broker_fails_fast_and_the_api_throttles
         "120/minute",
         "1200/minute",
     ]
+
+
+def test_production_keeps_cookies_secure_and_the_security_headers_on(tmp_path):
+    """Under DJANGO_ENV=production: cookies only over HTTPS and out of scripts' reach, a
+    year of HSTS with subdomains and preload, HTTPS redirect behind the proxy, no MIME
+    sniffing, no framing, the same-origin referrer, and the Content-Security-Policy
+    middleware with scripts from this site only (docs/security.md)."""
+    script = (
+        "from django.conf import settings as s; "
+        "d = s.CONTENT_SECURITY_POLICY['DIRECTIVES']; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
+        "s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, "
+        "s.SECURE_SSL_REDIRECT, '|'.join(s.SECURE_PROXY_SSL_HEADER), "
+        "s.SECURE_CONTENT_TYPE_NOSNIFF, s.X_FRAME_OPTIONS, s.SECURE_REFERRER_POLICY, "
+        "'csp.middleware.CSPMiddleware' in s.MIDDLEWARE, ','.join(d['script-src']), "
+        "','.join(d['frame-ancestors']), ','.join(d['object-src']))"
+    )
+
+    production = manage("shell", "--no-imports", "-c", script, env=PRODUCTION, tmp_path=tmp_path)
+    development = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)",
+        env={},
+        tmp_path=tmp_path,
+    )
+
+    assert production.returncode == 0, production.stderr
+    assert production.stdout.splitlines()[-1].split() == [
+        "True",
+        "True",
+        "True",
+        "31536000",
+        "True",
+        "True",
+        "True",
+        "HTTP_X_FORWARDED_PROTO|https",
+        "True",
+        "DENY",
+        "same-origin",
+        "True",
+        "'self'",
+        "'none'",
+        "'none'",
+    ]
+    # While developing over plain HTTP the cookies cannot be secure and there is no HSTS.
+    assert development.stdout.splitlines()[-1].split() == ["False", "False", "0"]

@@ -3,6 +3,8 @@ chart), approval and rejection through the actions (four eyes), who sees what.""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
@@ -42,7 +44,7 @@ def test_the_actuary_runs_and_reads_the_report(client, actuary):
     assert ">2023Q4<" in text and ">2023-10-01<" not in text  # origins named by quarter
     assert "2,300.00" in text  # amounts grouped as on the rest of the site
     assert f"{reserve.ultimate_total}" in text.replace(",", "")
-    assert "background: hsl(25" in text
+    assert 'class="heat-' in text  # factors coloured by class (static/css/reserve-heat.css)
 
 
 def test_a_refused_run_shows_on_the_field_and_saves_nothing(client, actuary):
@@ -119,4 +121,7 @@ def test_heat_and_layout():
     assert rows[0]["cells"][1]["factor"] == 1.5
     assert rows[1]["cells"][1]["value"] is None
     assert heat(None, 1) == ""
-    assert heat(1.5, 0.5).endswith("50%)")  # the deepest colour for the widest factor
+    assert heat(1.5, 0.5) == "heat-10"  # the deepest colour for the widest factor
+    assert heat(Decimal("1.25"), Decimal("0.5")) == "heat-5"  # half way
+    assert heat(Decimal("0.99"), Decimal("0.5")) == "heat-0"  # close to 1: palest
+    assert rows[0]["cells"][1]["heat"] == "heat-10"  # the only factor is the widest
