@@ -21,7 +21,7 @@ import zlib
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
-from django.utils import translation
+from django.utils import timezone, translation
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, settings
 from rest_framework.views import APIView
@@ -40,7 +40,7 @@ from tests.project.test_api_fuzz import PATH_VALUES
 # Redis (no such limit), so Django's warning about them is noise here.
 pytestmark = pytest.mark.filterwarnings("ignore::django.core.cache.backends.base.CacheKeyWarning")
 
-EXAMPLES = 8  # per operation and caller
+EXAMPLES = 10  # random examples per operation and caller
 CSRF = "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzz"  # a well-formed token, sent as cookie and header
 
 _RAW = SchemaGenerator().get_schema(request=None, public=True)
@@ -129,6 +129,18 @@ SETTINGS = settings(
 )
 
 
+def _send(case, who, sessions):
+    """The case sent through the WSGI app as ``who``: signed in with a session cookie and
+    a CSRF token (the app checks it on writes, as for a browser)."""
+    headers = {"Accept-Language": "en"}
+    cookies = {}
+    if who != "anon":
+        cookies = {"sessionid": sessions[who], "csrftoken": CSRF}
+        headers["X-CSRFToken"] = CSRF
+    with translation.override("en"):
+        return case.call(headers=headers, cookies=cookies), headers
+
+
 def _call_and_validate(case, who, world, counter) -> None:
     built, sessions = world
     # Half of the requests with path ids (chosen by a checksum of the generated values,
@@ -138,13 +150,7 @@ def _call_and_validate(case, who, world, counter) -> None:
         for name in case.path_parameters:
             if name in PATH_VALUES:
                 case.path_parameters[name] = built.ids[PATH_VALUES[name]]
-    headers = {"Accept-Language": "en"}
-    cookies = {}
-    if who != "anon":
-        cookies = {"sessionid": sessions[who], "csrftoken": CSRF}
-        headers["X-CSRFToken"] = CSRF
-    with translation.override("en"):
-        response = case.call(headers=headers, cookies=cookies)
+    response, headers = _send(case, who, sessions)
     counter["requests"] += 1
     case.validate_response(response, checks=CHECKS, headers=headers)
 
@@ -162,3 +168,68 @@ def test_staff_answers_are_what_the_schema_says(case, world, counter):
 @SETTINGS
 def test_anonymous_and_member_answers_are_what_the_schema_says(case, who, world, counter):
     _call_and_validate(case, who, world, counter)
+
+
+@pytest.mark.django_db
+def test_the_callers_are_who_they_say(world):
+    """The fuzzing reaches past sign-in: the member reads their record and writes, staff
+    read the register and post to the ledger, the anonymous caller is refused."""
+    built, sessions = world
+    me = schema["/api/v1/me/"]["GET"].Case()
+    assert _send(me, "anon", sessions)[0].status_code in {401, 403}
+    answer = _send(me, "member", sessions)[0]
+    assert answer.status_code == 200
+    assert answer.json()["member_number"] == built.member.member_number
+    register = schema["/api/v1/members/"]["GET"].Case()
+    assert _send(register, "member", sessions)[0].status_code == 403
+    assert _send(register, "staff", sessions)[0].status_code == 200
+    entry = schema["/api/v1/ledger/entries/"]["POST"].Case(
+        body={
+            "idempotency_key": "fuzz-signed-in",
+            "date": timezone.localdate().isoformat(),
+            "memo": "Contributions banked",
+            "lines": [
+                {"account": "1002", "debit": "5.00"},
+                {"account": "6031", "credit": "5.00"},
+            ],
+        },
+        media_type="application/json",
+    )
+    assert _send(entry, "staff", sessions)[0].status_code == 201
+    proposal = schema["/api/v1/governance/proposals/"]["POST"].Case(
+        body={"title": "Publish the reserves monthly", "text": "Every month."},
+        media_type="application/json",
+    )
+    assert _send(proposal, "member", sessions)[0].status_code == 201
+
+
+class _Answer:
+    def __init__(self, status_code: int, body) -> None:
+        self.status_code = status_code
+        self._body = body
+
+    def json(self):
+        return self._body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"detail": "Not found."},  # DRF's own shape
+        {"error": {"code": "invalid", "message": "Bad."}},  # no fields
+        {"error": {"code": "", "message": "Bad.", "fields": {}}},  # no code
+        {"error": {"code": "invalid", "message": " ", "fields": {}}},  # no message
+        {"error": {"code": "invalid", "message": "Bad.", "fields": {"amount": []}}},
+    ],
+)
+def test_the_error_shape_check_refuses_other_shapes(body):
+    with pytest.raises(AssertionError):
+        error_shape(None, _Answer(400, body), None)
+
+
+def test_the_error_shape_check_takes_the_api_error_and_ignores_other_statuses():
+    shaped = {
+        "error": {"code": "invalid", "message": "amount: Bad.", "fields": {"amount": ["Bad."]}}
+    }
+    error_shape(None, _Answer(400, shaped), None)
+    error_shape(None, _Answer(200, {"detail": "any"}), None)
