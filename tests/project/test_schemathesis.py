@@ -88,8 +88,13 @@ CHECKS = [
 def world(django_db_setup, django_db_blocker):
     """The society of tests/project/api_world.py, built once per module (and worker) in a
     transaction rolled back at the end; each test's writes roll back to it."""
-    from django.db import transaction
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections, transaction
 
+    # The WSGI app closes the database connection after each request (on PostgreSQL),
+    # which would end the test's transaction; Django's test client keeps it the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -103,6 +108,8 @@ def world(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
