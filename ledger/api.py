@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import LimitOffsetPagination
@@ -96,6 +96,15 @@ class EntryPagination(LimitOffsetPagination):
     max_limit = 500
 
 
+def _posted(retry: str) -> dict:
+    """The answers of a post that is idempotent: 201 the entry posted now, 200 (``retry``
+    describes it) the one posted before."""
+    return {
+        201: EntryOutSerializer,
+        200: OpenApiResponse(EntryOutSerializer, description=retry),
+    }
+
+
 class EntryListApi(APIView):
     """List journal entries (staff who may view the ledger) or post a manual entry (finance).
 
@@ -139,7 +148,10 @@ class EntryListApi(APIView):
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(EntryOutSerializer(page, many=True).data)
 
-    @extend_schema(request=EntryInSerializer, responses={201: EntryOutSerializer})
+    @extend_schema(
+        request=EntryInSerializer,
+        responses=_posted(_("A retry: the entry posted before with this key.")),
+    )
     def post(self, request):
         data = EntryInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -177,7 +189,10 @@ class EntryReverseApi(APIView):
 
     permission_classes = [require_perms("ledger.view_journalentry", "ledger.add_journalentry")]
 
-    @extend_schema(request=ReverseInSerializer, responses={201: EntryOutSerializer})
+    @extend_schema(
+        request=ReverseInSerializer,
+        responses=_posted(_("Reversed before: the reversal posted then.")),
+    )
     def post(self, request, entry_id: int):
         data = ReverseInSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -48,6 +48,15 @@ class Call:
 def calls(world: api_world.World) -> list[Call]:
     """Reads first, then writes (which change what later reads would see)."""
     ids = world.ids
+    deposit = {
+        "idempotency_key": "deposit-1",
+        "date": TODAY,
+        "memo": "Contributions banked",
+        "lines": [
+            {"account": "1002", "debit": "50.00"},
+            {"account": "6031", "credit": "50.00"},
+        ],
+    }
     return [
         Call("get", "/api/v1/", "anon", 200),
         # Members
@@ -242,21 +251,30 @@ def calls(world: api_world.World) -> list[Call]:
             "/api/v1/ledger/entries/",
             "staff",
             201,
-            body={
-                "idempotency_key": "deposit-1",
-                "date": TODAY,
-                "memo": "Contributions banked",
-                "lines": [
-                    {"account": "1002", "debit": "50.00"},
-                    {"account": "6031", "credit": "50.00"},
-                ],
-            },
+            body=deposit,
+        ),
+        # A retry with the same idempotency key: the entry posted before (200).
+        Call(
+            "post",
+            "/api/v1/ledger/entries/",
+            "staff",
+            200,
+            body=deposit,
         ),
         Call(
             "post",
             "/api/v1/ledger/entries/{entry_id}/reverse/",
             "staff",
             201,
+            {"entry_id": "manual_entry"},
+            body={"memo": "Posted twice"},
+        ),
+        # Reversing again answers the reversal posted before (200, documented: issue 14).
+        Call(
+            "post",
+            "/api/v1/ledger/entries/{entry_id}/reverse/",
+            "staff",
+            200,
             {"entry_id": "manual_entry"},
             body={"memo": "Posted twice"},
         ),
