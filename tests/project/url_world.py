@@ -95,9 +95,6 @@ class World:
             "reference": "TS2026000001",
             "secret": "0" * 32,
         }
-        #: Values for one view only (view name -> parameter -> value), where a parameter
-        #: name means another model's row on that page (support:document's document_id).
-        self.by_name: dict[str, dict[str, object]] = {}
         # The admin's object pages open a real row of their own model where one exists.
         self.admin_objects = {}
         for model in admin.site._registry:
@@ -119,8 +116,6 @@ class World:
                     return str(self.claim.pk)
                 key = next(key for key in self.admin_objects if route.startswith(key))
                 return str(self.admin_objects[key])
-            if param in self.by_name.get(name, {}):
-                return str(self.by_name[name][param])
             assert param in self.values, f"no value for <{param}> in {route!r} ({name})"
             return str(self.values[param])
 
