@@ -9,26 +9,19 @@ set up their authenticator in this session, the same addresses answer again.
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.test import Client
-from django.urls import URLResolver, get_resolver
 
 from accounts import services
 from accounts.middleware import second_factor_exempt
 from accounts.roles import ROLES
-from claims.models import Claim
 from claims.selectors import DOCUMENTS_PERM
 from mutualsociety.common.models import Society
 from tests.accounts.factories import enrol, next_token
-from tests.claims.factories import PDF, claim_make, covered_member
-from tests.governance.factories import meeting_make
-from tests.members.factories import mutual_aid_plan_make
+from tests.claims.factories import PDF
+from tests.project.url_world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -65,106 +58,6 @@ EXPECTED_OPEN = {
     "claims:notices",
     "claims:notice",
 }
-
-
-def _patterns(resolver=None, prefix: str = "", namespace: str = ""):
-    """(route, view name, pattern) of every URL pattern, depth first."""
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            inner = namespace
-            if pattern.namespace:
-                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-            yield from _patterns(pattern, route, inner)
-        else:
-            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
-            yield route, name or "", pattern
-
-
-PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
-
-
-class World:
-    """Real objects for every path parameter of the URL conf."""
-
-    def __init__(self, settings, tmp_path):
-        settings.CLAIM_DOCUMENTS_ROOT = tmp_path / "private"
-        version = mutual_aid_plan_make()
-        self.member = covered_member(version)
-        self.claim = claim_make(self.member)
-        self.document = self.claim.documents.get()
-        self.meeting = meeting_make()
-        self.motion = self.meeting.motions.first()
-        self.values = {
-            "claim_id": self.claim.pk,
-            "document_id": self.document.pk,
-            "meeting_id": self.meeting.pk,
-            "motion_id": self.motion.pk,
-            "member_id": self.member.pk,
-            "notification_id": self.member.notifications.first().pk,
-            "application_id": self.member.applications.first().pk,
-            "panel_id": 1,
-            "candidate_id": 1,
-            "proposal_id": 1,
-            "consultation_id": 1,
-            "entry_id": 1,
-            "code": "RECEIPT1",
-            "assessment_id": 1,
-            "regime_code": "cross",
-            "run_id": 1,
-            "publication_id": 1,
-            "attachment_id": 1,
-            "period_id": 1,
-            "action": "convene",
-            "uidb64": "MQ",
-            "token": "set-password",
-            "content_type_id": ContentType.objects.get_for_model(Claim).pk,
-            # disclosure: a publication's step and file in the admin, a material-event
-            # draft's decision
-            "step": "submit",
-            "draft_id": 1,
-            "decision": "publish",
-            # solvency: a surplus distribution's preview in the admin
-            "distribution_id": 1,
-            # the regulator portal's downloads: <page>/export/<table>.<fmt>
-            "table": "claims",
-            "fmt": "csv",
-            # privacy: a member's own personal data request
-            "request_id": 1,
-            # support: a signed-out complainant's page by reference and secret
-            "complaint_id": 1,
-            "reference": "TS2026000001",
-            "secret": "0" * 32,
-        }
-        # The admin's object pages open a real row of their own model where one exists.
-        self.admin_objects = {}
-        for model in admin.site._registry:
-            obj = model._default_manager.order_by("pk").first()
-            key = f"admin/{model._meta.app_label}/{model._meta.model_name}/"
-            self.admin_objects[key] = obj.pk if obj is not None else 1
-
-    def path(self, route: str, name: str) -> str:
-        if name == "admin:app_list":
-            return "/admin/claims/"
-        if name == "" and route == "admin/(?P<url>.*)$":
-            return "/admin/no-such-page/"
-        assert "(?P" not in route, f"teach the walk to fill {route!r} ({name})"
-
-        def fill(match: re.Match) -> str:
-            param = match.group("name")
-            if param in {"object_id", "pk", "id"} and route.startswith("admin/"):
-                if name == "admin:view_on_site":
-                    return str(self.claim.pk)
-                key = next(key for key in self.admin_objects if route.startswith(key))
-                return str(self.admin_objects[key])
-            assert param in self.values, f"no value for <{param}> in {route!r} ({name})"
-            return str(self.values[param])
-
-        return "/" + PARAM.sub(fill, route)
-
-    def addresses(self) -> list[tuple[str, str]]:
-        return [(name, self.path(route, name)) for route, name, _p in _patterns()]
 
 
 @pytest.fixture

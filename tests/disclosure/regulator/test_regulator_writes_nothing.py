@@ -2,7 +2,7 @@
 
 The walk signs a regulator in with their authenticator, then sends every write method
 (POST, PUT, PATCH, DELETE) to every URL pattern of the project (the resolver's, with
-real objects in the path parameters: tests/accounts/test_second_factor_everywhere.py's
+real objects in the path parameters: tests/project/url_world.py's
 ``World``), to every write operation of the OpenAPI schema, and every action of every
 ModelAdmin to its change list with a real row selected. Each is refused (403, 404, 405,
 or a redirect to sign in) and the number of rows of every model is the same afterwards.
@@ -10,16 +10,12 @@ or a redirect to sign in) and the number of rows of every model is the same afte
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.apps import apps
 from django.contrib import admin
 from django.test import Client
-from drf_spectacular.generators import SchemaGenerator
 
 from accounts.middleware import OWN_ACCOUNT_VIEW_NAMES
-from tests.accounts.test_second_factor_everywhere import World
+from tests.project.url_world import World, row_counts, schema_operations
 
 from .conftest import sign_in_with_second_factor
 
@@ -28,10 +24,6 @@ pytestmark = pytest.mark.django_db
 METHODS = ("post", "put", "patch", "delete")
 
 REFUSED = {403, 404, 405}
-
-
-def _counts() -> dict[str, int]:
-    return {m._meta.label: m._default_manager.count() for m in apps.get_models()}
 
 
 def _refused(response) -> bool:
@@ -51,29 +43,11 @@ def walk(settings, tmp_path, client, regulator):
     return World(settings, tmp_path), signed_in
 
 
-def _schema_operations(world: World) -> list[tuple[str, str]]:
-    schema = SchemaGenerator().get_schema(request=None, public=True)
-    operations = []
-    for route, item in schema["paths"].items():
-        for method in METHODS:
-            if method not in item:
-                continue
-
-            def fill(match: re.Match) -> str:
-                name = match.group(1)
-                if name in world.values:
-                    return str(world.values[name])
-                return str(world.values.get(f"{name}_id", world.claim.pk))
-
-            operations.append((method, re.sub(r"\{(\w+)\}", fill, route)))
-    return operations
-
-
 def _walk(world: World, client, methods=METHODS) -> tuple[list, int, int]:
     """Every write method to every address but the account's own pages, and every write
     operation of the schema: what was not refused, and how many were sent."""
     addresses = [(n, p) for n, p in world.addresses() if n not in OWN_ACCOUNT_VIEW_NAMES]
-    operations = _schema_operations(world)
+    operations = schema_operations(world, METHODS)
     taken = []
     for name, path in addresses:
         for method in methods:
@@ -91,12 +65,12 @@ def test_no_address_and_no_api_operation_takes_a_write_from_a_regulator(walk):
     """Every write is refused (the read-only account's rule, before any view runs) and
     no row of any model is added or removed."""
     world, client = walk
-    before = _counts()
+    before = row_counts()
 
     taken, addresses, operations = _walk(world, client)
 
     assert taken == []
-    assert _counts() == before
+    assert row_counts() == before
     assert addresses > 300
     assert operations > 20
     print(f"walked {addresses} URL patterns x {len(METHODS)} methods, {operations} API operations")
@@ -113,16 +87,16 @@ def test_behind_the_rule_the_permissions_still_write_nothing(walk, settings):
     unguarded.cookies = client.cookies
     assert unguarded.get("/disclosure/regulator/").status_code == 200
     assert unguarded.post("/healthz").status_code == 200  # the rule is out indeed
-    before = _counts()
+    before = row_counts()
 
     _walk(world, unguarded, methods=("post",))
 
-    assert _counts() == before
+    assert row_counts() == before
 
 
 def test_no_admin_action_runs_for_a_regulator(walk):
     world, client = walk
-    before = _counts()
+    before = row_counts()
     tried = []
     taken = []
     for model, model_admin in admin.site._registry.items():
@@ -140,7 +114,7 @@ def test_no_admin_action_runs_for_a_regulator(walk):
                 taken.append((changelist, name, response.status_code))
 
     assert taken == []
-    assert _counts() == before
+    assert row_counts() == before
     assert len(tried) > 20
     print(f"tried {len(tried)} admin actions")
 
