@@ -1,8 +1,11 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mutualsociety.common.admin_actions import for_each
 
@@ -81,3 +84,23 @@ class SecondFactorAttemptsAdmin(admin.ModelAdmin):
             )
         else:
             self.message_user(request, gettext("None of them was locked out."), messages.INFO)
+
+
+class AuthenticatorAdmin(TOTPDeviceAdmin):
+    """django-otp's authenticator admin, with an unknown device's setup page and QR code
+    answering 404 (its own views look the device up with ``.get()``: a 500)."""
+
+    def config_view(self, request, pk):
+        if not TOTPDevice.objects.filter(pk=pk).exists():
+            raise Http404
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request, pk):
+        if not TOTPDevice.objects.filter(pk=pk).exists():
+            raise Http404
+        return super().qrcode_view(request, pk)
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, AuthenticatorAdmin)

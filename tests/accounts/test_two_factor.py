@@ -334,3 +334,11 @@ def test_the_admin_sends_staff_who_must_enrol_to_the_set_up_page(client, staff):
 
     assert response.status_code == 302
     assert response["Location"] == TWO_FACTOR
+
+
+def test_the_setup_page_of_an_unknown_authenticator_is_not_found(client, django_user_model):
+    """django-otp's admin looked the device up with .get(): an unknown id was a 500."""
+    boss = django_user_model.objects.create_superuser("boss2", "boss2@example.com", "x-Pass-2026!")
+    client.force_login(boss)
+    assert client.get("/admin/otp_totp/totpdevice/999999/config/").status_code == 404
+    assert client.get("/admin/otp_totp/totpdevice/999999/qrcode/").status_code == 404
