@@ -16,7 +16,7 @@ run: venv
 
 ## Install on first use and run the whole test suite (in parallel on every core).
 test: venv
-	@$(PY) -m pytest -n auto -q
+	@$(PY) -m pytest -n auto --dist loadgroup -q
 
 lint: venv
 	$(PY) -m ruff check .

@@ -1,6 +1,7 @@
 """Test set-up shared by the whole suite.
 
-Tests that need PostgreSQL or Redis carry ``@pytest.mark.postgres`` / ``@pytest.mark.redis``.
+Tests that need PostgreSQL or Redis carry ``@pytest.mark.postgres`` / ``@pytest.mark.redis``;
+the browser journeys also ``@pytest.mark.browser`` (Debian's Chromium at /usr/bin/chromium).
 On a bare machine (no DATABASE_URL / REDIS_URL) they are skipped with the reason; in CI
 (``CI`` set) a test that would be skipped stops the run instead, so nothing is silently
 left out there.
@@ -25,10 +26,20 @@ def _has_redis() -> bool:
     return bool(settings.REDIS_URL)
 
 
+def _has_browser() -> bool:
+    """Debian's Chromium (never a browser a tool downloads) and Playwright to drive it."""
+    import importlib.util
+    from pathlib import Path
+
+    chromium = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    return chromium.exists() and importlib.util.find_spec("playwright") is not None
+
+
 def pytest_collection_modifyitems(config, items):
     needs = {
         "postgres": (_has_postgres(), "needs PostgreSQL: set DATABASE_URL=postgres://..."),
         "redis": (_has_redis(), "needs Redis: set REDIS_URL=redis://..."),
+        "browser": (_has_browser(), "needs Chromium: apt-get install chromium fonts-noto-cjk"),
     }
     missing_in_ci = []
     for item in items:
