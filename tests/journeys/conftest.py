@@ -2,8 +2,9 @@
 gunicorn with a Celery worker on Redis (``tests/journeys/platform.py``).
 
 Every journey module carries ``pytestmark = JOURNEY``: PostgreSQL, Redis and Chromium
-(skipped on a bare machine with the reason, required in CI) and one xdist group, so the
-platform is set up once per run, on one test worker. Screenshots of each journey's key
+(skipped on a bare machine with the reason, required in CI). ``make test`` runs them in a
+process of their own after the rest (``pytest -m browser``), so that the platform is set
+up once per run. Screenshots of each journey's key
 pages, and of a failing step, go to ``var/journeys/<journey>/`` (the README names it).
 """
 
@@ -26,12 +27,7 @@ DEMO_PASSWORD = "mutual-demo-2026"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-JOURNEY = [
-    pytest.mark.postgres,
-    pytest.mark.redis,
-    pytest.mark.browser,
-    pytest.mark.xdist_group("journeys"),
-]
+JOURNEY = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.browser]
 
 
 @pytest.fixture(scope="session")

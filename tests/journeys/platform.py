@@ -146,7 +146,7 @@ class Platform:
                 "--access-logfile", "-",
             ],
         )  # fmt: skip
-        self._wait(lambda: _http_ok(f"{self.url}/healthz"), "gunicorn's /healthz", 60)
+        self._wait(lambda: _http_ok(f"{self.url}/healthz"), "gunicorn's /healthz", 180)
 
     def stop(self) -> None:
         for name in ("gunicorn", "worker", "redis"):
