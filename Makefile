@@ -17,9 +17,10 @@ run: venv
 ## Install on first use and run the whole test suite: everything but the browser journeys
 ## in parallel on every core, then the journeys in one process, since they share one served
 ## platform (xdist's loadgroup cannot keep them together on pytest 9.2: pytest-xdist#1386).
+## Each test's time is kept in var/junit/*.xml (`scripts/test_times` sums them by part).
 test: venv
-	@$(PY) -m pytest -n auto -q -m "not browser"
-	@$(PY) -m pytest -q -m browser
+	@$(PY) -m pytest -n auto -q -m "not browser" --durations=15 --junitxml=var/junit/suite.xml
+	@$(PY) -m pytest -q -m browser --durations=10 --junitxml=var/junit/journeys.xml
 
 lint: venv
 	$(PY) -m ruff check .
