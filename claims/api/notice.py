@@ -3,14 +3,11 @@ a member objects to a case on notice, sees their panel seats and votes."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
-
-from mutualsociety.common.exceptions import NotFound
 
 from .. import selectors
 from ..models import ReviewPanel
@@ -125,8 +122,9 @@ class PanelVoteApi(APIView):
     @extend_schema(tags=["claims"], request=PanelVoteIn, responses={200: SeatOut})
     def post(self, request, panel_id: int):
         member = member_required(request)
-        if not ReviewPanel.objects.filter(pk=panel_id).exists():
-            raise NotFound(_("Not found."))
+        # Only a member seated on the panel learns that it exists: the seat is looked up
+        # before the body is read, so that anyone else gets 404 whatever they send.
+        selectors.panel_seat_for_member(member, panel_id)
         serializer = PanelVoteIn(data=request.data)
         serializer.is_valid(raise_exception=True)
         seat = panel_vote(panel=panel_id, member=member, **serializer.validated_data)

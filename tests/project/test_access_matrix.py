@@ -8,6 +8,11 @@ notifications), one staff person per role of ``accounts.roles.ROLES`` (the regul
 among them) and a superuser. ``MATRIX`` says what each should get: a page whose answer
 changes, a pattern without a row, or a row without a pattern fails the test by name.
 
+The walk's objects are in the states a person meets them (``url_world.World.states``):
+an open meeting, a published publication with its file, an approved solvency assessment,
+a review panel on which member A sits and member B (who objected) does not; ``DRAFTS``
+asks the same pages with the draft meeting, publication and assessment.
+
 Object-scoped pages (``OWN`` in the member column) are asked for with member A's objects
 and with member B's: the owner gets the page, the other member 404. The admin's model
 pages are not listed one by one: their answer is derived from the ModelAdmin's own
@@ -163,15 +168,16 @@ MATRIX: dict[str, Row] = {
     "members:notifications_read_all": PORTAL_FORM,
     "members:notification_preferences": PORTAL,
     "members:coverage_add": Row(LOGIN, ELSEWHERE, OK, ELSEWHERE),
-    # Governance (the walk's meeting is a draft: seen by no one in the portal).
+    # Governance (the walk's meeting is open for voting, both members on its roll; its
+    # draft is seen by no one in the portal, DRAFTS).
     "governance:meetings": SIGNED_IN,
-    "governance:meeting": REGULATOR_NOWHERE,
+    "governance:meeting": Row(LOGIN, DENIED, OK, DENIED),
     "governance:vote": Row(LOGIN, ELSEWHERE, ELSEWHERE, ELSEWHERE),
-    "governance:proxy": REGULATOR_NOWHERE,
+    "governance:proxy": Row(LOGIN, DENIED, OK, DENIED),
     "governance:proxy_revoke": FORM,
     "governance:nominate": FORM,
     "governance:second": FORM,
-    "governance:results": NOWHERE,
+    "governance:results": NOWHERE,  # voting is open: no results declared
     "governance:proposal_new": SIGNED_IN,
     "governance:cosign": FORM,
     "governance:receipt": PUBLIC,
@@ -194,7 +200,7 @@ MATRIX: dict[str, Row] = {
     "claims:notices": PUBLIC,
     "claims:notice": NOWHERE,  # member A's claim is not on public notice
     "claims:panels": PORTAL,
-    "claims:panel": Row(LOGIN, DENIED, DENIED, ELSEWHERE),
+    "claims:panel": PORTAL_OWN,  # member A sits on the walk's panel, member B objected
     # Complaints.
     "support:file": PUBLIC,
     "support:document": REGULATOR_NOWHERE,
@@ -213,15 +219,15 @@ MATRIX: dict[str, Row] = {
     "disclosure:home": PUBLIC,
     "disclosure:basic": PUBLIC,
     "disclosure:governance": PUBLIC,
-    "disclosure:governance_meeting": NOWHERE,  # a draft meeting is not disclosed
+    "disclosure:governance_meeting": NOWHERE,  # disclosed once its results are declared
     "disclosure:finances": PUBLIC,
     "disclosure:solvency": PUBLIC,
     "disclosure:claims": PUBLIC,
     "disclosure:products": PUBLIC,
     "disclosure:events": PUBLIC,
     "disclosure:archive": PUBLIC,
-    "disclosure:publication": NOWHERE,
-    "disclosure:attachment": NOWHERE,
+    "disclosure:publication": PUBLIC,  # published; its draft is seen by no one (DRAFTS)
+    "disclosure:attachment": PUBLIC,
     "disclosure:feed": PUBLIC,
     # The regulator portal: the oversight roles only.
     "disclosure:regulator:home": REGULATOR_PORTAL,
@@ -231,16 +237,17 @@ MATRIX: dict[str, Row] = {
     "disclosure:regulator:claims-export": REGULATOR_PORTAL,
     "disclosure:regulator:governance": REGULATOR_PORTAL,
     "disclosure:regulator:events": REGULATOR_PORTAL,
-    # (the walk's table "claims" belongs to the claims page only; runs, assessments and
-    # meetings of the walk are not approved or closed)
+    # (the walk's table "claims" belongs to the claims page only; the walk has no
+    # reserve run; its assessment is approved, its draft is not shown (DRAFTS), and its
+    # meeting is open)
     "disclosure:regulator:solvency-export": REGULATOR_NOWHERE,
     "disclosure:regulator:reserve-run": REGULATOR_NOWHERE,
     "disclosure:regulator:reserve-run-export": REGULATOR_NOWHERE,
-    "disclosure:regulator:assessment": REGULATOR_NOWHERE,
+    "disclosure:regulator:assessment": REGULATOR_PORTAL,
     "disclosure:regulator:assessment-export": REGULATOR_NOWHERE,
     "disclosure:regulator:ledger-export": REGULATOR_NOWHERE,
     "disclosure:regulator:governance-export": REGULATOR_NOWHERE,
-    "disclosure:regulator:meeting": REGULATOR_NOWHERE,
+    "disclosure:regulator:meeting": REGULATOR_PORTAL,
     "disclosure:regulator:meeting-export": REGULATOR_NOWHERE,
     "disclosure:regulator:events-export": REGULATOR_NOWHERE,
     # The admin's own pages and the apps' admin pages (the model pages are derived).
@@ -275,8 +282,9 @@ MATRIX: dict[str, Row] = {
     "admin:solvency_reserverun_run": _admin(Roles(("actuary",))),
     "admin:solvency_reserverun_report": _admin(DENIED),
     "admin:solvency_stress": _admin(Perm(SOLVENCY)),
-    "admin:disclosure_publication_step": _admin(DENIED),
-    "admin:disclosure_publication_file": _admin(DENIED),
+    # a GET of a step sends compliance back to the publication's page
+    "admin:disclosure_publication_step": _admin(Perm("disclosure.add_publication", ELSEWHERE)),
+    "admin:disclosure_publication_file": _admin(Perm("disclosure.view_publication")),
     "admin:disclosure_schedule": _admin(Perm("disclosure.view_publication")),
     "admin:disclosure_material_events": _admin(Perm("disclosure.view_publication")),
     "admin:disclosure_material_event": _admin(DENIED),
@@ -302,12 +310,12 @@ MATRIX: dict[str, Row] = {
     "members-api:member-detail": _staff_api("members.view_member"),
     "members-api:member-payments": _staff_api("members.add_payment", METHOD),
     "governance-api:meetings": Row(DENIED, OK, OK, Perm("governance.view_meeting")),
-    "governance-api:meeting": _staff_api("governance.view_meeting"),
+    "governance-api:meeting": Row(DENIED, DENIED, OK, Perm("governance.view_meeting")),
     "governance-api:ballots": API_FORM,
     "governance-api:proxy": API_FORM,
     "governance-api:participation": _staff_api("governance.view_meeting"),
     "governance-api:meeting-transition": _staff_api("governance.change_meeting", METHOD),
-    "governance-api:receipts": NOWHERE,  # the draft meeting's motion has no receipts
+    "governance-api:receipts": NOWHERE,  # published once the results are declared
     "governance-api:receipt": NOWHERE,
     "governance-api:proposals": Row(DENIED, OK, OK, OK),
     "governance-api:proposal-cosign": API_FORM,
@@ -335,14 +343,14 @@ MATRIX: dict[str, Row] = {
     "support-api:complaints": API_MEMBER,
     "support-api:complaint": Row(DENIED, DENIED, OWN, DENIED),
     "solvency-api:assessments": _staff_api(SOLVENCY),
-    "solvency-api:assessment": NOWHERE,  # none computed in the walk
+    "solvency-api:assessment": _staff_api(SOLVENCY),  # approved; the draft: DRAFTS
     "solvency-api:history": _staff_api(SOLVENCY),
     "solvency-api:reserve-runs": _staff_api(SOLVENCY),
     "solvency-api:reserve-run": NOWHERE,
     "solvency-api:regimes": _staff_api(SOLVENCY),
     "solvency-api:regime": _staff_api(SOLVENCY),
     "disclosure-api:publications": API_PUBLIC,
-    "disclosure-api:publication": NOWHERE,
+    "disclosure-api:publication": API_PUBLIC,
     "disclosure-api:kinds": API_PUBLIC,
     "disclosure-api:figures": API_PUBLIC,
     "disclosure-api:solvency_history": API_PUBLIC,
@@ -373,7 +381,8 @@ WRITES: dict[str, Row] = {
     "post members-api:application-decline": _staff_api("members.change_application", INVALID),
     "post members-api:member-payments": _staff_api("members.add_payment", INVALID),
     "post ledger-api:entries": _staff_api("ledger.add_journalentry", INVALID),
-    "post ledger-api:entry-reverse": NOWHERE,  # no manual entry in the walk
+    # the walk's entry (World.states), sent without the reason
+    "post ledger-api:entry-reverse": _staff_api("ledger.add_journalentry", INVALID),
     "post claims-api:list": API_WRITE_MEMBER,
     "post claims-api:withdraw": Row(DENIED, DENIED, own(OK), DENIED),
     "post claims-api:appeal": Row(DENIED, DENIED, own(CONFLICT), DENIED),  # not rejected
@@ -394,14 +403,34 @@ WRITES: dict[str, Row] = {
     "post claims-api:reject": _staff_api("claims.decide_claim", INVALID),
     "post claims-api:pay": _staff_api("claims.pay_claim", CONFLICT),
     "post claims-api:object": NOWHERE,  # member A's claim is not on public notice
-    "post claims-api:vote": NOWHERE,  # no panel in the walk
-    "post governance-api:meeting-transition": _staff_api("governance.change_meeting"),
+    # member A sits on the walk's panel; anyone else is not told that it exists
+    "post claims-api:vote": Row(DENIED, DENIED, own(INVALID), DENIED),
+    "post governance-api:meeting-transition": _staff_api("governance.change_meeting", CONFLICT),
     "post governance-api:ballots": API_WRITE_MEMBER,
-    "post governance-api:proxy": NOWHERE,  # a draft meeting takes no proxy
-    "delete governance-api:proxy": NOWHERE,
+    "post governance-api:proxy": Row(DENIED, DENIED, INVALID, DENIED),  # voters on the roll
+    "delete governance-api:proxy": NOWHERE,  # neither member gave a proxy
     "post governance-api:proposals": API_WRITE_MEMBER,
     "post governance-api:proposal-cosign": NOWHERE,
     "post support-api:complaints": API_WRITE_MEMBER,
+}
+
+#: The same pages with the walk's objects in the state no outsider may open
+#: (``World.drafts``: the drafted meeting and its motion, the publication and its file
+#: not yet published, the assessment not yet approved): view name -> what each gets.
+DRAFTS: dict[str, Row] = {
+    "governance:meeting": REGULATOR_NOWHERE,
+    "governance:proxy": REGULATOR_NOWHERE,
+    "governance-api:meeting": _staff_api("governance.view_meeting"),
+    "disclosure:regulator:meeting": REGULATOR_NOWHERE,
+    "disclosure:publication": NOWHERE,
+    "disclosure:attachment": NOWHERE,
+    "disclosure-api:publication": NOWHERE,
+    # the regulator reads only approved assessments; compliance, who approves them, all
+    "disclosure:regulator:assessment": Row(LOGIN, DENIED, DENIED, Roles(("compliance_officer",))),
+    # drafts are read by those who compute or approve them, not the regulator
+    "solvency-api:assessment": Row(
+        DENIED, DENIED, DENIED, Roles(("actuary", "compliance_officer"))
+    ),
 }
 
 #: The admin's model pages: view name -> (ModelAdmin, which page).
@@ -471,6 +500,7 @@ class MatrixWorld:
                 user = staff_user(f"staff-{slug}", slug)
             self.users[slug] = user
             self.clients[slug] = sign_in(user)  # an authenticator verified in the session
+        self.urls.states(other=b, staff=self.users)
         self.routes = {name or route: route for route, name, _p in patterns()}
 
     def addresses(self, owner: str = "member_a") -> list[tuple[str, str]]:
@@ -493,6 +523,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         django_db_blocker.unblock(),
         override_settings(
             CLAIM_DOCUMENTS_ROOT=root / "private",
+            MEDIA_ROOT=root / "media",
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
             CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
         ),
@@ -608,6 +639,27 @@ def test_every_page_answers_each_person_as_the_matrix_says(world, who):
                 wrong.append((key, path, f"want {want}", f"got {got}"))
 
     assert wrong == []
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_drafts_answer_each_person_as_the_matrix_says(world, who):
+    """The pages of ``DRAFTS`` with the walk's draft meeting, unpublished publication
+    and unapproved assessment in the path: the public and the members never see them,
+    the regulator reads only what was approved or convened."""
+    client = world.clients[who]
+    urls = copy.copy(world.urls)
+    urls.values = {**world.urls.values, **world.urls.drafts}
+    wrong = []
+    for route, name, _p in patterns():
+        if name in DRAFTS:
+            path = urls.path(route, name)
+            got = _outcome(_get(client, path))
+            want = expected(world, name, who, "member_a", DRAFTS[name])
+            if got != want:
+                wrong.append((name, path, f"want {want}", f"got {got}"))
+
+    assert wrong == []
+    assert len(DRAFTS) == len({n for _r, n, _p in patterns() if n in DRAFTS})
 
 
 def test_members_never_reach_each_others_records(world):
