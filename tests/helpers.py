@@ -124,6 +124,7 @@ class Worker:
                 "sender",
                 broker=settings.CELERY_BROKER_URL,
                 backend=settings.CELERY_RESULT_BACKEND,
+                set_as_current=False,  # shared tasks stay bound to the project's app
             )
         return self.sender.send_task(name, kwargs=kwargs, queue=self.queue)
 

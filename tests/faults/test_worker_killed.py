@@ -34,6 +34,7 @@ from claims.services.notice import notices_clear
 from claims.tasks import apportion
 from ledger.models import JournalEntry
 from members.models import ContributionDue, PlanVersion
+from mutualsociety.celery import app as celery_app
 from solvency.models import ReserveRun, ReserveRunEvent, ReserveRunOrigin, SolvencyJobRun
 from solvency.services import jobs
 from solvency.tasks import monthly_reserve
@@ -49,7 +50,8 @@ WORKER_ENV = {
     "PGOPTIONS": "-c client_connection_check_interval=100",
     "WORKER_LOST_RETRY_SECONDS": "1",
 }
-TIMEOUT = 60
+#: A guard against a hang, not a wait: every wait polls for what it waits for.
+TIMEOUT = 120
 
 
 def test_a_task_whose_pool_process_is_lost_is_sent_again_a_bounded_number_of_times():
@@ -57,7 +59,7 @@ def test_a_task_whose_pool_process_is_lost_is_sent_again_a_bounded_number_of_tim
     dies is retried (after WORKER_LOST_RETRY_SECONDS, 60 by default) rather than
     acknowledged and lost, at most max_retries times (no endless message loop); requeued
     only when the retry cannot be sent."""
-    for task in (apportion, monthly_reserve):
+    for task in (celery_app.tasks[t.name] for t in (apportion, monthly_reserve)):
         assert task.acks_late is True
         assert task.retry_on_worker_lost is True
         assert task.reject_on_worker_lost is True
@@ -95,6 +97,18 @@ class TableLock:
         self.raw.close()
 
 
+def tables_written_by(pid: int) -> set[str]:
+    """The tables session ``pid`` has written in its open transaction (it holds their
+    ROW EXCLUSIVE lock until it ends)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+            "WHERE l.pid = %s AND l.mode = 'RowExclusiveLock' AND l.granted AND c.relkind = 'r'",
+            [pid],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
 def session_alive(pid: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
@@ -113,18 +127,22 @@ def wait_for(condition, what: str, worker):
     raise AssertionError(f"waited {TIMEOUT} s for {what}:\n" + worker.log_text())
 
 
-def killed_mid_run(tmp_path, table: str, assert_nothing_partial, ended, task: str, **kwargs):
-    """Start a worker and send it ``task``; once its run waits on ``table``, SIGKILL the
-    pool process running it, wait until its database session has ended, call
-    ``assert_nothing_partial()``, wait until the run sent again waits on ``table`` in
-    another pool process, let it go, and wait until ``ended(result)`` answers something
-    true. Returns (that answer, the worker's log, the seconds from start to end)."""
+def killed_mid_run(
+    tmp_path, table: str, written: set[str], assert_nothing_partial, ended, task: str, **kwargs
+):
+    """Start a worker and send it ``task``; once its run waits on ``table`` having written
+    the tables ``written``, SIGKILL the pool process running it, wait until its database
+    session has ended, call ``assert_nothing_partial()``, wait until the run sent again
+    waits on ``table`` in another pool process, let it go, and wait until
+    ``ended(result)`` answers something true. Returns (that answer, the worker's log, the
+    seconds from start to end)."""
     started = time.monotonic()
     with celery_worker(tmp_path, pool="prefork", env=WORKER_ENV) as worker:
         lock = TableLock(table)
         try:
             result = worker.send(task, **kwargs)
             [(session, port)] = wait_for(lock.waiting, f"the run to wait on {table}", worker)
+            assert written <= tables_written_by(session)
             process = worker.child_connected_from(port)
             os.kill(process, signal.SIGKILL)
             wait_for(lambda: not session_alive(session), "the killed run's session to end", worker)
@@ -245,6 +263,13 @@ def test_a_worker_killed_mid_apportionment(aid_period, tmp_path):
     ids, log, seconds = killed_mid_run(
         tmp_path,
         ShareTreeNode._meta.db_table,
+        {
+            "claims_apportionmentperiod",
+            "claims_claim",
+            "ledger_journalentry",
+            "ledger_posting",
+            "members_contributiondue",
+        },  # fmt: skip
         assert_nothing_partial,
         lambda result: result.state == "SUCCESS" and result.result,
         "claims.apportion",
@@ -320,6 +345,7 @@ def test_a_worker_killed_mid_reserve_run(chart_of_accounts, tmp_path):
     done, log, seconds = killed_mid_run(
         tmp_path,
         ReserveRunEvent._meta.db_table,
+        {"solvency_reserverun", "solvency_reserverunorigin"},
         assert_nothing_partial,
         lambda _result: SolvencyJobRun.objects.filter(status="succeeded").first(),
         "solvency.monthly_reserve",
