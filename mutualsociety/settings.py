@@ -272,6 +272,17 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_TASK_ACKS_LATE = True
+# A pool process killed mid-task (OOM killer, SIGKILL): its task is sent again like a
+# retry, after WORKER_LOST_RETRY_SECONDS, at most max_retries times (3 unless the task
+# says) — Celery's bounded answer to the message loops that requeueing alone can cause
+# (celery#9082). Without these the message is acknowledged and the work (today's
+# apportionment, the month's reserve run) is lost until someone runs it by hand. Every
+# task may run twice: the services are idempotent (docs/operations.md, "A worker killed
+# mid-run"). Reject (requeue) is the fallback when the retry cannot be sent.
+CELERY_TASK_RETRY_ON_WORKER_LOST = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# default_retry_delay is only the worker-lost delay here: every autoretry uses back-off.
+CELERY_TASK_ANNOTATIONS = {"*": {"default_retry_delay": env_int("WORKER_LOST_RETRY_SECONDS", 60)}}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

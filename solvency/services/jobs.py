@@ -15,7 +15,9 @@ a new version, and the run succeeds as the period's next version. The run's row 
 written in its own transaction (``running``, then its end); the work runs in one
 transaction with the row's ``succeeded``, so a run that dies halfway leaves nothing of
 its work and a ``failed`` row with the error. The error is raised again so that Celery
-retries a transient one (``tasks``).
+retries a transient one (``tasks``). A run whose worker was killed cannot write its own
+end: the next run of the same job and period finds its row running and held by no
+transaction, and marks it failed as abandoned (``runs_abandoned_close``).
 """
 
 from __future__ import annotations
@@ -69,6 +71,12 @@ def job_run(kind: str, period: str, work: Callable[[], dict[str, Any]]) -> Solve
     run = SolvencyJobRun.objects.create(kind=kind, period=period)
     try:
         with transaction.atomic():
+            # The run's row is held until its work ends: a row still running that no
+            # transaction holds is one whose process died mid-run (below).
+            held = SolvencyJobRun.objects.select_for_update().get(pk=run.pk)
+            if held.status != J.RUNNING:
+                return held  # a run of the period that started meanwhile took it over
+            runs_abandoned_close(kind, period, current=run.pk)
             result = json_ready(work())
             previous = (
                 SolvencyJobRun.objects.filter(kind=kind, period=period, status=J.SUCCEEDED)
@@ -94,6 +102,34 @@ def job_run(kind: str, period: str, work: Callable[[], dict[str, Any]]) -> Solve
         _failed(run, error)
         raise
     return run
+
+
+#: The error of a run whose process died mid-run (``runs_abandoned_close``).
+ABANDONED = (
+    "Abandoned: no process was running it when another run of the same job and period "
+    "started (its worker was stopped or killed mid-run); nothing of its work was kept."
+)
+
+
+def runs_abandoned_close(kind: str, period: str, *, current: int) -> list[int]:
+    """Mark failed the runs of ``kind`` and ``period`` (other than ``current``) still
+    recorded as running whose row no transaction holds: a live run holds its row until
+    its work ends, so these are runs whose worker was killed (SIGKILL, the OOM killer),
+    whose transaction the database rolled back. When they ended is unknown: their end
+    and duration stay empty. Returns their ids."""
+    rows = (
+        SolvencyJobRun.objects.select_for_update(skip_locked=True)
+        .filter(kind=kind, period=period, status=J.RUNNING)
+        .exclude(pk=current)
+    )
+    closed = []
+    for row in rows:
+        JOB_RUN.move(row, J.FAILED)
+        row.error = ABANDONED
+        row.save(update_fields=["status", "error"])
+        logger.warning("Solvency job run %s (%s %s) was abandoned mid-run.", row.pk, kind, period)
+        closed.append(row.pk)
+    return closed
 
 
 def _failed(run: SolvencyJobRun, error: Exception) -> None:

@@ -130,3 +130,43 @@ def test_a_rerun_after_the_inputs_changed_makes_the_next_version(actuary, compli
     versions = SolvencyAssessment.objects.filter(valuation_date=dt.date(2025, 12, 31))
     assert sorted(versions.values_list("version", flat=True)) == [1, 2]
     assert second.result["assessment"] != first.result["assessment"]
+
+
+def test_a_run_whose_worker_was_killed_is_marked_abandoned_by_the_next_run():
+    """A worker killed mid-run cannot write its run's end: its row stays running, held by
+    no transaction (the database rolled its work back). The next run of the same job and
+    period marks it failed as abandoned, its end unknown, and runs; a running row of
+    another period is left alone."""
+    killed = SolvencyJobRun.objects.create(kind="daily_monitoring", period="2026-01-05")
+    other = SolvencyJobRun.objects.create(kind="daily_monitoring", period="2026-01-04")
+
+    run = SolvencyJobRun.objects.get(pk=tasks.daily_monitoring("2026-01-05"))
+
+    killed.refresh_from_db()
+    assert (killed.status, killed.error) == (J.FAILED, jobs.ABANDONED)
+    assert killed.finished_at is None and killed.duration is None
+    assert (run.status, run.version) == (J.SUCCEEDED, 1)
+    assert SolvencyJobRun.objects.get(pk=other.pk).status == J.RUNNING
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_run_under_way_is_not_taken_for_abandoned():
+    """A run under way holds its row until its work ends (another connection holds it
+    here): a second run of the period started meanwhile leaves it running."""
+    from django.db import connection
+
+    alive = SolvencyJobRun.objects.create(kind="daily_monitoring", period="2026-01-05")
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM solvency_solvencyjobrun WHERE id = %s FOR UPDATE", [alive.pk]
+            )
+        run = jobs.job_daily_monitoring(today=dt.date(2026, 1, 5))
+    finally:
+        other.rollback()
+        other.close()
+
+    assert run.status == J.SUCCEEDED
+    assert SolvencyJobRun.objects.get(pk=alive.pk).status == J.RUNNING
