@@ -33,7 +33,7 @@ def database_unavailable(exc: BaseException | None) -> bool:
     if not isinstance(exc, OperationalError | InterfaceError):
         return False
     cause = exc.__cause__
-    if not hasattr(cause, "pgcode"):
+    if cause is None or not hasattr(cause, "pgcode"):
         return False
     code = cause.pgcode
     return code is None or code.startswith("08") or code in SERVER_GONE_STATES
