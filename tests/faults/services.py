@@ -26,7 +26,22 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _postgres_bin() -> Path:
+    """The newest PostgreSQL's programs installed the Debian way (initdb is not on the
+    PATH there), else the folder of the initdb on the PATH."""
+    installed = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda path: int(path.parts[-3]) if path.parts[-3].isdigit() else 0,
+    )
+    if installed:
+        return installed[-1].parent
+    found = shutil.which("initdb")
+    return Path(found).parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _postgres_bin()
 #: The served apps' key (DEBUG off needs one): made per run, the same for every process.
 SECRET_KEY = secrets.token_urlsafe(50)
 

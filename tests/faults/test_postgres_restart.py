@@ -163,16 +163,12 @@ def test_a_restart_under_load_fails_requests_cleanly_and_saves_nothing_by_halves
     began = time.monotonic()
 
     with private_cluster() as cluster:
-        print(f"\ncluster at {time.monotonic() - began:.1f} s")
         cluster.copy_from(connection.settings_dict)
-        print(f"copied at {time.monotonic() - began:.1f} s")
         env = app_environment(database_url=cluster.url, redis_url="", var_dir=tmp_path / "var")
         with gunicorn(env, tmp_path, workers=2) as server:
             workers = server.worker_pids()
-            print(f"served at {time.monotonic() - began:.1f} s")
             load = Load(server.url, members)
             load.start()
-            print(f"\nsigned in at {time.monotonic() - began:.1f} s")
             time.sleep(2.5)
             restart_seconds = cluster.restart()
             restarted_at = time.monotonic()
