@@ -9,10 +9,13 @@ project's cache degrades to none: pages are rendered afresh, never an error.
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import transaction
+
+from mutualsociety.common.services import outbox_enqueue
 
 GENERATION_KEY = "disclosure:generation"
 #: How long a cached page lives at most (publishing clears it at once anyway).
@@ -32,16 +35,29 @@ def cache_key(name: str) -> str:
     return f"disclosure:{generation()}:{name}"
 
 
-def _bump() -> None:
+def generation_bump() -> None:
+    """Move to the next generation: every cached answer is forgotten at once.
+
+    When the cache is unreachable (Redis down) the bump cannot be made, and the pages
+    Redis kept from before would be served again, without what was published meanwhile,
+    once it is back. So the bump then waits in the outbox, which the relay hands to the
+    broker (the same Redis) when it answers again, and a worker makes it.
+    """
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # not there (expired, evicted, or the cache is new)
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        return
+    except ValueError:  # not there (expired, evicted, the cache is new) or unreachable
+        pass
+    if cache.add(GENERATION_KEY, 2, timeout=None) or cache.get(GENERATION_KEY) is not None:
+        return
+    from .tasks import cache_clear  # tasks sit above
+
+    outbox_enqueue(task=cache_clear, key=f"disclosure.cache_clear:{uuid.uuid4().hex}")
 
 
 def disclosure_cache_clear() -> None:
     """Forget every cached public answer once the current transaction commits."""
-    transaction.on_commit(_bump)
+    transaction.on_commit(generation_bump)
 
 
 #: The query parameters any public page or API answer depends on; others (``?x=1``,

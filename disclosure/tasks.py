@@ -8,10 +8,18 @@ import datetime as dt
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from .cache import generation_bump
 from .services import alerts, members, sources
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(name="disclosure.cache_clear", ignore_result=True)
+def cache_clear() -> None:
+    """Forget the cached public answers: a publication made while the cache was
+    unreachable (``cache.generation_bump``)."""
+    generation_bump()
 
 
 @shared_task(name="disclosure.attachment_alert", ignore_result=True, **RETRY)

@@ -4,8 +4,15 @@
 from __future__ import annotations
 
 import logging
+import sys
 
-from django.http import HttpRequest, HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
@@ -128,13 +135,52 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None):
     return render(request, "404.html", status=404)
 
 
+#: Seconds a client is asked to wait when the database cannot be reached (a restart
+#: takes a few seconds).
+RETRY_AFTER_SECONDS = 30
+
+
 def server_error(request: HttpRequest):
-    """Rendered without context processors or the database: they may be what failed."""
+    """Rendered without context processors or the database: they may be what failed.
+
+    Django calls it while handling the exception; one that says the database cannot be
+    reached (PostgreSQL restarting) answers 503 instead (``database_unavailable``).
+    """
+    if health.database_unavailable(sys.exc_info()[1]):
+        return database_unavailable(request)
     if request.path.startswith("/api/"):
         return JsonResponse(
             error_body("server_error", str(_("Something went wrong on our side."))), status=500
         )
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def database_unavailable(request: HttpRequest):
+    """503 with Retry-After while PostgreSQL cannot be reached. The failed request's
+    transaction rolled back; only a step after its commit can have failed (the session's
+    save), which is why the page, like the 500 page, asks to check a form before sending
+    it again (an API write is replayed safely with its Idempotency-Key).
+
+    Logged as one warning line, not as a server error: Django's error log would e-mail
+    ADMINS for every request for as long as the restart lasts.
+    """
+    message = _(
+        "The service is briefly unavailable: its database is not answering. Please try "
+        "again in a minute."
+    )
+    if request.path.startswith("/api/"):
+        response = JsonResponse(error_body("unavailable", str(message)), status=503)
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    logger.warning(
+        "The database is unavailable (%s): %s %s answered 503",
+        sys.exc_info()[1],
+        request.method,
+        request.path,
+    )
+    response._has_been_logged = True  # noqa: SLF001 - Django's own flag
+    return response
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None):

@@ -1,4 +1,5 @@
-"""Checks behind /healthz: the database, the broker and the worker's heartbeat.
+"""Checks behind /healthz: the database, the broker and the worker's heartbeat; and
+telling a database that cannot be reached from a query that failed.
 
 The broker is the one of the project's Celery application, handed to the ground floor
 when the project package creates it (``common.celery_app``).
@@ -9,11 +10,33 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from .celery_app import celery_app
 from .selectors import worker_last_heartbeat
+
+#: SQLSTATEs of a server going away or not there yet: admin_shutdown (a fast restart),
+#: crash_shutdown, cannot_connect_now (starting up). Class 08 (connection exceptions)
+#: and errors without a SQLSTATE (refused, closed by the server) are counted too.
+SERVER_GONE_STATES = frozenset({"57P01", "57P02", "57P03"})
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` says that PostgreSQL could not be reached (down, restarting, the
+    connection lost), as opposed to a fault of the query (a deadlock, a constraint, a
+    timeout), which stays a server error.
+
+    Django wraps the driver's error (``__cause__``); only psycopg's carry ``pgcode``, so
+    SQLite's errors are never counted.
+    """
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    cause = exc.__cause__
+    if cause is None or not hasattr(cause, "pgcode"):
+        return False
+    code = cause.pgcode
+    return code is None or code.startswith("08") or code in SERVER_GONE_STATES
 
 
 def check_database() -> dict[str, Any]:

@@ -69,3 +69,42 @@ def test_a_signed_in_reader_is_never_cached_for_others(client, make_user):
     mine.force_login(reader)
     assert reader.display_name in mine.get(url).content.decode()
     assert reader.display_name not in client.get(url).content.decode()
+
+
+@pytest.mark.redis
+def test_a_publication_made_while_redis_is_down_is_shown_once_it_is_back(
+    client, request, settings, broker_back, django_capture_on_commit_callbacks
+):
+    """The defect: the generation bump of a publication made while the cache was
+    unreachable was lost, so the pages Redis kept from before the outage were served
+    again for up to 15 minutes once it came back, without the publication. The bump now
+    waits in the outbox and is made when the broker (the same Redis) is back."""
+    import uuid
+
+    from mutualsociety.common.services import outbox_relay
+
+    redis_cache = {
+        "default": {
+            "BACKEND": "mutualsociety.common.cache.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    url = reverse("disclosure:events")
+    settings.CACHES = redis_cache
+    assert "Lease from a director" not in client.get(url).content.decode()  # kept in Redis
+
+    request.getfixturevalue("redis_down")  # the cache and the broker unreachable
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(Kind.RELATED_PARTY, "r:1", title_en="Lease from a director")
+
+    settings.CACHES = redis_cache  # Redis is back, with what it held
+    broker = broker_back()
+    outbox_relay()
+    broker.run_all()
+    try:
+        assert "Lease from a director" in client.get(url).content.decode()
+    finally:
+        server = broker.redis
+        server.delete(*server.keys(f"{redis_cache['default']['KEY_PREFIX']}:*"))
