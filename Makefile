@@ -45,7 +45,8 @@ lock: venv
 	.venv/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
 		--extra dev -c requirements/base.lock -o requirements/dev.lock pyproject.toml
 
-## Benchmarks need DATABASE_URL on PostgreSQL: make bench NAME=ledger-trial-balance
+## Benchmarks need DATABASE_URL on PostgreSQL (bench/run.py --list names them; portal-load
+## also REDIS_URL): make bench NAME=ledger-trial-balance, make bench NAME=portal-load
 bench: venv
 	$(PY) bench/run.py $(NAME) $(if $(SCALE),--scale $(SCALE),)
 

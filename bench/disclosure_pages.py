@@ -47,10 +47,7 @@ import datetime as dt
 import http.client
 import os
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -63,7 +60,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.serve import database_url, gunicorn, option, summary
+from bench.serve import fetch as serve_fetch
 
 #: The pages measured unless BENCH_PAGES names others: at a glance and the solvency page.
 PAGES = ("/disclosure/", "/disclosure/solvency/")
@@ -313,80 +311,26 @@ def count_queries(pages: list[str]) -> dict[str, dict]:
 # --- Serving and load ---------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(port: int, path: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("gunicorn exited; see its output above")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", path, headers=HEADERS)
-            conn.getresponse().read()
-            conn.close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer in time")
-
-
 @contextlib.contextmanager
 def serve(*, cache: str, bare_dir: str, workers: int, probe: str) -> Iterator[int]:
     """gunicorn on 127.0.0.1 with the bench settings (``cache``: ``project`` or
     ``dummy``); yields its port and stops it (its process only) afterwards."""
     from django.conf import settings
-    from django.db import connections
 
-    port = free_port()
-    db = connections["default"].settings_dict
     env = {
-        **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.disclosure_settings",
         "DJANGO_DEBUG": "0",
         "SECRET_KEY": settings.SECRET_KEY,
-        "PYTHONPATH": str(ROOT),
-        # the database this process uses (a test database in tests)
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        ),
+        "DATABASE_URL": database_url(),
         "BENCH_DISCLOSURE_CACHE": cache,
         "BENCH_BARE_TEMPLATES": bare_dir,
     }
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    proc = subprocess.Popen(  # noqa: S603 - our own server on 127.0.0.1
-        [gunicorn, "mutualsociety.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--worker-class", "sync", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    try:
-        _wait_for(port, probe, proc)
+    with gunicorn(env=env, workers=workers, probe=probe, headers=HEADERS) as port:
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def fetch(port: int, path: str) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", path, headers=HEADERS)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-def _percentile(sorted_values: list[float], q: float) -> float:
-    if not sorted_values:
-        return float("nan")
-    index = min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))
-    return sorted_values[index]
+    return serve_fetch(port, path, HEADERS)
 
 
 def _drive(
@@ -435,17 +379,6 @@ def _drive(
         for status, n in failed.items():
             errors[status] = errors.get(status, 0) + n
     return [v for values in latencies for v in values], errors
-
-
-def summary(latencies: list[float], errors: dict[str, int], seconds: float) -> dict:
-    every = sorted(latencies)
-    return {
-        "requests": len(every),
-        "rps": round(len(every) / seconds, 1),
-        "p50_ms": round(_percentile(every, 0.50) * 1000, 2),
-        "p95_ms": round(_percentile(every, 0.95) * 1000, 2),
-        "errors": errors,
-    }
 
 
 def load(port: int, path: str, *, clients: int, seconds: float, warmup: float) -> dict:
@@ -564,6 +497,35 @@ def _counts(found: dict[str, dict]) -> dict[str, tuple[int, int]]:
     return {p: (v["queries_uncached"], v["queries_warm_cache"]) for p, v in found.items()}
 
 
+def seed_demo(log: Log) -> None:
+    """``manage.py seed_demo``: the demo society the benchmarks of pages grow."""
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    # The demo's e-mails (alerts, notices) kept in memory, not printed on stdout.
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+        open(os.devnull, "w") as quiet,
+    ):
+        call_command("seed_demo", stdout=quiet)
+    log(f"seed_demo in {time.perf_counter() - started:.1f} s")
+
+
+def society_start(*, seed: bool, log: Log) -> Society:
+    """The demo society (``seed``: seeded first) as the benchmarks of pages grow it; no
+    Celery worker in the bench (what the set-up hands to Celery runs in-process) and the
+    cache cleared."""
+    from django.core.cache import cache
+
+    from mutualsociety.celery import app as celery_app
+
+    celery_app.conf.task_always_eager = True
+    cache.clear()
+    if seed:
+        seed_demo(log)
+    return Society()
+
+
 def build(society: Society, members: int, year_end: dt.date, log: Log) -> int:
     society.grow(members, log)
     published = publish_year(year_end)
@@ -584,30 +546,16 @@ def run(
     rounds: int | None = None,
 ) -> dict:
     from django.core.cache import cache
-    from django.core.management import call_command
 
     from disclosure.models import Publication
-    from mutualsociety.celery import app as celery_app
 
     pages = pages or pages_from_env()
-    clients = clients or int(os.environ.get("BENCH_CLIENTS", CLIENTS))
-    seconds = seconds or float(os.environ.get("BENCH_SECONDS", SECONDS))
-    warmup = warmup if warmup is not None else float(os.environ.get("BENCH_WARMUP", WARMUP))
-    workers = workers or int(os.environ.get("BENCH_GUNICORN_WORKERS", WORKERS))
-    rounds = rounds or int(os.environ.get("BENCH_ROUNDS", ROUNDS))
-    # No worker in the bench: what seed_demo hands to Celery runs in-process.
-    celery_app.conf.task_always_eager = True
-    cache.clear()
-    if seed:
-        started = time.perf_counter()
-        # The demo's e-mails (alerts, notices) kept in memory, not printed on stdout.
-        with (
-            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
-            open(os.devnull, "w") as quiet,
-        ):
-            call_command("seed_demo", stdout=quiet)
-        log(f"seed_demo in {time.perf_counter() - started:.1f} s")
-    society = Society()
+    clients = option(clients, "BENCH_CLIENTS", CLIENTS)
+    seconds = option(seconds, "BENCH_SECONDS", SECONDS, float)
+    warmup = option(warmup, "BENCH_WARMUP", WARMUP, float)
+    workers = option(workers, "BENCH_GUNICORN_WORKERS", WORKERS)
+    rounds = option(rounds, "BENCH_ROUNDS", ROUNDS)
+    society = society_start(seed=seed, log=log)
     year_end = last_quarter_end(timezone.localdate())
     small = max(scale // 10, 1)
 

@@ -23,21 +23,18 @@ import http.client
 import io
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.serve import gunicorn
+
 RUNS = 5
 BATCH = 100_000
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _receipt(raw: bytes) -> str:
@@ -101,11 +98,10 @@ def _best(fn: Callable[[], object]) -> tuple[float, object]:
 # --- Casting through the API on gunicorn -------------------------------------------------
 
 
-def _voters_open_meeting(voters: int, log):
-    """``voters`` active members with logins, a meeting convened 25 days ago whose vote
-    is open now, its roll frozen by the real service."""
-    from django.contrib.auth import get_user_model
-
+def open_meeting(*, title: str, log) -> tuple:
+    """A general-assembly meeting with one ordinary motion, convened 25 days ago through
+    the real services (its roll of every eligible member frozen) and its vote open now
+    for two hours: (meeting, motion)."""
     from governance.models import Body, Matter, Meeting
     from governance.services.meetings import (
         meeting_convene,
@@ -113,11 +109,28 @@ def _voters_open_meeting(voters: int, log):
         meeting_open_voting,
         motion_add,
     )
-    from members.models import Member
     from mutualsociety.celery import app as celery_app
 
     # No broker in the bench: the convening notice task runs in-process.
     celery_app.conf.task_always_eager = True
+    now = timezone.now()
+    body = Body.objects.get(kind=Body.Kind.GENERAL_ASSEMBLY)
+    meeting = meeting_draft(body=body, kind=Meeting.Kind.ANNUAL, title=title,
+                            voting_opens_at=now - dt.timedelta(minutes=5),
+                            voting_closes_at=now + dt.timedelta(hours=2))  # fmt: skip
+    motion = motion_add(meeting=meeting, title=title, text=title, matter=Matter.GENERAL)
+    meeting_convene(meeting=meeting, at=now - dt.timedelta(days=25))
+    meeting = meeting_open_voting(meeting=meeting, at=now)
+    log(f"roll of {meeting.roll_size:,} voters frozen; voting open")
+    return meeting, motion
+
+
+def _voters_open_meeting(voters: int, log):
+    """``voters`` active members with logins, then ``open_meeting`` (they are its roll)."""
+    from django.contrib.auth import get_user_model
+
+    from members.models import Member
+
     unusable = "!"  # no password: the voters' sessions are written directly below
     users = get_user_model().objects.bulk_create(
         [get_user_model()(username=f"bench-voter-{i}", password=unusable) for i in range(voters)],
@@ -141,15 +154,7 @@ def _voters_open_meeting(voters: int, log):
         ],
         batch_size=5000,
     )
-    now = timezone.now()
-    body = Body.objects.get(kind=Body.Kind.GENERAL_ASSEMBLY)
-    meeting = meeting_draft(body=body, kind=Meeting.Kind.ANNUAL, title="bench casting",
-                            voting_opens_at=now - dt.timedelta(minutes=5),
-                            voting_closes_at=now + dt.timedelta(hours=2))  # fmt: skip
-    motion = motion_add(meeting=meeting, title="bench", text="bench", matter=Matter.GENERAL)
-    meeting_convene(meeting=meeting, at=now - dt.timedelta(days=25))
-    meeting = meeting_open_voting(meeting=meeting, at=now)
-    log(f"roll of {meeting.roll_size:,} voters frozen; voting open")
+    meeting, motion = open_meeting(title="bench casting", log=log)
     return meeting, motion, users
 
 
@@ -170,27 +175,6 @@ def _sessions(users) -> list[str]:
     return keys
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(port: int, proc, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("gunicorn exited; see its output above")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            conn.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer in time")
-
-
 def _cast_through_api(log) -> dict:
     from django.conf import settings
 
@@ -199,26 +183,16 @@ def _cast_through_api(log) -> dict:
     workers = int(os.environ.get("BENCH_GUNICORN_WORKERS", "4"))
     meeting, motion, users = _voters_open_meeting(voters, log)
     sessions = _sessions(users)
-    port = _free_port()
     env = {
-        **os.environ,
         "DJANGO_SETTINGS_MODULE": "mutualsociety.settings",
         "DJANGO_DEBUG": "0",
         "SECRET_KEY": settings.SECRET_KEY,  # the sessions above are signed with it
-        "PYTHONPATH": str(ROOT),
     }
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    proc = subprocess.Popen(  # noqa: S603 - our own server on 127.0.0.1
-        [gunicorn, "mutualsociety.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
     csrf = "b" * 32
     path = f"/api/v1/governance/meetings/{meeting.pk}/ballots/"
     body = json.dumps({"votes": [{"motion": motion.pk, "choice": "for"}]})
     statuses: dict[int, int] = {}
-    try:
-        _wait_for(port, proc)
+    with gunicorn(env=env, workers=workers, probe="/healthz") as port:
         chunks = [sessions[i::clients] for i in range(clients)]
 
         def run(keys: list[str]) -> dict[int, int]:
@@ -241,9 +215,6 @@ def _cast_through_api(log) -> dict:
                 for code, n in seen.items():
                     statuses[code] = statuses.get(code, 0) + n
         seconds = time.perf_counter() - started
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
     from governance.models import Ballot, Participation
 
     counted = Participation.objects.filter(motion=motion, counted=True).count()

@@ -73,6 +73,14 @@ BENCHMARKS = {
         "same size, rps and p95, with a society of N members; queries per uncached page "
         "at N/10 and N",
     ),
+    "portal-load": (
+        "bench.portal_load",
+        100_000,
+        "signed-in members (dashboard, assembly page, vote) and anonymous visitors "
+        "(disclosure pages) on gunicorn with the production settings, a fixed number of "
+        "requests: rps, p50/p95/p99 and errors per route beside a bare view, with a "
+        "society of N members",
+    ),
 }
 
 

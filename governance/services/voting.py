@@ -201,9 +201,15 @@ def _cast(*, motion, voter, choice, candidates, holder, in_person, actor, at) ->
         )
     choice, rows = _choice_check(motion, choice, candidates)
 
+    # The participation row only (``of``, and no ordering): the model's default ordering
+    # joins the motion and the meeting, and a plain FOR UPDATE would lock those rows too,
+    # so that every ballot took the meeting row exclusively: ballots of different voters
+    # waited for one another, and two of them, each holding the meeting's SHARE lock and
+    # wanting it FOR UPDATE, deadlocked (found by bench/run.py portal-load).
     previous = (
-        Participation.objects.select_for_update()
+        Participation.objects.select_for_update(of=("self",))
         .filter(motion=motion, voter=voter, counted=True)
+        .order_by("pk")
         .first()
     )
     if previous is not None:

@@ -1,5 +1,6 @@
 """PostgreSQL: twenty simultaneous submissions by one voter on one motion leave exactly
-one counted ballot; a proxy revocation racing the opening of the vote is refused."""
+one counted ballot; changes of vote by different voters neither wait for one another nor
+deadlock; a proxy revocation racing the opening of the vote is refused."""
 
 from __future__ import annotations
 
@@ -67,6 +68,62 @@ def test_twenty_simultaneous_first_ballots_without_changes_leave_one(chart_of_ac
     assert sum(isinstance(o, AlreadyVoted) for o in outcomes) == THREADS - 1
     assert Participation.objects.filter(motion=motion, voter=voter).count() == 1
     assert Ballot.objects.filter(motion=motion).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_change_of_vote_does_not_wait_for_another_voters_ballot_in_flight(
+    chart_of_accounts,
+):
+    """A voter changes their vote while another voter's change is still open in its
+    transaction: it goes through at once (the meeting row is only held in SHARE mode by
+    both). Before, the lookup of the earlier participation locked the motion and meeting
+    rows FOR UPDATE through the model's ordering, so the second change waited for the
+    first and, with both holding the SHARE lock, the two deadlocked under load
+    (bench/run.py portal-load: 4 of 400 votes answered 500)."""
+    from django.db import OperationalError, transaction
+
+    articles_make(vote_changes_allowed=True)
+    first, second = members_make(2)
+    meeting = meeting_voting()
+    motion = meeting.motions.get()
+    for voter in (first, second):
+        ballot_cast(motion=motion.pk, voter=voter, choice="for")
+    in_flight, done = threading.Event(), threading.Event()
+    outcome: list = []
+
+    def hold_first() -> None:
+        try:
+            with transaction.atomic():
+                ballot_cast(motion=motion.pk, voter=first, choice="against")
+                in_flight.set()
+                done.wait(timeout=10)
+        finally:
+            connection.close()
+
+    def change_second() -> None:
+        try:
+            in_flight.wait(timeout=10)
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")
+                outcome.append(ballot_cast(motion=motion.pk, voter=second, choice="against"))
+        except OperationalError as error:  # lock_timeout: it waited for the first voter
+            outcome.append(error)
+        finally:
+            done.set()
+            connection.close()
+
+    threads = [threading.Thread(target=hold_first), threading.Thread(target=change_second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(outcome) == 1 and not isinstance(outcome[0], Exception), outcome
+    assert outcome[0].changed is True
+    assert Participation.objects.filter(motion=motion, counted=True).count() == 2
+    assert Ballot.objects.filter(motion=motion, counted=True).count() == 2
+    assert Ballot.objects.filter(motion=motion).count() == 4
 
 
 @pytest.mark.postgres
