@@ -44,7 +44,9 @@ def test_two_runs_at_once_suspend_each_member_once(members):
     for member in members:
         member.refresh_from_db()
         assert (member.status, member.suspended_on) == (Member.Status.SUSPENDED, day)
-        assert member.events.filter(type=MemberEvent.Type.STATUS).count() == 1
+        assert (
+            member.events.filter(type=MemberEvent.Type.STATUS, new_value="suspended").count() == 1
+        )
 
 
 def test_a_payment_committed_while_the_job_waits_keeps_the_member_active(members):
