@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
@@ -211,7 +212,7 @@ def _status_events(ids: list[int], *, old: str, new: str, actor, reason: str) ->
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     if connection.vendor == "postgresql":
         json, where = "CAST(%s AS jsonb)", "id = ANY(%s)"
-        id_params: list[object] = [list(ids)]
+        id_params: list[Any] = [list(ids)]
     else:
         json, where = "%s", f"id IN ({', '.join(['%s'] * len(ids))})"
         id_params = list(ids)
