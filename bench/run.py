@@ -35,6 +35,12 @@ BENCHMARKS = {
         100_000,
         "import N members from CSV (validate, then write) vs. a bare COPY of the file",
     ),
+    "members-grace": (
+        "bench.members_grace",
+        1_000_000,
+        "the daily grace job over N members (N/2 suspended, N/1000 lapsed with their "
+        "write-offs) vs. the bare UPDATE / INSERT ... SELECT statements of the same changes",
+    ),
     "members-search": (
         "bench.members_search",
         1_000_000,

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member
+from mutualsociety.common.sql import sorted_sha256
 
 from ..events import claim_event
 from ..models import Claim, ClaimEvent, Objection, PanelSeat, ReviewPanel
@@ -54,39 +55,10 @@ def _sqlite_sha256() -> None:
         )
 
 
-class _RollHash:
-    """SQLite aggregate: incremental SHA-256 of the values, comma-joined, in row order."""
-
-    def __init__(self) -> None:
-        self.digest = hashlib.sha256()
-        self.first = True
-
-    def step(self, value) -> None:
-        self.digest.update(("" if self.first else ",").encode() + str(value).encode())
-        self.first = False
-
-    def finalize(self) -> str:
-        return self.digest.hexdigest()
-
-
-_PG_ROLL_HASH = (
-    "encode(sha256(convert_to(COALESCE(string_agg(e.member_number, ',' "
-    "ORDER BY e.member_number), ''), 'UTF8')), 'hex')"
-)
-
-
 def roll_fingerprint(eligible) -> str:
     """SHA-256 of the eligible member numbers, sorted and comma-joined, computed in the
-    database (no member row comes into Python)."""
-    sql, params = eligible.order_by("member_number").values("member_number").query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT {_PG_ROLL_HASH} FROM ({sql}) e", params)  # noqa: S608
-        else:
-            connection.connection.create_aggregate("ms_roll_sha256", 1, _RollHash)
-            # SQLite feeds the aggregate in the subquery's order.
-            cursor.execute(f"SELECT ms_roll_sha256(e.member_number) FROM ({sql}) e", params)  # noqa: S608
-        return cursor.fetchone()[0] or hashlib.sha256(b"").hexdigest()
+    database (no member row comes into Python; ``common.sql.sorted_sha256``)."""
+    return sorted_sha256(eligible, "member_number", separator=",")
 
 
 def panel_eligible(

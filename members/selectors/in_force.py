@@ -48,7 +48,7 @@ def coverage_live_on(day: dt.date, prefix: str = "") -> Q:
     withdrawal's effective date, the date of death, the lapse date), so a cover is live
     on ``day`` when it ends after it — the rule the apportionment uses for who shares at
     a cut-off (``claims.services.apportionment_sql``). A term that does not renew records
-    its last day instead (``services.jobs.coverage_expire``), so such a cover drops out a
+    its last day instead (``services.jobs.coverages_expire``), so such a cover drops out a
     day early, here as in the apportionment. ``prefix`` reaches the coverage
     through a relation (``"coverages__"``)."""
     return Q(**{f"{prefix}start_date__lte": day}) & (

@@ -1,151 +1,161 @@
 """The members' daily jobs: suspension and lapse after the grace and lapse periods,
 withdrawals that take effect, cover whose term ends without renewal.
 
-Each job picks its candidates with one set-based query (statuses from the tables in
-``transitions``), then puts each through a service that locks the row and checks the
-condition again (a member may have paid, been reinstated or withdrawn since the query).
-A member or coverage whose change is refused (a ``DomainError``) is logged with its id
-and counted as failed; the others are still processed. Running a job twice on the same
-day changes nothing the second time.
+Each job is set-based, one batch of members at a time (a range of member ids,
+``batch_size`` of them, each batch in its own transaction): the batch's candidates are
+locked (``locks.members_lock``), their condition read again under the lock (a member may
+have paid, been reinstated or withdrawn meanwhile: READ COMMITTED, a new statement sees
+what committed), and the change made by one statement per table — the members and
+their cover (``membership.members_status_set``, the rule ``member_status_set`` applies to
+one member), one event each, the premiums of cover that ended with their ledger entries
+(one per due, keyed). A batch refused by the transition table (a ``DomainError``) is
+logged and its members counted as failed; the other batches are still processed.
+Running a job twice on the same day changes nothing the second time, and two runs at
+once act once (the second waits on the first's locks, then finds no candidate left).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.db import transaction
+from django.db.models import F, Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import DomainError
 
-from ..events import member_event
-from ..models import Coverage, Member, MemberEvent
+from ..models import ContributionDue, Coverage, Member, MemberEvent
 from ..selectors import overdue_member_ids
-from ..transitions import COVERAGE, MEMBER, sources
+from ..transitions import COVERAGE, DUE, MEMBER, sources
 from .dues import dues_cancel_after_cover
-from .locks import coverage_lock, coverage_member_id, member_lock
-from .membership import member_status_set
+from .locks import members_lock
+from .membership import members_status_set
 
 logger = logging.getLogger(__name__)
 
-
-@transaction.atomic
-def member_suspend_if_overdue(
-    *, member: Member | int, today: dt.date, actor=None, reason: str
-) -> bool:
-    """Suspend an active member if, under the lock, an amount is still unpaid after its
-    grace period on ``today``; otherwise change nothing. Returns whether it suspended.
-
-    The daily job picks its candidates before taking any lock; a member who paid, was
-    suspended or withdrew in between is left as they are.
-    """
-    member = member_lock(member, no_key=True)
-    if (
-        not MEMBER.allowed(member.status, Member.Status.SUSPENDED)
-        or not overdue_member_ids(today=today).filter(member_id=member.pk).exists()
-    ):
-        return False
-    member_status_set(
-        member,
-        Member.Status.SUSPENDED,
-        actor=actor,
-        reason=reason,
-        coverages_to=Coverage.Status.SUSPENDED,
-        today=today,
-    )
-    return True
+#: Members a daily job moves in one transaction (the default of ``batch_size``): large
+#: enough that a statement's overhead is spread thin, small enough that a batch's locks
+#: and its ids in memory stay modest.
+BATCH_SIZE = 10_000
 
 
-@transaction.atomic
-def member_lapse_if_due(*, member: Member | int, today: dt.date, actor=None, reason: str) -> bool:
-    """Lapse a member if, under the lock, they are still suspended and their lapse date
-    has come on ``today``; otherwise change nothing. Returns whether it lapsed."""
-    member = member_lock(member, no_key=True)
-    if (
-        not MEMBER.allowed(member.status, Member.Status.LAPSED)
-        or member.lapses_on is None
-        or member.lapses_on > today
-    ):
-        return False
-    member_status_set(
-        member,
-        Member.Status.LAPSED,
-        actor=actor,
-        reason=reason,
-        coverages_to=Coverage.Status.LAPSED,
-        on=member.lapses_on,
-        today=today,
-    )
-    return True
+def member_id_ranges(candidates: QuerySet, *, field: str = "pk", batch_size: int) -> Iterator:
+    """The ``(lo, hi]`` ranges of member ids, ``batch_size`` ids wide, that cover the
+    candidates (``field`` holds the member id). One query finds their bounds."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1.")
+    bounds = candidates.order_by().aggregate(lo=Min(field), hi=Max(field))
+    if bounds["lo"] is None:
+        return
+    lo = bounds["lo"] - 1
+    while lo < bounds["hi"]:
+        yield lo, lo + batch_size
+        lo += batch_size
 
 
-def run_each(
-    ids: list[int], action: Callable[[int], object], *, done: str, what: str
+def run_batches(
+    candidates: QuerySet,
+    batch: Callable[[int, int], tuple[int, int]],
+    *,
+    field: str = "pk",
+    batch_size: int,
+    done: str,
+    what: str,
 ) -> dict[str, int]:
-    """Run ``action`` for each id of a daily job, each in its own transaction.
-
-    An action that returns something truthy counts as ``done``; one refused by a
-    ``DomainError`` is logged with its id and counted as ``failed``, and the job goes on.
-    """
+    """Run ``batch(lo, hi)`` over the member-id ranges of ``candidates``, each in its
+    own transaction; it returns (moved, refused). A ``DomainError`` it raises is logged
+    by ``batch`` itself and counted there; the job goes on with the next batch."""
     counts = {done: 0, "failed": 0}
-    for id_ in ids:
-        try:
-            if action(id_):
-                counts[done] += 1
-        except DomainError as exc:
-            counts["failed"] += 1
-            logger.warning("%s %s failed: %s", what, id_, exc)
+    for lo, hi in member_id_ranges(candidates, field=field, batch_size=batch_size):
+        moved, refused = batch(lo, hi)
+        counts[done] += moved
+        counts["failed"] += refused
     return counts
 
 
-def memberships_enforce_grace(*, today: dt.date | None = None, actor=None) -> dict[str, int]:
+def members_mover(
+    candidates: Callable[[int, int], QuerySet[Member]], new: str, *, what: str, **change
+) -> Callable[[int, int], tuple[int, int]]:
+    """The batch step of a job that moves members to ``new``: lock the candidates of the
+    range (``candidates(lo, hi)``), read them again and move them
+    (``members_status_set`` with ``change``). The step returns (moved, refused)."""
+
+    def move(lo: int, hi: int) -> tuple[int, int]:
+        batch = candidates(lo, hi)
+        ids: list[int] = []
+        try:
+            with transaction.atomic():
+                ids = members_lock(batch)
+                if not ids:
+                    return 0, 0
+                rows = list(batch.filter(pk__in=ids).values_list("pk", "status"))
+                return members_status_set(rows, new, **change), 0
+        except DomainError as exc:
+            logger.warning("%s %s–%s (%d) failed: %s", what, lo + 1, hi, len(ids), exc)
+            return 0, len(ids)
+
+    return move
+
+
+def _in_range(queryset: QuerySet, lo: int, hi: int, field: str = "pk") -> QuerySet:
+    return queryset.filter(**{f"{field}__gt": lo, f"{field}__lte": hi})
+
+
+def memberships_enforce_grace(
+    *, today: dt.date | None = None, actor=None, batch_size: int = BATCH_SIZE
+) -> dict[str, int]:
     """Daily: suspend members whose dues are unpaid past the grace period, and lapse
     members suspended past the lapse period (PRC Insurance Law arts. 36 and 37).
 
-    The candidates are found by two set-based queries; each member then goes through a
-    service that locks them and checks the condition again (they may have paid, been
-    reinstated or withdrawn since the query). A member whose transition is refused
-    (a ``DomainError``) is logged with their id and counted as failed; the others are
-    still processed. Running it twice on the same day changes nothing the second time.
+    Set-based per batch of members (see the module): the suspension the same as
+    ``lifecycle.member_suspend`` (suspended today, the lapse date after the longest
+    lapse period of the cover in force, the cover suspended), the lapse the same as
+    ``lifecycle.member_lapse`` on the member's lapse date (cover lapsed on it, unpaid
+    premiums written off, later ones cancelled). Idempotent per day.
     """
     today = today or timezone.localdate()
-    to_suspend = list(
-        Member.objects.filter(
-            status__in=sources(MEMBER, Member.Status.SUSPENDED),
-            pk__in=overdue_member_ids(today=today),
-        ).values_list("pk", flat=True)
+    to_suspend = Member.objects.filter(status__in=sources(MEMBER, Member.Status.SUSPENDED))
+
+    def overdue_in(lo: int, hi: int) -> QuerySet[Member]:
+        overdue = _in_range(overdue_member_ids(today=today), lo, hi, "member_id")
+        return _in_range(to_suspend.filter(pk__in=overdue), lo, hi)
+
+    suspend = members_mover(
+        overdue_in,
+        Member.Status.SUSPENDED,
+        what="Suspending members",
+        actor=actor,
+        reason=_("A contribution is unpaid after the grace period."),
+        coverages_to=Coverage.Status.SUSPENDED,
+        today=today,
     )
-    suspended = run_each(
-        to_suspend,
-        lambda member_id: member_suspend_if_overdue(
-            member=member_id,
-            today=today,
-            actor=actor,
-            reason=_("A contribution is unpaid after the grace period."),
-        ),
+    suspended = run_batches(
+        to_suspend.filter(pk__in=overdue_member_ids(today=today)),
+        suspend,
+        batch_size=batch_size,
         done="suspended",
-        what="Suspending member",
+        what="suspend",
     )
-    to_lapse = list(
-        Member.objects.filter(
-            status__in=sources(MEMBER, Member.Status.LAPSED), lapses_on__lte=today
-        ).values_list("pk", flat=True)
+    to_lapse = Member.objects.filter(
+        status__in=sources(MEMBER, Member.Status.LAPSED), lapses_on__lte=today
     )
-    lapsed = run_each(
-        to_lapse,
-        lambda member_id: member_lapse_if_due(
-            member=member_id,
-            today=today,
-            actor=actor,
-            reason=_("Not reinstated within the lapse period after suspension."),
-        ),
-        done="lapsed",
-        what="Lapsing member",
+
+    lapse = members_mover(
+        lambda lo, hi: _in_range(to_lapse, lo, hi),
+        Member.Status.LAPSED,
+        what="Lapsing members",
+        actor=actor,
+        reason=_("Not reinstated within the lapse period after suspension."),
+        coverages_to=Coverage.Status.LAPSED,
+        on_field="lapses_on",
+        today=today,
     )
+
+    lapsed = run_batches(to_lapse, lapse, batch_size=batch_size, done="lapsed", what="lapse")
     return {
         "suspended": suspended["suspended"],
         "lapsed": lapsed["lapsed"],
@@ -153,107 +163,111 @@ def memberships_enforce_grace(*, today: dt.date | None = None, actor=None) -> di
     }
 
 
-@transaction.atomic
-def member_withdrawal_complete(*, member: Member | int, today: dt.date) -> bool:
-    """Withdraw a member whose withdrawal takes effect on ``today`` or earlier, if under
-    the lock they are still active or suspended; cover ends on the effective date, and
-    the premiums for periods from then on are cancelled. Returns whether it withdrew."""
-    member = member_lock(member, no_key=True)
-    effective = member.withdrawal_effective_on
-    if (
-        not MEMBER.allowed(member.status, Member.Status.WITHDRAWN)
-        or effective is None
-        or effective > today
-    ):
-        return False
-    member_status_set(
-        member,
+def withdrawals_complete(
+    *, today: dt.date | None = None, batch_size: int = BATCH_SIZE
+) -> dict[str, int]:
+    """Daily: withdraw the members whose withdrawal takes effect today or earlier, if
+    they are still active or suspended; cover ends on the effective date, and the
+    premiums for periods from then on are cancelled (as ``member_withdraw_request`` does
+    for a withdrawal that takes effect at once). Set-based per batch (see the module)."""
+    today = today or timezone.localdate()
+    due = Member.objects.filter(
+        status__in=sources(MEMBER, Member.Status.WITHDRAWN),
+        withdrawal_effective_on__lte=today,
+    )
+
+    withdraw = members_mover(
+        lambda lo, hi: _in_range(due, lo, hi),
         Member.Status.WITHDRAWN,
+        what="Completing the withdrawal of members",
         actor=None,
         reason=_("Withdrawal took effect."),
         coverages_to=Coverage.Status.ENDED,
-        on=effective,
+        on_field="withdrawal_effective_on",
         today=today,
     )
-    return True
+    return run_batches(due, withdraw, batch_size=batch_size, done="withdrawn", what="withdraw")
 
 
-def withdrawals_complete(*, today: dt.date | None = None) -> dict[str, int]:
-    """Daily: withdraw the members whose withdrawal takes effect today or earlier.
-
-    One transaction per member; a refused one is logged and counted as failed.
-    """
-    today = today or timezone.localdate()
-    due = list(
-        Member.objects.filter(
-            status__in=sources(MEMBER, Member.Status.WITHDRAWN),
-            withdrawal_effective_on__lte=today,
-        ).values_list("pk", flat=True)
+def _coverages_end(coverages: QuerySet[Coverage], *, today: dt.date) -> int:
+    """End the coverages of one batch whose members are locked: read them under their
+    own lock, check each move against the table, then one event per coverage (its plan
+    and term in the reason: one bulk INSERT), one UPDATE, and the premiums of periods
+    after each term cancelled."""
+    ended = list(
+        coverages.select_for_update(no_key=True, of=("self",))
+        .select_related("plan", "member")
+        .order_by("pk")
     )
-    return run_each(
-        due,
-        lambda member_id: member_withdrawal_complete(member=member_id, today=today),
-        done="withdrawn",
-        what="Completing the withdrawal of member",
+    for old in {coverage.status for coverage in ended}:
+        COVERAGE.check(old, Coverage.Status.ENDED)
+    now = timezone.now()
+    MemberEvent.objects.bulk_create(
+        MemberEvent(
+            member_id=coverage.member_id,
+            type=MemberEvent.Type.COVERAGE,
+            at=now,
+            old_value=coverage.status,
+            new_value=Coverage.Status.ENDED,
+            reason=_("The term of %(plan)s ended on %(date)s and does not renew.")
+            % {"plan": coverage.plan.display_name, "date": format_date(coverage.term_end)},
+            data={"coverage": coverage.pk},
+        )
+        for coverage in ended
     )
-
-
-@transaction.atomic
-def coverage_expire(*, coverage: Coverage | int, today: dt.date) -> bool:
-    """End one coverage whose term ended before ``today`` under a plan version that does
-    not renew: status ended, ``end_date`` the term's last day, an event row, and the
-    premiums for periods after the term cancelled. The member is not otherwise changed
-    (they stay a member without that cover). Returns whether it ended the coverage.
-
-    Locks the member, then the coverage (the order of billing and payments).
-    """
-    member = member_lock(coverage_member_id(coverage), no_key=True)
-    coverage = coverage_lock(coverage)
-    if (
-        not COVERAGE.allowed(coverage.status, Coverage.Status.ENDED)
-        or coverage.term_end is None
-        or coverage.term_end >= today
-        or coverage.plan_version.auto_renew
-    ):
-        return False
-    old = COVERAGE.move(coverage, Coverage.Status.ENDED)
-    coverage.end_date = coverage.term_end
-    coverage.next_due_date = None
-    coverage.save(update_fields=["status", "end_date", "next_due_date"])
-    member_event(
-        member=member,
-        type=MemberEvent.Type.COVERAGE,
-        old=old,
-        new=Coverage.Status.ENDED,
-        reason=_("The term of %(plan)s ended on %(date)s and does not renew.")
-        % {"plan": coverage.plan.display_name, "date": format_date(coverage.term_end)},
-        data={"coverage": coverage.pk},
+    moved = Coverage.objects.filter(pk__in=[c.pk for c in ended]).update(
+        status=Coverage.Status.ENDED, end_date=F("term_end"), next_due_date=None
     )
-    dues_cancel_after_cover(
-        member=member,
-        ends_on=coverage.term_end + dt.timedelta(days=1),
-        coverages=[coverage.pk],
-        today=today,
-        reason=_("The cover ended: premiums for later periods cancelled."),
-    )
-    return True
-
-
-def coverages_expire(*, today: dt.date | None = None) -> dict[str, int]:
-    """Daily: end the live coverages whose term ended before today under a plan version
-    that does not renew (``coverage_expire``). Idempotent: ended cover is not picked
-    again. A refused one is logged and counted as failed."""
-    today = today or timezone.localdate()
-    ids = list(
+    # Only the coverages with a premium after their term are settled (one query).
+    with_dues = set(
         Coverage.objects.filter(
-            status__in=sources(COVERAGE, Coverage.Status.ENDED),
-            term_end__lt=today,
-            plan_version__auto_renew=False,
+            pk__in=[c.pk for c in ended],
+            dues__period_start__gt=F("term_end"),
+            dues__kind=ContributionDue.Kind.PREMIUM,
+            dues__status__in=sources(DUE, ContributionDue.Status.CANCELLED),
         ).values_list("pk", flat=True)
     )
-    return run_each(
-        ids,
-        lambda coverage_id: coverage_expire(coverage=coverage_id, today=today),
-        done="ended",
-        what="Ending coverage",
+    for coverage in ended:
+        if coverage.pk in with_dues and coverage.term_end is not None:
+            dues_cancel_after_cover(
+                member=coverage.member,
+                ends_on=coverage.term_end + dt.timedelta(days=1),
+                coverages=[coverage.pk],
+                today=today,
+                reason=_("The cover ended: premiums for later periods cancelled."),
+            )
+    return moved
+
+
+def coverages_expire(
+    *, today: dt.date | None = None, batch_size: int = BATCH_SIZE
+) -> dict[str, int]:
+    """Daily: end the live coverages whose term ended before today under a plan version
+    that does not renew: status ended, ``end_date`` the term's last day, an event row,
+    and the premiums for periods after the term cancelled. The member is not otherwise
+    changed (they stay a member without that cover). Set-based per batch of members,
+    whose rows are locked before their coverages' (the order of billing and payments).
+    Idempotent: ended cover is not picked again."""
+    today = today or timezone.localdate()
+    expired = Coverage.objects.filter(
+        status__in=sources(COVERAGE, Coverage.Status.ENDED),
+        term_end__lt=today,
+        plan_version__auto_renew=False,
+    )
+
+    def expire(lo: int, hi: int) -> tuple[int, int]:
+        ids: list[int] = []
+        try:
+            with transaction.atomic():
+                batch = _in_range(expired, lo, hi, "member_id")
+                ids = members_lock(Member.objects.filter(pk__in=batch.values("member_id")))
+                if not ids:
+                    return 0, 0
+                return _coverages_end(batch, today=today), 0
+        except DomainError as exc:
+            logger.warning("Ending coverage of members %s–%s failed: %s", lo + 1, hi, exc)
+            return 0, len(ids)
+
+    return run_batches(
+        expired, expire, field="member_id", batch_size=batch_size, done="ended", what="expire"
     )

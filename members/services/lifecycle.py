@@ -27,16 +27,7 @@ from ..events import member_event
 from ..models import Coverage, Member, MemberEvent
 from ..selectors import overdue_member_ids, paid_to_date
 from ..transitions import LIVE_COVERAGE, MEMBER, REINSTATEMENT
-from .jobs import (
-    coverage_expire,
-    coverages_expire,
-    member_lapse_if_due,
-    member_suspend_if_overdue,
-    member_withdrawal_complete,
-    memberships_enforce_grace,
-    run_each,
-    withdrawals_complete,
-)
+from .jobs import coverages_expire, memberships_enforce_grace, withdrawals_complete
 from .locks import member_lock
 from .membership import member_status_set
 
@@ -48,13 +39,8 @@ __all__ = [
     "member_suspend",
     "member_withdraw_request",
     # The daily jobs (``jobs``).
-    "coverage_expire",
     "coverages_expire",
-    "member_lapse_if_due",
-    "member_suspend_if_overdue",
-    "member_withdrawal_complete",
     "memberships_enforce_grace",
-    "run_each",
     "withdrawals_complete",
     # Kept importable from here: the event writer (``members.events``) and two reads
     # (``members.selectors``).

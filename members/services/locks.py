@@ -14,6 +14,8 @@ the member.
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from ..models import Coverage, Member
 
 
@@ -40,3 +42,15 @@ def coverage_member_id(coverage: Coverage | int) -> int:
     if isinstance(coverage, Coverage):
         return coverage.member_id
     return Coverage.objects.values_list("member_id", flat=True).get(pk=coverage)
+
+
+def members_lock(members: QuerySet[Member]) -> list[int]:
+    """Lock the members of a batch (``FOR NO KEY UPDATE``, in id order, so that two runs
+    over the same batch queue up instead of deadlocking) and return their ids. The caller
+    reads their condition again in a later statement: under READ COMMITTED that one sees
+    what a transaction that held a lock before this one committed (a payment)."""
+    return list(
+        members.select_for_update(no_key=True, of=("self",))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

@@ -11,14 +11,20 @@ underwriting (admission, decline, applying again) call it; it calls nothing abov
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Max
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutualsociety.common.sql import AddDays
+
 from ..events import member_event
-from ..models import Coverage, Member, MemberEvent
-from ..transitions import COVERAGE, MEMBER, sources
+from ..models import ContributionDue, Coverage, Member, MemberEvent
+from ..transitions import COVERAGE, DUE, MEMBER, sources
 from .dues import dues_cancel_after_cover
 
 #: Days a suspended membership lapses after, when no live cover names a period (the
@@ -52,9 +58,9 @@ def member_status_set(
     fields = ["status", "status_changed_at"]
     if new == Member.Status.SUSPENDED:
         lapse_days = (
-            member.coverages.filter(status=Coverage.Status.IN_FORCE).aggregate(
-                days=Max("plan_version__lapse_after_days")
-            )["days"]
+            member.coverages.filter(status=Coverage.Status.IN_FORCE).aggregate(days=_LAPSE_DAYS)[
+                "days"
+            ]
             or DEFAULT_LAPSE_DAYS
         )
         member.suspended_on = on
@@ -66,27 +72,163 @@ def member_status_set(
         fields += ["suspended_on", "lapses_on"]
     member.save(update_fields=fields)
     if coverages_to:
-        updates: dict[str, object] = {"status": coverages_to}
-        ends = coverages_to in (Coverage.Status.ENDED, Coverage.Status.LAPSED)
-        if ends:
-            updates["end_date"] = on
-        # Set-based: every live coverage of the member the table lets move there.
-        member.coverages.filter(status__in=sources(COVERAGE, coverages_to)).update(**updates)
-        if ends:
-            lapsed = new == Member.Status.LAPSED
-            dues_cancel_after_cover(
-                member=member,
-                ends_on=on,
-                write_off_unpaid=lapsed,
-                today=today,
-                actor=actor,
-                reason=(
-                    _("The membership lapsed: unpaid premiums written off.")
-                    if lapsed
-                    else _("The cover ended: premiums for later periods cancelled.")
-                ),
-            )
+        _coverages_move([member.pk], coverages_to, end_date=on)
+        if _cover_ends(coverages_to):
+            _dues_settle(member, new=new, ends_on=on, today=today, actor=actor)
     member_event(
         member=member, type=MemberEvent.Type.STATUS, actor=actor, old=old, new=new, reason=reason
     )
     return member
+
+
+#: The lapse period of a member's cover in force: the longest of their plan versions'.
+_LAPSE_DAYS = Max("plan_version__lapse_after_days")
+
+
+def _cover_ends(coverages_to: str) -> bool:
+    return coverages_to in (Coverage.Status.ENDED, Coverage.Status.LAPSED)
+
+
+def _coverages_move(member_ids: Iterable[int] | Subquery, coverages_to: str, *, end_date) -> int:
+    """Move the live cover of the members to ``coverages_to`` (every coverage the table
+    lets move there); cover that ends or lapses ends on ``end_date`` (a date or an
+    expression over the coverage). One statement for one member or a batch."""
+    updates: dict[str, object] = {"status": coverages_to}
+    if _cover_ends(coverages_to):
+        updates["end_date"] = end_date
+    return Coverage.objects.filter(
+        member_id__in=member_ids, status__in=sources(COVERAGE, coverages_to)
+    ).update(**updates)
+
+
+def _dues_settle(member: Member, *, new: str, ends_on: dt.date, today: dt.date, actor) -> None:
+    """The premiums of cover that ended on ``ends_on`` (``dues.dues_cancel_after_cover``);
+    a lapse writes off the unpaid ones too."""
+    lapsed = new == Member.Status.LAPSED
+    dues_cancel_after_cover(
+        member=member,
+        ends_on=ends_on,
+        write_off_unpaid=lapsed,
+        today=today,
+        actor=actor,
+        reason=(
+            _("The membership lapsed: unpaid premiums written off.")
+            if lapsed
+            else _("The cover ended: premiums for later periods cancelled.")
+        ),
+    )
+
+
+def members_status_set(
+    members: list[tuple[int, str]],
+    new: str,
+    *,
+    actor,
+    reason: str,
+    coverages_to: str | None = None,
+    on_field: str | None = None,
+    today: dt.date,
+) -> int:
+    """``member_status_set`` for a batch of locked members, set-based: the same rule
+    (the membership table, the dates, the cover moved with them, the premiums of cover
+    that ended, one status event each with who and why) in one statement per table.
+
+    ``members`` are (id, current status) pairs read under the caller's lock. The move
+    is checked against the table once per distinct current status (``MEMBER.check``):
+    a refused one refuses the batch. The day the change takes effect is ``today`` or,
+    with ``on_field``, the member's own date in that field (``lapses_on`` for a lapse,
+    ``withdrawal_effective_on`` for a withdrawal), never after ``today``. Returns how
+    many members moved.
+    """
+    if not members:
+        return 0
+    by_old: dict[str, list[int]] = {}
+    for member_id, old in members:
+        by_old.setdefault(old, []).append(member_id)
+    for old in by_old:
+        MEMBER.check(old, new)
+    ids = [member_id for member_id, _old in members]
+    if coverages_to and on_field:
+        # Before the members' row changes: a lapse clears ``lapses_on``, the end date.
+        own_day = Subquery(Member.objects.filter(pk=OuterRef("member_id")).values(on_field)[:1])
+        _coverages_move(ids, coverages_to, end_date=own_day)
+    if coverages_to and _cover_ends(coverages_to):
+        _batch_dues_settle(ids, new=new, on_field=on_field, today=today, actor=actor)
+    updates: dict[str, object] = {"status": new, "status_changed_at": timezone.now()}
+    if new == Member.Status.SUSPENDED:
+        # The lapse date: the suspension day plus the longest lapse period of the cover
+        # in force (before it moves with the membership, below).
+        lapse_days = (
+            Coverage.objects.filter(member_id=OuterRef("pk"), status=Coverage.Status.IN_FORCE)
+            .values("member_id")
+            .annotate(days=_LAPSE_DAYS)
+            .values("days")
+        )
+        updates["suspended_on"] = today
+        updates["lapses_on"] = AddDays(
+            Value(today),
+            Coalesce(Subquery(lapse_days, output_field=IntegerField()), DEFAULT_LAPSE_DAYS),
+        )
+    elif Member.Status.SUSPENDED in by_old:
+        for name in ("suspended_on", "lapses_on"):
+            updates[name] = Case(
+                When(status=Member.Status.SUSPENDED, then=Value(None)), default=F(name)
+            )
+    moved = Member.objects.filter(pk__in=ids).update(**updates)
+    if coverages_to and not on_field:
+        _coverages_move(ids, coverages_to, end_date=today)
+    for old, old_ids in by_old.items():
+        _status_events(old_ids, old=old, new=new, actor=actor, reason=reason)
+    return moved
+
+
+def _batch_dues_settle(
+    ids: list[int], *, new: str, on_field: str | None, today: dt.date, actor
+) -> None:
+    """The premiums of the batch's cover that ended: only the members with a premium to
+    cancel (a period from the end of cover on) or, at a lapse, an open one to write off
+    are read (one query); each is settled with its own entries, keyed per due, as one
+    member's change does (``dues_cancel_after_cover``)."""
+    ends_on = F(f"member__{on_field}") if on_field else Value(today)
+    dues = ContributionDue.objects.filter(
+        member_id__in=ids,
+        kind=ContributionDue.Kind.PREMIUM,
+        status__in=sources(DUE, ContributionDue.Status.CANCELLED),
+    )
+    wanted = Q(period_start__gte=ends_on)
+    if new == Member.Status.LAPSED:
+        wanted |= Q(status=ContributionDue.Status.OPEN)
+    for member in Member.objects.filter(pk__in=dues.filter(wanted).values("member_id")).order_by(
+        "pk"
+    ):
+        ends = getattr(member, on_field) if on_field else today
+        _dues_settle(member, new=new, ends_on=min(ends or today, today), today=today, actor=actor)
+
+
+def _status_events(ids: list[int], *, old: str, new: str, actor, reason: str) -> None:
+    """One status event per member of ``ids`` (``old`` → ``new``, who, why), in one
+    ``INSERT ... SELECT``: the rows ``member_event`` writes one at a time."""
+    table = MemberEvent._meta.db_table
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    if connection.vendor == "postgresql":
+        json, where = "CAST(%s AS jsonb)", "id = ANY(%s)"
+        id_params: list[Any] = [list(ids)]
+    else:
+        json, where = "%s", f"id IN ({', '.join(['%s'] * len(ids))})"
+        id_params = list(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (member_id, type, at, actor_id, old_value, new_value, "  # noqa: S608
+            f"reason, data) SELECT id, %s, %s, %s, %s, %s, %s, {json} "
+            f"FROM {Member._meta.db_table} WHERE {where} ORDER BY id",
+            [
+                MemberEvent.Type.STATUS,
+                timezone.now(),
+                actor_id,
+                old,
+                new,
+                reason,
+                "{}",
+                *id_params,
+            ],
+        )

@@ -29,20 +29,20 @@ pytestmark = pytest.mark.django_db
 
 
 def before_first_lock(action):
-    """Patch the lifecycle's member lock so that ``action(member_id)`` runs once, just
-    before the first lock is taken: what another request could do after the job chose
-    its candidates."""
-    real = jobs.member_lock
+    """Patch the jobs' batch lock so that ``action(member_id)`` runs once, for the first
+    candidate, just before the first batch is locked: what another request could do
+    after the job chose its candidates."""
+    real = jobs.members_lock
     done: list[int] = []
 
-    def lock(member, **kwargs):
-        member_id = member.pk if isinstance(member, Member) else member
+    def lock(members):
         if not done:
+            member_id = members.order_by("pk").values_list("pk", flat=True).first()
             done.append(member_id)
             action(member_id)
-        return real(member, **kwargs)
+        return real(members)
 
-    return mock.patch.object(jobs, "member_lock", lock)
+    return mock.patch.object(jobs, "members_lock", lock)
 
 
 def test_a_member_who_paid_after_the_query_is_not_suspended(premium):
@@ -91,7 +91,8 @@ def test_a_refused_suspension_is_logged_and_the_others_still_suspended(premium, 
         mock.patch.object(MEMBER, "check", check),
         caplog.at_level(logging.WARNING, logger="members.services.jobs"),
     ):
-        result = memberships_enforce_grace(today=day)
+        # One member per batch: the refusal is the first batch's, the second is moved.
+        result = memberships_enforce_grace(today=day, batch_size=1)
 
     assert result == {"suspended": 1, "lapsed": 0, "failed": 1}
     statuses = set(
