@@ -4,7 +4,8 @@ Accounts (``ledger.chart``): a due is Dr RECEIVABLE (1122 contributions receivab
 Cr CONTRIBUTION_INCOME (6031); money paid in advance sits in PREPAID (2203) and settles
 new dues with Dr 2203 / Cr 1122. A premium for a period without cover is cancelled: what
 was paid on it goes back to the advance (Dr 1122 / Cr 2203) and its entry is reversed
-(Dr 6031 / Cr 1122). A lapsed membership's unpaid premiums are written off
+(Dr 6031 / Cr 1122; a premium billed in a batch, whose entry posts the batch, is taken
+back by an entry of its own for its amount). A lapsed membership's unpaid premiums are written off
 (Dr 6031 / Cr 1122 for the unpaid part). Payments themselves are ``payments.py``;
 billing the premiums of a coverage is ``billing.py``.
 
@@ -291,13 +292,25 @@ def _due_cancel(due: ContributionDue, *, today: dt.date, actor) -> Decimal:
             source_id=due.pk,
             actor=actor,
         )
-    if due.ledger_entry_id:
-        entry_reverse(
-            entry=due.ledger_entry_id,
+    memo = _("Cancelled, the cover ended: %(due)s") % {"due": due.memo_label}
+    if due.ledger_entry_id and (
+        ContributionDue.objects.filter(ledger_entry_id=due.ledger_entry_id)
+        .exclude(pk=due.pk)
+        .exists()
+    ):
+        # Billed in a batch, its entry posts the other premiums of that batch too: this
+        # premium alone is taken back, by its own entry.
+        entry_post(
+            idempotency_key=f"members.due-cancelled:{due.pk}",
             date=on,
-            memo=_("Cancelled, the cover ended: %(due)s") % {"due": due.memo_label},
+            memo=memo,
+            lines=[Debit(CONTRIBUTION_INCOME, due.amount), Credit(RECEIVABLE, due.amount)],
+            source_type="members.due",
+            source_id=due.pk,
             actor=actor,
         )
+    elif due.ledger_entry_id:
+        entry_reverse(entry=due.ledger_entry_id, date=on, memo=memo, actor=actor)
     DUE.move(due, ContributionDue.Status.CANCELLED)
     due.paid_amount = ZERO
     due.save(update_fields=["status", "paid_amount"])
