@@ -131,9 +131,9 @@ def coverage_bill(
         if not entries:
             return []
         return list(
-            ContributionDue.objects.filter(
-                coverage=coverage, ledger_entry_id__in=entries
-            ).order_by("period_start")
+            ContributionDue.objects.filter(coverage=coverage, ledger_entry_id__in=entries).order_by(
+                "period_start"
+            )
         )
 
 

@@ -255,9 +255,7 @@ def dues_insert(
     entry_params: list = []
     for day, entry_id in entries.items():
         entry_params += [ops.adapt_datefield_value(day), entry_id]
-    entry_case = (
-        "CASE c.next_due_date " + " ".join("WHEN %s THEN %s" for _day in entries) + " END"
-    )
+    entry_case = "CASE c.next_due_date " + " ".join("WHEN %s THEN %s" for _day in entries) + " END"
     sql = (
         "INSERT INTO members_contributiondue (member_id, coverage_id, kind, period_start, "  # noqa: S608 - constant SQL; values are parameters
         "period_end, due_date, grace_ends_on, amount, paid_amount, status, ledger_entry_id, "
