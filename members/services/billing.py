@@ -5,7 +5,8 @@ Premium plans are billed by a daily job (``premiums_bill``) and when cover opens
 statements (``billing_sql``) over a scope: the daily job over batches of members (a range
 of member ids), ``coverage_bill`` over one coverage. Per scope, in one transaction:
 
-1. the members, then their coverages, are locked in id order (the order in ``locks``);
+1. the members are locked in id order (the order in ``locks``; a coverage is written
+   only under its member's lock, so theirs need none of their own);
 2. round after round, until no coverage has a period left to bill by ``until``: the
    terms that end stop or renew, the premiums are totalled by due date, one balanced
    entry per due date is posted (Dr 1122 receivable / Cr 6031 contribution income), one
@@ -158,7 +159,7 @@ def premiums_bill(
         after = first + batch_size - 1
         try:
             with transaction.atomic():
-                sql.rows_lock(scope, until)
+                sql.members_lock(scope, until)
                 _entries, count = _scope_bill(scope, until=until, today=today)
             billed += count
         except DomainError as exc:

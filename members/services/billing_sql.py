@@ -159,9 +159,16 @@ def _date(value: dt.date | str) -> dt.date:
 
 
 def next_member(*, after: int, until: dt.date) -> int | None:
-    """The smallest member id above ``after`` with a coverage to bill (a batch's start)."""
-    from_sql, params = candidates_sql(None, until)
-    rows = _fetch(f"SELECT MIN(c.member_id) {from_sql} AND c.member_id > %s", [*params, after])  # noqa: S608 - constant SQL; values are parameters
+    """The smallest member id above ``after`` with a live coverage due by ``until`` (a
+    batch's start): the coverage table alone, walked in member order, so that finding
+    each batch costs about the batch (a coverage it counts that ``candidates_sql`` then
+    leaves out only makes a batch smaller)."""
+    rows = _fetch(
+        "SELECT MIN(c.member_id) FROM members_coverage c "  # noqa: S608 - constant SQL; values are parameters
+        f"WHERE c.member_id > %s AND c.status IN ({_live()}) "
+        "AND c.next_due_date IS NOT NULL AND c.next_due_date <= %s",
+        [after, connection.ops.adapt_datefield_value(until)],
+    )
     return rows[0][0]
 
 
@@ -172,21 +179,18 @@ def candidates_summary(scope: Scope, until: dt.date) -> tuple[int, int | None]:
     return int(count), first
 
 
-def rows_lock(scope: Scope, until: dt.date) -> None:
-    """Lock the scope's members, then their coverages (``locks``: the member first), each
-    in id order so that two runs queue instead of deadlocking. PostgreSQL only: SQLite
-    writes one transaction at a time."""
+def members_lock(scope: Scope, until: dt.date) -> None:
+    """Lock the scope's members in id order (``FOR NO KEY UPDATE``, as ``locks``), so that
+    two runs queue instead of deadlocking and a payment or a lifecycle change of one of
+    them waits. Their coverages need no lock of their own: every write to a coverage
+    takes its member's lock first. PostgreSQL only: SQLite writes one transaction at a
+    time."""
     if not _pg():
         return
     from_sql, params = candidates_sql(scope, until)
     _fetch(
         "SELECT COUNT(*) FROM (SELECT l.id FROM members_member l "  # noqa: S608 - constant SQL; values are parameters
         f"WHERE l.id IN (SELECT c.member_id {from_sql}) ORDER BY l.id FOR NO KEY UPDATE) x",
-        params,
-    )
-    _fetch(
-        "SELECT COUNT(*) FROM (SELECT l.id FROM members_coverage l "  # noqa: S608 - constant SQL; values are parameters
-        f"WHERE l.id IN (SELECT c.id {from_sql}) ORDER BY l.id FOR NO KEY UPDATE) x",
         params,
     )
 
