@@ -72,6 +72,13 @@ BENCHMARKS = {
         "entry, a contribution credit each) vs. a bare INSERT ... SELECT of the same rows "
         "into the tables they go to",
     ),
+    "members-billing": (
+        "bench.members_billing",
+        1_000_000,
+        "the daily premium billing of N members (batches: locks, one entry each, INSERT ... "
+        "SELECT of the dues, UPDATE of the next due dates, advances settled) vs. a bare "
+        "INSERT ... SELECT of the same dues and UPDATE of the same coverages",
+    ),
     "disclosure-pages": (
         "bench.disclosure_pages",
         100_000,

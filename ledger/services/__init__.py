@@ -1,8 +1,8 @@
 """Every write to the ledger, by subject; the public names are re-exported here.
 
 - ``posting``: ``entry_post``, the one way money moves (a balanced entry, once per
-  idempotency key), and ``entry_reverse``, its mirror. Other apps post through these
-  two functions only.
+  idempotency key), ``entry_reverse``, its mirror, and ``entries_post``, many entries
+  at once with a fixed number of statements. Other apps post through these only.
 - ``manual``: the faces (API and admin) post and reverse for people through
   ``entry_post_manual`` and ``entry_reverse_manual``: a person's entry stays off the
   control accounts that another part of the system keeps, lives in its own key
@@ -31,13 +31,17 @@ from .posting import (
     KEY_MAX_LENGTH,
     Credit,
     Debit,
+    EntrySpec,
     Line,
+    entries_post,
     entry_post,
     entry_reverse,
     lines_normalise,
 )
 
 __all__ = [
+    "EntrySpec",
+    "entries_post",
     "HALF_CENT",
     "INTEGRITY_CHECK_FAILURES",
     "KEY_MAX_LENGTH",

@@ -2,7 +2,8 @@
 
 ``entry_post`` validates a set of lines, posts them as one balanced entry under an
 idempotency key, and returns the entry. ``entry_reverse`` posts the mirror of an entry.
-Other apps post through these two functions only.
+``entries_post`` posts many entries as ``entry_post`` would, in a fixed number of
+statements (a set-based job owing one entry per row). Other apps post through these only.
 """
 
 from __future__ import annotations
@@ -204,6 +205,74 @@ def entry_post(
             raise
         return _replay(existing, date, normalised)
     return entry
+
+
+@dataclass(frozen=True)
+class EntrySpec:
+    """One entry of a set posted by ``entries_post`` (the arguments of ``entry_post``)."""
+
+    idempotency_key: str
+    date: dt.date
+    memo: str
+    lines: Sequence[Line]
+    source_type: str = ""
+    source_id: str | int = ""
+
+
+def entries_post(*, entries: Sequence[EntrySpec], actor=None) -> int:
+    """Post many balanced entries at once, each as ``entry_post`` would, with a fixed
+    number of statements whatever their number: the keys already posted are read in one
+    query (each a replay: the same date and lines, or ``IdempotencyConflict``), the new
+    entries inserted in one statement and their postings in another. For a service that
+    owes one entry per row of a set (an advance settling each of many dues). Every entry
+    is validated first, so that one refused leaves nothing behind. Returns how many were
+    posted (replays not counted)."""
+    if not entries:
+        return 0
+    normalised: dict[str, tuple[EntrySpec, list[tuple[str, Decimal]]]] = {}
+    for spec in entries:
+        key = (spec.idempotency_key or "").strip()
+        if not key or len(key) > KEY_MAX_LENGTH or key in normalised:
+            raise InvalidInput(
+                _("Each entry needs its own idempotency key of at most %(n)d characters.")
+                % {"n": KEY_MAX_LENGTH},
+                field="idempotency_key",
+            )
+        if not (spec.memo or "").strip():
+            raise InvalidInput(_("A memo is required: say what the entry is for."), field="memo")
+        normalised[key] = (spec, lines_normalise(spec.lines))
+    for existing in JournalEntry.objects.filter(idempotency_key__in=list(normalised)):
+        spec, lines = normalised.pop(existing.idempotency_key)
+        _replay(existing, spec.date, lines)
+    if not normalised:
+        return 0
+    codes = {code for _spec, lines in normalised.values() for code, _amount in lines}
+    accounts = {a.code: a for a in Account.objects.filter(code__in=codes, is_active=True)}
+    missing = sorted(codes - accounts.keys())
+    if missing:
+        raise InvalidInput(
+            _("Unknown account: %(codes)s.") % {"codes": ", ".join(missing)}, field="lines"
+        )
+    created_by = actor if getattr(actor, "pk", None) else None
+    with transaction.atomic():
+        rows = JournalEntry.objects.bulk_create(
+            JournalEntry(
+                idempotency_key=key,
+                date=spec.date,
+                memo=spec.memo.strip()[:500],
+                currency=settings.SOCIETY_CURRENCY,
+                source_type=spec.source_type,
+                source_id=str(spec.source_id),
+                created_by=created_by,
+            )
+            for key, (spec, _lines) in normalised.items()
+        )
+        Posting.objects.bulk_create(
+            Posting(entry=row, account=accounts[code], amount=amount, date=row.date)
+            for row, (_spec, lines) in zip(rows, normalised.values(), strict=True)
+            for code, amount in lines
+        )
+    return len(rows)
 
 
 def _replay(

@@ -146,3 +146,25 @@ def test_a_share_apportioned_during_a_payment_is_settled_from_its_advance():
     share = member.dues.get()
     assert (share.paid_amount, share.status) == (Decimal("1.23"), "paid")
     assert Payment.objects.get(idempotency_key="race-share").allocated_amount == Decimal("1.23")
+
+
+def test_two_billing_runs_at_the_same_moment_bill_once(member):
+    """The daily job started twice: the second run queues on the first one's member locks,
+    then finds every period billed; one premium and one entry per period."""
+    from ledger.models import JournalEntry
+    from members.services.contributions import premiums_bill
+
+    others = [member_make(premium_plan_make()) for _ in range(2)]
+    day = add_months(timezone.localdate(), 1)
+    results: list[dict] = []
+
+    errors = hold_then_run(
+        lambda: results.append(premiums_bill(today=day)),
+        lambda: results.append(premiums_bill(today=day)),
+    )
+
+    assert errors == []
+    assert sorted(r["billed"] for r in results) == [0, 3]
+    for one in [member, *others]:
+        assert one.dues.filter(period_start=day).count() == 1
+    assert JournalEntry.objects.filter(source_type="members.premiums", date=day).count() == 1

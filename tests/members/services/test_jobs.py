@@ -103,22 +103,25 @@ def test_a_refused_suspension_is_logged_and_the_others_still_suspended(premium, 
 
 
 def test_a_coverage_that_cannot_be_billed_does_not_stop_the_others(premium, caplog):
+    """Billing is set-based by batches of members: a batch refused (here its ledger entry,
+    one batch per member) is rolled back and logged with its first coverage; the others
+    are billed, and the next run bills what the failed one left out."""
     members = [member_make(premium) for _ in range(3)]
-    real = contributions.due_create
+    real = billing.entry_post
     calls: list[int] = []
 
-    def due_create(**kwargs):
-        calls.append(kwargs["coverage"].pk)
+    def entry_post(**kwargs):
+        calls.append(int(kwargs["source_id"]))
         if len(calls) == 1:
             raise InvalidInput("Poisoned.")
         return real(**kwargs)
 
     next_month = timezone.localdate() + dt.timedelta(days=31)
     with (
-        mock.patch.object(billing, "due_create", due_create),
+        mock.patch.object(billing, "entry_post", entry_post),
         caplog.at_level(logging.WARNING, logger="members.services.billing"),
     ):
-        result = contributions.premiums_bill(today=next_month)
+        result = contributions.premiums_bill(today=next_month, batch_size=1)
 
     assert result == {"billed": 2, "failed": 1}
     assert f"coverage {calls[0]}" in caplog.text
