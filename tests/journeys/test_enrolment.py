@@ -40,6 +40,12 @@ def new_person() -> dict[str, str]:
     }
 
 
+def next_step(applicant) -> None:
+    """The wizard's main button (Continue, then Join the society on the last step)."""
+    with applicant.page.expect_navigation():
+        applicant.page.click("form.wizard-form button.button:not([name])")
+
+
 def test_a_person_enrols_is_referred_accepted_and_sees_the_waiting_period(journey, platform):
     person = new_person()
     applicant = journey("applicant", language="en")
@@ -64,8 +70,7 @@ def test_a_person_enrols_is_referred_accepted_and_sees_the_waiting_period(journe
         assert f"{terms['days']} days" in card.inner_text(), "the waiting period is stated"
         applicant.shot("plans")
         applicant.fill({"plan-plan": PLAN})
-        with applicant.page.expect_navigation():
-            applicant.page.click("form.wizard-form button.button:not([name])")
+        next_step(applicant)
 
     with applicant.step("personal details"):
         assert "About you" in applicant.text()
@@ -83,8 +88,7 @@ def test_a_person_enrols_is_referred_accepted_and_sees_the_waiting_period(journe
             }
         )
         applicant.shot("about you")
-        with applicant.page.expect_navigation():
-            applicant.page.click("form.wizard-form button.button:not([name])")
+        next_step(applicant)
 
     with applicant.step("health declaration"):
         assert "Health declaration" in applicant.text(), applicant.text()
@@ -96,8 +100,7 @@ def test_a_person_enrols_is_referred_accepted_and_sees_the_waiting_period(journe
             answer = "yes" if "hospital" in question.inner_text() else "no"
             question.locator(f"input[value={answer}]").check()
         applicant.shot("declaration")
-        with applicant.page.expect_navigation():
-            applicant.page.click("form.wizard-form button.button:not([name])")
+        next_step(applicant)
 
     with applicant.step("consents"):
         assert "Articles and privacy" in applicant.text()
@@ -105,8 +108,7 @@ def test_a_person_enrols_is_referred_accepted_and_sees_the_waiting_period(journe
         assert boxes.count() == 2
         for index in range(2):
             boxes.nth(index).check()
-        with applicant.page.expect_navigation():
-            applicant.page.click("form.wizard-form button.button:not([name])")
+        next_step(applicant)
 
     with applicant.step("login"):
         assert "Your login" in applicant.text()
@@ -117,8 +119,7 @@ def test_a_person_enrols_is_referred_accepted_and_sees_the_waiting_period(journe
                 "login-password2": person["password"],
             }
         )
-        with applicant.page.expect_navigation():
-            applicant.page.click("form.wizard-form button.button:not([name])")
+        next_step(applicant)
 
     with applicant.step("application received, referred"):
         assert applicant.page.url.endswith("/me/application/"), applicant.page.url
