@@ -118,7 +118,10 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         for motion in motions:
             motion.nominated = nominations.waiting.get(motion.pk, [])
         voter = selectors.voter_view(meeting, self.member) if self.member else None
-        can_vote = bool(voter and voter.on_roll and meeting.window_open())
+        # Not a member whose proxy votes for them (the service refuses their own ballot).
+        can_vote = bool(
+            voter and voter.on_roll and voter.proxy_given is None and meeting.window_open()
+        )
         on_ballot = motions
         if can_vote and not meeting.articles.vote_changes_allowed:
             # Votes cannot be changed: offer only the motions not voted on yet.
@@ -138,7 +141,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             agenda=selectors.meeting_agenda(meeting),
             motions=motions,
             voter=voter,
-            can_vote=can_vote and voter.proxy_given is None,
+            can_vote=can_vote,
             ballot_form=BallotForm(
                 motions=on_ballot, principals=[p.principal for p in voter.proxies_held]
             )

@@ -24,7 +24,7 @@ from ..models import (
     Seconding,
 )
 from ..transitions import BEFORE_VOTING, CLOSED, UPCOMING
-from .eligibility import RollAbsence, roll_absence
+from .eligibility import RollAbsence, eligible_members, roll_absence
 
 S = Meeting.Status
 
@@ -122,10 +122,15 @@ class VoterView:
 
 
 def voter_view(meeting: Meeting, member: Member) -> VoterView:
+    # Before the freeze, eligible as the proxy and ballot services judge it: a suspended
+    # member sees the convened meeting, but is offered neither a proxy nor a ballot.
     on_roll = (
         RollEntry.objects.filter(meeting=meeting, member=member).exists()
         if meeting.roll_frozen
         else meeting.status in UPCOMING
+        and eligible_members(meeting.body, meeting.record_date or timezone.localdate())
+        .filter(pk=member.pk)
+        .exists()
     )
     voted = set(
         Participation.objects.filter(

@@ -14,7 +14,8 @@ import contextlib
 import os
 import re
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -157,6 +158,54 @@ class Journey:
         )
         return text
 
+    def fill(self, fields: dict[str, str | bool]) -> None:
+        """Fill form fields by name as a person does: a text box is typed into, a select
+        chooses the option with that value, a radio button group clicks the button with
+        that value, a checkbox is ticked (True) or cleared (False)."""
+        for name, value in fields.items():
+            field = self.page.locator(f'[name="{name}"]')
+            kind = field.first.evaluate("e => e.tagName === 'INPUT' ? e.type : e.tagName")
+            if kind == "radio":
+                self.page.check(f'[name="{name}"][value="{value}"]')
+            elif kind == "checkbox":
+                field.set_checked(bool(value))
+            elif kind == "SELECT":
+                field.select_option(str(value))
+            else:
+                field.fill(str(value))
+
+    def admin_add(self, model: str, fields: dict[str, str | bool]) -> int:
+        """Add a row in the admin as staff do: open ``model`` + ``add/`` (``model`` is the
+        change list, ``/admin/app/model/``), fill ``fields`` (see ``fill``), save. The new
+        row's id (the success message's link names it; the message is asserted)."""
+        self.go(model + "add/")
+        self.fill(fields)
+        with self.page.expect_navigation():
+            self.page.click("input[name=_save]")
+        success = self.page.locator(".messagelist li.success")
+        assert success.count(), f"adding to {model}: " + (
+            " | ".join(self.page.locator(".errornote, .errorlist").all_inner_texts())
+            or "no message"
+        )
+        href = success.first.locator("a").first.get_attribute("href") or ""
+        found = re.search(r"/(\d+)/change/", href)
+        assert found, f"adding to {model}: the message links no row ({href!r})"
+        return int(found.group(1))
+
+    def text(self, selector: str = "main") -> str:
+        return self.page.inner_text(selector)
+
+    def wait_for_text(self, path: str, text: str, *, seconds: float = 90) -> str:
+        """Open ``path`` again until ``text`` is on the page (work the Celery worker does
+        after a commit: a publication, an e-mail); the page's text."""
+
+        def seen() -> str:
+            self.go(path)
+            body = self.text("body")
+            return body if text in body else ""
+
+        return str(eventually(seen, f"{path} showing {text!r}", seconds=seconds))
+
     def sign_out(self) -> None:
         self.context.clear_cookies()
 
@@ -169,6 +218,18 @@ class Journey:
 
     def close(self) -> None:
         self.context.close()
+
+
+def eventually(check: Callable[[], object], what: str, *, seconds: float = 90) -> object:
+    """What ``check()`` returns once it is truthy, asked every 2 s for ``seconds`` (the
+    worker's work after a commit)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        result = check()
+        if result:
+            return result
+        assert time.monotonic() < deadline, f"{what}: not after {seconds} s"
+        time.sleep(2)
 
 
 def _slug(name: str) -> str:

@@ -232,6 +232,10 @@ def attach(state: Path) -> Platform:
     )
     platform.redis_url = data["redis_url"]
     platform.env = platform._environment()
+    # The logs of the processes it started (``log("worker")``: the console e-mails).
+    platform.logs = {
+        name: platform.workdir / f"{name}.log" for name in ("redis", "worker", "gunicorn")
+    }
     return platform
 
 

@@ -14,9 +14,12 @@ from governance.services.meetings import (
     meeting_convene,
     meeting_declare_results,
     meeting_draft_minutes,
+    meeting_open_voting,
     meeting_publish,
 )
+from governance.services.proxies import proxy_appoint
 from governance.services.voting import ballot_cast
+from members.models import Member
 from tests.governance.factories import meeting_closed, meeting_make, meeting_voting, members_make
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +140,45 @@ def test_proxy_in_the_portal_refuses_self(client, articles):
                            {"holder": voter.member_number})  # fmt: skip
     assert response.status_code == 200
     assert response.context["form"].errors["holder"]
+
+
+def test_a_suspended_member_is_offered_no_proxy_before_the_roll_is_frozen(client, articles):
+    """Found by the assembly journey: before the freeze the page offered a suspended
+    member the proxy form, which the service refuses ("Only an eligible voter can
+    appoint a proxy"). The page judges eligibility as the service does, and says why."""
+    suspended, active = members_make(2)
+    Member.objects.filter(pk=suspended.pk).update(status=Member.Status.SUSPENDED)
+    meeting = meeting_convene(meeting=meeting_make(opens_in=dt.timedelta(days=21)))
+    assert not meeting.roll_hash
+    client.force_login(suspended.user)
+    page = client.get(reverse("governance:meeting", args=[meeting.pk]))
+    assert page.status_code == 200
+    assert page.context["proxy_form"] is None
+    assert page.context["voter"].on_roll is False
+    assert "Only members in good standing vote at this meeting" in page.content.decode()
+    client.force_login(active.user)
+    page = client.get(reverse("governance:meeting", args=[meeting.pk]))
+    assert page.context["proxy_form"] is not None
+    assert "Only members in good standing" not in page.content.decode()
+
+
+def test_a_member_whose_proxy_votes_is_offered_no_ballot(client, articles):
+    """Found by the assembly journey: a member who appointed a proxy was shown a ballot
+    the service refuses; the holder is offered the ballot for both."""
+    principal, holder = members_make(2)
+    now = timezone.now()
+    meeting = meeting_make(opens_in=dt.timedelta(hours=-1), length=dt.timedelta(days=1))
+    meeting_convene(meeting=meeting, at=now - dt.timedelta(days=25))
+    proxy_appoint(meeting=meeting, principal=principal, holder=holder)
+    meeting_open_voting(meeting=meeting, at=now)
+    client.force_login(principal.user)
+    page = client.get(reverse("governance:meeting", args=[meeting.pk]))
+    assert page.context["ballot_form"] is None
+    assert 'action="/assembly/' not in page.content.decode().split("motions-title")[1]
+    client.force_login(holder.user)
+    page = client.get(reverse("governance:meeting", args=[meeting.pk]))
+    form = page.context["ballot_form"]
+    assert [c for c, _ in form.fields["voter"].choices] == ["", principal.member_number]
 
 
 # --- Admin ---
