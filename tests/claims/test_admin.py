@@ -49,6 +49,26 @@ def test_actions_call_services_with_four_eyes(client, aid, handler, approver):
     assert claim.status == Claim.Status.APPROVED
 
 
+def test_each_person_is_offered_only_the_actions_they_may_take(client, aid, handler, approver):
+    """The claims queue offers a handler review, assessment and payment, an approver
+    approval and rejection: not an action whose service would refuse them (found by the
+    browser journey, where the handler was offered "Approve")."""
+    claim_make(covered_member(aid))
+    url = reverse("admin:claims_claim_changelist")
+    offered = {}
+    for person in (handler, approver):
+        client.force_login(person)
+        response = client.get(url)
+        offered[person.username] = set(response.context["action_form"].fields["action"].choices)
+        offered[person.username] = {name for name, _label in offered[person.username] if name}
+    assert {"start_review", "request_information", "assess", "send_back", "pay"} <= offered[
+        handler.username
+    ]
+    assert not {"approve", "reject"} & offered[handler.username]
+    assert {"approve", "reject", "send_back"} <= offered[approver.username]
+    assert not {"start_review", "request_information", "assess", "pay"} & offered[approver.username]
+
+
 def test_apportionment_preview_writes_nothing_then_run(
     client, aid, handler, approver, chart_of_accounts
 ):
