@@ -87,6 +87,21 @@ def test_apportionment_preview_writes_nothing_then_run(
     run = client.post(url, {**data, "run": "1"})
     assert run.status_code == 302
     assert ApportionmentPeriod.objects.get().total.to_eng_string() == "108.00"
+    # The same cut-off again, with a case cleared since: refused on the cut-off, not
+    # "done" with the earlier period while the new case waits unsaid (a browser journey
+    # run twice on one day found it).
+    later = claim_approved(covered_member(aid), handler, approver, amount="50.00")
+    Claim.objects.filter(pk=later.pk).update(
+        notice_status="cleared", cleared_on=timezone.localdate()
+    )
+    for button in ("preview", "run"):
+        again = client.post(url, {**data, button: "1"})
+        assert again.status_code == 200
+        assert "was already run: it shared 1 case." in again.context["form"].errors["cutoff"][0]
+        assert again.context["preview"] is None
+    assert ApportionmentPeriod.objects.count() == 1
+    later.refresh_from_db()
+    assert later.apportionment_period is None
     client.force_login(approver)  # no run_apportionment permission
     assert client.get(url).status_code == 403
 
