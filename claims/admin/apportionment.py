@@ -22,6 +22,7 @@ from ..services.apportionment import (
     apportionment_preview,
     apportionment_publish,
     apportionment_run,
+    cutoff_not_run_check,
 )
 from ..services.wind_down import wind_down_final_apportionment
 
@@ -93,21 +94,24 @@ class ApportionmentPeriodAdmin(admin.ModelAdmin):
 
     def run_view(self, request):
         """Preview (a dry run that writes nothing), then run. A cut-off with no case to
-        share is refused by the service; the preview says so and offers no run."""
+        share is refused by the service; the preview says so and offers no run. A cut-off
+        already run is refused before either (``cutoff_not_run_check``)."""
         if not request.user.has_perm("claims.run_apportionment"):
             raise PermissionDenied
         preview = None
         form = ApportionmentForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             plan, cutoff = form.cleaned_data["plan"], form.cleaned_data["cutoff"]
-            if "run" in request.POST:
+            form.call_service(cutoff_not_run_check, plan=plan, cutoff=cutoff)
+            if not form.errors and "run" in request.POST:
                 period = form.call_service(
                     apportionment_run, plan=plan, cutoff=cutoff, actor=request.user
                 )
                 if period is not None:
                     self.message_user(request, run_done_message(period), messages.SUCCESS)
                     return redirect("admin:claims_apportionmentperiod_change", period.pk)
-            preview = form.call_service(apportionment_preview, plan=plan, cutoff=cutoff)
+            if not form.errors:
+                preview = form.call_service(apportionment_preview, plan=plan, cutoff=cutoff)
         return TemplateResponse(
             request,
             "admin/claims/apportionment_preview.html",

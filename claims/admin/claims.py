@@ -223,6 +223,17 @@ class ClaimAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    # Each action is offered only to the people its service lets act (the service checks
+    # again): a handler is not shown "Approve", an approver not "Assess" or "Pay".
+    def has_assess_permission(self, request) -> bool:
+        return request.user.has_perm("claims.assess_claim")
+
+    def has_decide_permission(self, request) -> bool:
+        return request.user.has_perm("claims.decide_claim")
+
+    def has_pay_permission(self, request) -> bool:
+        return request.user.has_perm("claims.pay_claim")
+
     @admin.display(description=_("beneficiaries on the event date"))
     def beneficiaries_display(self, obj: Claim):
         """The member's designation in force at the end of the event date (a death
@@ -278,7 +289,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
     # --- actions: each calls a service per selected claim (common.admin_actions) ----------
 
-    @admin.action(description=_("Start review"), permissions=["change"])
+    @admin.action(description=_("Start review"), permissions=["assess"])
     def start_review(self, request, queryset):
         for_each(
             self,
@@ -288,7 +299,7 @@ class ClaimAdmin(admin.ModelAdmin):
             done=_done(gettext("%(n)d claims taken into review.")),
         )
 
-    @admin.action(description=_("Request information from the member"), permissions=["change"])
+    @admin.action(description=_("Request information from the member"), permissions=["assess"])
     def request_information(self, request, queryset):
         return action_with_form(
             self,
@@ -301,7 +312,7 @@ class ClaimAdmin(admin.ModelAdmin):
             done=_done(gettext("Information requested on %(n)d claims.")),
         )
 
-    @admin.action(description=_("Assess"), permissions=["change"])
+    @admin.action(description=_("Assess"), permissions=["assess"])
     def assess(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, gettext("Assess one claim at a time."), messages.ERROR)
@@ -329,7 +340,7 @@ class ClaimAdmin(admin.ModelAdmin):
             done=_done(gettext("%(n)d claims sent back.")),
         )
 
-    @admin.action(description=_("Approve"), permissions=["change"])
+    @admin.action(description=_("Approve"), permissions=["decide"])
     def approve(self, request, queryset):
         return action_with_form(
             self,
@@ -343,7 +354,7 @@ class ClaimAdmin(admin.ModelAdmin):
             done=_done(gettext("%(n)d approvals recorded.")),
         )
 
-    @admin.action(description=_("Reject"), permissions=["change"])
+    @admin.action(description=_("Reject"), permissions=["decide"])
     def reject(self, request, queryset):
         return action_with_form(
             self,
@@ -357,7 +368,7 @@ class ClaimAdmin(admin.ModelAdmin):
             done=_done(gettext("%(n)d claims rejected.")),
         )
 
-    @admin.action(description=_("Pay"), permissions=["change"])
+    @admin.action(description=_("Pay"), permissions=["pay"])
     def pay(self, request, queryset):
         for_each(
             self,

@@ -38,6 +38,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ledger.chart import CONTRIBUTION_INCOME, FEE_INCOME, RECEIVABLE, SURPLUS
 from ledger.services import Credit, Debit, entry_post
@@ -327,6 +328,25 @@ def apportionment_publish(*, period: ApportionmentPeriod | int, actor=None) -> A
         lambda: apportionment_published.send(sender=ApportionmentPeriod, period=period)
     )
     return period
+
+
+def cutoff_not_run_check(*, plan: Plan, cutoff: dt.date) -> None:
+    """Refuse to preview or run, on staff's page, a cut-off whose period was already run:
+    ``apportionment_run`` would give back that period (a replay), and cases cleared since
+    it ran would look shared in the preview and wait, unsaid, for the next cut-off."""
+    period = ApportionmentPeriod.objects.filter(plan=plan, cutoff=cutoff).first()
+    if period is not None:
+        raise InvalidInput(
+            ngettext(
+                "The period of %(plan)s ending on %(date)s was already run: it shared "
+                "%(n)d case. Cases cleared since then are shared at a later cut-off.",
+                "The period of %(plan)s ending on %(date)s was already run: it shared "
+                "%(n)d cases. Cases cleared since then are shared at a later cut-off.",
+                period.claim_count,
+            )
+            % {"plan": plan.display_name, "date": format_date(cutoff), "n": period.claim_count},
+            field="cutoff",
+        )
 
 
 def final_apportionment_check(plan: Plan) -> None:

@@ -49,6 +49,26 @@ def test_actions_call_services_with_four_eyes(client, aid, handler, approver):
     assert claim.status == Claim.Status.APPROVED
 
 
+def test_each_person_is_offered_only_the_actions_they_may_take(client, aid, handler, approver):
+    """The claims queue offers a handler review, assessment and payment, an approver
+    approval and rejection: not an action whose service would refuse them (found by the
+    browser journey, where the handler was offered "Approve")."""
+    claim_make(covered_member(aid))
+    url = reverse("admin:claims_claim_changelist")
+    offered = {}
+    for person in (handler, approver):
+        client.force_login(person)
+        response = client.get(url)
+        offered[person.username] = set(response.context["action_form"].fields["action"].choices)
+        offered[person.username] = {name for name, _label in offered[person.username] if name}
+    assert {"start_review", "request_information", "assess", "send_back", "pay"} <= offered[
+        handler.username
+    ]
+    assert not {"approve", "reject"} & offered[handler.username]
+    assert {"approve", "reject", "send_back"} <= offered[approver.username]
+    assert not {"start_review", "request_information", "assess", "pay"} & offered[approver.username]
+
+
 def test_apportionment_preview_writes_nothing_then_run(
     client, aid, handler, approver, chart_of_accounts
 ):
@@ -67,6 +87,21 @@ def test_apportionment_preview_writes_nothing_then_run(
     run = client.post(url, {**data, "run": "1"})
     assert run.status_code == 302
     assert ApportionmentPeriod.objects.get().total.to_eng_string() == "108.00"
+    # The same cut-off again, with a case cleared since: refused on the cut-off, not
+    # "done" with the earlier period while the new case waits unsaid (a browser journey
+    # run twice on one day found it).
+    later = claim_approved(covered_member(aid), handler, approver, amount="50.00")
+    Claim.objects.filter(pk=later.pk).update(
+        notice_status="cleared", cleared_on=timezone.localdate()
+    )
+    for button in ("preview", "run"):
+        again = client.post(url, {**data, button: "1"})
+        assert again.status_code == 200
+        assert "was already run: it shared 1 case." in again.context["form"].errors["cutoff"][0]
+        assert again.context["preview"] is None
+    assert ApportionmentPeriod.objects.count() == 1
+    later.refresh_from_db()
+    assert later.apportionment_period is None
     client.force_login(approver)  # no run_apportionment permission
     assert client.get(url).status_code == 403
 
