@@ -69,6 +69,36 @@ def _test_defaults(settings):
     cache.clear()
 
 
+# --- Totals printed at the end of the run ------------------------------------------------
+# The requests tests/project/test_schemathesis.py sends and the cells the access matrix
+# asks, from every xdist worker (here, not in tests/project/conftest.py: with xdist only
+# this conftest is loaded by the process that prints the summary).
+_totals = {"requests": 0, "tests": 0, "matrix_page_cells": 0, "matrix_api_cells": 0}
+
+
+def pytest_runtest_logreport(report):
+    if report.when != "teardown":
+        return
+    for name, value in report.user_properties:
+        if name == "schemathesis_requests":
+            _totals["requests"] += value
+            _totals["tests"] += 1
+        elif name in ("matrix_page_cells", "matrix_api_cells"):
+            _totals[name] += value
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _totals["tests"]:
+        terminalreporter.write_line(
+            f"schemathesis: {_totals['requests']} requests in {_totals['tests']} tests"
+        )
+    if _totals["matrix_page_cells"] or _totals["matrix_api_cells"]:
+        terminalreporter.write_line(
+            f"access matrix: {_totals['matrix_page_cells']} page cells and "
+            f"{_totals['matrix_api_cells']} API cells (person x address)"
+        )
+
+
 # --- Shared fixtures ---------------------------------------------------------------------
 
 

@@ -624,25 +624,28 @@ def test_every_pattern_has_a_row_and_every_row_a_pattern(world):
 
 
 @pytest.mark.parametrize("who", PEOPLE)
-def test_every_page_answers_each_person_as_the_matrix_says(world, who):
+def test_every_page_answers_each_person_as_the_matrix_says(world, who, record_property):
     """Every pattern as ``who``; patterns with a member's object twice, with member A's
     and with member B's (the owner gets it, the other member never)."""
     client = world.clients[who]
     wrong = []
+    cells = 0
     for owner in ("member_a", "member_b"):
         for key, path in world.addresses(owner):
             if owner == "member_b" and not world.owned(key):
                 continue
+            cells += 1
             got = _outcome(_get(client, path))
             want = expected(world, key, who, owner)
             if got != want:
                 wrong.append((key, path, f"want {want}", f"got {got}"))
 
+    record_property("matrix_page_cells", cells)
     assert wrong == []
 
 
 @pytest.mark.parametrize("who", PEOPLE)
-def test_drafts_answer_each_person_as_the_matrix_says(world, who):
+def test_drafts_answer_each_person_as_the_matrix_says(world, who, record_property):
     """The pages of ``DRAFTS`` with the walk's draft meeting, unpublished publication
     and unapproved assessment in the path: the public and the members never see them,
     the regulator reads only what was approved or convened."""
@@ -650,14 +653,17 @@ def test_drafts_answer_each_person_as_the_matrix_says(world, who):
     urls = copy.copy(world.urls)
     urls.values = {**world.urls.values, **world.urls.drafts}
     wrong = []
+    cells = 0
     for route, name, _p in patterns():
         if name in DRAFTS:
+            cells += 1
             path = urls.path(route, name)
             got = _outcome(_get(client, path))
             want = expected(world, name, who, "member_a", DRAFTS[name])
             if got != want:
                 wrong.append((name, path, f"want {want}", f"got {got}"))
 
+    record_property("matrix_page_cells", cells)
     assert wrong == []
     assert len(DRAFTS) == len({n for _r, n, _p in patterns() if n in DRAFTS})
 
@@ -696,7 +702,7 @@ def test_every_api_operation_has_a_row(world):
 
 
 @pytest.mark.parametrize("who", PEOPLE)
-def test_every_api_operation_answers_each_person_as_the_matrix_says(world, who):
+def test_every_api_operation_answers_each_person_as_the_matrix_says(world, who, record_property):
     """Every operation of the schema as ``who``: its GET as ``MATRIX`` says, its write
     with an empty body as ``WRITES`` says (each write rolled back, so that the next
     person finds the same society)."""
@@ -716,6 +722,7 @@ def test_every_api_operation_answers_each_person_as_the_matrix_says(world, who):
         if got != want:
             wrong.append((method.upper(), path, f"want {want}", f"got {got}"))
 
+    record_property("matrix_api_cells", len(_operations(world)))
     assert wrong == []
 
 

@@ -202,7 +202,9 @@ def test_objection_and_panel_vote_through_the_api(aid, handler, approver):
     assert vote.status_code == 200 and vote.json()["vote"] == "uphold"
     outsider = next(m for m in members if not panel.seats.filter(member=m).exists())
     refused = api(outsider.user).post(f"{BASE}panels/{panel.pk}/vote/", {"vote": "uphold"})
-    assert refused.status_code == 403
+    # Not seated: 404, as for a panel that does not exist (its existence is not confirmed).
+    assert refused.status_code == 404
+    assert panel.seats.exclude(vote="").count() == 1
     # the draw's published terms (review finding 4) are in the API as on the page
     published = api(outsider.user).get(f"{BASE}notices/{claim.pk}/").json()["panels"][0]
     assert published["seed"] == panel.seed and published["roll_sha256"] == panel.roll_sha256
