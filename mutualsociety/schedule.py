@@ -45,6 +45,16 @@ PERIODIC_TASKS: tuple[PeriodicJob, ...] = (
         ),
     ),
     PeriodicJob(
+        name="Resume stalled batch runs",
+        task="common.resume_stalled_batches",
+        description=(
+            "Every 10 minutes: sends again to the workers the chunks of batch runs "
+            "(apportionment, billing, grace, surplus) with no chunk done for "
+            "BATCH_STALL_MINUTES; chunks already done are not run again."
+        ),
+        minute="*/10",
+    ),
+    PeriodicJob(
         name="Clear expired sessions",
         task="common.clear_expired_sessions",
         description="Daily at 03:10: deletes expired login sessions.",

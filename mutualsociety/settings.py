@@ -289,6 +289,12 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # How long tasks handed to the broker stay visible in the admin (Society → Outbox tasks).
 OUTBOX_KEEP_SENT_DAYS = env_int("OUTBOX_KEEP_SENT_DAYS", 30)
+# Long batch runs (apportionment, billing, grace, surplus) split into chunks of this many
+# ids, one chunk per task, run on every worker (docs/scaling.md); a run no smaller than one
+# chunk runs inline in one transaction. A running run with no chunk done for
+# BATCH_STALL_MINUTES (longer than a task may run) is sent to the workers again.
+BATCH_CHUNK_SIZE = env_int("BATCH_CHUNK_SIZE", 100_000)
+BATCH_STALL_MINUTES = env_int("BATCH_STALL_MINUTES", 45)
 
 # --- Authentication ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -5,9 +5,12 @@
 - ``society``: the society's settings, each changed by its owner;
 - ``bank_account``: the bank account members pay into, by maker-checker (above ``society``);
 - ``sequences``: named counters for member and claim numbers;
-- ``housekeeping``: the worker's heartbeat and expired sessions.
+- ``housekeeping``: the worker's heartbeat and expired sessions;
+- ``batches``: long batch jobs split into chunks of ids, run on every worker (above
+  ``outbox``).
 
-The modules import one another in one direction only (``bank_account`` uses ``society``).
+The modules import one another in one direction only (``bank_account`` uses ``society``,
+``batches`` uses ``outbox``).
 """
 
 from .bank_account import (
@@ -15,6 +18,17 @@ from .bank_account import (
     society_bank_account_propose,
     society_bank_account_reject,
     society_bank_account_withdraw,
+)
+from .batches import (
+    BatchTotalsMismatch,
+    batch_chunk_run,
+    batch_dispatch,
+    batch_finish,
+    batch_job_register,
+    batch_resume,
+    batch_start,
+    batches_resume_stalled,
+    id_ranges,
 )
 from .housekeeping import sessions_clear_expired, worker_heartbeat_record
 from .limits import amount_ceiling_check, date_window_check
@@ -36,6 +50,15 @@ from .society import (
 )
 
 __all__ = [
+    "BatchTotalsMismatch",
+    "batch_chunk_run",
+    "batch_dispatch",
+    "batch_finish",
+    "batch_job_register",
+    "batch_resume",
+    "batch_start",
+    "batches_resume_stalled",
+    "id_ranges",
     "PAYMENT_PERM",
     "PUBLISH_RETRY_POLICY",
     "SECURITY_PERM",
