@@ -79,6 +79,13 @@ BENCHMARKS = {
         "SELECT of the dues, UPDATE of the next due dates, advances settled) vs. a bare "
         "INSERT ... SELECT of the same dues and UPDATE of the same coverages",
     ),
+    "partitioning": (
+        "bench.partitioning",
+        10_000_000,
+        "N dues over 24 months (and N/4 member events), plain vs. partitioned by month: "
+        "a month's insert, VACUUM, the grace lookup, a member's history, a month's "
+        "aggregate, taking the oldest month out (DELETE vs. DETACH PARTITION)",
+    ),
     "disclosure-pages": (
         "bench.disclosure_pages",
         100_000,
