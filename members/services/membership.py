@@ -229,7 +229,11 @@ def _batch_dues_settle(
     lapse set-based, a member with a premium to cancel one at a time)."""
     ends_on = F(f"member__{on_field}") if on_field else Value(today)
     dues = ContributionDue.objects.filter(
-        among(ContributionDue, ids, "member_id"),
+        # A list, not ``among``'s array: this query is used as a subquery, where its
+        # table is aliased.
+        member_id__in=ids,
+        member_id__gte=min(ids),
+        member_id__lte=max(ids),
         kind=ContributionDue.Kind.PREMIUM,
         status__in=sources(DUE, ContributionDue.Status.CANCELLED),
     )
