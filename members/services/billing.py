@@ -99,7 +99,10 @@ def _scope_bill(
                 raise RuntimeError(f"Billed {inserted} premiums against entries for {expected}.")
             entries += posted.values()
             billed += inserted
-        if not sql.next_due_advance(scope, until):
+        # One more round only if a coverage still has a period to bill (one billed late
+        # catches up): a lookup that stops at the first, instead of a round of
+        # statements that each look at the whole scope again to find nothing.
+        if not sql.next_due_advance(scope, until) or not sql.candidates_left(scope, until):
             break
     if entries:
         # Members who paid ahead: only their new dues are read and settled.

@@ -179,6 +179,12 @@ def candidates_summary(scope: Scope, until: dt.date) -> tuple[int, int | None]:
     return int(count), first
 
 
+def candidates_left(scope: Scope, until: dt.date) -> bool:
+    """Whether a coverage of the scope still has a period to bill by ``until``."""
+    from_sql, params = candidates_sql(scope, until)
+    return bool(_fetch(f"SELECT 1 {from_sql} LIMIT 1", params))  # noqa: S608 - constant SQL
+
+
 def members_lock(scope: Scope, until: dt.date) -> None:
     """Lock the scope's members in id order (``FOR NO KEY UPDATE``, as ``locks``), so that
     two runs queue instead of deadlocking and a payment or a lifecycle change of one of

@@ -330,6 +330,117 @@ def dues_cancel_after_cover(
     return {"cancelled": cancelled, "written_off": written_off}
 
 
+def dues_cancel_after_cover_set(
+    *,
+    members: dict[int, dt.date],
+    write_off_unpaid: bool = False,
+    today: dt.date,
+    actor=None,
+    reason: str,
+) -> None:
+    """``dues_cancel_after_cover`` for many locked members at once (member id -> the
+    first day without cover), with the same dues, entries, keys and events.
+
+    The members whose premiums to settle are all unpaid ones to write off (a lapse
+    without a premium billed past the lapse date, the common case) are settled
+    set-based: their dues read and locked in one query, one entry per due posted by one
+    ``entries_post``, the dues cancelled by one ``UPDATE`` and one event per member
+    inserted at once. A member with a premium to cancel (money may go back to an
+    advance, an entry may be reversed) is settled by ``dues_cancel_after_cover`` itself.
+    """
+    if not members:
+        return
+    ids = sorted(members)
+    dues = (
+        ContributionDue.objects.select_for_update(no_key=True)
+        .filter(
+            member_id__in=ids,
+            member_id__gte=ids[0],
+            member_id__lte=ids[-1],
+            kind=ContributionDue.Kind.PREMIUM,
+            status__in=sources(DUE, ContributionDue.Status.CANCELLED),
+        )
+        .order_by("member_id", "period_start", "id")
+    )
+    by_member: dict[int, list[ContributionDue]] = {}
+    for due in dues:
+        by_member.setdefault(due.member_id, []).append(due)
+    one_by_one: list[int] = []
+    written_off: dict[int, list[ContributionDue]] = {}
+    for member_id, own in by_member.items():
+        ends_on = members[member_id]
+        if any(due.period_start >= ends_on for due in own):
+            one_by_one.append(member_id)
+        elif write_off_unpaid:
+            unpaid = [due for due in own if due.status == ContributionDue.Status.OPEN]
+            if unpaid:
+                written_off[member_id] = unpaid
+    if written_off:
+        _dues_write_off_set(written_off, members=members, today=today, actor=actor, reason=reason)
+    for member in Member.objects.filter(pk__in=one_by_one).order_by("pk"):
+        dues_cancel_after_cover(
+            member=member,
+            ends_on=members[member.pk],
+            write_off_unpaid=write_off_unpaid,
+            today=today,
+            actor=actor,
+            reason=reason,
+        )
+
+
+def _dues_write_off_set(
+    written_off: dict[int, list[ContributionDue]],
+    *,
+    members: dict[int, dt.date],
+    today: dt.date,
+    actor,
+    reason: str,
+) -> None:
+    """``_due_write_off`` for each due of ``written_off`` (member id -> its open dues,
+    locked) and the event ``dues_cancel_after_cover`` appends per member, in a fixed
+    number of statements."""
+    DUE.check(ContributionDue.Status.OPEN, ContributionDue.Status.CANCELLED)
+    dues = [due for own in written_off.values() for due in own]
+    entries_post(
+        entries=[
+            EntrySpec(
+                idempotency_key=f"members.due-written-off:{due.pk}",
+                date=max(today, due.due_date),
+                memo=_("Written off, the membership lapsed: %(due)s") % {"due": due.memo_label},
+                lines=[
+                    Debit(CONTRIBUTION_INCOME, due.amount - due.paid_amount),
+                    Credit(RECEIVABLE, due.amount - due.paid_amount),
+                ],
+                source_type="members.due",
+                source_id=due.pk,
+            )
+            for due in dues
+        ],
+        actor=actor,
+    )
+    ContributionDue.objects.filter(pk__in=[due.pk for due in dues]).update(
+        status=ContributionDue.Status.CANCELLED
+    )
+    now = timezone.now()
+    MemberEvent.objects.bulk_create(
+        MemberEvent(
+            member_id=member_id,
+            type=MemberEvent.Type.COVERAGE,
+            actor=actor if getattr(actor, "pk", None) else None,
+            old_value="",
+            new_value=members[member_id].isoformat(),
+            reason=reason,
+            data={
+                "cancelled": [],
+                "written_off": [due.pk for due in own],
+                "returned_to_advance": str(ZERO),
+            },
+            at=now,
+        )
+        for member_id, own in written_off.items()
+    )
+
+
 def _due_cancel(due: ContributionDue, *, today: dt.date, actor) -> Decimal:
     """Cancel one due for a period without cover; return what went back to the advance."""
     allocations = list(due.allocations.all())

@@ -33,7 +33,7 @@ from ..selectors import overdue_member_ids
 from ..transitions import COVERAGE, DUE, MEMBER, sources
 from .dues import dues_cancel_after_cover
 from .locks import members_lock
-from .membership import members_status_set
+from .membership import among, members_status_set
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def members_mover(
                 ids = members_lock(batch)
                 if not ids:
                     return 0, 0
-                rows = list(batch.filter(pk__in=ids).values_list("pk", "status"))
+                rows = list(batch.filter(among(Member, ids)).values_list("pk", "status"))
                 return members_status_set(rows, new, **change), 0
         except DomainError as exc:
             logger.warning("%s %s–%s (%d) failed: %s", what, lo + 1, hi, len(ids), exc)

@@ -14,8 +14,20 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
-from django.db.models import Case, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
+from django.db import connection, models
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +37,7 @@ from mutualsociety.common.sql import AddDays
 from ..events import member_event
 from ..models import ContributionDue, Coverage, Member, MemberEvent
 from ..transitions import COVERAGE, DUE, MEMBER, sources
-from .dues import dues_cancel_after_cover
+from .dues import dues_cancel_after_cover, dues_cancel_after_cover_set
 
 #: Days a suspended membership lapses after, when no live cover names a period (the
 #: plan versions' default: PRC Insurance Law art. 37, two years).
@@ -97,8 +109,29 @@ def _coverages_move(member_ids: Iterable[int] | Subquery, coverages_to: str, *, 
     if _cover_ends(coverages_to):
         updates["end_date"] = end_date
     return Coverage.objects.filter(
-        member_id__in=member_ids, status__in=sources(COVERAGE, coverages_to)
+        among(Coverage, member_ids, "member_id"), status__in=sources(COVERAGE, coverages_to)
     ).update(**updates)
+
+
+def among(model: type[models.Model], ids: Iterable[int] | Subquery, field: str = "pk") -> Q:
+    """``field`` in ``ids`` and, for a list, between its smallest and largest: a batch's
+    ids are a range of member ids with gaps, and the bounds let PostgreSQL walk the index
+    over that range instead of scanning the table. On PostgreSQL the list is one array
+    parameter (``= ANY(%s)``) rather than thousands, which Django would compile one by
+    one for every statement of a batch."""
+    if isinstance(ids, Subquery):
+        return Q(**{f"{field}__in": ids})
+    ids = list(ids)
+    if not ids:
+        return Q(**{f"{field}__in": ids})
+    bounds = Q(**{f"{field}__gte": min(ids), f"{field}__lte": max(ids)})
+    if connection.vendor != "postgresql":
+        return bounds & Q(**{f"{field}__in": ids})
+    meta = model._meta
+    target = meta.pk if field == "pk" else meta.get_field(field)
+    column = target.column if isinstance(target, models.Field) else field
+    listed = RawSQL(f'"{meta.db_table}"."{column}" = ANY(%s)', [ids], output_field=BooleanField())  # noqa: S611 - names from the model; ids a parameter
+    return bounds & Q(listed)
 
 
 def _dues_settle(member: Member, *, new: str, ends_on: dt.date, today: dt.date, actor) -> None:
@@ -111,11 +144,15 @@ def _dues_settle(member: Member, *, new: str, ends_on: dt.date, today: dt.date, 
         write_off_unpaid=lapsed,
         today=today,
         actor=actor,
-        reason=(
-            _("The membership lapsed: unpaid premiums written off.")
-            if lapsed
-            else _("The cover ended: premiums for later periods cancelled.")
-        ),
+        reason=_reason(lapsed),
+    )
+
+
+def _reason(lapsed: bool) -> str:
+    return (
+        _("The membership lapsed: unpaid premiums written off.")
+        if lapsed
+        else _("The cover ended: premiums for later periods cancelled.")
     )
 
 
@@ -174,7 +211,7 @@ def members_status_set(
             updates[name] = Case(
                 When(status=Member.Status.SUSPENDED, then=Value(None)), default=F(name)
             )
-    moved = Member.objects.filter(pk__in=ids).update(**updates)
+    moved = Member.objects.filter(among(Member, ids)).update(**updates)
     if coverages_to and not on_field:
         _coverages_move(ids, coverages_to, end_date=today)
     for old, old_ids in by_old.items():
@@ -187,22 +224,30 @@ def _batch_dues_settle(
 ) -> None:
     """The premiums of the batch's cover that ended: only the members with a premium to
     cancel (a period from the end of cover on) or, at a lapse, an open one to write off
-    are read (one query); each is settled with its own entries, keyed per due, as one
-    member's change does (``dues_cancel_after_cover``)."""
+    are read (one query), and settled with the entries, keyed per due, and the event one
+    member's change makes (``dues.dues_cancel_after_cover_set``: the write-offs of a
+    lapse set-based, a member with a premium to cancel one at a time)."""
     ends_on = F(f"member__{on_field}") if on_field else Value(today)
     dues = ContributionDue.objects.filter(
+        # A list, not ``among``'s array: this query is used as a subquery, where its
+        # table is aliased.
         member_id__in=ids,
+        member_id__gte=min(ids),
+        member_id__lte=max(ids),
         kind=ContributionDue.Kind.PREMIUM,
         status__in=sources(DUE, ContributionDue.Status.CANCELLED),
     )
     wanted = Q(period_start__gte=ends_on)
     if new == Member.Status.LAPSED:
         wanted |= Q(status=ContributionDue.Status.OPEN)
-    for member in Member.objects.filter(pk__in=dues.filter(wanted).values("member_id")).order_by(
-        "pk"
-    ):
-        ends = getattr(member, on_field) if on_field else today
-        _dues_settle(member, new=new, ends_on=min(ends or today, today), today=today, actor=actor)
+    settled = Member.objects.filter(pk__in=dues.filter(wanted).values("member_id"))
+    if on_field:
+        ends = {pk: min(day or today, today) for pk, day in settled.values_list("pk", on_field)}
+    else:
+        ends = dict.fromkeys(settled.values_list("pk", flat=True), today)
+    lapsed = new == Member.Status.LAPSED
+    dues_cancel_after_cover_set(members=ends, write_off_unpaid=lapsed, today=today, actor=actor,
+                                reason=_reason(lapsed))  # fmt: skip
 
 
 def _status_events(ids: list[int], *, old: str, new: str, actor, reason: str) -> None:
