@@ -188,15 +188,19 @@ def run(*, scale: int, log: Callable[[str], None]) -> dict:
     log(f"bare INSERT ... SELECT of the shares: {baseline_shares:.2f} s")
     baseline = _baseline(d.pk, entry_id, credits=True)
     log(f"bare INSERT ... SELECT of the shares and the credits: {baseline:.2f} s")
-    split = _chunked(d.pk, finance, log) if CHUNK else {}
-    if split:
-        seconds = split["start_seconds"] + split["chunks_seconds"] + split["finish_seconds"]
-        d.refresh_from_db()
-    else:
-        settings.BATCH_CHUNK_SIZE = 10**12
-        started = time.perf_counter()
-        d = distribution_run(distribution=d, actor=finance)
-        seconds = time.perf_counter() - started
+    chunk_size = settings.BATCH_CHUNK_SIZE
+    try:
+        split = _chunked(d.pk, finance, log) if CHUNK else {}
+        if split:
+            seconds = split["start_seconds"] + split["chunks_seconds"] + split["finish_seconds"]
+            d.refresh_from_db()
+        else:
+            settings.BATCH_CHUNK_SIZE = 10**12  # one chunk: one transaction
+            started = time.perf_counter()
+            d = distribution_run(distribution=d, actor=finance)
+            seconds = time.perf_counter() - started
+    finally:
+        settings.BATCH_CHUNK_SIZE = chunk_size
     log(f"distribution_run: {seconds:.2f} s")
     assert d.members_count == scale == preview.members
     assert MemberSurplusShare.objects.filter(distribution=d).count() == scale

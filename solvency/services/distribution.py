@@ -274,10 +274,10 @@ def distribution_run(*, distribution: SurplusDistribution | int, actor) -> Surpl
         row = _locked(distribution)
         if row.status in (S.RUN, S.PUBLISHED):
             return row
-        if row.status == S.RUNNING:
-            batch = run_resume(row)
-        else:
-            batch = _start(row, actor=actor, today=today)
+        batch = None if row.status == S.RUNNING else _start(row, actor=actor, today=today)
+    if batch is None:
+        # Without the row's lock: the finish takes the run's lock, then the row's.
+        batch = run_resume(row)
     if batch.status == batch.Status.COMPLETE:
         row.refresh_from_db()
     return row
