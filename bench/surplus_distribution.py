@@ -16,6 +16,13 @@ rows into copies of the two tables they go to, as they are (``LIKE ... INCLUDING
 the same deferred foreign keys): ``baseline_seconds``, best of 3. Beside it, the bare
 insert into the shares table alone, and the preview (no write).
 
+``SURPLUS_BENCH_CHUNK=N`` splits the run into chunks of N member ids
+(``BATCH_CHUNK_SIZE``; docs/scaling.md, "Surplus distribution and triangles across
+workers"): the first step is timed, then the chunks run on ``SURPLUS_BENCH_THREADS``
+threads (2; each its own connection and transaction, as two workers would), then the
+finish; ``seconds`` is the three together. Unset or 0: the whole run in one
+transaction (one chunk, as a small society's).
+
 Peak RSS of the Python process is printed by bench/run.py: it stays flat because no row
 of members ever comes into Python.
 """
@@ -26,10 +33,12 @@ import datetime as dt
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from accounts.roles import ROLE_BY_SLUG
@@ -38,6 +47,8 @@ from governance.models import Matter
 from ledger.models import JournalEntry
 from ledger.services import Credit, Debit, entry_post
 from members.models import Payment
+from mutualsociety.common.models import BatchRun
+from mutualsociety.common.services import batches
 from solvency.models import MemberSurplusShare
 from solvency.services import (
     distribution_adopt,
@@ -46,9 +57,12 @@ from solvency.services import (
     distribution_propose,
     distribution_run,
 )
+from solvency.services.distribution_batch import run_key
 from tests.solvency.ladder_world import approved, resolution
 
 BASELINE_RUNS = int(os.environ.get("SURPLUS_BENCH_BASELINE_RUNS", "3"))
+CHUNK = int(os.environ.get("SURPLUS_BENCH_CHUNK", "0"))
+THREADS = int(os.environ.get("SURPLUS_BENCH_THREADS", "2"))
 AMOUNT = "100000000.00"
 
 
@@ -174,9 +188,19 @@ def run(*, scale: int, log: Callable[[str], None]) -> dict:
     log(f"bare INSERT ... SELECT of the shares: {baseline_shares:.2f} s")
     baseline = _baseline(d.pk, entry_id, credits=True)
     log(f"bare INSERT ... SELECT of the shares and the credits: {baseline:.2f} s")
-    started = time.perf_counter()
-    d = distribution_run(distribution=d, actor=finance)
-    seconds = time.perf_counter() - started
+    chunk_size = settings.BATCH_CHUNK_SIZE
+    try:
+        split = _chunked(d.pk, finance, log) if CHUNK else {}
+        if split:
+            seconds = split["start_seconds"] + split["chunks_seconds"] + split["finish_seconds"]
+            d.refresh_from_db()
+        else:
+            settings.BATCH_CHUNK_SIZE = 10**12  # one chunk: one transaction
+            started = time.perf_counter()
+            d = distribution_run(distribution=d, actor=finance)
+            seconds = time.perf_counter() - started
+    finally:
+        settings.BATCH_CHUNK_SIZE = chunk_size
     log(f"distribution_run: {seconds:.2f} s")
     assert d.members_count == scale == preview.members
     assert MemberSurplusShare.objects.filter(distribution=d).count() == scale
@@ -197,4 +221,46 @@ def run(*, scale: int, log: Callable[[str], None]) -> dict:
         "largest_share": str(preview.largest),
         "preview_seconds": round(preview_seconds, 4),
         "rerun_seconds": round(rerun, 4),
+        **split,
+    }
+
+
+def _chunked(distribution_id: int, finance, log: Callable[[str], None]) -> dict:
+    """The run split into chunks of ``CHUNK`` ids: the first step (its dispatch to
+    Celery left out: no worker here), the chunks on ``THREADS`` threads, the finish."""
+    settings.BATCH_CHUNK_SIZE = CHUNK
+    real = batches._dispatch_enqueue
+    batches._dispatch_enqueue = lambda run: None
+    try:
+        started = time.perf_counter()
+        distribution_run(distribution=distribution_id, actor=finance)
+        start_seconds = time.perf_counter() - started
+    finally:
+        batches._dispatch_enqueue = real
+    run = BatchRun.objects.get(key=run_key(distribution_id))
+    log(f"first step: {start_seconds:.2f} s, {run.chunk_count} chunks of {CHUNK:,} ids")
+
+    def one(number: int) -> None:
+        try:
+            batches.batch_chunk_run(run_id=run.pk, number=number, worker="bench")
+        finally:
+            connections.close_all()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        list(pool.map(one, range(1, run.chunk_count + 1)))
+    chunks_seconds = time.perf_counter() - started
+    log(f"chunks on {THREADS} threads: {chunks_seconds:.2f} s")
+    started = time.perf_counter()
+    run = batches.batch_finish(run_id=run.pk)
+    finish_seconds = time.perf_counter() - started
+    log(f"finish: {finish_seconds:.2f} s ({run.status})")
+    assert run.status == BatchRun.Status.COMPLETE, run.error
+    return {
+        "chunk_ids": CHUNK,
+        "chunks": run.chunk_count,
+        "threads": THREADS,
+        "start_seconds": round(start_seconds, 4),
+        "chunks_seconds": round(chunks_seconds, 4),
+        "finish_seconds": round(finish_seconds, 4),
     }

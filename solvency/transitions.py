@@ -88,14 +88,16 @@ MACHINES.update(
 SD = SurplusDistribution.Status
 
 #: ``SurplusDistribution.status``: computed (the actuary) → proposed (the board) →
-#: adopted (the assembly's special resolution) → run (credited) → published. Until it is
-#: run it may be withdrawn; withdrawn, run-then-published are final.
+#: adopted (the assembly's special resolution) → running (its chunks are crediting the
+#: members) → run (every chunk in, totals checked) → published. Until it starts it may be
+#: withdrawn; withdrawn, run-then-published are final.
 DISTRIBUTION = StateMachine(
     SD,
     {
         SD.COMPUTED: {SD.PROPOSED, SD.WITHDRAWN},
         SD.PROPOSED: {SD.ADOPTED, SD.WITHDRAWN},
-        SD.ADOPTED: {SD.RUN, SD.WITHDRAWN},
+        SD.ADOPTED: {SD.RUNNING, SD.WITHDRAWN},
+        SD.RUNNING: {SD.RUN},
         SD.RUN: {SD.PUBLISHED},
     },
     message=gettext_lazy("A surplus distribution that is %(current)s cannot become %(new)s."),

@@ -244,7 +244,13 @@ class SurplusDistributionAdmin(ReadOnlyAdmin):
             request,
             queryset,
             lambda d: distribution_run(distribution=d, actor=request.user),
-            done=lambda n: gettext("%(n)d distributions credited.") % {"n": n},
+            done=lambda n: (
+                gettext(
+                    "%(n)d distributions credited or started (a large one is credited by the "
+                    "workers, chunk by chunk: its status says when it is run)."
+                )
+                % {"n": n}
+            ),
         )
 
     @admin.action(description=_("Publish"), permissions=["run"])

@@ -20,7 +20,12 @@ from .alerts import AlertEvent, MaterialEventDraft, SolvencyAlert
 from .assessments import AssessmentLine, SolvencyAssessment
 from .capital import AssetHolding, CapitalItem, FundTranche, Tier
 from .choices import AssetClass, CreditRating, Rating
-from .distribution import DistributionEvent, MemberSurplusShare, SurplusDistribution
+from .distribution import (
+    DistributionEvent,
+    MemberSurplusShare,
+    SurplusBasis,
+    SurplusDistribution,
+)
 from .events import AssessmentEvent
 from .jobs import SolvencyJobRun
 from .regimes import LadderRung, Regime, RiskFactor, RiskModule
@@ -55,6 +60,7 @@ __all__ = [
     "LadderRung",
     "MaterialEventDraft",
     "MemberSurplusShare",
+    "SurplusBasis",
     "PlannedRepayment",
     "ProjectionAssumptions",
     "Rating",

@@ -3,8 +3,9 @@
 A ``SurplusDistribution`` is the rule as data (the basis, the year, the eligibility date,
 the weights, the minimum amount) with its life: the actuary computes the distributable
 surplus and its workings, the board proposes the rule with an amount, the assembly adopts
-it as a special motion, finance runs it (one set-based run: a ``MemberSurplusShare`` per
-member and a contribution credit each), and it is published. Rows are written only by
+it as a special motion, finance runs it (set-based, split by member id into chunks run
+on the workers: a ``MemberSurplusShare`` per member and a contribution credit each; the
+figures fixed at the start in ``SurplusBasis``), and it is published. Rows are written only by
 ``solvency.services.distribution``; shares are never changed or deleted.
 """
 
@@ -40,6 +41,7 @@ class SurplusDistribution(models.Model):
         COMPUTED = "computed", _("Computed by the actuary")
         PROPOSED = "proposed", _("Proposed by the board")
         ADOPTED = "adopted", _("Adopted by the assembly")
+        RUNNING = "running", _("Being credited to the members")
         RUN = "run", _("Credited to the members")
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -160,10 +162,10 @@ class SurplusDistribution(models.Model):
                 condition=Q(contributions_weight__gte=0) & Q(contributions_weight__lte=1),
                 name="solvency_distribution_weight_range",
             ),
-            # A year's surplus is credited once.
+            # A year's surplus is credited once (a run in progress counts).
             models.UniqueConstraint(
                 fields=["year"],
-                condition=Q(status__in=["run", "published"]),
+                condition=Q(status__in=["running", "run", "published"]),
                 name="solvency_distribution_run_once_a_year",
             ),
         ]
@@ -230,6 +232,43 @@ class MemberSurplusShare(models.Model):
         raise ImmutableRecord(_("A member's surplus share cannot be deleted."))
 
 
+class SurplusBasis(models.Model):
+    """The figures a member shares by, fixed when a run starts (``distribution_run``):
+    the chunks of the run, in their own transactions and on any worker, compute the
+    shares from these rows, not from dues and coverages that may have changed since, so
+    the cents come out as in one transaction. Written in one ``INSERT ... SELECT`` when
+    the run starts and deleted when it completes (the shares keep the same figures)."""
+
+    distribution = models.ForeignKey(
+        SurplusDistribution,
+        verbose_name=_("surplus distribution"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # the unique (distribution, member) index serves the chunks
+    )
+    contrib_cents = models.BigIntegerField(_("contributions paid in the year (cents)"))
+    days = models.BigIntegerField(_("days of membership"))
+
+    class Meta:
+        verbose_name = _("surplus basis of a member")
+        verbose_name_plural = _("surplus bases of members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["distribution", "member"], name="solvency_surplus_basis_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.distribution_id} {self.member_id}"
+
+
 class DistributionEvent(Event):
     """Computed, proposed, adopted, run, published, withdrawn: who, when, why."""
 
@@ -237,6 +276,7 @@ class DistributionEvent(Event):
         COMPUTED = "computed", _("Computed")
         PROPOSED = "proposed", _("Proposed")
         ADOPTED = "adopted", _("Adopted")
+        STARTED = "started", pgettext_lazy("surplus", "Run started")
         RUN = "run", pgettext_lazy("surplus", "Run")
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -19,14 +19,20 @@ special matter of the assembly (docs/governance.md). The steps:
 3. the assembly adopts it as a special motion on the matter "distribution of surplus",
    recorded with ``distribution_adopt`` (the motion must be adopted by an assembly whose
    results are declared, ``governance.selectors.resolution_adopted_by_assembly``);
-4. finance runs it (``distribution_run``): every check again, then one transaction: one
-   ``INSERT ... SELECT`` of a ``MemberSurplusShare`` per member (largest remainder to
-   the cent, ``distribution_sql``), one balanced entry Dr 4104 surplus / Cr 2203
-   contributions received in advance under its idempotency key, one ``INSERT ...
-   SELECT`` of a contribution credit per member (``members.services.payments.
-   credits_insert``) that later dues consume, and the open dues settled from it;
-5. it is published (``distribution_publish``); ``signals.surplus_distributed`` is sent
-   after the run's commit.
+4. finance runs it (``distribution_run``), split by member id into chunks run on the
+   workers (``distribution_batch``, ``common.services.batches``). The first step, one
+   transaction: every check again, the allocation fixed over the whole membership (the
+   members' figures in ``SurplusBasis``, the totals, where the remainder cents of the
+   largest remainder stop), the one balanced entry Dr 4104 surplus / Cr 2203
+   contributions received in advance under its idempotency key, the distribution
+   ``running``. Each chunk, in its own transaction: one ``INSERT ... SELECT`` of a
+   ``MemberSurplusShare`` per member of its ids (to the cent what one pass over
+   everyone gives, ``distribution_sql``), one ``INSERT ... SELECT`` of a contribution
+   credit each (``members.services.payments.credits_insert``) that later dues consume,
+   and their open dues settled from it. The finish, when every chunk is in and the
+   totals agree: the distribution ``run``, ``signals.surplus_distributed`` sent after
+   its commit (the disclosure). A run that fits one chunk is all one transaction;
+5. it is published (``distribution_publish``; a running distribution cannot be).
 """
 
 from __future__ import annotations
@@ -35,8 +41,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,15 +49,11 @@ from governance.models import Matter
 from governance.selectors import resolution_adopted_by_assembly, resolution_get
 from ledger import chart
 from ledger.services import Credit, Debit, entry_post
-from members.models import ContributionDue
-from members.services.contributions import dues_settle_from_advance
-from members.services.payments import credits_insert
 from mutualsociety.common.exceptions import InvalidInput, NotAllowed
 from mutualsociety.common.money import ZERO
 
 from ..events import distribution_event
-from ..models import MemberSurplusShare, SurplusDistribution
-from ..signals import surplus_distributed
+from ..models import SurplusDistribution
 from ..transitions import DISTRIBUTION
 from . import distribution_sql as sql
 from .access import permission_require
@@ -63,6 +64,7 @@ from .distribution_allocation import (
     allocate,
     distribution_preview,
 )
+from .distribution_batch import run_plan, run_resume, run_start
 from .distribution_checks import (
     distribution_checks,
     fund_outstanding,
@@ -257,102 +259,79 @@ def distribution_adopt(
 
 def distribution_run(*, distribution: SurplusDistribution | int, actor) -> SurplusDistribution:
     """Credit every member's share of an adopted distribution, once (see the module's
-    docstring). A second run, or one started at the same time, returns the distribution
-    as the first run left it and writes nothing (the row's lock, the shares' unique key
-    per member, the entry's and the credits' idempotency keys). Refused while an alert
-    stands, without the resolution, or if the surplus or solvency no longer allow it.
-    Needs ``solvency.run_surplusdistribution``."""
+    docstring and ``distribution_batch``). The first step, in one transaction: every
+    check, the allocation fixed (the members' figures, the totals, where the remainder
+    cents stop), the entry posted and the chunks of member ids started; the
+    distribution is running until every chunk is in and the totals agree, then run
+    (``surplus_distributed`` is sent then). A run that fits one chunk is done at once
+    in this transaction. A second run of a running distribution resumes the chunks not
+    done; of one run or published, returns it and writes nothing. Refused while an
+    alert stands, without the resolution, or if the surplus or solvency no longer
+    allow it. Needs ``solvency.run_surplusdistribution``."""
     permission_require(actor, "solvency.run_surplusdistribution")
     today = timezone.localdate()
     with transaction.atomic():
         row = _locked(distribution)
         if row.status in (S.RUN, S.PUBLISHED):
             return row
-        DISTRIBUTION.check(row.status, S.RUN)
-        _resolution_check(row.resolution_id)
-        surplus_draws_lock()
-        credited = SurplusDistribution.objects.filter(
-            year=row.year, status__in=(S.RUN, S.PUBLISHED)
-        ).exclude(pk=row.pk)
-        if credited.exists():
-            raise InvalidInput(
-                _("The surplus of %(year)s was distributed already; withdraw this one.")
-                % {"year": row.year},
-                field="year",
-            )
-        fails, workings = distribution_checks(
-            amount=row.amount,
-            as_of=row.as_of,
-            reserve_outstanding_fund=row.reserve_outstanding_fund,
-            on=today,
-        )
-        refuse(fails)
-        try:
-            allocation = allocate(row)
-            entry = entry_post(
-                idempotency_key=f"solvency.surplus_distribution:{row.pk}",
-                date=today,
-                memo=_("Surplus distribution %(year)s #%(id)s to %(n)d members")
-                % {"year": row.year, "id": row.pk, "n": allocation.members},
-                lines=[Debit(chart.SURPLUS, row.amount), Credit(chart.PREPAID, row.amount)],
-                source_type="solvency.surplus_distribution",
-                source_id=row.pk,
-                actor=actor,
-            )
-            try:
-                with transaction.atomic():
-                    inserted = sql.shares_insert(distribution_id=row.pk, **allocation.parts)
-            except IntegrityError as exc:
-                raise InvalidInput(
-                    _("Shares of this distribution were already written; nothing done.")
-                ) from exc
-        finally:
-            sql.basis_drop()
-        written = MemberSurplusShare.objects.filter(distribution=row).aggregate(
-            n=Count("id"), t=Sum("amount")
-        )
-        if inserted != allocation.members or written["t"] != row.amount:
-            raise InvalidInput(
-                _("The shares do not add up to the amount (%(total)s); nothing done.")
-                % {"total": written["t"]}
-            )
-        credits = credits_insert(
-            rows_sql=(
-                "SELECT member_id, CAST(ROUND(amount * 100) AS BIGINT) AS cents "
-                "FROM solvency_membersurplusshare WHERE distribution_id = %s"
-            ),
-            params=[row.pk],
-            received_on=today,
-            key_prefix=f"solvency.surplus:{row.pk}:",
-            reference=_("Surplus distribution %(year)s") % {"year": row.year},
-            ledger_entry_id=entry.pk,
-        )
-        if credits != inserted:
-            raise InvalidInput(_("Some members were credited already; nothing done."))
-        settled = dues_settle_from_advance(
-            dues=ContributionDue.objects.filter(
-                member_id__in=MemberSurplusShare.objects.filter(distribution=row).values(
-                    "member_id"
-                )
-            )
-        )
-        old = DISTRIBUTION.move(row, S.RUN)
-        row.workings = {**workings, "allocation": allocation.as_json(), "dues_settled": settled}
-        row.members_count, row.shares_total = inserted, written["t"]
-        row.ledger_entry, row.run_by, row.run_at = entry, actor, timezone.now()
-        row.save()
-        distribution_event(
-            distribution=row,
-            type="run",
-            actor=actor,
-            old_value=old,
-            new_value=S.RUN,
-            data={"members": inserted, "total": str(written["t"]), "entry": entry.pk},
-        )
-        transaction.on_commit(
-            lambda: surplus_distributed.send(sender=SurplusDistribution, distribution=row)
-        )
+        batch = None if row.status == S.RUNNING else _start(row, actor=actor, today=today)
+    if batch is None:
+        # Without the row's lock: the finish takes the run's lock, then the row's.
+        batch = run_resume(row)
+    if batch.status == batch.Status.COMPLETE:
+        row.refresh_from_db()
     return row
+
+
+def _start(row: SurplusDistribution, *, actor, today: dt.date) -> Any:
+    """The first step of a run (in the caller's transaction, the row locked)."""
+    DISTRIBUTION.check(row.status, S.RUNNING)
+    _resolution_check(row.resolution_id)
+    surplus_draws_lock()
+    credited = SurplusDistribution.objects.filter(
+        year=row.year, status__in=(S.RUNNING, S.RUN, S.PUBLISHED)
+    ).exclude(pk=row.pk)
+    if credited.exists():
+        raise InvalidInput(
+            _("The surplus of %(year)s was distributed already; withdraw this one.")
+            % {"year": row.year},
+            field="year",
+        )
+    fails, workings = distribution_checks(
+        amount=row.amount,
+        as_of=row.as_of,
+        reserve_outstanding_fund=row.reserve_outstanding_fund,
+        on=today,
+    )
+    refuse(fails)
+    try:
+        allocation = allocate(row)
+        plan = run_plan(row, allocation)
+        entry = entry_post(
+            idempotency_key=f"solvency.surplus_distribution:{row.pk}",
+            date=today,
+            memo=_("Surplus distribution %(year)s #%(id)s to %(n)d members")
+            % {"year": row.year, "id": row.pk, "n": allocation.members},
+            lines=[Debit(chart.SURPLUS, row.amount), Credit(chart.PREPAID, row.amount)],
+            source_type="solvency.surplus_distribution",
+            source_id=row.pk,
+            actor=actor,
+        )
+    finally:
+        sql.basis_drop()
+    old = DISTRIBUTION.move(row, S.RUNNING)
+    row.workings = {**workings, "allocation": allocation.as_json()}
+    row.ledger_entry, row.run_by = entry, actor  # run_at: when it is credited
+    row.save()
+    distribution_event(
+        distribution=row,
+        type="started",
+        actor=actor,
+        old_value=old,
+        new_value=S.RUNNING,
+        data={"members": allocation.members, "chunks": len(plan.ranges), "entry": entry.pk},
+    )
+    return run_start(row, plan, entry_id=entry.pk, today=today)
 
 
 def distribution_publish(*, distribution: SurplusDistribution | int, actor) -> SurplusDistribution:

@@ -130,12 +130,31 @@ def basis_floored_sums(*, part_c: int, total_c: int, part_y: int, total_d: int) 
     return int(c), int(y)
 
 
+def _parts_sql(*, part_c: int, total_c: int, part_y: int, total_d: int, source: str):
+    """Each member's floored parts, their remainders and weight over ``source`` (a table
+    or derived table with member_id, contrib_cents, days), with its parameters (those of
+    ``source`` follow)."""
+    tc, td = max(total_c, 1), max(total_d, 1)
+    total = part_c + part_y
+    sql = (
+        "SELECT b.member_id, b.contrib_cents, b.days, "  # noqa: S608 - constant SQL; values are parameters
+        "(%s * b.contrib_cents) / %s AS base_c, (%s * b.contrib_cents) % %s AS rem_c, "
+        "(%s * b.days) / %s AS base_y, (%s * b.days) % %s AS rem_y, "
+        "((%s * 1.0 * b.contrib_cents) / %s + (%s * 1.0 * b.days) / %s) / %s AS weight "
+        f"FROM {source} b"
+    ).replace("% %s", "%% %s")
+    params = [part_c, tc, part_c, tc, part_y, td, part_y, td]
+    params += [part_c, tc, part_y, td, total]
+    return sql, params
+
+
 def shares_sql(*, part_c: int, total_c: int, part_y: int, total_d: int, k_c: int, k_y: int):
     """Each member's share: (member_id, contrib_cents, days, weight, cents), the floored
     parts plus one cent for each of the first ``k`` by remainder (largest first, then
     member id), with its parameters."""
-    tc, td = max(total_c, 1), max(total_d, 1)
-    total = part_c + part_y
+    inner, inner_params = _parts_sql(
+        part_c=part_c, total_c=total_c, part_y=part_y, total_d=total_d, source=TEMP
+    )
     sql = (
         "SELECT r.member_id, r.contrib_cents, r.days, r.weight, "  # noqa: S608 - constant SQL; values are parameters
         "r.base_c + r.base_y "
@@ -143,21 +162,132 @@ def shares_sql(*, part_c: int, total_c: int, part_y: int, total_d: int, k_c: int
         "THEN 1 ELSE 0 END "
         "+ CASE WHEN ROW_NUMBER() OVER (ORDER BY r.rem_y DESC, r.member_id) <= %s "
         "THEN 1 ELSE 0 END "
-        "AS cents FROM ("
-        "SELECT b.member_id, b.contrib_cents, b.days, "
-        "(%s * b.contrib_cents) / %s AS base_c, (%s * b.contrib_cents) % %s AS rem_c, "
-        "(%s * b.days) / %s AS base_y, (%s * b.days) % %s AS rem_y, "
-        "((%s * 1.0 * b.contrib_cents) / %s + (%s * 1.0 * b.days) / %s) / %s AS weight "
-        f"FROM {TEMP} b) r"
-    ).replace("% %s", "%% %s")
-    params = [k_c, k_y, part_c, tc, part_c, tc, part_y, td, part_y, td]
-    params += [part_c, tc, part_y, td, total]
-    return sql, params
+        f"AS cents FROM ({inner}) r"
+    )
+    return sql, [k_c, k_y, *inner_params]
 
 
-def shares_insert(*, distribution_id: int, **parts: int) -> int:
-    """One INSERT ... SELECT of every share into ``solvency_membersurplusshare``."""
-    sql, params = shares_sql(**parts)
+# --- A run split into chunks of member ids (``services.distribution``) --------------------
+#
+# The window functions above place the remainder cents over the whole membership at
+# once. A chunk sees only its members, so the run fixes, when it starts, where the cents
+# stop: the ``k``-th member by remainder (largest first, then member id), its remainder
+# and id (``thresholds``). A member gets the extra cent of a part when their remainder is
+# larger than that one's, or the same and their id not larger: exactly the first ``k``,
+# as ``ROW_NUMBER() <= k``. The figures themselves are fixed in
+# ``solvency_surplusbasis`` (``basis_freeze``), so that a chunk run later computes from
+# what the run started with.
+
+BASIS = "solvency_surplusbasis"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The remainder and member id of the last member who gets a part's extra cent
+    (``rem_c``/``id_c``: by contributions; ``rem_y``/``id_y``: by membership). With no
+    remainder cent the remainder is the total, which no member's remainder reaches."""
+
+    rem_c: int
+    id_c: int
+    rem_y: int
+    id_y: int
+
+    def as_json(self) -> dict[str, int]:
+        return {"rem_c": self.rem_c, "id_c": self.id_c, "rem_y": self.rem_y, "id_y": self.id_y}
+
+
+def thresholds(*, part_c: int, total_c: int, part_y: int, total_d: int, k_c: int, k_y: int):
+    """Where the remainder cents of each part stop, over the whole ``surplus_basis``."""
+    inner, params = _parts_sql(
+        part_c=part_c, total_c=total_c, part_y=part_y, total_d=total_d, source=TEMP
+    )
+    out = []
+    for rem, k, total in (("rem_c", k_c, total_c), ("rem_y", k_y, total_d)):
+        if k <= 0:
+            out += [max(total, 1), 0]
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT r.{rem}, r.member_id FROM ({inner}) r "  # noqa: S608 - constant SQL; values are parameters
+                f"ORDER BY r.{rem} DESC, r.member_id LIMIT 1 OFFSET %s",
+                [*params, k - 1],
+            )
+            found = cursor.fetchone()
+        out += [int(found[0]), int(found[1])]
+    return Thresholds(*out)
+
+
+def _cut_sql(inner: str, inner_params: list, cut: Thresholds) -> tuple[str, list]:
+    sql = (
+        "SELECT r.member_id, r.contrib_cents, r.days, r.weight, "  # noqa: S608 - constant SQL; values are parameters
+        "r.base_c + r.base_y "
+        "+ CASE WHEN r.rem_c > %s OR (r.rem_c = %s AND r.member_id <= %s) THEN 1 ELSE 0 END "
+        "+ CASE WHEN r.rem_y > %s OR (r.rem_y = %s AND r.member_id <= %s) THEN 1 ELSE 0 END "
+        f"AS cents FROM ({inner}) r"
+    )
+    params = [cut.rem_c, cut.rem_c, cut.id_c, cut.rem_y, cut.rem_y, cut.id_y]
+    return sql, [*params, *inner_params]
+
+
+def basis_freeze(*, distribution_id: int) -> int:
+    """Fix the figures of the members sharing (``surplus_basis``, after the minimum) in
+    ``solvency_surplusbasis`` for the run's chunks; how many rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {BASIS} (distribution_id, member_id, contrib_cents, days) "  # noqa: S608 - constant SQL; values are parameters
+            f"SELECT %s, member_id, contrib_cents, days FROM {TEMP}",
+            [distribution_id],
+        )
+        return int(cursor.rowcount)
+
+
+def basis_forget(*, distribution_id: int) -> None:
+    """Delete the fixed figures of a run that completed (its shares keep them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {BASIS} WHERE distribution_id = %s", [distribution_id])  # noqa: S608 - constant SQL
+
+
+def basis_id_span() -> tuple[int | None, int | None]:
+    """The smallest and largest member id sharing (``surplus_basis``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(member_id), MAX(member_id) FROM {TEMP}")  # noqa: S608 - constant SQL
+        low, high = cursor.fetchone()
+    return (None if low is None else int(low)), (None if high is None else int(high))
+
+
+def chunk_figures(*, cut: Thresholds, first: int, size: int, **parts: int) -> dict[int, tuple]:
+    """Members and cents of each chunk of ``size`` member ids from ``first`` (chunk
+    index from 0 -> (members, cents)), in one grouped query over ``surplus_basis``."""
+    inner, inner_params = _parts_sql(source=TEMP, **_basis_parts(parts))
+    sql, params = _cut_sql(inner, inner_params, cut)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (s.member_id - %s) / %s AS chunk, COUNT(*), COALESCE(SUM(s.cents), 0) "  # noqa: S608 - constant SQL; values are parameters
+            f"FROM ({sql}) s WHERE s.cents > 0 GROUP BY (s.member_id - %s) / %s",
+            [first, size, *params, first, size],
+        )
+        return {int(c): (int(n), int(t)) for c, n, t in cursor.fetchall()}
+
+
+def _basis_parts(parts: dict[str, int]) -> dict[str, int]:
+    return {k: parts[k] for k in ("part_c", "total_c", "part_y", "total_d")}
+
+
+def shares_insert_range(
+    *, distribution_id: int, lo: int, hi: int, cut: Thresholds, **parts: int
+) -> int:
+    """One INSERT ... SELECT of the shares of the members ``lo < id <= hi``, from the
+    figures fixed when the run started (``basis_freeze``) and the ``cut``."""
+    source = (
+        f"(SELECT member_id, contrib_cents, days FROM {BASIS} "  # noqa: S608 - constant SQL; values are parameters
+        "WHERE distribution_id = %s AND member_id > %s AND member_id <= %s)"
+    )
+    inner, inner_params = _parts_sql(source=source, **_basis_parts(parts))
+    sql, params = _cut_sql(inner, [*inner_params, distribution_id, lo, hi], cut)
+    return _shares_write(distribution_id, sql, params)
+
+
+def _shares_write(distribution_id: int, sql: str, params: list) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO solvency_membersurplusshare (distribution_id, member_id, "  # noqa: S608 - constant SQL; values are parameters

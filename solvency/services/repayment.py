@@ -51,6 +51,14 @@ from ..models import FundRepayment, FundTranche, SolvencyAssessment, SurplusDist
 from .access import permission_require
 from .evaluation import json_ready
 
+#: The distributions whose entry (Dr 4104 surplus) is posted: those credited and those
+#: whose run has started (the entry is posted when the run starts; docs/solvency.md).
+DRAWN = (
+    SurplusDistribution.Status.RUNNING,
+    SurplusDistribution.Status.RUN,
+    SurplusDistribution.Status.PUBLISHED,
+)
+
 
 def _amount(value: Any) -> Decimal | None:
     try:
@@ -76,7 +84,7 @@ def surplus_available(*, as_of: dt.date, since_founding: Decimal | None = None) 
     # distribution, a repayment dated yesterday) would spend the same surplus twice.
     credited_later = (
         SurplusDistribution.objects.filter(
-            status__in=(SurplusDistribution.Status.RUN, SurplusDistribution.Status.PUBLISHED),
+            status__in=DRAWN,
             ledger_entry__date__gt=as_of,
         ).aggregate(t=Sum("amount"))["t"]
         or ZERO
@@ -133,7 +141,7 @@ def capital_drawn_since(valuation_date: dt.date) -> tuple[Decimal, Decimal]:
         else:
             core += row["total"]
     distributed = SurplusDistribution.objects.filter(
-        status__in=(SurplusDistribution.Status.RUN, SurplusDistribution.Status.PUBLISHED),
+        status__in=DRAWN,
         ledger_entry__date__gt=valuation_date,
     ).aggregate(t=Sum("amount"))["t"]
     return core + (distributed or ZERO), supplementary
