@@ -31,10 +31,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.claims_apportion import members_with_cover
+from bench.split import run_on_workers
 from ledger.services import Credit, Debit, entry_post
 from members.calculations import add_months
 from members.models import ContributionDue
-from members.services.billing import premiums_bill
+from members.services.billing import premiums_bill, premiums_bill_start
 from tests.members.factories import premium_plan_make
 
 BASELINE_RUNS = int(os.environ.get("BILLING_BENCH_BASELINE_RUNS", "3"))
@@ -149,13 +150,22 @@ class _Undo(Exception):
     """Rolls the baseline's update of the real coverages back."""
 
 
-def run(*, scale: int, log: Callable[[str], None]) -> dict:
+def run(*, scale: int, log: Callable[[str], None], workers: int = 0) -> dict:
     today = premium_members(scale, log)
     baseline = _baseline()
     log(f"bare INSERT ... SELECT of the dues + UPDATE of the coverages: {baseline:.2f} s")
     started = time.perf_counter()
-    result = premiums_bill(today=today)
-    seconds = time.perf_counter() - started
+    extra: dict = {}
+    if workers:
+        # The daily task's way: a batch run whose chunks run on ``workers`` processes.
+        seconds, batch = run_on_workers(lambda: premiums_bill_start(today=today), workers=workers,
+                                        log=log)  # fmt: skip
+        assert batch.status == "complete", batch.error
+        result = {"billed": batch.result["billed"], "failed": batch.result["failed"]}
+        extra = {"workers": workers, "chunks": batch.chunk_count}
+    else:
+        result = premiums_bill(today=today)
+        seconds = time.perf_counter() - started
     log(f"premiums_bill: {seconds:.2f} s ({result})")
     assert result == {"billed": scale, "failed": 0}, result
     assert ContributionDue.objects.filter(due_date=today).count() == scale
@@ -169,4 +179,5 @@ def run(*, scale: int, log: Callable[[str], None]) -> dict:
         "rows": scale,
         "settled_from_advance": settled,
         "rerun_seconds": round(rerun, 4),
+        **extra,
     }

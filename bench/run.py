@@ -143,6 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, help="size of the generated data")
     parser.add_argument("--list", action="store_true", help="name the benchmarks")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="run the job as a batch run on a worker with this many processes (the\n"
+        "benchmarks that split a job: members-billing, members-grace; needs REDIS_URL)",
+    )
     args = parser.parse_args(argv)
 
     if args.list or not args.name:
@@ -173,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"migrating scratch database {scratch} ...", file=sys.stderr)
         call_command("migrate", verbosity=0, interactive=False)
         module = importlib.import_module(module_name)
-        result = module.run(scale=scale, log=lambda msg: print(msg, file=sys.stderr))
+        extra = {"workers": args.workers} if args.workers else {}
+        result = module.run(scale=scale, log=lambda msg: print(msg, file=sys.stderr), **extra)
         seconds = result["seconds"]
         baseline = result.get("baseline_seconds")
         out = {

@@ -201,6 +201,8 @@ def celery_worker(tmp_path, *, pool: str = "solo", concurrency: int = 1, env=Non
         "REDIS_URL": settings.REDIS_URL,
         "MUTUALSOCIETY_VAR_DIR": str(tmp_path / "var"),
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        # What the worker sends itself (a batch run's chord, the outbox) stays on its queue.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
         **(env or {}),
     }
     with log.open("wb") as output:

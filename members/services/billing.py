@@ -25,15 +25,27 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger.chart import CONTRIBUTION_INCOME, RECEIVABLE
+from ledger.models import Posting
 from ledger.services import Credit, Debit, entry_post
 from mutualsociety.common.exceptions import DomainError
+from mutualsociety.common.models import BatchChunk, BatchRun
 from mutualsociety.common.money import CENT
+from mutualsociety.common.services import (
+    BatchTotalsMismatch,
+    batch_job_register,
+    batch_resume,
+    batch_start,
+)
 
 from ..calculations import FREQUENCY_MONTHS, add_months, period_end
 from ..models import ContributionDue, Coverage
@@ -151,23 +163,52 @@ def premiums_bill(
     transaction with a handful of statements whatever its size. A batch that fails (a
     ``DomainError``, logged with its members) is rolled back and leaves the others
     billed; a rerun bills only what is missing. Returns the number of premiums billed and
-    of coverages that failed.
+    of coverages that failed. (The daily task runs it split across the workers:
+    ``premiums_bill_start``.)
     """
     today = today or timezone.localdate()
     until = today + dt.timedelta(days=horizon_days)
-    billed = failed = 0
+    done = _batches_bill(after=0, last=None, until=until, today=today, batch_size=batch_size)
+    return {"billed": done.billed, "failed": done.failed}
+
+
+@dataclass
+class _Billed:
+    billed: int = 0
+    failed: int = 0
+    entries: list[int] = field(default_factory=list)
+
+
+def _batch_starts(*, until: dt.date, batch_size: int) -> Iterator[int]:
+    """The first member id of each batch ``premiums_bill`` runs, in order (one query each)."""
     after = 0
     while (first := sql.next_member(after=after, until=until)) is not None:
-        scope = sql.Scope(first_member=first, last_member=first + batch_size - 1)
+        yield first
         after = first + batch_size - 1
+
+
+def _batches_bill(
+    *, after: int, last: int | None, until: dt.date, today: dt.date, batch_size: int
+) -> _Billed:
+    """Bill the batches of members from ``after`` (excluded) to ``last`` (all when None),
+    each in its own transaction (a savepoint inside a chunk's); what a batch refuses (a
+    ``DomainError``) is rolled back, logged and counted as failed."""
+    done = _Billed()
+    while (first := sql.next_member(after=after, until=until)) is not None:
+        if last is not None and first > last:
+            break
+        end = first + batch_size - 1 if last is None else min(first + batch_size - 1, last)
+        scope = sql.Scope(first_member=first, last_member=end)
+        after = end
         try:
             with transaction.atomic():
                 sql.members_lock(scope, until)
-                _entries, count = _scope_bill(scope, until=until, today=today)
-            billed += count
+                entries, count = _scope_bill(scope, until=until, today=today)
+            done.billed += count
+            done.entries += entries
         except DomainError as exc:
             count, first_coverage = sql.candidates_summary(scope, until)
-            failed += count
+            done.failed += count
             logger.warning(
                 "Billing members %s–%s failed (%s coverages, from coverage %s): %s",
                 scope.first_member,
@@ -176,4 +217,119 @@ def premiums_bill(
                 first_coverage,
                 exc,
             )
-    return {"billed": billed, "failed": failed}
+    return done
+
+
+# --- The daily run split across the workers (common.services.batches) -------------------
+
+BILLING_RUN = "members.billing"
+
+
+def premiums_bill_start(
+    *, today: dt.date | None = None, horizon_days: int = 0, batch_size: int = BATCH_SIZE
+) -> BatchRun:
+    """The daily task's billing: ``premiums_bill`` as a batch run (``members.billing:DAY``)
+    split by member id into chunks of about ``BATCH_CHUNK_SIZE`` ids, run on every worker.
+
+    A chunk is whole batches: the batches ``premiums_bill`` would run (found now, one
+    query each), grouped ``BATCH_CHUNK_SIZE // batch_size`` at a time, so that the chunks
+    bill the same batches with the same entries as the job run at once. Each chunk is one
+    transaction over its ids in which every batch is a savepoint (a refused batch is
+    rolled back and counted, as in ``premiums_bill``). The finish checks the day: the
+    dues billed add up to their entries, and no coverage is left to bill in the run's
+    ids but those of refused batches; it records the day's counts in the run's result.
+    Nothing is sent to members: a chunk writes dues and their entries (keyed, idempotent).
+
+    When the day fits one chunk it runs at once, in this transaction. A second start of
+    the day resumes the run if it is not complete and does nothing if it is.
+    """
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    until = today + dt.timedelta(days=horizon_days)
+    key = f"{BILLING_RUN}:{today.isoformat()}"
+    with transaction.atomic():
+        known = BatchRun.objects.filter(key=key).first()
+        if known is not None:  # started before: complete, or resumed as it was split
+            return known if known.status == BatchRun.Status.COMPLETE else batch_resume(known)
+        ranges = []
+        per_chunk = max(1, settings.BATCH_CHUNK_SIZE // batch_size)
+        starts = list(_batch_starts(until=until, batch_size=batch_size))
+        for i in range(0, len(starts), per_chunk):
+            group = starts[i : i + per_chunk]
+            ranges.append((group[0] - 1, group[-1] + batch_size - 1))
+        return batch_start(
+            kind=BILLING_RUN,
+            key=key,
+            ranges=ranges,
+            params={
+                "today": today.isoformat(),
+                "until": until.isoformat(),
+                "batch_size": batch_size,
+            },
+            inline=len(ranges) <= 1,
+        )
+
+
+def _cents(amount: Decimal | None) -> int:
+    return int((amount or Decimal(0)) / CENT)
+
+
+def _billing_chunk(run: BatchRun, chunk: BatchChunk) -> dict[str, int]:
+    """One chunk of a day's billing: its batches (see ``premiums_bill_start``) and what
+    they wrote: the dues and their cents, the entries and the cents they debit."""
+    params = run.params
+    done = _batches_bill(
+        after=chunk.lo,
+        last=chunk.hi,
+        until=dt.date.fromisoformat(params["until"]),
+        today=dt.date.fromisoformat(params["today"]),
+        batch_size=int(params["batch_size"]),
+    )
+    dues = ContributionDue.objects.filter(ledger_entry_id__in=done.entries)
+    debits = Posting.objects.filter(entry_id__in=done.entries, amount__gt=0)
+    return {
+        "billed": done.billed,
+        "failed": done.failed,
+        "entries": len(done.entries),
+        "cents": _cents(dues.aggregate(total=Sum("amount"))["total"]),
+        "entry_cents": _cents(debits.aggregate(total=Sum("amount"))["total"]),
+    }
+
+
+def _billing_finish(run: BatchRun, totals: dict[str, int]) -> dict[str, object]:
+    """The day's check and summary (the run's result)."""
+    until = dt.date.fromisoformat(run.params["until"])
+    left = 0
+    if run.chunk_count:
+        bounds = run.chunks.aggregate(lo=Min("lo"), hi=Max("hi"))
+        scope = sql.Scope(first_member=bounds["lo"] + 1, last_member=bounds["hi"])
+        left = sql.candidates_summary(scope, until)[0]
+    problems = []
+    if totals.get("cents", 0) != totals.get("entry_cents", 0):
+        problems.append(
+            _("the dues billed come to %(dues)s but their entries to %(entries)s")
+            % {
+                "dues": totals.get("cents", 0) * CENT,
+                "entries": totals.get("entry_cents", 0) * CENT,
+            }
+        )
+    if left > totals.get("failed", 0):
+        problems.append(
+            _("%(left)d coverages are still to bill, %(failed)d of them refused")
+            % {"left": left, "failed": totals.get("failed", 0)}
+        )
+    if problems:
+        raise BatchTotalsMismatch(
+            _("The billing of %(day)s does not add up: %(problems)s. Nothing was recorded.")
+            % {"day": run.params["today"], "problems": "; ".join(problems)}
+        )
+    return {
+        "billed": totals.get("billed", 0),
+        "failed": totals.get("failed", 0),
+        "entries": totals.get("entries", 0),
+        "amount": str(totals.get("cents", 0) * CENT),
+    }
+
+
+batch_job_register(BILLING_RUN, chunk=_billing_chunk, finish=_billing_finish)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F, Max, Min, QuerySet
@@ -27,6 +28,14 @@ from django.utils.translation import gettext as _
 
 from mutualsociety.common.display import format_date
 from mutualsociety.common.exceptions import DomainError
+from mutualsociety.common.models import BatchChunk, BatchRun
+from mutualsociety.common.services import (
+    BatchTotalsMismatch,
+    batch_job_register,
+    batch_resume,
+    batch_start,
+    id_ranges,
+)
 
 from ..models import ContributionDue, Coverage, Member, MemberEvent
 from ..selectors import overdue_member_ids
@@ -105,19 +114,36 @@ def _in_range(queryset: QuerySet, lo: int, hi: int, field: str = "pk") -> QueryS
     return queryset.filter(**{f"{field}__gt": lo, f"{field}__lte": hi})
 
 
-def memberships_enforce_grace(
-    *, today: dt.date | None = None, actor=None, batch_size: int = BATCH_SIZE
-) -> dict[str, int]:
-    """Daily: suspend members whose dues are unpaid past the grace period, and lapse
-    members suspended past the lapse period (PRC Insurance Law arts. 36 and 37).
+@dataclass(frozen=True)
+class Phase:
+    """One part of a daily job: the candidates (``field`` holds their member id), the
+    batch step over a range of member ids (``step(lo, hi)`` -> (moved, refused)) and the
+    name of what it counts."""
 
-    Set-based per batch of members (see the module): the suspension the same as
-    ``lifecycle.member_suspend`` (suspended today, the lapse date after the longest
-    lapse period of the cover in force, the cover suspended), the lapse the same as
-    ``lifecycle.member_lapse`` on the member's lapse date (cover lapsed on it, unpaid
-    premiums written off, later ones cancelled). Idempotent per day.
-    """
-    today = today or timezone.localdate()
+    done: str
+    candidates: QuerySet
+    step: Callable[[int, int], tuple[int, int]]
+    field: str = "pk"
+
+
+def phases_run(phases: list[Phase], *, batch_size: int) -> dict[str, int]:
+    """Run each phase over its own batches (``run_batches``), one after the other."""
+    counts = {phase.done: 0 for phase in phases} | {"failed": 0}
+    for phase in phases:
+        done = run_batches(
+            phase.candidates,
+            phase.step,
+            field=phase.field,
+            batch_size=batch_size,
+            done=phase.done,
+            what=phase.done,
+        )
+        counts[phase.done] += done[phase.done]
+        counts["failed"] += done["failed"]
+    return counts
+
+
+def _grace_phases(today: dt.date, actor=None) -> list[Phase]:
     to_suspend = Member.objects.filter(status__in=sources(MEMBER, Member.Status.SUSPENDED))
 
     def overdue_in(lo: int, hi: int) -> QuerySet[Member]:
@@ -133,17 +159,9 @@ def memberships_enforce_grace(
         coverages_to=Coverage.Status.SUSPENDED,
         today=today,
     )
-    suspended = run_batches(
-        to_suspend.filter(pk__in=overdue_member_ids(today=today)),
-        suspend,
-        batch_size=batch_size,
-        done="suspended",
-        what="suspend",
-    )
     to_lapse = Member.objects.filter(
         status__in=sources(MEMBER, Member.Status.LAPSED), lapses_on__lte=today
     )
-
     lapse = members_mover(
         lambda lo, hi: _in_range(to_lapse, lo, hi),
         Member.Status.LAPSED,
@@ -154,28 +172,34 @@ def memberships_enforce_grace(
         on_field="lapses_on",
         today=today,
     )
-
-    lapsed = run_batches(to_lapse, lapse, batch_size=batch_size, done="lapsed", what="lapse")
-    return {
-        "suspended": suspended["suspended"],
-        "lapsed": lapsed["lapsed"],
-        "failed": suspended["failed"] + lapsed["failed"],
-    }
+    return [
+        Phase("suspended", to_suspend.filter(pk__in=overdue_member_ids(today=today)), suspend),
+        Phase("lapsed", to_lapse, lapse),
+    ]
 
 
-def withdrawals_complete(
-    *, today: dt.date | None = None, batch_size: int = BATCH_SIZE
+def memberships_enforce_grace(
+    *, today: dt.date | None = None, actor=None, batch_size: int = BATCH_SIZE
 ) -> dict[str, int]:
-    """Daily: withdraw the members whose withdrawal takes effect today or earlier, if
-    they are still active or suspended; cover ends on the effective date, and the
-    premiums for periods from then on are cancelled (as ``member_withdraw_request`` does
-    for a withdrawal that takes effect at once). Set-based per batch (see the module)."""
+    """Daily: suspend members whose dues are unpaid past the grace period, and lapse
+    members suspended past the lapse period (PRC Insurance Law arts. 36 and 37).
+
+    Set-based per batch of members (see the module): the suspension the same as
+    ``lifecycle.member_suspend`` (suspended today, the lapse date after the longest
+    lapse period of the cover in force, the cover suspended), the lapse the same as
+    ``lifecycle.member_lapse`` on the member's lapse date (cover lapsed on it, unpaid
+    premiums written off, later ones cancelled). Idempotent per day. (The daily task
+    runs it split across the workers: ``member_job_start``.)
+    """
     today = today or timezone.localdate()
+    return phases_run(_grace_phases(today, actor), batch_size=batch_size)
+
+
+def _withdrawal_phases(today: dt.date) -> list[Phase]:
     due = Member.objects.filter(
         status__in=sources(MEMBER, Member.Status.WITHDRAWN),
         withdrawal_effective_on__lte=today,
     )
-
     withdraw = members_mover(
         lambda lo, hi: _in_range(due, lo, hi),
         Member.Status.WITHDRAWN,
@@ -186,7 +210,18 @@ def withdrawals_complete(
         on_field="withdrawal_effective_on",
         today=today,
     )
-    return run_batches(due, withdraw, batch_size=batch_size, done="withdrawn", what="withdraw")
+    return [Phase("withdrawn", due, withdraw)]
+
+
+def withdrawals_complete(
+    *, today: dt.date | None = None, batch_size: int = BATCH_SIZE
+) -> dict[str, int]:
+    """Daily: withdraw the members whose withdrawal takes effect today or earlier, if
+    they are still active or suspended; cover ends on the effective date, and the
+    premiums for periods from then on are cancelled (as ``member_withdraw_request`` does
+    for a withdrawal that takes effect at once). Set-based per batch (see the module)."""
+    today = today or timezone.localdate()
+    return phases_run(_withdrawal_phases(today), batch_size=batch_size)
 
 
 def _coverages_end(coverages: QuerySet[Coverage], *, today: dt.date) -> int:
@@ -239,16 +274,7 @@ def _coverages_end(coverages: QuerySet[Coverage], *, today: dt.date) -> int:
     return moved
 
 
-def coverages_expire(
-    *, today: dt.date | None = None, batch_size: int = BATCH_SIZE
-) -> dict[str, int]:
-    """Daily: end the live coverages whose term ended before today under a plan version
-    that does not renew: status ended, ``end_date`` the term's last day, an event row,
-    and the premiums for periods after the term cancelled. The member is not otherwise
-    changed (they stay a member without that cover). Set-based per batch of members,
-    whose rows are locked before their coverages' (the order of billing and payments).
-    Idempotent: ended cover is not picked again."""
-    today = today or timezone.localdate()
+def _expiry_phases(today: dt.date) -> list[Phase]:
     expired = Coverage.objects.filter(
         status__in=sources(COVERAGE, Coverage.Status.ENDED),
         term_end__lt=today,
@@ -268,6 +294,122 @@ def coverages_expire(
             logger.warning("Ending coverage of members %s–%s failed: %s", lo + 1, hi, exc)
             return 0, len(ids)
 
-    return run_batches(
-        expired, expire, field="member_id", batch_size=batch_size, done="ended", what="expire"
-    )
+    return [Phase("ended", expired, expire, field="member_id")]
+
+
+def coverages_expire(
+    *, today: dt.date | None = None, batch_size: int = BATCH_SIZE
+) -> dict[str, int]:
+    """Daily: end the live coverages whose term ended before today under a plan version
+    that does not renew: status ended, ``end_date`` the term's last day, an event row,
+    and the premiums for periods after the term cancelled. The member is not otherwise
+    changed (they stay a member without that cover). Set-based per batch of members,
+    whose rows are locked before their coverages' (the order of billing and payments).
+    Idempotent: ended cover is not picked again."""
+    today = today or timezone.localdate()
+    return phases_run(_expiry_phases(today), batch_size=batch_size)
+
+
+# --- The daily jobs split across the workers (common.services.batches) -------------------
+
+#: The batch-run kinds of the daily jobs and the phases each runs for a day.
+MEMBER_JOBS: dict[str, Callable[[dt.date], list[Phase]]] = {
+    "members.grace": _grace_phases,
+    "members.withdrawals": _withdrawal_phases,
+    "members.expiry": _expiry_phases,
+}
+
+
+def member_job_start(
+    kind: str, *, today: dt.date | None = None, batch_size: int = BATCH_SIZE
+) -> BatchRun:
+    """A daily job of ``MEMBER_JOBS`` as a batch run (``KIND:DAY``) split by member id
+    into chunks of whole batches (``BATCH_CHUNK_SIZE // batch_size`` batches of
+    ``batch_size`` ids), run on every worker.
+
+    Each chunk is one transaction over its ids: every phase of the job (the suspensions,
+    then the lapses) runs its batch step over each batch of the chunk, a batch being a
+    savepoint (a batch refused by the transition table is rolled back and counted as
+    failed, as in the job run at once). The finish checks that no candidate is left in
+    the run's ids but refused ones, and records the day's counts in the run's result.
+    Nothing is sent to members: the statuses, events and the premiums' entries (keyed
+    per due) are written in the chunk's transaction.
+
+    When the candidates fit one chunk the run is done at once, in this transaction. A
+    second start of the day resumes the run if it is not complete and does nothing if
+    it is.
+    """
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    key = f"{kind}:{today.isoformat()}"
+    with transaction.atomic():
+        known = BatchRun.objects.filter(key=key).first()
+        if known is not None:  # started before: complete, or resumed as it was split
+            return known if known.status == BatchRun.Status.COMPLETE else batch_resume(known)
+        lows, highs = [], []
+        for phase in MEMBER_JOBS[kind](today):
+            bounds = phase.candidates.order_by().aggregate(lo=Min(phase.field), hi=Max(phase.field))
+            if bounds["lo"] is not None:
+                lows.append(bounds["lo"])
+                highs.append(bounds["hi"])
+        width = max(1, settings.BATCH_CHUNK_SIZE // batch_size) * batch_size
+        ranges = id_ranges(min(lows), max(highs), width) if lows else []
+        return batch_start(
+            kind=kind,
+            key=key,
+            ranges=ranges,
+            params={"today": today.isoformat(), "batch_size": batch_size},
+            inline=len(ranges) <= 1,
+        )
+
+
+def _member_job_chunk(run: BatchRun, chunk: BatchChunk) -> dict[str, int]:
+    """One chunk of a daily job: each phase over the chunk's batches, in order."""
+    batch_size = int(run.params["batch_size"])
+    phases = MEMBER_JOBS[run.kind](dt.date.fromisoformat(run.params["today"]))
+    counts = {phase.done: 0 for phase in phases} | {"failed": 0}
+    for phase in phases:
+        for lo in range(chunk.lo, chunk.hi, batch_size):
+            moved, refused = phase.step(lo, min(lo + batch_size, chunk.hi))
+            counts[phase.done] += moved
+            counts["failed"] += refused
+    return counts
+
+
+def _member_job_finish(run: BatchRun, totals: dict[str, int]) -> dict[str, int]:
+    """The day's check (no candidate left in the run's ids but refused ones) and its
+    counts (the run's result)."""
+    phases = MEMBER_JOBS[run.kind](dt.date.fromisoformat(run.params["today"]))
+    left = 0
+    if run.chunk_count:
+        bounds = run.chunks.aggregate(lo=Min("lo"), hi=Max("hi"))
+        for phase in phases:
+            left += _in_range(phase.candidates, bounds["lo"], bounds["hi"], phase.field).count()
+    counts = {phase.done: totals.get(phase.done, 0) for phase in phases}
+    counts["failed"] = totals.get("failed", 0)
+    if left > counts["failed"]:
+        raise BatchTotalsMismatch(
+            _(
+                "%(key)s does not add up: %(left)d candidates are left in its members, "
+                "%(failed)d of them refused. Nothing was recorded."
+            )
+            % {"key": run.key, "left": left, "failed": counts["failed"]}
+        )
+    return counts
+
+
+for _kind in MEMBER_JOBS:
+    batch_job_register(_kind, chunk=_member_job_chunk, finish=_member_job_finish)
+
+
+def batch_run_report(run: BatchRun, *, since: dt.datetime, zero: dict[str, int]) -> dict:
+    """What a daily task reports of the run it started: the counts when the run was done
+    by this call (at once, or by eager workers), zeros when it was done before, else the
+    run and its chunks handed to the workers."""
+    run.refresh_from_db()
+    if run.status == BatchRun.Status.COMPLETE:
+        if run.finished_at is not None and run.finished_at >= since:
+            return {name: int(run.result.get(name, 0)) for name in zero}
+        return dict(zero)
+    return {**zero, "run": run.pk, "chunks": run.chunk_count, "status": str(run.status)}
