@@ -18,8 +18,18 @@ Beside it (``tree_*``, ``proof_*``): the Merkle tree of the shares, which the ru
 in its transaction, rebuilt alone to time it; the nodes kept and their size on disk; the
 time of one member's inclusion proof (its block of leaves recomputed from the shares).
 
+With ``--workers W`` (bench/run.py) the run goes through real Celery workers: one
+``celery worker`` process with a prefork pool of W processes, on the Redis of
+``REDIS_URL`` and a queue of its own (``CELERY_TASK_DEFAULT_QUEUE``), the shares written
+in chunks of ``BATCH_CHUNK_SIZE`` coverage ids (default 100,000) as a chord; ``seconds``
+is then the wall time from the start of ``apportionment_run`` to the period marked
+billed (the chunks, the ledger entry and the Merkle root all in). Without ``--workers``
+the chunk size is raised to the scale, so the run stays the one transaction it is for a
+society whose members fit one chunk (today's inline measurement).
+
 Peak RSS of the Python process is printed by bench/run.py: it stays flat because no row
-of members or dues ever comes into Python.
+of members or dues ever comes into Python (nor into a worker: each chunk is one
+``INSERT ... SELECT``).
 """
 
 from __future__ import annotations
@@ -27,10 +37,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import subprocess
+import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -45,6 +59,7 @@ from claims.services.apportionment import (
 from claims.services.share_tree import share_tree_build
 from members.models import AgeBand, ContributionDue, Coverage, Member, Plan
 from members.services.plans import plan_version_draft, plan_version_publish
+from mutualsociety.common.models import BatchRun, WorkerHeartbeat
 
 PLAN = "bench-aid"
 CLAIMS = 200
@@ -189,7 +204,83 @@ def _baseline(plan_id: int, indexed: bool, foreign_keys: bool = False) -> float:
     return best
 
 
-def run(*, scale: int, log: Callable[[str], None]) -> dict:
+class _Workers:
+    """A ``celery worker`` process (prefork, ``count`` processes) on the scratch database
+    and the Redis of ``REDIS_URL``, consuming its own queue, which is also this process's
+    default queue (bench/run.py sets ``CELERY_TASK_DEFAULT_QUEUE`` before Django starts),
+    so the chord the run sends, from here and from inside the worker, comes back to it."""
+
+    def __init__(self, count: int, log: Callable[[str], None]) -> None:
+        self.count, self.log = count, log
+        self.queue = settings.CELERY_TASK_DEFAULT_QUEUE
+        self.node = f"{self.queue}@bench-{uuid.uuid4().hex[:6]}"
+        self.output = open(f"/tmp/{self.queue}.log", "wb")  # noqa: SIM115, S108 - a log for the run
+        celery = os.path.join(os.path.dirname(sys.executable), "celery")
+        self.process = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
+            [
+                celery, "-A", "mutualsociety", "worker", "--pool=prefork", "-c", str(count),
+                "--without-mingle", "--without-gossip", "--without-heartbeat",
+                "-Q", self.queue, "-n", self.node, "--loglevel=WARNING",
+            ],
+            env={**os.environ, "CELERY_TASK_ALWAYS_EAGER": "0"},
+            stdout=self.output,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        """Until the worker has run a heartbeat sent through the broker."""
+        from mutualsociety.celery import app
+
+        app.send_task("common.worker_heartbeat", queue=self.queue, ignore_result=True)
+        deadline = time.monotonic() + timeout
+        while not WorkerHeartbeat.objects.filter(hostname=self.node).exists():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the worker did not start; see /tmp/{self.queue}.log")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.output.close()
+        import redis
+
+        redis.Redis.from_url(settings.REDIS_URL).delete(self.queue, f"_kombu.binding.{self.queue}")
+
+
+def _run_on_workers(plan_id: int, cutoff: dt.date, workers: int, log) -> tuple:
+    """apportionment_run through the workers: the seconds from its start to the period
+    billed, the period, and the run's chunk count."""
+    if not settings.REDIS_URL:
+        raise SystemExit("--workers needs REDIS_URL (the broker of the workers).")
+    pool = _Workers(workers, log)
+    try:
+        pool.wait_ready()
+        log(f"worker up: {workers} prefork process(es) on queue {pool.queue}")
+        started = time.perf_counter()
+        period = apportionment_run(plan=Plan.objects.get(pk=plan_id), cutoff=cutoff)
+        while period.status != ApportionmentPeriod.Status.BILLED:
+            run = BatchRun.objects.filter(key__startswith="claims.apportionment:").first()
+            if run is not None and run.status == BatchRun.Status.FAILED:
+                raise RuntimeError(f"the run failed: {run.error}")
+            if pool.process.poll() is not None:
+                raise RuntimeError(f"the worker stopped; see /tmp/{pool.queue}.log")
+            time.sleep(0.05)
+            period.refresh_from_db()
+        seconds = time.perf_counter() - started
+    finally:
+        pool.stop()
+    run = BatchRun.objects.get(key__startswith="claims.apportionment:")
+    return seconds, period, run.chunk_count
+
+
+def run(*, scale: int, log: Callable[[str], None], workers: int | None = None) -> dict:
+    if not workers:
+        # One transaction, as for a society whose members fit one chunk.
+        settings.BATCH_CHUNK_SIZE = max(scale, settings.BATCH_CHUNK_SIZE)
     version = aid_plan()
     _load(version, scale, log)
     plan_id = version.plan_id
@@ -204,10 +295,18 @@ def run(*, scale: int, log: Callable[[str], None]) -> dict:
     preview = apportionment_preview(plan=Plan.objects.get(pk=plan_id), cutoff=cutoff)
     preview_seconds = time.perf_counter() - started
     log(f"apportionment_preview (dry run; the first step of a run): {preview_seconds:.2f} s")
-    started = time.perf_counter()
-    period = apportionment_run(plan=Plan.objects.get(pk=plan_id), cutoff=cutoff)
-    seconds = time.perf_counter() - started
-    log(f"apportionment_run: {seconds:.2f} s")
+    if workers:
+        seconds, period, chunks = _run_on_workers(plan_id, cutoff, workers, log)
+        log(
+            f"apportionment_run on {workers} worker process(es), {chunks} chunks of "
+            f"{settings.BATCH_CHUNK_SIZE:,}: {seconds:.2f} s to billed"
+        )
+    else:
+        started = time.perf_counter()
+        period = apportionment_run(plan=Plan.objects.get(pk=plan_id), cutoff=cutoff)
+        seconds = time.perf_counter() - started
+        chunks = 1
+        log(f"apportionment_run: {seconds:.2f} s")
     dues = ContributionDue.objects.filter(kind="share", coverage__plan_id=plan_id)
     assert period.members_sharing == scale == preview.members_sharing
     assert dues.count() == period.members_sharing
@@ -225,6 +324,9 @@ def run(*, scale: int, log: Callable[[str], None]) -> dict:
     return {
         "seconds": seconds,
         "baseline_seconds": with_keys,
+        "workers": workers or 0,
+        "chunks": chunks,
+        "chunk_size": settings.BATCH_CHUNK_SIZE,
         "baseline_same_indexes_no_keys_seconds": round(baseline, 4),
         "ratio_to_same_indexes_no_keys": round(seconds / baseline, 2),
         "baseline_no_index_seconds": round(unindexed, 4),

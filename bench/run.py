@@ -2,6 +2,8 @@
 """Run one benchmark against PostgreSQL and print its result as JSON (the last line).
 
     DATABASE_URL=postgres://... .venv/bin/python bench/run.py ledger-trial-balance [--scale N]
+    DATABASE_URL=... REDIS_URL=redis://... .venv/bin/python bench/run.py claims-apportion \
+        --scale N --workers W     (the run through a Celery worker of W processes)
     .venv/bin/python bench/run.py --list
 
 Each run creates its own scratch database beside the configured one (same server, the
@@ -136,6 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, help="size of the generated data")
     parser.add_argument("--list", action="store_true", help="name the benchmarks")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="claims-apportion: run through a Celery worker of this many processes (Redis)",
+    )
     args = parser.parse_args(argv)
 
     if args.list or not args.name:
@@ -152,6 +159,15 @@ def main(argv: list[str] | None = None) -> int:
     if not url:
         raise SystemExit("bench/run.py needs DATABASE_URL pointing at a PostgreSQL server.")
     admin_url, bench_url, scratch = scratch_url(url)
+    options = {}
+    if args.workers:
+        if args.name != "claims-apportion":
+            print("--workers applies to claims-apportion only", file=sys.stderr)
+            return 2
+        options["workers"] = args.workers
+        # The worker's own queue, and this process's default one: the run's chord goes there.
+        os.environ["CELERY_TASK_DEFAULT_QUEUE"] = f"bench-{args.name}-{os.getpid()}"
+        os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
 
     admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
     admin_execute(admin_url, f'CREATE DATABASE "{scratch}"')
@@ -166,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"migrating scratch database {scratch} ...", file=sys.stderr)
         call_command("migrate", verbosity=0, interactive=False)
         module = importlib.import_module(module_name)
-        result = module.run(scale=scale, log=lambda msg: print(msg, file=sys.stderr))
+        result = module.run(scale=scale, log=lambda msg: print(msg, file=sys.stderr), **options)
         seconds = result["seconds"]
         baseline = result.get("baseline_seconds")
         out = {

@@ -286,6 +286,10 @@ CELERY_TASK_ANNOTATIONS = {"*": {"default_retry_delay": env_int("WORKER_LOST_RET
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# The queue tasks go to unless routed: a worker run on a queue of its own (tests, the
+# apportionment benchmark) names it here, so that the tasks it sends itself — a batch
+# run's chunks and its finishing step — come back to it.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # How long tasks handed to the broker stay visible in the admin (Society → Outbox tasks).
 OUTBOX_KEEP_SENT_DAYS = env_int("OUTBOX_KEEP_SENT_DAYS", 30)

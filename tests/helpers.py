@@ -180,7 +180,8 @@ def _fds(pid: int) -> set[str]:
 @contextmanager
 def celery_worker(tmp_path, *, pool: str = "solo", concurrency: int = 1, env=None):
     """A ``celery -A mutualsociety worker`` process against this test's database and the
-    Redis of ``REDIS_URL``, on a queue of its own (no stray worker takes its tasks); always
+    Redis of ``REDIS_URL``, on a queue of its own (no stray worker takes its tasks; the
+    tasks it sends itself go there too); always
     stopped at the end, and its queue removed. ``env`` adds to its environment."""
     import os
     import subprocess
@@ -201,6 +202,8 @@ def celery_worker(tmp_path, *, pool: str = "solo", concurrency: int = 1, env=Non
         "REDIS_URL": settings.REDIS_URL,
         "MUTUALSOCIETY_VAR_DIR": str(tmp_path / "var"),
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        # Tasks the worker sends itself (a batch run's chord) come back to its own queue.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
         **(env or {}),
     }
     with log.open("wb") as output:
