@@ -2,6 +2,8 @@
 """Run one benchmark against PostgreSQL and print its result as JSON (the last line).
 
     DATABASE_URL=postgres://... .venv/bin/python bench/run.py ledger-trial-balance [--scale N]
+    DATABASE_URL=... REDIS_URL=redis://... .venv/bin/python bench/run.py claims-apportion \
+        --scale N --workers W     (the run through a Celery worker of W processes)
     .venv/bin/python bench/run.py --list
 
 Each run creates its own scratch database beside the configured one (same server, the
@@ -147,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         "--workers",
         type=int,
         default=0,
-        help="run the job as a batch run on a worker with this many processes (the\n"
-        "benchmarks that split a job: members-billing, members-grace; needs REDIS_URL)",
+        help="run the job as a batch run on a Celery worker with this many processes "
+        "(claims-apportion, members-billing, members-grace; needs REDIS_URL)",
     )
     args = parser.parse_args(argv)
 
@@ -166,6 +168,16 @@ def main(argv: list[str] | None = None) -> int:
     if not url:
         raise SystemExit("bench/run.py needs DATABASE_URL pointing at a PostgreSQL server.")
     admin_url, bench_url, scratch = scratch_url(url)
+    options = {}
+    if args.workers:
+        if args.name not in ("claims-apportion", "members-billing", "members-grace"):
+            print(
+                "--workers applies to claims-apportion, members-billing and members-grace",
+                file=sys.stderr,
+            )
+            return 2
+        options["workers"] = args.workers
+        os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
 
     admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
     admin_execute(admin_url, f'CREATE DATABASE "{scratch}"')
@@ -180,8 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"migrating scratch database {scratch} ...", file=sys.stderr)
         call_command("migrate", verbosity=0, interactive=False)
         module = importlib.import_module(module_name)
-        extra = {"workers": args.workers} if args.workers else {}
-        result = module.run(scale=scale, log=lambda msg: print(msg, file=sys.stderr), **extra)
+        result = module.run(scale=scale, log=lambda msg: print(msg, file=sys.stderr), **options)
         seconds = result["seconds"]
         baseline = result.get("baseline_seconds")
         out = {

@@ -11,3 +11,4 @@ class ClaimsConfig(AppConfig):
             checks,  # noqa: F401 - registers the system check
             db,  # noqa: F401 - registers ms_sha256 on SQLite connections
         )
+        from .services import apportionment  # noqa: F401 - registers its batch job

@@ -284,11 +284,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # default_retry_delay is only the worker-lost delay here: every autoretry uses back-off.
 CELERY_TASK_ANNOTATIONS = {"*": {"default_retry_delay": env_int("WORKER_LOST_RETRY_SECONDS", 60)}}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# The queue tasks go to unless routed (a test's worker, which sends its chord's tasks from
-# inside, runs on a queue of its own).
-CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# The queue tasks go to unless routed: a worker run on a queue of its own (tests, the
+# benchmarks that split a job) names it here, so that the tasks it sends itself — a batch
+# run's chunks and its finishing step — come back to it.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # How long tasks handed to the broker stay visible in the admin (Society → Outbox tasks).
 OUTBOX_KEEP_SENT_DAYS = env_int("OUTBOX_KEEP_SENT_DAYS", 30)

@@ -180,7 +180,8 @@ def _fds(pid: int) -> set[str]:
 @contextmanager
 def celery_worker(tmp_path, *, pool: str = "solo", concurrency: int = 1, env=None):
     """A ``celery -A mutualsociety worker`` process against this test's database and the
-    Redis of ``REDIS_URL``, on a queue of its own (no stray worker takes its tasks); always
+    Redis of ``REDIS_URL``, on a queue of its own (no stray worker takes its tasks; the
+    tasks it sends itself go there too); always
     stopped at the end, and its queue removed. ``env`` adds to its environment."""
     import os
     import subprocess

@@ -35,7 +35,20 @@ class ApportionmentForm(DomainErrorFormMixin, forms.Form):
 
 
 def run_done_message(period: ApportionmentPeriod) -> str:
-    """What the admin says after a run: the plan by its name, the period, what was shared."""
+    """What the admin says after a run: the plan by its name, the period, what was shared
+    (or, for a period whose shares are still being written on the workers, that it is
+    billing and is published only once billed)."""
+    if period.status == ApportionmentPeriod.Status.BILLING:
+        return gettext(
+            "Apportionment of %(plan)s for %(start)s–%(end)s started: the shares of its "
+            "%(members)d members are being written by the workers. The period can be "
+            "published once it is billed."
+        ) % {
+            "plan": period.plan.display_name,
+            "start": date_format(period.period_start),
+            "end": date_format(period.cutoff),
+            "members": period.members_sharing,
+        }
     return ngettext(
         "Apportionment of %(plan)s for %(start)s–%(end)s done: %(n)d case shared among "
         "%(members)d members.",
@@ -57,6 +70,7 @@ class ApportionmentPeriodAdmin(admin.ModelAdmin):
         "plan",
         "period_start",
         "cutoff",
+        "status",
         "claim_count",
         "total",
         "members_sharing",
@@ -65,7 +79,7 @@ class ApportionmentPeriodAdmin(admin.ModelAdmin):
         "is_final",
         "published_at",
     )
-    list_filter = ("plan", "is_final")
+    list_filter = ("plan", "status", "is_final")
     list_select_related = ("plan",)
     readonly_fields = [f.name for f in ApportionmentPeriod._meta.fields]
     actions = ("publish",)

@@ -17,13 +17,31 @@ from mutualsociety.common.money import MoneyField
 
 class ApportionmentPeriod(models.Model):
     """One apportionment of a mutual aid plan: the claims cleared up to the cut-off, the
-    fee, who shared and how much; one per plan and cut-off (idempotency)."""
+    fee, who shared and how much; one per plan and cut-off (idempotency).
+
+    ``status``: *billing* while its shares are written chunk by chunk on the workers
+    (``services.apportionment``), *billed* once every chunk is in and the period's ledger
+    entry and Merkle root are made; nothing of a period still billing is published."""
+
+    class Status(models.TextChoices):
+        BILLING = "billing", _("billing")
+        BILLED = "billed", _("billed")
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="apportionments"
     )
     period_start = models.DateField(_("period from"))
     cutoff = models.DateField(_("cut-off"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.BILLED,
+        help_text=_(
+            "Billing while the members' shares are being written on the workers; billed "
+            "once all are in, with the period's ledger entry and Merkle root."
+        ),
+    )
     claim_count = models.PositiveIntegerField(_("cases"))
     benefits_total = MoneyField(_("benefits shared"))
     fee_rate = models.DecimalField(_("management fee rate"), max_digits=9, decimal_places=6)

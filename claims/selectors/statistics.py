@@ -148,8 +148,14 @@ def apportionment_summaries(*, plan=None, published_only: bool = True):
     """Each period's summary for the disclosure pages: cases, benefits, fee, members
     sharing, share per member, shortfall and how it was met, and ``merkle_root`` /
     ``merkle_leaves``, the root of every member's share that members verify their
-    proofs against (docs/claims.md, "Verifiable apportionment statements")."""
-    qs = ApportionmentPeriod.objects.select_related("plan").order_by("-cutoff")
+    proofs against (docs/claims.md, "Verifiable apportionment statements"). A period
+    still billing (its shares being written on the workers) is never among them, even
+    with ``published_only=False``: its figures are not final until it is billed."""
+    qs = (
+        ApportionmentPeriod.objects.select_related("plan")
+        .filter(status=ApportionmentPeriod.Status.BILLED)
+        .order_by("-cutoff")
+    )
     if plan is not None:
         qs = qs.filter(plan=plan)
     if published_only:

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 # The coverages sharing at the cut-off, numbered by coverage id (the remainder's place),
 # with the cents each already shared in the calendar year. Parameters, in order:
-# year_start, cutoff, plan_id, cutoff, cutoff, cutoff, cutoff.
-ELIGIBLE = """
+# year_start, cutoff, plan_id, cutoff, cutoff, cutoff, cutoff (``eligible_params``).
+ELIGIBLE_TEMPLATE = """
     SELECT c.id AS coverage_id, c.member_id AS member_id,
            ROW_NUMBER() OVER (ORDER BY c.id) AS rn,
            COALESCE(y.shared_cents, 0) AS shared_cents
@@ -27,39 +27,56 @@ ELIGIBLE = """
         SELECT d.coverage_id, SUM(CAST(ROUND(d.amount * 100) AS BIGINT)) AS shared_cents
         FROM members_contributiondue d
         WHERE d.kind = 'share' AND d.status <> 'cancelled'
-          AND d.due_date >= %s AND d.due_date <= %s
+          AND d.due_date >= %s AND d.due_date <= %s{dues_range}
         GROUP BY d.coverage_id
     ) y ON y.coverage_id = c.id
-    WHERE c.plan_id = %s
+    WHERE c.plan_id = %s{coverage_range}
       AND c.start_date <= %s
       AND c.waiting_period_end <= %s
       AND (c.end_date IS NULL OR c.end_date > %s)
       AND (c.status = 'in_force' OR (c.end_date IS NOT NULL AND c.end_date > %s))
 """
+ELIGIBLE = ELIGIBLE_TEMPLATE.format(dues_range="", coverage_range="")
+#: ``ELIGIBLE`` for the coverages ``lo < id <= hi`` only (one chunk of a run): the range
+#: also bounds the year's shares read, so a chunk reads its own coverages' rows alone.
+#: Its ``rn`` numbers the chunk's coverages, not the plan's: a chunk places the extra
+#: cents by coverage id instead (``shares_sql(..., by_id=True)``).
+ELIGIBLE_RANGE = ELIGIBLE_TEMPLATE.format(
+    dues_range=" AND d.coverage_id > %s AND d.coverage_id <= %s",
+    coverage_range=" AND c.id > %s AND c.id <= %s",
+)
 
 
-def shares_sql(capped: bool) -> str:
+def shares_sql(capped: bool, *, ranged: bool = False) -> str:
     """Each sharing coverage's share in cents: base (+1 for the first k), capped.
-    Extra parameters before the eligible ones: base, k, [cap]."""
-    want = "(%s + CASE WHEN e.rn <= %s THEN 1 ELSE 0 END)"
+    Extra parameters before the eligible ones: base, k, [cap]. ``ranged``: over one
+    range of coverage ids, the extra cent going to the coverages whose id is at most the
+    k-th's of the whole plan (``k`` is then that id; ``range_params``)."""
+    extra = "e.coverage_id <= %s" if ranged else "e.rn <= %s"
+    want = f"(%s + CASE WHEN {extra} THEN 1 ELSE 0 END)"
     if capped:
         cents = (
             f"CASE WHEN {want} < (%s - e.shared_cents) THEN {want} ELSE (%s - e.shared_cents) END"
         )
     else:
         cents = want
+    eligible = ELIGIBLE_RANGE if ranged else ELIGIBLE
     return (
         f"SELECT e.coverage_id, e.member_id, {want} AS want_cents, {cents} AS cents "  # noqa: S608 - constant SQL; values are parameters
-        f"FROM ({ELIGIBLE}) e"
+        f"FROM ({eligible}) e"
     )
 
 
-def eligible_params(plan_id: int, cutoff: dt.date) -> list:
-    """The parameters of ``ELIGIBLE``, in its order."""
+def eligible_params(plan_id: int, cutoff: dt.date, ids: tuple[int, int] | None = None) -> list:
+    """The parameters of ``ELIGIBLE`` (``ids``: of ``ELIGIBLE_RANGE``, lo < id <= hi), in
+    their order."""
     ops = connection.ops
     c = ops.adapt_datefield_value(cutoff)
     year_start = ops.adapt_datefield_value(dt.date(cutoff.year, 1, 1))
-    return [year_start, c, plan_id, c, c, c, c]
+    if ids is None:
+        return [year_start, c, plan_id, c, c, c, c]
+    lo, hi = ids
+    return [year_start, c, lo, hi, plan_id, lo, hi, c, c, c, c]
 
 
 def share_params(base_cents: int, extra: int, cap_cents: int | None) -> list:
@@ -101,26 +118,67 @@ def shares_summary(
     return int(dues), int(cents), int(capped)
 
 
+def shares_chunks(
+    *,
+    plan_id: int,
+    cutoff: dt.date,
+    base_cents: int,
+    extra_cents: int,
+    cap_cents: int | None,
+    size: int,
+) -> list[tuple[int, int, int, int]]:
+    """The shares above zero by chunk of ``size`` coverage ids (the chunk of an id is
+    ``(id - 1) // size``, ids ``chunk * size < id <= (chunk + 1) * size``), in one grouped
+    aggregate over the plan's sharing coverages: (chunk, dues, cents, the last coverage id
+    of the chunk that pays the extra cent or 0), chunks with a sharing coverage only, in
+    order. The extra cent goes by the plan's numbering, as ``shares_summary``'s."""
+    sql = (
+        "SELECT (s.coverage_id - 1) / %s AS chunk, "  # noqa: S608 - constant SQL; values are parameters
+        "COUNT(CASE WHEN s.cents > 0 THEN 1 END), "
+        "COALESCE(SUM(CASE WHEN s.cents > 0 THEN s.cents ELSE 0 END), 0), "
+        "COALESCE(MAX(CASE WHEN s.want_cents > %s THEN s.coverage_id END), 0) "
+        f"FROM ({shares_sql(cap_cents is not None)}) s "
+        "GROUP BY (s.coverage_id - 1) / %s ORDER BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                size,
+                base_cents,
+                *share_params(base_cents, extra_cents, cap_cents),
+                *eligible_params(plan_id, cutoff),
+                size,
+            ],
+        )
+        return [(int(c), int(d), int(n), int(k)) for c, d, n, k in cursor.fetchall()]
+
+
 def shares_insert(
     *,
     plan_id: int,
     cutoff: dt.date,
+    ids: tuple[int, int],
     period_start: dt.date,
     due_date: dt.date,
     grace_ends_on: dt.date,
     base_cents: int,
-    extra_cents: int,
+    last_extra_id: int,
     cap_cents: int | None,
-) -> int:
-    """One INSERT ... SELECT of every share above zero as an open share due (no ledger
-    entry of its own); returns how many rows were written."""
+) -> tuple[int, int]:
+    """One INSERT ... SELECT of the shares above zero of the coverages ``lo < id <= hi``
+    as open share dues (no ledger entry of their own), the extra cent to the coverages up
+    to ``last_extra_id``; returns (rows written, their cents). On PostgreSQL the insert
+    returns its rows to one aggregate (no second pass); on SQLite the range's new dues
+    are summed after it."""
     ops = connection.ops
-    sql = (
+    insert = (
         "INSERT INTO members_contributiondue (member_id, coverage_id, kind, period_start, "  # noqa: S608 - constant SQL; values are parameters
         "period_end, due_date, grace_ends_on, amount, paid_amount, status, ledger_entry_id, "
         "created_at) "
         "SELECT s.member_id, s.coverage_id, 'share', %s, %s, %s, %s, s.cents / 100.0, 0, "
-        f"'open', NULL, %s FROM ({shares_sql(cap_cents is not None)}) s WHERE s.cents > 0"
+        f"'open', NULL, %s FROM ({shares_sql(cap_cents is not None, ranged=True)}) s "
+        "WHERE s.cents > 0"
     )
     params = [
         ops.adapt_datefield_value(period_start),
@@ -128,12 +186,33 @@ def shares_insert(
         ops.adapt_datefield_value(due_date),
         ops.adapt_datefield_value(grace_ends_on),
         ops.adapt_datetimefield_value(timezone.now()),
-        *share_params(base_cents, extra_cents, cap_cents),
-        *eligible_params(plan_id, cutoff),
+        *share_params(base_cents, last_extra_id, cap_cents),
+        *eligible_params(plan_id, cutoff, ids),
     ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH ins AS ({insert} RETURNING amount) "  # noqa: S608 - constant SQL; values are parameters
+                "SELECT COUNT(*), COALESCE(SUM(CAST(ROUND(amount * 100) AS BIGINT)), 0) FROM ins",
+                params,
+            )
+            rows, cents = cursor.fetchone()
+            return int(rows), int(cents)
+        cursor.execute(insert, params)
+        cursor.execute(
+            "SELECT COUNT(*), COALESCE(SUM(CAST(ROUND(d.amount * 100) AS BIGINT)), 0) "
+            "FROM members_contributiondue d JOIN members_coverage c ON c.id = d.coverage_id "
+            "WHERE c.plan_id = %s AND d.kind = 'share' AND d.period_start = %s "
+            "AND d.period_end = %s AND d.coverage_id > %s AND d.coverage_id <= %s",
+            [
+                plan_id,
+                ops.adapt_datefield_value(period_start),
+                ops.adapt_datefield_value(cutoff),
+                *ids,
+            ],
+        )
+        rows, cents = cursor.fetchone()
+        return int(rows), int(cents)
 
 
 def cap_summary(*, plan_id: int, cutoff: dt.date, cap_cents: int) -> tuple[int, int]:

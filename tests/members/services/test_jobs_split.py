@@ -307,7 +307,7 @@ def test_a_grace_day_with_members_left_is_not_recorded(
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_pool_bills_a_split_day(billing_world, tmp_path):
+def test_a_worker_pool_bills_a_split_day(chart_of_accounts, billing_world, tmp_path):
     """The daily task sent through Redis to a real worker (two processes): it starts the
     run, its chunks and the finish go through the outbox and the chord to the same worker."""
     from tests.helpers import celery_worker
