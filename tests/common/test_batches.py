@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mutualsociety.common.exceptions import InvalidInput
 from mutualsociety.common.models import BatchChunk, BatchRun, OutboxTask, Sequence
@@ -55,11 +55,13 @@ batch_job_register(KIND, chunk=_chunk, finish=_finish)
 
 @pytest.fixture(autouse=True)
 def _clean():
+    translation.activate("en")  # the messages asserted below are the English ones
     BROKEN.clear()
     CRASHING.clear()
     yield
     BROKEN.clear()
     CRASHING.clear()
+    translation.deactivate()
 
 
 def counter(name: str) -> int:
