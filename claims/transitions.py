@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from mutualsociety.common.exceptions import TransitionNotAllowed
 from mutualsociety.common.transitions import StateMachine
 
-from .models import Claim, PanelSeat, ReviewPanel
+from .models import ApportionmentPeriod, Claim, PanelSeat, ReviewPanel
 
 S = Claim.Status
 N = Claim.Notice
@@ -123,8 +123,17 @@ SEAT = StateMachine(
     message=gettext_lazy("You have already voted."),
 )
 
+#: An apportionment period is billing while its shares are written on the workers, then
+#: billed once every chunk is in (its entry and Merkle root with it); only then published.
+PERIOD = StateMachine(
+    ApportionmentPeriod.Status,
+    {ApportionmentPeriod.Status.BILLING: {ApportionmentPeriod.Status.BILLED}},
+    message=gettext_lazy("An apportionment period that is %(current)s cannot become %(new)s."),
+)
+
 #: Every state machine of the app, by the field it guards (for tests and docs).
 MACHINES = {
+    "ApportionmentPeriod.status": PERIOD,
     "Claim.status": CLAIM,
     "Claim.notice_status": NOTICE,
     "ReviewPanel.status": PANEL,

@@ -56,6 +56,7 @@ from mutualsociety.common.services.batches import batch_job_register, batch_resu
 from ..calculations import equal_split, management_fee, shortfall_cover
 from ..models import ApportionmentPeriod, Claim
 from ..signals import apportionment_published
+from ..transitions import PERIOD
 from .apportionment_sql import (
     cap_summary,
     members_sharing,
@@ -266,7 +267,7 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
         )
         Claim.objects.filter(pk__in=claim_ids).update(apportionment_period=period)
         if preview.total <= 0:
-            period.status = ApportionmentPeriod.Status.BILLED
+            PERIOD.move(period, ApportionmentPeriod.Status.BILLED)
             period.save(update_fields=["status"])
             return share_tree_build(period=period)
         _shares_start(period, preview, version)
@@ -409,7 +410,7 @@ def _shares_finish(run: BatchRun, totals: dict[str, int]) -> dict:
         actor=actor,
     )
     period.ledger_entry = entry
-    period.status = ApportionmentPeriod.Status.BILLED
+    PERIOD.move(period, ApportionmentPeriod.Status.BILLED)
     period.save(update_fields=["ledger_entry", "status"])
     period = share_tree_build(period=period)
     return {"period": period.pk, "merkle_root": period.merkle_root}

@@ -1,4 +1,5 @@
-"""What members owe: amounts due, their ledger entries, and settling them from advances.
+"""What members owe: amounts due and their ledger entries (settling them from advances is
+``advance.py``).
 
 Accounts (``ledger.chart``): a due is Dr RECEIVABLE (1122 contributions receivable) /
 Cr CONTRIBUTION_INCOME (6031); money paid in advance sits in PREPAID (2203) and settles
@@ -20,19 +21,19 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger.chart import CONTRIBUTION_INCOME, PREPAID, RECEIVABLE
 from ledger.services import Credit, Debit, EntrySpec, entries_post, entry_post, entry_reverse
 from mutualsociety.common.exceptions import InvalidInput
-from mutualsociety.common.money import CENT, ZERO, is_whole_cents
+from mutualsociety.common.money import ZERO, is_whole_cents
 
 from ..events import member_event
 from ..models import ContributionDue, Coverage, Member, MemberEvent, Payment, PaymentAllocation
 from ..transitions import DUE, sources
+from .advance import dues_settle_from_advance
 from .locks import member_lock
 
 
@@ -138,133 +139,6 @@ def _apply_credit(due: ContributionDue) -> None:
     one due; the caller holds the member's lock)."""
     if dues_settle_from_advance(dues=ContributionDue.objects.filter(pk=due.pk)):
         due.refresh_from_db(fields=["paid_amount", "status"])
-
-
-# Each open due of the set whose member holds unallocated money, with the cents still
-# owed and where they fall in that member's dues in id order (from/to, cumulative), and
-# each payment with money left, oldest first, likewise: a payment settles the part of a
-# due where their ranges overlap — oldest money to the oldest due, as one due at a time
-# would. Integer cents; PostgreSQL and SQLite. Parameters: the dues' SQL, twice the
-# members' (dues and payments).
-ALLOCATIONS = """
-    SELECT p.id, d.id, d.member_id, d.due_date, d.kind, d.period_start, d.period_end,
-           d.amount_cents,
-           CAST((CASE WHEN p.upto < d.upto THEN p.upto ELSE d.upto END)
-                - (CASE WHEN p.upto - p.cents > d.upto - d.cents
-                        THEN p.upto - p.cents ELSE d.upto - d.cents END) AS BIGINT)
-    FROM (
-        SELECT o.*, CAST(SUM(o.cents) OVER (PARTITION BY o.member_id ORDER BY o.id)
-                         AS BIGINT) AS upto
-        FROM (SELECT x.id, x.member_id, x.due_date, x.kind, x.period_start, x.period_end,
-                     CAST(ROUND(x.amount * 100) AS BIGINT) AS amount_cents,
-                     CAST(ROUND((x.amount - x.paid_amount) * 100) AS BIGINT) AS cents
-              FROM members_contributiondue x
-              WHERE x.id IN ({dues}) AND x.status = 'open' AND x.member_id IN ({members})) o
-    ) d
-    JOIN (
-        SELECT f.*, CAST(SUM(f.cents) OVER (PARTITION BY f.member_id
-                                            ORDER BY f.received_on, f.id) AS BIGINT) AS upto
-        FROM (SELECT y.id, y.member_id, y.received_on,
-                     CAST(ROUND((y.amount - y.allocated_amount) * 100) AS BIGINT) AS cents
-              FROM members_payment y
-              WHERE y.amount > y.allocated_amount AND y.member_id IN ({members})) f
-    ) p ON p.member_id = d.member_id AND p.upto - p.cents < d.upto AND d.upto - d.cents < p.upto
-    ORDER BY d.id, p.received_on, p.id
-"""
-
-
-def dues_settle_from_advance(*, dues: QuerySet[ContributionDue]) -> int:
-    """Settle open dues (a billing batch's premiums, an apportionment's shares) from money
-    their members paid in advance, oldest payment to oldest due. Returns how many were
-    settled in full or in part.
-
-    Set-based: the members among the dues' who hold unallocated money are locked in one
-    statement (the order in ``locks``: members first, then their payments); one query
-    matches their money to their dues (``ALLOCATIONS``), which touches the few who paid
-    ahead, not everyone; the allocations are one insert, the payments and dues one
-    update each, and every due settled gets its own ledger entry (Dr 2203 advance, Cr
-    1122 receivable, dated its due date or today if later), all posted by one
-    ``entries_post``.
-    """
-    dues_sql, dues_params = dues.order_by().values("pk").query.sql_with_params()
-    members_sql, members_params = (
-        Payment.objects.filter(amount__gt=F("allocated_amount"))
-        .filter(member_id__in=dues.order_by().values("member_id"))
-        .order_by()
-        .values("member_id")
-        .query.sql_with_params()
-    )
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT COUNT(*) FROM (SELECT l.id FROM members_member l "  # noqa: S608 - constant SQL; values are parameters
-                    f"WHERE l.id IN ({members_sql}) ORDER BY l.id FOR NO KEY UPDATE) x",
-                    members_params,
-                )
-                cursor.execute(
-                    "SELECT COUNT(*) FROM (SELECT l.id FROM members_payment l "  # noqa: S608 - constant SQL; values are parameters
-                    f"WHERE l.member_id IN ({members_sql}) ORDER BY l.id FOR NO KEY UPDATE) x",
-                    members_params,
-                )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                ALLOCATIONS.format(dues=dues_sql, members=members_sql),
-                [*dues_params, *members_params, *members_params],
-            )
-            rows = cursor.fetchall()
-        if not rows:
-            return 0
-        return _allocations_write(rows)
-
-
-def _allocations_write(rows: list[tuple]) -> int:
-    """Write what ``ALLOCATIONS`` matched: allocations, payments, dues, entries."""
-    DUE.check(ContributionDue.Status.OPEN, ContributionDue.Status.PAID)
-    to_payments: dict[int, Decimal] = {}
-    to_dues: dict[int, Decimal] = {}
-    labels: dict[int, tuple[dt.date, str]] = {}
-    allocations = []
-    for payment_id, due_id, _member, due_date, kind, start, end, amount_cents, cents in rows:
-        part = CENT * int(cents)
-        allocations.append(PaymentAllocation(payment_id=payment_id, due_id=due_id, amount=part))
-        to_payments[payment_id] = to_payments.get(payment_id, ZERO) + part
-        to_dues[due_id] = to_dues.get(due_id, ZERO) + part
-        due_date, start, end = (_as_date(value) for value in (due_date, start, end))
-        # ``ContributionDue.memo_label``, from the row.
-        label = f"{ContributionDue.Kind(kind).label} {start}–{end}: {CENT * int(amount_cents)}"
-        labels[due_id] = (due_date, label)
-    PaymentAllocation.objects.bulk_create(allocations)
-    payments = list(Payment.objects.filter(pk__in=to_payments))
-    for payment in payments:
-        payment.allocated_amount += to_payments[payment.pk]
-    Payment.objects.bulk_update(payments, ["allocated_amount"])
-    settled = list(ContributionDue.objects.filter(pk__in=to_dues))
-    for due in settled:
-        due.paid_amount += to_dues[due.pk]
-        if due.paid_amount == due.amount:
-            due.status = ContributionDue.Status.PAID
-    ContributionDue.objects.bulk_update(settled, ["paid_amount", "status"])
-    today = timezone.localdate()
-    entries_post(
-        entries=[
-            EntrySpec(
-                idempotency_key=f"members.credit-applied:{due_id}",
-                # Not before the receivable it settles exists (billing may run ahead).
-                date=max(labels[due_id][0], today),
-                memo=_("Advance payment applied to %(due)s") % {"due": labels[due_id][1]},
-                lines=[Debit(PREPAID, applied), Credit(RECEIVABLE, applied)],
-                source_type="members.allocation",
-                source_id=due_id,
-            )
-            for due_id, applied in to_dues.items()
-        ]
-    )
-    return len(to_dues)
-
-
-def _as_date(value: dt.date | str) -> dt.date:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def dues_cancel_after_cover(

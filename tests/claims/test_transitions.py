@@ -44,12 +44,13 @@ def test_whole_table(current, new):
 
 # --- Every other table of the app, walked whole ------------------------------------------
 
-from claims.models import PanelSeat, ReviewPanel  # noqa: E402
+from claims.models import ApportionmentPeriod, PanelSeat, ReviewPanel  # noqa: E402
 from claims.transitions import (  # noqa: E402
     MACHINES,
     NOTICE,
     PANEL,
     PANEL_OVERTURN,
+    PERIOD,
     SEAT,
     STAFF_REJECTION,
     WITHDRAWAL,
@@ -93,6 +94,8 @@ TABLES = {
     ),
     "staff rejection": (STAFF_REJECTION, S, {(S.ASSESSED, S.REJECTED)}),
     "panel overturn": (PANEL_OVERTURN, S, {(S.APPROVED, S.REJECTED)}),
+    # billing while the shares are written on the workers; billed once, never back
+    "period": (PERIOD, ApportionmentPeriod.Status, {("billing", "billed")}),
 }
 
 
@@ -117,7 +120,8 @@ def test_every_table_whole(name, current, new):
 
 
 def test_every_status_field_of_the_app_has_a_table():
-    """Claim.status, Claim.notice_status, ReviewPanel.status, PanelSeat.vote."""
+    """Claim.status, Claim.notice_status, ReviewPanel.status, PanelSeat.vote,
+    ApportionmentPeriod.status."""
     from django.apps import apps
 
     fields = {
