@@ -236,10 +236,14 @@ ROLES: tuple[Role, ...] = (
     Role(
         "administrator",
         "系统管理员 Administrator",
-        _("Keeps sign-in security: the two-factor rule, lock-outs, the sign-in logs."),
+        _(
+            "Keeps sign-in security: the two-factor rule, lock-outs, the sign-in logs; "
+            "resumes a batch run that stopped."
+        ),
         (
             "common.view_*",
             "common.change_society_security",
+            "common.resume_batchrun",
             "accounts.view_user",
             "accounts.view_secondfactorattempts",
             "accounts.change_secondfactorattempts",

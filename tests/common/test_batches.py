@@ -201,3 +201,43 @@ def test_a_crashed_chunk_stays_pending_and_the_stalled_run_is_sent_again():
 def test_an_unknown_job_is_refused():
     with pytest.raises(LookupError):
         batch_start(kind="nobody", key="x", ranges=[(0, 1)])
+
+
+def test_the_administrator_reads_a_run_and_resumes_it_others_do_not(
+    client, make_user, django_capture_on_commit_callbacks
+):
+    """Admin → Batch runs: the administrator's role reads the run and its chunks and may
+    resume it; nothing can be added, changed or deleted; finance does not see the page."""
+    BROKEN.add(2)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = start(key="shown")
+    run.refresh_from_db()
+    assert run.status == BatchRun.Status.FAILED
+
+    finance = make_user("fin", roles=("finance",), is_staff=True)
+    client.force_login(finance)
+    assert client.get("/admin/common/batchrun/").status_code == 403
+
+    admin = make_user("ops", roles=("administrator",), is_staff=True)
+    client.force_login(admin)
+    listing = client.get("/admin/common/batchrun/")
+    assert listing.status_code == 200
+    assert "shown" in listing.content.decode() and 'value="resume"' in listing.content.decode()
+    detail = client.get(f"/admin/common/batchrun/{run.pk}/change/")
+    assert detail.status_code == 200
+    assert "The member table changed under the run." in detail.content.decode()
+    assert b'name="_save"' not in detail.content
+    assert client.get("/admin/common/batchrun/add/").status_code == 403
+    assert client.post(f"/admin/common/batchrun/{run.pk}/delete/").status_code == 403
+
+    BROKEN.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/common/batchrun/",
+            {"action": "resume", "_selected_action": [run.pk]},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == BatchRun.Status.COMPLETE
+    assert counter("finish:shown") == 1
