@@ -27,6 +27,12 @@ billed (the chunks, the ledger entry and the Merkle root all in). Without ``--wo
 the chunk size is raised to the scale, so the run stays the one transaction it is for a
 society whose members fit one chunk (today's inline measurement).
 
+``--workers 1,2`` (a list; 0 is the inline run) measures each count on the same load, one
+after the other: between two runs the scratch database is put back as it was before the
+first (``_reset``: the period, its shares, run, tree and ledger entry deleted, the dues
+table truncated and analysed), so a ten-million-member load is paid once.
+``seconds_by_workers`` and ``ratio_by_workers`` give each run beside the same baseline.
+
 Peak RSS of the Python process is printed by bench/run.py: it stays flat because no row
 of members or dues ever comes into Python (nor into a worker: each chunk is one
 ``INSERT ... SELECT``).
@@ -64,6 +70,8 @@ CLAIMS = 200
 CHUNK = 50_000
 #: Best of this many baseline runs (CLAIMS_BENCH_BASELINE_RUNS; 1 for very large scales).
 BASELINE_RUNS = int(os.environ.get("CLAIMS_BENCH_BASELINE_RUNS", "3"))
+#: The chunk width of the runs on workers (settings.BATCH_CHUNK_SIZE as configured).
+CHUNK_SIZE = settings.BATCH_CHUNK_SIZE
 
 
 class _Stream(io.RawIOBase):
@@ -217,10 +225,68 @@ def _run_on_workers(plan_id: int, cutoff: dt.date, workers: int, log) -> tuple:
     return seconds, period, run.chunk_count
 
 
-def run(*, scale: int, log: Callable[[str], None], workers: int | None = None) -> dict:
-    if not workers:
+def _reset(plan_id: int) -> None:
+    """Put the scratch database back as it was before the run, for the next worker count
+    on the same load: the shares, the period, its run, its tree and its ledger entry go
+    (the ledger's append-only triggers are skipped for that one delete, in this scratch
+    database only), the claims are unlinked, and the dues table is emptied and analysed
+    as it was for the first run."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM claims_sharetreenode")
+        cursor.execute("UPDATE claims_claim SET apportionment_period_id = NULL")
+        cursor.execute("DELETE FROM claims_apportionmentperiod WHERE plan_id = %s", [plan_id])
+        cursor.execute("DELETE FROM common_batchchunk")
+        cursor.execute("DELETE FROM common_batchrun")
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "DELETE FROM ledger_posting WHERE entry_id IN (SELECT id FROM "
+            "ledger_journalentry WHERE source_type = 'claims.apportionment')"
+        )
+        cursor.execute("DELETE FROM ledger_journalentry WHERE source_type = 'claims.apportionment'")
+    with connection.cursor() as cursor:
+        # TRUNCATE ... CASCADE empties the tables pointing at dues, and those pointing at
+        # them: every one of them is empty here (no member paid ahead), checked first.
+        cursor.execute(
+            "WITH RECURSIVE referring(t) AS (SELECT 'members_contributiondue'::regclass "
+            "UNION SELECT c.conrelid::regclass FROM pg_constraint c JOIN referring r "
+            "ON c.confrelid = r.t AND c.contype = 'f') "
+            "SELECT t::text FROM referring WHERE t <> 'members_contributiondue'::regclass"
+        )
+        for (table,) in cursor.fetchall():
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+            assert not cursor.fetchone()[0], f"{table} is not empty; the reset would lose it"
+        cursor.execute("TRUNCATE members_contributiondue CASCADE")
+        cursor.execute("ANALYZE members_contributiondue")
+
+
+def _one_run(plan_id: int, cutoff: dt.date, workers: int, scale: int, log) -> tuple:
+    """One apportionment_run (inline when ``workers`` is 0): seconds, period, chunks."""
+    if workers:
+        settings.BATCH_CHUNK_SIZE = CHUNK_SIZE
+        seconds, period, chunks = _run_on_workers(plan_id, cutoff, workers, log)
+        log(
+            f"apportionment_run on {workers} worker process(es), {chunks} chunks of "
+            f"{settings.BATCH_CHUNK_SIZE:,}: {seconds:.2f} s to billed"
+        )
+    else:
         # One transaction, as for a society whose members fit one chunk.
-        settings.BATCH_CHUNK_SIZE = max(scale, settings.BATCH_CHUNK_SIZE)
+        settings.BATCH_CHUNK_SIZE = max(scale, CHUNK_SIZE)
+        started = time.perf_counter()
+        period = apportionment_run(plan=Plan.objects.get(pk=plan_id), cutoff=cutoff)
+        seconds = time.perf_counter() - started
+        chunks = 1
+        log(f"apportionment_run: {seconds:.2f} s")
+    dues = ContributionDue.objects.filter(kind="share", coverage__plan_id=plan_id)
+    assert period.members_sharing == scale
+    assert dues.count() == period.members_sharing
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT SUM(amount) FROM members_contributiondue WHERE kind = 'share'")
+        assert cursor.fetchone()[0] == period.shares_total
+    return seconds, period, chunks
+
+
+def run(*, scale: int, log: Callable[[str], None], workers: list[int] | int | None = None) -> dict:
+    counts = workers if isinstance(workers, list) else [workers or 0]
     version = aid_plan()
     _load(version, scale, log)
     plan_id = version.plan_id
@@ -235,24 +301,14 @@ def run(*, scale: int, log: Callable[[str], None], workers: int | None = None) -
     preview = apportionment_preview(plan=Plan.objects.get(pk=plan_id), cutoff=cutoff)
     preview_seconds = time.perf_counter() - started
     log(f"apportionment_preview (dry run; the first step of a run): {preview_seconds:.2f} s")
-    if workers:
-        seconds, period, chunks = _run_on_workers(plan_id, cutoff, workers, log)
-        log(
-            f"apportionment_run on {workers} worker process(es), {chunks} chunks of "
-            f"{settings.BATCH_CHUNK_SIZE:,}: {seconds:.2f} s to billed"
-        )
-    else:
-        started = time.perf_counter()
-        period = apportionment_run(plan=Plan.objects.get(pk=plan_id), cutoff=cutoff)
-        seconds = time.perf_counter() - started
-        chunks = 1
-        log(f"apportionment_run: {seconds:.2f} s")
-    dues = ContributionDue.objects.filter(kind="share", coverage__plan_id=plan_id)
-    assert period.members_sharing == scale == preview.members_sharing
-    assert dues.count() == period.members_sharing
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT SUM(amount) FROM members_contributiondue WHERE kind = 'share'")
-        assert cursor.fetchone()[0] == period.shares_total
+    assert preview.members_sharing == scale
+    by_workers = {}
+    for i, count in enumerate(counts):
+        if i:
+            _reset(plan_id)
+        seconds, period, chunks = _one_run(plan_id, cutoff, count, scale, log)
+        by_workers[str(count)] = round(seconds, 4)
+    seconds = by_workers[str(counts[0])]
     again = time.perf_counter()
     assert apportionment_run(plan=plan_id, cutoff=cutoff).pk == period.pk
     rerun = time.perf_counter() - again
@@ -264,7 +320,9 @@ def run(*, scale: int, log: Callable[[str], None], workers: int | None = None) -
     return {
         "seconds": seconds,
         "baseline_seconds": with_keys,
-        "workers": workers or 0,
+        "workers": counts[0],
+        "seconds_by_workers": by_workers,
+        "ratio_by_workers": {k: round(v / with_keys, 2) for k, v in by_workers.items()},
         "chunks": chunks,
         "chunk_size": settings.BATCH_CHUNK_SIZE,
         "baseline_same_indexes_no_keys_seconds": round(baseline, 4),

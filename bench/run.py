@@ -147,10 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument(
         "--workers",
-        type=int,
-        default=0,
+        default="0",
         help="run the job as a batch run on a Celery worker with this many processes "
-        "(claims-apportion, members-billing, members-grace; needs REDIS_URL)",
+        "(claims-apportion, members-billing, members-grace; needs REDIS_URL); "
+        "claims-apportion takes a list, 1,2: one load, the run once per count",
     )
     args = parser.parse_args(argv)
 
@@ -168,15 +168,24 @@ def main(argv: list[str] | None = None) -> int:
     if not url:
         raise SystemExit("bench/run.py needs DATABASE_URL pointing at a PostgreSQL server.")
     admin_url, bench_url, scratch = scratch_url(url)
-    options = {}
-    if args.workers:
+    options: dict = {}
+    try:
+        workers = [int(n) for n in str(args.workers).split(",")]
+    except ValueError:
+        print("--workers takes a number of processes, or for claims-apportion a list: 1,2",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    if any(workers):
         if args.name not in ("claims-apportion", "members-billing", "members-grace"):
             print(
                 "--workers applies to claims-apportion, members-billing and members-grace",
                 file=sys.stderr,
             )
             return 2
-        options["workers"] = args.workers
+        if len(workers) > 1 and args.name != "claims-apportion":
+            print("a list of worker counts applies to claims-apportion only", file=sys.stderr)
+            return 2
+        options["workers"] = workers if args.name == "claims-apportion" else workers[0]
         os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
 
     admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
