@@ -107,11 +107,8 @@ def _frequencies() -> str:
     return ", ".join(f"'{name}'" for name in FREQUENCY_MONTHS)
 
 
-def candidates_sql(scope: Scope | None, until: dt.date) -> tuple[str, list]:
-    """``FROM ... WHERE`` of the coverages with a period to bill by ``until``: premium
-    plans, cover in force or suspended, a frequency and a positive premium, and a next
-    period starting before the member's withdrawal takes effect (no cover from then).
-    Aliases: c coverage, m member, v plan version, p plan."""
+def _candidates(scope: Scope | None, until: dt.date) -> tuple[list[str], list]:
+    """The conditions of ``candidates_sql`` (without its joins) and their parameters."""
     where = [
         "p.kind = 'premium'",
         f"c.status IN ({_live()})",
@@ -126,12 +123,35 @@ def candidates_sql(scope: Scope | None, until: dt.date) -> tuple[str, list]:
         scope_sql, scope_params = scope.sql()
         where.append(scope_sql)
         params += scope_params
+    return where, params
+
+
+def candidates_sql(scope: Scope | None, until: dt.date) -> tuple[str, list]:
+    """``FROM ... WHERE`` of the coverages with a period to bill by ``until``: premium
+    plans, cover in force or suspended, a frequency and a positive premium, and a next
+    period starting before the member's withdrawal takes effect (no cover from then).
+    Aliases: c coverage, m member, v plan version, p plan."""
+    where, params = _candidates(scope, until)
     return (
         "FROM members_coverage c "
         "JOIN members_plan p ON p.id = c.plan_id "
         "JOIN members_planversion v ON v.id = c.plan_version_id "
         "JOIN members_member m ON m.id = c.member_id "
         f"WHERE {' AND '.join(where)}",
+        params,
+    )
+
+
+def _update_sql(scope: Scope, until: dt.date, set_sql: str, *extra: str) -> tuple[str, list]:
+    """``UPDATE members_coverage AS c SET ... FROM ... WHERE`` over the candidates (and the
+    ``extra`` conditions): the coverage joined to its plan, version and member in place,
+    not looked up again by id through a subquery (one pass over the coverages, not two)."""
+    where, params = _candidates(scope, until)
+    joins = ["p.id = c.plan_id", "v.id = c.plan_version_id", "m.id = c.member_id"]
+    return (
+        f"UPDATE members_coverage AS c SET {set_sql} "  # noqa: S608 - constant SQL; values are parameters
+        "FROM members_plan p, members_planversion v, members_member m "
+        f"WHERE {' AND '.join([*joins, *where, *extra])}",
         params,
     )
 
@@ -205,20 +225,12 @@ def terms_close_or_renew(scope: Scope, until: dt.date) -> int:
     """Where the next period starts after the term's end: a term that does not renew
     stops billing (no next due date); one that renews moves on by the policy term.
     Returns how many coverages stopped."""
-    from_sql, params = candidates_sql(scope, until)
     after_term = "c.term_end IS NOT NULL AND c.next_due_date > c.term_end"
-    stopped = _execute(
-        "UPDATE members_coverage SET next_due_date = NULL "  # noqa: S608 - constant SQL; values are parameters
-        f"WHERE id IN (SELECT c.id {from_sql} AND {after_term} AND NOT v.auto_renew)",
-        params,
-    )
-    renewed = _add_months(_add_days("u.term_end", "1"), "v.policy_term_months")
-    _execute(
-        f"UPDATE members_coverage AS u SET term_end = (SELECT {_day_before(renewed)} "  # noqa: S608 - constant SQL; values are parameters
-        "FROM members_planversion v WHERE v.id = u.plan_version_id) "
-        f"WHERE u.id IN (SELECT c.id {from_sql} AND {after_term} AND v.auto_renew)",
-        params,
-    )
+    stopped = _execute(*_update_sql(scope, until, "next_due_date = NULL", after_term,
+                                    "NOT v.auto_renew"))  # fmt: skip
+    renewed = _add_months(_add_days("c.term_end", "1"), "v.policy_term_months")
+    _execute(*_update_sql(scope, until, f"term_end = {_day_before(renewed)}", after_term,
+                          "v.auto_renew"))  # fmt: skip
     return stopped
 
 
@@ -288,10 +300,6 @@ def dues_insert(
 def next_due_advance(scope: Scope, until: dt.date) -> int:
     """Move every billed coverage's next due date to the day after its period (a period
     billed before, e.g. by a run that stopped half-way, counts as billed)."""
-    from_sql, params = candidates_sql(scope, until)
     return _execute(
-        "UPDATE members_coverage AS c "  # noqa: S608 - constant SQL; values are parameters
-        f"SET next_due_date = {_add_days(period_end_sql(), '1')} "
-        f"WHERE c.id IN (SELECT c.id {from_sql})",
-        params,
+        *_update_sql(scope, until, f"next_due_date = {_add_days(period_end_sql(), '1')}")
     )
