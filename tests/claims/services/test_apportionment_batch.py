@@ -15,7 +15,7 @@ from django.utils import timezone
 from claims import merkle
 from claims.models import ApportionmentPeriod, Claim
 from claims.selectors import apportionment_summaries, share_periods_for_member
-from claims.services import apportionment as service
+from claims.services import apportionment_batch as service
 from claims.services.apportionment import (
     apportionment_publish,
     apportionment_run,
