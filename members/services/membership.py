@@ -28,7 +28,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -194,29 +193,47 @@ def members_status_set(
     updates: dict[str, object] = {"status": new, "status_changed_at": timezone.now()}
     if new == Member.Status.SUSPENDED:
         # The lapse date: the suspension day plus the longest lapse period of the cover
-        # in force (before it moves with the membership, below).
-        lapse_days = (
-            Coverage.objects.filter(member_id=OuterRef("pk"), status=Coverage.Status.IN_FORCE)
-            .values("member_id")
-            .annotate(days=_LAPSE_DAYS)
-            .values("days")
-        )
+        # in force, read before the cover moves with the membership (below). Most cover
+        # has the default period, so every member gets it first, as a constant; only the
+        # members with cover in force on another period have theirs worked out (a
+        # subquery per member, which on all of them would cost as much as the move).
         updates["suspended_on"] = today
-        updates["lapses_on"] = AddDays(
-            Value(today),
-            Coalesce(Subquery(lapse_days, output_field=IntegerField()), DEFAULT_LAPSE_DAYS),
-        )
+        updates["lapses_on"] = today + dt.timedelta(days=DEFAULT_LAPSE_DAYS)
     elif Member.Status.SUSPENDED in by_old:
         for name in ("suspended_on", "lapses_on"):
             updates[name] = Case(
                 When(status=Member.Status.SUSPENDED, then=Value(None)), default=F(name)
             )
     moved = Member.objects.filter(among(Member, ids)).update(**updates)
+    if new == Member.Status.SUSPENDED:
+        _lapse_dates_other_periods(ids, today)
     if coverages_to and not on_field:
         _coverages_move(ids, coverages_to, end_date=today)
     for old, old_ids in by_old.items():
         _status_events(old_ids, old=old, new=new, actor=actor, reason=reason)
     return moved
+
+
+def _lapse_dates_other_periods(ids: list[int], today: dt.date) -> int:
+    """The lapse date of the members just suspended whose cover in force has a lapse
+    period other than the default: the suspension day plus the longest of them
+    (``member_status_set``'s rule). Runs before their cover is suspended."""
+    lapse_days = (
+        Coverage.objects.filter(member_id=OuterRef("pk"), status=Coverage.Status.IN_FORCE)
+        .values("member_id")
+        .annotate(days=_LAPSE_DAYS)
+        .values("days")
+    )
+    other = set(
+        Coverage.objects.filter(among(Coverage, ids, "member_id"), status=Coverage.Status.IN_FORCE)
+        .exclude(plan_version__lapse_after_days=DEFAULT_LAPSE_DAYS)
+        .values_list("member_id", flat=True)
+    )
+    if not other:
+        return 0
+    return Member.objects.filter(among(Member, other)).update(
+        lapses_on=AddDays(Value(today), Subquery(lapse_days, output_field=IntegerField()))
+    )
 
 
 def _batch_dues_settle(

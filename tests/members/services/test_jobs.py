@@ -175,3 +175,31 @@ def test_the_tasks_take_the_day_they_run_for(premium):
     first, second = run_twice(tasks.bill_premiums, grace_over.isoformat())
     assert first["billed"] >= 1
     assert second == {"billed": 0, "failed": 0}
+
+
+def test_the_grace_job_sets_each_lapse_date_by_the_longest_period_of_the_cover_in_force():
+    """Suspended by the daily job, a member lapses after the longest lapse period of their
+    cover in force (730 days by default; a plan may set its own)."""
+    short = premium_plan_make(lapse_after_days=365)
+    long = premium_plan_make(lapse_after_days=900)
+    on_default, on_short, on_both = member_make(), member_make(short), member_make(short)
+    coverage_open(
+        member=on_both,
+        version=long,
+        frequency="monthly",
+        start=on_both.coverages.get().start_date,
+    )
+    day = max(d.grace_ends_on for d in ContributionDue.objects.all()) + dt.timedelta(days=1)
+
+    assert memberships_enforce_grace(today=day, batch_size=2) == {
+        "suspended": 3,
+        "lapsed": 0,
+        "failed": 0,
+    }
+    lapses = dict(Member.objects.values_list("pk", "lapses_on"))
+    assert lapses == {
+        on_default.pk: day + dt.timedelta(days=730),
+        on_short.pk: day + dt.timedelta(days=365),
+        on_both.pk: day + dt.timedelta(days=900),
+    }
+    assert set(Member.objects.values_list("suspended_on", flat=True)) == {day}
