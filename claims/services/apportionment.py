@@ -260,7 +260,7 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
             PERIOD.move(period, ApportionmentPeriod.Status.BILLED)
             period.save(update_fields=["status"])
             return share_tree_build(period=period)
-        shares_start(period, preview, version)
+        shares_start(period, dues=preview.dues, grace_period_days=version.grace_period_days)
         period.refresh_from_db()
         return period
 

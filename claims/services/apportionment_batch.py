@@ -11,7 +11,6 @@ run's own transaction. docs/scaling.md, "Apportionment across workers", has the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from ledger.chart import CONTRIBUTION_INCOME, FEE_INCOME, RECEIVABLE, SURPLUS
 from ledger.services import Credit, Debit, entry_post
-from members.models import ContributionDue, PlanVersion
+from members.models import ContributionDue
 from members.services.contributions import dues_settle_from_advance
 from mutualsociety.common.models import BatchChunk, BatchRun
 from mutualsociety.common.money import CENT
@@ -30,9 +29,6 @@ from ..transitions import PERIOD
 from .apportionment_sql import shares_chunks, shares_insert
 from .share_tree import share_tree_build
 
-if TYPE_CHECKING:
-    from .apportionment import Preview
-
 #: The batch job that writes a period's shares.
 BATCH_KIND = "claims.apportionment"
 
@@ -41,7 +37,7 @@ def _run_key(plan_id: int, cutoff: dt.date) -> str:
     return f"{BATCH_KIND}:{plan_id}:{cutoff.isoformat()}"
 
 
-def shares_start(period: ApportionmentPeriod, preview: Preview, version: PlanVersion) -> BatchRun:
+def shares_start(period: ApportionmentPeriod, *, dues: int, grace_period_days: int) -> BatchRun:
     """Start writing the period's shares as a batch run over ranges of coverage ids,
     ``BATCH_CHUNK_SIZE`` wide. What each chunk must write (dues, cents) is fixed now by
     one grouped aggregate over the sharing coverages, with the place of the extra cents:
@@ -49,26 +45,26 @@ def shares_start(period: ApportionmentPeriod, preview: Preview, version: PlanVer
     so that a chunk places them as a run over the whole plan would. A chunk finding other
     totals (a coverage changed meanwhile) is refused and the run waits, unpublished."""
     size = settings.BATCH_CHUNK_SIZE
-    base_cents = int(preview.share_per_member / CENT)
-    cap_cents = int(preview.annual_cap / CENT) if preview.annual_cap is not None else None
-    cents = int(preview.shares_total / CENT)
+    base_cents = int(period.share_per_member / CENT)
+    cap_cents = int(period.annual_cap / CENT) if period.annual_cap is not None else None
+    cents = int(period.shares_total / CENT)
     chunks = []
-    if preview.dues:
+    if dues:
         chunks = shares_chunks(
             plan_id=period.plan_id,
             cutoff=period.cutoff,
             base_cents=base_cents,
-            extra_cents=preview.extra_cent_members,
+            extra_cents=period.extra_cent_members,
             cap_cents=cap_cents,
             size=size,
         )
     last_extra_id = max((c[3] for c in chunks), default=0)
-    inline = preview.members_sharing <= size or len(chunks) <= 1
+    inline = period.members_sharing <= size or len(chunks) <= 1
     if not chunks:
         ranges, chunk_expected = [(0, 0)], [{"dues": 0, "cents": 0}]
     elif inline:
         ranges = [(chunks[0][0] * size, (chunks[-1][0] + 1) * size)]
-        chunk_expected = [{"dues": preview.dues, "cents": cents}]
+        chunk_expected = [{"dues": dues, "cents": cents}]
     else:
         ranges = [(c * size, (c + 1) * size) for c, _dues, _cents, _k in chunks]
         chunk_expected = [{"dues": d, "cents": n} for _c, d, n, _k in chunks]
@@ -81,15 +77,13 @@ def shares_start(period: ApportionmentPeriod, preview: Preview, version: PlanVer
             "plan": period.plan_id,
             "period_start": period.period_start.isoformat(),
             "cutoff": period.cutoff.isoformat(),
-            "grace_ends_on": (
-                period.cutoff + dt.timedelta(days=version.grace_period_days)
-            ).isoformat(),
+            "grace_ends_on": (period.cutoff + dt.timedelta(days=grace_period_days)).isoformat(),
             "base_cents": base_cents,
             "last_extra_id": last_extra_id,
             "cap_cents": cap_cents,
             "actor": period.run_by_id,
         },
-        expected={"dues": preview.dues, "cents": cents},
+        expected={"dues": dues, "cents": cents},
         chunk_expected=chunk_expected,
         inline=inline or not chunks,
     )
