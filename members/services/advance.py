@@ -27,7 +27,7 @@ from ..transitions import DUE
 # each payment with money left, oldest first, likewise: a payment settles the part of a
 # due where their ranges overlap — oldest money to the oldest due, as one due at a time
 # would. Integer cents; PostgreSQL and SQLite. Parameters: the dues' SQL, twice the
-# members' (dues and payments).
+# members' condition (``= ANY(%s)`` or ``IN (...)``, for the dues and the payments).
 ALLOCATIONS = """
     SELECT p.id, d.id, d.member_id, d.due_date, d.kind, d.period_start, d.period_end,
            d.amount_cents,
@@ -41,7 +41,7 @@ ALLOCATIONS = """
                      CAST(ROUND(x.amount * 100) AS BIGINT) AS amount_cents,
                      CAST(ROUND((x.amount - x.paid_amount) * 100) AS BIGINT) AS cents
               FROM members_contributiondue x
-              WHERE x.id IN ({dues}) AND x.status = 'open' AND x.member_id IN ({members})) o
+              WHERE x.id IN ({dues}) AND x.status = 'open' AND x.member_id {members}) o
     ) d
     JOIN (
         SELECT f.*, CAST(SUM(f.cents) OVER (PARTITION BY f.member_id
@@ -49,7 +49,7 @@ ALLOCATIONS = """
         FROM (SELECT y.id, y.member_id, y.received_on,
                      CAST(ROUND((y.amount - y.allocated_amount) * 100) AS BIGINT) AS cents
               FROM members_payment y
-              WHERE y.amount > y.allocated_amount AND y.member_id IN ({members})) f
+              WHERE y.amount > y.allocated_amount AND y.member_id {members}) f
     ) p ON p.member_id = d.member_id AND p.upto - p.cents < d.upto AND d.upto - d.cents < p.upto
     ORDER BY d.id, p.received_on, p.id
 """
@@ -69,24 +69,32 @@ def dues_settle_from_advance(*, dues: QuerySet[ContributionDue]) -> int:
     ``entries_post``.
     """
     dues_sql, dues_params = dues.order_by().values("pk").query.sql_with_params()
-    members_sql, members_params = (
-        Payment.objects.filter(amount__gt=F("allocated_amount"))
-        .filter(member_id__in=dues.order_by().values("member_id"))
-        .order_by()
-        .values("member_id")
-        .query.sql_with_params()
-    )
     with transaction.atomic():
+        # The members of these dues who hold unallocated money: usually a few among many
+        # (one query, a list). Everything below is driven by them, so that the work
+        # follows the advance payers, not the dues table: matched through a subquery,
+        # PostgreSQL could read every open due of the society for each batch (quadratic
+        # over a billing run once the table's statistics fell behind its growth).
+        members = sorted(
+            set(
+                Payment.objects.filter(amount__gt=F("allocated_amount"))
+                .filter(member_id__in=dues.order_by().values("member_id"))
+                .values_list("member_id", flat=True)
+            )
+        )
+        if not members:
+            return 0
+        members_sql, members_params = _ids_sql(members)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT COUNT(*) FROM (SELECT l.id FROM members_member l "  # noqa: S608 - constant SQL; values are parameters
-                    f"WHERE l.id IN ({members_sql}) ORDER BY l.id FOR NO KEY UPDATE) x",
+                    f"WHERE l.id {members_sql} ORDER BY l.id FOR NO KEY UPDATE) x",
                     members_params,
                 )
                 cursor.execute(
                     "SELECT COUNT(*) FROM (SELECT l.id FROM members_payment l "  # noqa: S608 - constant SQL; values are parameters
-                    f"WHERE l.member_id IN ({members_sql}) ORDER BY l.id FOR NO KEY UPDATE) x",
+                    f"WHERE l.member_id {members_sql} ORDER BY l.id FOR NO KEY UPDATE) x",
                     members_params,
                 )
         with connection.cursor() as cursor:
@@ -98,6 +106,13 @@ def dues_settle_from_advance(*, dues: QuerySet[ContributionDue]) -> int:
         if not rows:
             return 0
         return _allocations_write(rows)
+
+
+def _ids_sql(ids: list[int]) -> tuple[str, list]:
+    """``= ANY(%s)`` with the ids as one array on PostgreSQL, ``IN (%s, ...)`` on SQLite."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", [ids]
+    return f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
 def _allocations_write(rows: list[tuple]) -> int:
