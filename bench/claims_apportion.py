@@ -17,6 +17,9 @@ show what the per-row key checks and the indexes cost on their own.
 Beside it (``tree_*``, ``proof_*``): the Merkle tree of the shares, which the run builds
 in its transaction, rebuilt alone to time it; the nodes kept and their size on disk; the
 time of one member's inclusion proof (its block of leaves recomputed from the shares).
+Then the period is published (``publish_seconds``): the summary at once, and one
+notification per member written by the batch run of ``apportionment_notify_start``, on
+the last worker count of the list (inline for 0), timed to the last member told.
 
 With ``--workers W`` (bench/run.py) the run goes through real Celery workers: one
 ``celery worker`` process with a prefork pool of W processes, on the Redis of
@@ -60,8 +63,9 @@ from claims.services.apportionment import (
     apportionment_publish,
     apportionment_run,
 )
+from claims.services.messages import NOTIFY_KIND
 from claims.services.share_tree import share_tree_build
-from members.models import AgeBand, ContributionDue, Coverage, Member, Plan
+from members.models import AgeBand, ContributionDue, Coverage, Member, Notification, Plan
 from members.services.plans import plan_version_draft, plan_version_publish
 from mutualsociety.common.models import BatchRun
 
@@ -314,6 +318,7 @@ def run(*, scale: int, log: Callable[[str], None], workers: list[int] | int | No
     rerun = time.perf_counter() - again
     assert ApportionmentPeriod.objects.count() == 1
     tree = _share_tree(period, log)
+    publish = _publish(period, counts[-1], scale, log)
     # The headline baseline is the dues table as it is (its indexes and its foreign keys):
     # the same rows written by a bare INSERT ... SELECT with no rule applied. The two
     # lighter tables show what the indexes and the per-row key checks cost on their own.
@@ -338,6 +343,7 @@ def run(*, scale: int, log: Callable[[str], None], workers: list[int] | int | No
         "rerun_seconds": round(rerun, 4),
         "preview_seconds": round(preview_seconds, 4),
         **tree,
+        **publish,
     }
 
 
@@ -359,7 +365,6 @@ def _share_tree(period: ApportionmentPeriod, log: Callable[[str], None]) -> dict
         cursor.execute("SELECT pg_total_relation_size('claims_sharetreenode')")
         tree_bytes = cursor.fetchone()[0]
     nodes = ShareTreeNode.objects.filter(period=period).count()
-    apportionment_publish(period=period.pk)
     proof_seconds = []
     for member in (Member.objects.order_by("id").first(), Member.objects.order_by("id").last()):
         started = time.perf_counter()
@@ -377,4 +382,31 @@ def _share_tree(period: ApportionmentPeriod, log: Callable[[str], None]) -> dict
         "tree_bytes_stored": tree_bytes,
         "proof_seconds": round(max(proof_seconds), 4),
         "proof_path_length": len(proof["path"]),
+    }
+
+
+def _publish(period: ApportionmentPeriod, workers: int, scale: int, log) -> dict:
+    """Publish the period and tell its members (the notification run inline for 0
+    workers, else on ``workers`` processes): the seconds to the last member told."""
+    key = f"{NOTIFY_KIND}:{period.pk}"
+
+    def start() -> BatchRun:
+        apportionment_publish(period=period.pk)
+        return BatchRun.objects.get(key=key)
+
+    if workers:
+        seconds, run = run_on_workers(start, workers=workers, log=log)
+    else:
+        settings.BATCH_CHUNK_SIZE = max(scale, CHUNK_SIZE)
+        started = time.perf_counter()
+        run = start()
+        seconds = time.perf_counter() - started
+    assert run.status == BatchRun.Status.COMPLETE, run.error
+    told = Notification.objects.filter(key__startswith=f"claims.apportionment:{period.pk}:")
+    assert told.count() == scale
+    log(f"apportionment_publish, {scale:,} told in {run.chunk_count} chunks: {seconds:.2f} s")
+    return {
+        "publish_seconds": round(seconds, 4),
+        "publish_workers": workers,
+        "publish_chunks": run.chunk_count,
     }

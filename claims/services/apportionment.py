@@ -56,7 +56,7 @@ from .apportionment_sql import (
     members_sharing,
     shares_summary,
 )
-from .messages import apportionment_notify
+from .messages import apportionment_notify_start
 from .notice import notices_clear
 from .share_tree import share_tree_build
 
@@ -269,7 +269,9 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
 def apportionment_publish(*, period: ApportionmentPeriod | int, actor=None) -> ApportionmentPeriod:
     """Publish a period's summary for the disclosure pages (once; replaying is a no-op),
     with the Merkle root of its shares (built first for a period run before the trees
-    existed). Sends ``claims.signals.apportionment_published`` after commit."""
+    existed). Its members are told by a batch run (``apportionment_notify_start``: in
+    this transaction when they fit one chunk, else on the workers after the commit).
+    Sends ``claims.signals.apportionment_published`` after commit."""
     period_id = period.pk if isinstance(period, ApportionmentPeriod) else period
     period = ApportionmentPeriod.objects.select_for_update().get(pk=period_id)
     if period.published_at:
@@ -286,7 +288,7 @@ def apportionment_publish(*, period: ApportionmentPeriod | int, actor=None) -> A
         period = share_tree_build(period=period)
     period.published_at = timezone.now()
     period.save(update_fields=["published_at"])
-    apportionment_notify(period)
+    apportionment_notify_start(period)
     transaction.on_commit(
         lambda: apportionment_published.send(sender=ApportionmentPeriod, period=period)
     )

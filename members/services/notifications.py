@@ -252,14 +252,22 @@ def member_notify_many(
             cursor.execute(sql, params)
             added = max(cursor.rowcount, 0)
         if queue and added:
-            from ..tasks import deliver_notifications  # tasks sit above services
-
-            outbox_enqueue(
-                task=deliver_notifications,
-                args=[key],
-                key=f"members.deliver_notifications:{key}:{timezone.now().isoformat()}",
-            )
+            notifications_deliver_later(batch=key)
     return added
+
+
+def notifications_deliver_later(*, batch: str) -> None:
+    """Queue the sending of a batch of ``member_notify_many`` after the commit (one
+    outbox row; ``notifications_deliver`` sends what is still waiting in it). For a
+    caller that wrote the batch in several transactions with ``queue=False``: the batch
+    run of a published period's notices queues it once, when every chunk is in."""
+    from ..tasks import deliver_notifications  # tasks sit above services
+
+    outbox_enqueue(
+        task=deliver_notifications,
+        args=[batch],
+        key=f"members.deliver_notifications:{batch}:{timezone.now().isoformat()}",
+    )
 
 
 # --- Sending (after the commit, outside any transaction) ---

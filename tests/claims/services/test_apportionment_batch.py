@@ -31,6 +31,7 @@ from mutualsociety.common.services import outbox
 from mutualsociety.common.services.batches import (
     batch_chunk_run,
     batch_finish,
+    batch_resume,
     batches_resume_stalled,
 )
 from tests.claims.factories import claim_approved, covered_member
@@ -305,3 +306,45 @@ def test_a_real_worker_with_two_processes_bills_a_chunked_period(
     assert shares(aid.plan_id).count() == 9
     assert sum(shares(aid.plan_id).values_list("amount", flat=True)) == D("108.00")
     assert period.ledger_entry_id is not None and period.merkle_leaves == 9
+
+
+def test_a_period_published_in_chunks_tells_each_member_once_and_sends_the_batch_once(
+    aid, world, settings, django_capture_on_commit_callbacks
+):
+    """Publishing does not write every member's notice in its own transaction: the
+    period is published at once, its members are told by chunks of member ids on the
+    workers, and the e-mails of the whole batch are queued once, when the last chunk is
+    in. A replayed publish tells nobody again."""
+    from members.models import Notification
+    from mutualsociety.common.models import OutboxTask
+
+    chunked(settings)
+    with django_capture_on_commit_callbacks(execute=True):
+        period = apportionment_run(plan=aid.plan, cutoff=TODAY())
+    told = Notification.objects.filter(key__startswith=f"claims.apportionment:{period.pk}:")
+    sending = OutboxTask.objects.filter(task="members.deliver_notifications")
+    with chord_lost():
+        period = apportionment_publish(period=period)
+    assert period.published_at and apportionment_summaries().get().pk == period.pk
+    run = BatchRun.objects.get(key=f"claims.apportionment.notify:{period.pk}")
+    assert run.status == BatchRun.Status.RUNNING and run.chunk_count >= 4
+    assert not told.exists()  # nobody is told in the publishing transaction
+
+    numbers = list(run.chunks.order_by("number").values_list("number", flat=True))
+    for number in numbers[:-1]:
+        batch_chunk_run(run_id=run.pk, number=number)
+    assert batch_finish(run_id=run.pk).status == BatchRun.Status.RUNNING
+    assert 0 < told.count() < 11 and not sending.exists()  # not sent before the last chunk
+
+    batch_chunk_run(run_id=run.pk, number=numbers[-1])
+    assert batch_finish(run_id=run.pk).status == BatchRun.Status.COMPLETE
+    assert sorted(told.values_list("member_id", flat=True)) == sorted(m.pk for m in world)
+    assert all("98.18" in body for body in told.values_list("body", flat=True))
+    assert list(sending.values_list("args", flat=True)) == [[f"claims.apportionment:{period.pk}"]]
+    run.refresh_from_db()
+    assert run.result == {"told": 11}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        apportionment_publish(period=period)  # a replay
+        batch_resume(run)
+    assert told.count() == 11 and sending.count() == 1
