@@ -35,10 +35,12 @@ from bench.split import run_on_workers
 from ledger.services import Credit, Debit, entry_post
 from members.calculations import add_months
 from members.models import ContributionDue
-from members.services.billing import premiums_bill, premiums_bill_start
+from members.services.billing import BATCH_SIZE, premiums_bill, premiums_bill_start
 from tests.members.factories import premium_plan_make
 
 BASELINE_RUNS = int(os.environ.get("BILLING_BENCH_BASELINE_RUNS", "3"))
+#: Members per batch (the job's ``batch_size``; ``billing.BATCH_SIZE`` unless set).
+BATCH = int(os.environ.get("BILLING_BENCH_BATCH_SIZE", str(BATCH_SIZE)))
 #: One member in ADVANCE_EVERY has money paid in advance.
 ADVANCE_EVERY = 100
 ADVANCE = Decimal("50.00")
@@ -158,13 +160,14 @@ def run(*, scale: int, log: Callable[[str], None], workers: int = 0) -> dict:
     extra: dict = {}
     if workers:
         # The daily task's way: a batch run whose chunks run on ``workers`` processes.
-        seconds, batch = run_on_workers(lambda: premiums_bill_start(today=today), workers=workers,
-                                        log=log)  # fmt: skip
+        seconds, batch = run_on_workers(
+            lambda: premiums_bill_start(today=today, batch_size=BATCH), workers=workers, log=log
+        )
         assert batch.status == "complete", batch.error
         result = {"billed": batch.result["billed"], "failed": batch.result["failed"]}
         extra = {"workers": workers, "chunks": batch.chunk_count}
     else:
-        result = premiums_bill(today=today)
+        result = premiums_bill(today=today, batch_size=BATCH)
         seconds = time.perf_counter() - started
     log(f"premiums_bill: {seconds:.2f} s ({result})")
     assert result == {"billed": scale, "failed": 0}, result
@@ -179,5 +182,6 @@ def run(*, scale: int, log: Callable[[str], None], workers: int = 0) -> dict:
         "rows": scale,
         "settled_from_advance": settled,
         "rerun_seconds": round(rerun, 4),
+        "batch_size": BATCH,
         **extra,
     }

@@ -106,15 +106,20 @@ def _scope_bill(
             ).pk
         if posted:
             expected = sum(total.dues for total in totals)
-            inserted = sql.dues_insert(scope, until, billed_on=today, entries=posted)
-            if inserted != expected:
-                raise RuntimeError(f"Billed {inserted} premiums against entries for {expected}.")
+            done = sql.dues_insert_and_advance(scope, until, billed_on=today, entries=posted)
+            if done.inserted != expected:
+                raise RuntimeError(
+                    f"Billed {done.inserted} premiums against entries for {expected}."
+                )
             entries += posted.values()
-            billed += inserted
+            billed += done.inserted
+            more = done.more
+        else:  # every period was billed before (a run that stopped half-way): move on
+            more = bool(sql.next_due_advance(scope, until)) and sql.candidates_left(scope, until)
         # One more round only if a coverage still has a period to bill (one billed late
-        # catches up): a lookup that stops at the first, instead of a round of
-        # statements that each look at the whole scope again to find nothing.
-        if not sql.next_due_advance(scope, until) or not sql.candidates_left(scope, until):
+        # catches up), instead of a round of statements that each look at the whole
+        # scope again to find nothing.
+        if not more:
             break
     if entries:
         # Members who paid ahead: only their new dues are read and settled.

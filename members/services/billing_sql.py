@@ -213,11 +213,19 @@ def members_lock(scope: Scope, until: dt.date) -> None:
     time."""
     if not _pg():
         return
-    from_sql, params = candidates_sql(scope, until)
+    scope_sql, scope_params = scope.sql()
+    members, member_params = "", []
+    if scope.coverage is None:  # the range bounds the members' index scan too
+        members, member_params = "l.id BETWEEN %s AND %s AND ", scope_params
+    # The members with a live coverage due by ``until``: the coverage table alone, as
+    # ``next_member`` reads it (a member it locks whom ``candidates_sql`` then leaves out
+    # is only locked for nothing), not the candidates' four-table join once more.
     _fetch(
         "SELECT COUNT(*) FROM (SELECT l.id FROM members_member l "  # noqa: S608 - constant SQL; values are parameters
-        f"WHERE l.id IN (SELECT c.member_id {from_sql}) ORDER BY l.id FOR NO KEY UPDATE) x",
-        params,
+        f"WHERE {members}l.id IN (SELECT c.member_id FROM members_coverage c "
+        f"WHERE {scope_sql} AND c.status IN ({_live()}) AND c.next_due_date IS NOT NULL "
+        "AND c.next_due_date <= %s) ORDER BY l.id FOR NO KEY UPDATE) x",
+        [*member_params, *scope_params, connection.ops.adapt_datefield_value(until)],
     )
 
 
@@ -261,40 +269,90 @@ def round_totals(scope: Scope, until: dt.date) -> list[DateTotal]:
     ]
 
 
+def _due_values(
+    billed_on: dt.date | None, entries: dict[dt.date, int], grace_days: str = "v.grace_period_days"
+) -> tuple[str, list]:
+    """The values of a premium due after ``c.member_id, c.id, 'premium', period start,
+    period end, due date``: its grace end, amount, nothing paid, open, its date's entry,
+    created now. The grace period (``grace_days``) runs from the due date or, billed after
+    it, from ``billed_on`` (``dues.due_create``). ``c`` is the coverage."""
+    ops = connection.ops
+    if billed_on is None:
+        grace_from, params = "c.next_due_date", []
+    else:
+        grace_from = "CASE WHEN %s > c.next_due_date THEN %s ELSE c.next_due_date END"
+        params = [ops.adapt_datefield_value(billed_on)] * 2
+    for day, entry_id in entries.items():
+        params += [ops.adapt_datefield_value(day), entry_id]
+    entry_case = "CASE c.next_due_date " + " ".join("WHEN %s THEN %s" for _day in entries) + " END"
+    return (
+        f"{_add_days(grace_from, grace_days)}, c.premium, 0, 'open', {entry_case}, %s",
+        [*params, ops.adapt_datetimefield_value(timezone.now())],
+    )
+
+
+_DUE_COLUMNS = (
+    "INSERT INTO members_contributiondue (member_id, coverage_id, kind, period_start, "
+    "period_end, due_date, grace_ends_on, amount, paid_amount, status, ledger_entry_id, "
+    "created_at) "
+)
+
+
 def dues_insert(
     scope: Scope, until: dt.date, *, billed_on: dt.date | None, entries: dict[dt.date, int]
 ) -> int:
     """One INSERT ... SELECT of the round's premiums, each open, due on its period's start
-    and hung on its date's entry. The grace period runs from the due date or, billed
-    after it, from ``billed_on`` (``dues.due_create``)."""
-    ops = connection.ops
+    and hung on its date's entry (``_due_values``)."""
     from_sql, params = candidates_sql(scope, until)
-    if billed_on is None:
-        grace_from, grace_params = "c.next_due_date", []
-    else:
-        grace_from = "CASE WHEN %s > c.next_due_date THEN %s ELSE c.next_due_date END"
-        grace_params = [ops.adapt_datefield_value(billed_on)] * 2
-    entry_params: list = []
-    for day, entry_id in entries.items():
-        entry_params += [ops.adapt_datefield_value(day), entry_id]
-    entry_case = "CASE c.next_due_date " + " ".join("WHEN %s THEN %s" for _day in entries) + " END"
+    values_sql, values_params = _due_values(billed_on, entries)
     sql = (
-        "INSERT INTO members_contributiondue (member_id, coverage_id, kind, period_start, "  # noqa: S608 - constant SQL; values are parameters
-        "period_end, due_date, grace_ends_on, amount, paid_amount, status, ledger_entry_id, "
-        "created_at) "
-        f"SELECT c.member_id, c.id, 'premium', c.next_due_date, {period_end_sql()}, "
-        f"c.next_due_date, {_add_days(grace_from, 'v.grace_period_days')}, c.premium, 0, "
-        f"'open', {entry_case}, %s {from_sql} AND {NOT_BILLED}"
+        f"{_DUE_COLUMNS}SELECT c.member_id, c.id, 'premium', c.next_due_date, "  # noqa: S608 - constant SQL; values are parameters
+        f"{period_end_sql()}, c.next_due_date, {values_sql} {from_sql} AND {NOT_BILLED}"
     )
-    return _execute(
-        sql,
-        [
-            *grace_params,
-            *entry_params,
-            ops.adapt_datetimefield_value(timezone.now()),
-            *params,
-        ],
+    return _execute(sql, [*values_params, *params])
+
+
+@dataclass(frozen=True)
+class Round:
+    """What ``dues_insert_and_advance`` did: premiums written, coverages moved on, and
+    whether a coverage it moved has its next period starting by ``until`` still."""
+
+    inserted: int
+    advanced: int
+    more: bool
+
+
+def dues_insert_and_advance(
+    scope: Scope, until: dt.date, *, billed_on: dt.date | None, entries: dict[dt.date, int]
+) -> Round:
+    """``dues_insert`` and ``next_due_advance`` in one statement (PostgreSQL): the
+    candidates are read once, with their period's end worked out once; the UPDATE moves
+    each one's next due date past its period and hands on the old one, and the INSERT
+    writes the premiums of the periods not billed before from what it hands on. Two
+    statements read the candidates' four-table join twice, and the UPDATE, the larger
+    part of a day's billing, computed the period's end again (docs/scaling.md)."""
+    if not _pg():
+        inserted = dues_insert(scope, until, billed_on=billed_on, entries=entries)
+        advanced = next_due_advance(scope, until)
+        return Round(inserted, advanced, bool(advanced) and candidates_left(scope, until))
+    from_sql, params = candidates_sql(scope, until)
+    values_sql, values_params = _due_values(billed_on, entries, "c.grace_period_days")
+    sql = (
+        "WITH due AS (SELECT c.id, c.member_id, c.next_due_date, c.premium, "  # noqa: S608 - constant SQL; values are parameters
+        f"v.grace_period_days, {period_end_sql()} AS period_end, {NOT_BILLED} AS unbilled "
+        f"{from_sql}), "
+        "moved AS (UPDATE members_coverage AS t SET next_due_date = due.period_end + 1 "
+        "FROM due WHERE t.id = due.id RETURNING due.*), "
+        f"written AS ({_DUE_COLUMNS}SELECT c.member_id, c.id, 'premium', c.next_due_date, "
+        f"c.period_end, c.next_due_date, {values_sql} "
+        "FROM moved c WHERE c.unbilled RETURNING 1) "
+        "SELECT (SELECT COUNT(*) FROM written), COUNT(*), "
+        "COUNT(*) FILTER (WHERE c.period_end < %s) FROM moved c"
     )
+    inserted, advanced, more = _fetch(
+        sql, [*params, *values_params, connection.ops.adapt_datefield_value(until)]
+    )[0]
+    return Round(int(inserted), int(advanced), bool(more))
 
 
 def next_due_advance(scope: Scope, until: dt.date) -> int:

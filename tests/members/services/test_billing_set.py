@@ -174,3 +174,26 @@ def test_no_period_from_the_day_the_withdrawal_takes_effect(premium):
     premiums_bill(today=effective + dt.timedelta(days=90))
 
     assert not member.dues.filter(period_start__gte=effective).exclude(status="cancelled")
+
+
+@pytest.mark.parametrize("batch_size", [1, 5000])
+def test_a_period_billed_before_its_coverage_moved_on_is_not_billed_again(premium, batch_size):
+    """A coverage whose premium for its next period is already written but whose next
+    due date did not move on (a run that stopped between the two) is moved on without a
+    second premium, alone in its batch (1) or beside members billed now (5000)."""
+    with on(D(2026, 3, 1)):
+        members = [member_make(premium) for _ in range(3)]
+    first = members[0].coverages.get()
+    coverage_bill(coverage=first, until=D(2026, 4, 1), today=D(2026, 4, 1))
+    Coverage.objects.filter(pk=first.pk).update(next_due_date=D(2026, 4, 1))
+
+    assert premiums_bill(today=D(2026, 4, 1), batch_size=batch_size) == {
+        "billed": 2,
+        "failed": 0,
+    }
+    april = ContributionDue.objects.filter(kind="premium", period_start=D(2026, 4, 1))
+    assert sorted(april.values_list("member_id", flat=True)) == sorted(m.pk for m in members)
+    assert set(Coverage.objects.values_list("next_due_date", flat=True)) == {D(2026, 5, 1)}
+    open_dues = ContributionDue.objects.filter(status="open").aggregate(s=Sum("amount"))
+    assert balance("1122") == open_dues["s"]
+    assert premiums_bill(today=D(2026, 4, 1), batch_size=batch_size)["billed"] == 0
