@@ -101,8 +101,9 @@ def members_mover(
                 ids = members_lock(batch)
                 if not ids:
                     return 0, 0
-                rows = list(batch.filter(among(Member, ids)).values_list("pk", "status"))
-                return members_status_set(rows, new, **change), 0
+                # Read again under the locks (a member may have paid meanwhile): in a
+                # later statement, which for a suspension is its UPDATE.
+                return members_status_set(batch.filter(among(Member, ids)), new, **change), 0
         except DomainError as exc:
             logger.warning("%s %s–%s (%d) failed: %s", what, lo + 1, hi, len(ids), exc)
             return 0, len(ids)
