@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
@@ -161,7 +162,7 @@ def _amounts_add(model: type[Payment] | type[ContributionDue], field: str,
     spends longer building than the database running; it took a quarter of a billing
     batch's time for the batch's advance payers alone (docs/scaling.md, "Billing")."""
     if connection.vendor != "postgresql":
-        rows = list(model.objects.filter(pk__in=amounts))
+        rows: list[Any] = list(model.objects.filter(pk__in=amounts))
         for row in rows:
             setattr(row, field, getattr(row, field) + amounts[row.pk])
             if isinstance(row, ContributionDue) and row.paid_amount == row.amount:
@@ -169,7 +170,7 @@ def _amounts_add(model: type[Payment] | type[ContributionDue], field: str,
         fields = [field, "status"] if model is ContributionDue else [field]
         model.objects.bulk_update(rows, fields)
         return
-    table, column = model._meta.db_table, model._meta.get_field(field).column
+    table, column = model._meta.db_table, field  # the field's column is its name
     status = ""
     if model is ContributionDue:
         status = (

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -277,6 +278,7 @@ def _due_values(
     created now. The grace period (``grace_days``) runs from the due date or, billed after
     it, from ``billed_on`` (``dues.due_create``). ``c`` is the coverage."""
     ops = connection.ops
+    params: list[Any]
     if billed_on is None:
         grace_from, params = "c.next_due_date", []
     else:
