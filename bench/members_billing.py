@@ -4,7 +4,8 @@ Data (not measured): N active members COPYed in with cover (``claims_apportion.
 members_with_cover``), moved onto a premium plan set-based: monthly premiums of 20.00 to
 69.00, cover from 13 months ago, so that every coverage's next period starts today; one
 member in a hundred has 50.00 paid in advance (one balanced entry for all of them), so
-the run settles their new premium from it as it would in production.
+the run settles their new premium from it as it would in production; and a ledger with a
+history (``ledger_history``: one past entry per ten members), as a society of that size has.
 
 Measured: ``members.services.billing.premiums_bill(today=...)`` — batches of members,
 each locked, its premiums totalled, one balanced entry per batch posted, one ``INSERT ...
@@ -27,6 +28,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -44,6 +46,32 @@ BATCH = int(os.environ.get("BILLING_BENCH_BATCH_SIZE", str(BATCH_SIZE)))
 #: One member in ADVANCE_EVERY has money paid in advance.
 ADVANCE_EVERY = 100
 ADVANCE = Decimal("50.00")
+#: One past ledger entry per HISTORY_EVERY members (``ledger_history``).
+HISTORY_EVERY = 10
+
+
+def ledger_history(count: int, day: dt.date) -> None:
+    """``count`` past entries of the society's ledger (money received, Dr 1002 bank / Cr
+    2203 advances, 1.00 each), set-based. A society of a million members has millions of
+    entries; a bench ledger of one entry is not such a society. With one, PostgreSQL
+    plans the foreign-key check of each due's entry as a scan of the table (one page),
+    keeps that plan for the connection, and the table then grows under it by the run's
+    own entries: each batch's checks read every entry posted before, quadratic until
+    autovacuum analyses the table (docs/scaling.md, "Billing")."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO ledger_journalentry (idempotency_key, date, memo, currency, "
+            "source_type, source_id, created_at) SELECT 'bench-history:' || g, %s, "
+            "'bench: history', %s, 'bench.history', CAST(g AS TEXT), now() "
+            "FROM generate_series(1, %s) g",
+            [day, settings.SOCIETY_CURRENCY, count],
+        )
+        cursor.execute(
+            "INSERT INTO ledger_posting (entry_id, account_id, amount, date) "
+            "SELECT e.id, a.id, CASE WHEN a.code = '1002' THEN 1 ELSE -1 END, e.date "
+            "FROM ledger_journalentry e CROSS JOIN ledger_account a "
+            "WHERE e.source_type = 'bench.history' AND a.code IN ('1002', '2203')"
+        )
 
 
 def premium_members(scale: int, log: Callable[[str], None]) -> dt.date:
@@ -82,11 +110,19 @@ def premium_members(scale: int, log: Callable[[str], None]) -> dt.date:
                 "WHERE c.plan_id = %s AND c.member_id %% %s = 0",
                 [ADVANCE, today - dt.timedelta(days=3), entry.pk, version.plan_id, ADVANCE_EVERY],
             )
+        ledger_history(max(1, scale // HISTORY_EVERY), start)
     with connection.cursor() as cursor:
-        for table in ("members_coverage", "members_member", "members_payment"):
+        for table in (
+            "members_coverage",
+            "members_member",
+            "members_payment",
+            "ledger_journalentry",
+            "ledger_posting",
+        ):
             cursor.execute(f"ANALYZE {table}")
     log(
-        f"loaded {scale:,} members with premium cover ({count:,} paid ahead) "
+        f"loaded {scale:,} members with premium cover ({count:,} paid ahead, "
+        f"{max(1, scale // HISTORY_EVERY):,} past ledger entries) "
         f"in {time.perf_counter() - started:.1f} s"
     )
     return today

@@ -299,6 +299,9 @@ OUTBOX_KEEP_SENT_DAYS = env_int("OUTBOX_KEEP_SENT_DAYS", 30)
 # BATCH_STALL_MINUTES (longer than a task may run) is sent to the workers again.
 BATCH_CHUNK_SIZE = env_int("BATCH_CHUNK_SIZE", 100_000)
 BATCH_STALL_MINUTES = env_int("BATCH_STALL_MINUTES", 45)
+# PostgreSQL's work_mem while a period's Merkle tree is built (claims.services.share_tree):
+# its sorts and hashes of every sharing member in memory, not spilled to disk.
+SHARE_TREE_WORK_MEM = env_str("SHARE_TREE_WORK_MEM", "256MB")
 
 # --- Authentication ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -16,6 +16,8 @@ written through the small dialect helpers below.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -28,6 +30,7 @@ from ..models import ApportionmentPeriod
 #: per period (measured in docs/claims.md); a proof recomputes one block.
 BLOCK_LEVEL = 10
 SCRATCH = "claims_share_tree_scratch"
+LEAVES = "claims_share_tree_leaves"
 #: The root of a tree without leaves (RFC 6962: the hash of the empty string).
 EMPTY_ROOT = hashlib.sha256(b"").hexdigest()
 
@@ -65,7 +68,9 @@ def sql_hex(expr: str) -> str:
 
 
 def member_keys_sql() -> str:
-    """Each member's key, id and share in cents in a period.
+    """Each member's key, id and share in cents in a period (the key, a function of the
+    member, grouped by as well: so it is worked out before the grouping, by PostgreSQL's
+    parallel workers when there are).
     Parameters: opad key, ipad key, "<period id>|", plan id, period start, cut-off."""
     inner = sql_sha256("%s", sql_utf8("%s || CAST(d.member_id AS TEXT)"))
     return (
@@ -75,7 +80,7 @@ def member_keys_sql() -> str:
         "JOIN members_coverage c ON c.id = d.coverage_id "
         "WHERE c.plan_id = %s AND d.kind = 'share' AND d.period_start = %s "
         "AND d.period_end = %s "
-        "GROUP BY d.member_id"
+        "GROUP BY d.member_id, 1"
     )
 
 
@@ -101,40 +106,87 @@ def sql_id_list(expr: str) -> str:
 
 def _scratch_create(cursor) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
+    cursor.execute(f"DROP TABLE IF EXISTS {LEAVES}")
     blob = "bytea" if _postgres() else "blob"
     cursor.execute(
         f"CREATE TEMP TABLE {SCRATCH} (lvl integer NOT NULL, idx bigint NOT NULL, "
-        f"hash {blob} NOT NULL, member_key {blob}, member_id bigint, PRIMARY KEY (lvl, idx))"
+        f"hash {blob} NOT NULL, PRIMARY KEY (lvl, idx))"
     )
 
 
-def _leaves_insert(cursor, period: ApportionmentPeriod) -> int:
+def _leaves_create(cursor, period: ApportionmentPeriod) -> int:
+    """The leaves in their own table, made by ``CREATE TABLE ... AS``: PostgreSQL runs
+    the query of a ``CREATE TABLE ... AS`` on parallel workers (never that of an
+    ``INSERT``), and the member keys, two SHA-256 each, are most of a tree's time. The
+    key is a grouping expression, so that the workers work it out before the grouping.
+    """
     leaf = sql_sha256(
         "%s",
         sql_utf8(f"%s || {sql_hex('k.member_key')} || '|' || CAST(k.cents AS TEXT)"),
     )
     cursor.execute(
-        f"INSERT INTO {SCRATCH} (lvl, idx, hash, member_key, member_id) "  # noqa: S608 - constant SQL; values are parameters
-        f"SELECT 0, ROW_NUMBER() OVER (ORDER BY k.member_key) - 1, {leaf}, k.member_key, "
-        f"k.member_id FROM ({member_keys_sql()}) k",
+        f"CREATE TEMP TABLE {LEAVES} AS "  # noqa: S608 - constant SQL; values are parameters
+        f"SELECT ROW_NUMBER() OVER (ORDER BY k.member_key) - 1 AS idx, {leaf} AS hash, "
+        f"k.member_key, k.member_id FROM ({member_keys_sql()}) k",
         [LEAF_PREFIX, f"{period.pk}|", *member_keys_params(period)],
     )
-    return cursor.rowcount
+    cursor.execute(f"SELECT COUNT(*) FROM {LEAVES}")  # noqa: S608 - constant SQL
+    count = int(cursor.fetchone()[0])
+    if _postgres():
+        cursor.execute(f"ALTER TABLE {LEAVES} ADD PRIMARY KEY (idx)")
+        cursor.execute(f"ANALYZE {LEAVES}")  # temporary tables are never auto-analysed
+    else:
+        cursor.execute(f"CREATE UNIQUE INDEX {LEAVES}_idx ON {LEAVES} (idx)")
+    return count
 
 
 def _level_insert(cursor, level: int) -> int:
     """Level ``level`` from the one below, in one statement: even nodes with their right
     neighbour (``LEAD``), a lone last node promoted unchanged."""
     node = sql_sha256("%s", "p.hash", "p.next_hash")
+    below = (
+        f"SELECT idx, hash FROM {LEAVES}"  # noqa: S608 - constant SQL
+        if level == 1
+        else f"SELECT idx, hash FROM {SCRATCH} WHERE lvl = {int(level) - 1}"  # noqa: S608 - constant SQL
+    )
     cursor.execute(
         f"INSERT INTO {SCRATCH} (lvl, idx, hash) "  # noqa: S608 - constant SQL; values are parameters
         f"SELECT %s, p.idx / 2, CASE WHEN p.next_hash IS NULL THEN p.hash ELSE {node} END "
-        "FROM (SELECT idx, hash, LEAD(hash) OVER (ORDER BY idx) AS next_hash "
-        f"FROM {SCRATCH} WHERE lvl = %s) p "
+        f"FROM (SELECT b.idx, b.hash, LEAD(b.hash) OVER (ORDER BY b.idx) AS next_hash "
+        f"FROM ({below}) b) p "
         "WHERE p.idx %% 2 = 0",
-        [level, NODE_PREFIX, level - 1],
+        [level, NODE_PREFIX],
     )
     return cursor.rowcount
+
+
+@contextmanager
+def _planner_settings(cursor) -> Iterator[None]:
+    """For the tree's statements only (PostgreSQL): sorts and hashes of the leaves in
+    memory (``SHARE_TREE_WORK_MEM``) instead of spilled to disk, and parallel workers
+    for the member keys (the planner counts a SHA-256 as cheap as a comparison, so it
+    would not think a parallel plan worth its start). The dues table is analysed first:
+    the chunks that wrote the shares have just grown it, and with the statistics from
+    before them PostgreSQL joined each of a million shares to its coverage through the
+    index, one by one. The settings are the transaction's and are put back after."""
+    if not _postgres():
+        yield
+        return
+    cursor.execute("ANALYZE members_contributiondue")
+    wanted = {
+        "work_mem": settings.SHARE_TREE_WORK_MEM,
+        "parallel_setup_cost": "0",
+        "parallel_tuple_cost": "0",
+    }
+    before = {}
+    for name, value in wanted.items():
+        cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
+        before[name] = cursor.fetchone()[0]
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 @transaction.atomic
@@ -149,30 +201,40 @@ def share_tree_build(*, period: ApportionmentPeriod | int) -> ApportionmentPerio
         return period
     with connection.cursor() as cursor:
         _scratch_create(cursor)
-        count = _leaves_insert(cursor, period)
-        if _postgres():
-            cursor.execute(f"ANALYZE {SCRATCH}")  # temporary tables are never auto-analysed
-        level, width = 0, count
-        while width > 1:
-            level += 1
-            width = _level_insert(cursor, level)
+        with _planner_settings(cursor):
+            count = _leaves_create(cursor, period)
+            level, width = 0, count
+            while width > 1:
+                level += 1
+                width = _level_insert(cursor, level)
         if count:
             block = min(BLOCK_LEVEL, level)
+            nodes = SCRATCH
+            if block == 0:  # the leaves are kept too (a tree of one leaf is its leaf)
+                nodes = (
+                    f"(SELECT lvl, idx, hash FROM {SCRATCH} "  # noqa: S608 - constant SQL
+                    f"UNION ALL SELECT 0, idx, hash FROM {LEAVES})"
+                )
             cursor.execute(
                 "INSERT INTO claims_sharetreenode (period_id, level, position, hash, "  # noqa: S608 - constant SQL; values are parameters
                 "first_key, block_members) "
                 "SELECT %s, s.lvl, s.idx, s.hash, f.member_key, COALESCE(b.ids, '') "
-                f"FROM {SCRATCH} s LEFT JOIN {SCRATCH} f "
-                "ON s.lvl = %s AND f.lvl = 0 AND f.idx = s.idx * %s "
+                f"FROM {nodes} s LEFT JOIN {LEAVES} f "
+                "ON s.lvl = %s AND f.idx = s.idx * %s "
                 f"LEFT JOIN (SELECT idx / %s AS block, {sql_id_list('member_id')} AS ids "
-                f"FROM {SCRATCH} WHERE lvl = 0 GROUP BY idx / %s) b "
+                f"FROM {LEAVES} GROUP BY idx / %s) b "
                 "ON s.lvl = %s AND b.block = s.idx "
                 "WHERE s.lvl >= %s",
                 [period.pk, block, 2**block, 2**block, 2**block, block, block],
             )
-            cursor.execute(f"SELECT hash FROM {SCRATCH} WHERE lvl = %s AND idx = 0", [level])  # noqa: S608 - constant SQL
+            root_table = LEAVES if level == 0 else SCRATCH
+            cursor.execute(
+                f"SELECT hash FROM {root_table} WHERE idx = 0"  # noqa: S608 - constant SQL
+                + ("" if level == 0 else f" AND lvl = {int(level)}")
+            )
             root = bytes(cursor.fetchone()[0]).hex()
         cursor.execute(f"DROP TABLE {SCRATCH}")
+        cursor.execute(f"DROP TABLE {LEAVES}")
     if count:
         period.merkle_root, period.merkle_leaves, period.merkle_block_level = root, count, block
     else:
