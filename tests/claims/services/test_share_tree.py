@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from claims import merkle
@@ -253,6 +253,41 @@ def test_postgres_builds_with_its_builtin_sha256(shared):
     _sharing, _waiting, period = shared
     assert connection.vendor == "postgresql"
     assert period.merkle_root == python_tree(period)[-1][0].hex()
+
+
+@pytest.mark.postgres
+def test_postgres_puts_the_planner_settings_back_after_the_build(shared, settings, monkeypatch):
+    """The tree's statements get their own ``work_mem`` and parallel costs; the rest of the
+    caller's transaction (the apportionment's finish) gets its own back."""
+    _sharing, _waiting, period = shared
+    settings.SHARE_TREE_WORK_MEM = "77MB"
+    names = ("work_mem", "parallel_setup_cost", "parallel_tuple_cost")
+    seen = []
+    real_leaves = share_tree._leaves_create
+
+    def leaves_create(cursor, period):
+        cursor.execute("SELECT current_setting('work_mem')")
+        seen.append(cursor.fetchone()[0])
+        return real_leaves(cursor, period)
+
+    def current(cursor):
+        values = []
+        for name in names:
+            cursor.execute("SELECT current_setting(%s)", [name])
+            values.append(cursor.fetchone()[0])
+        return values
+
+    ApportionmentPeriod.objects.filter(pk=period.pk).update(merkle_root="")
+    ShareTreeNode.objects.filter(period=period).delete()
+    monkeypatch.setattr(share_tree, "_leaves_create", leaves_create)
+    # Inside a transaction that goes on after the build, as the apportionment's finish.
+    with transaction.atomic(), connection.cursor() as cursor:
+        before = current(cursor)
+        rebuilt = share_tree_build(period=period.pk)
+        after = current(cursor)
+    assert seen == ["77MB"]
+    assert after == before
+    assert rebuilt.merkle_root == period.merkle_root == python_tree(period)[-1][0].hex()
 
 
 def test_the_backfill_command_builds_then_does_nothing(shared):
