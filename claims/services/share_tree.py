@@ -4,11 +4,12 @@ apportionment statements"), built in SQL over all members of the period.
 One leaf per member who owes a share in the period: the pseudonymous member key
 (HMAC-SHA256 with ``share_key_secret()`` of "<period id>|<member id>") and the member's
 share in cents, ordered by key. The SQL writes the leaves into a temporary table with one
-``INSERT ... SELECT``, then each level above with one more (``LEAD`` pairs a node with its
-right neighbour; a lone last node is promoted): about log2 N statements and no row of
-members in Python. Only the levels from ``BLOCK_LEVEL`` up are kept (``ShareTreeNode``),
-with the key of each block's first leaf and the ids of its members; a proof recomputes
-its block from those members' shares (``selectors.share_tree``). The same SQL runs on
+``CREATE TABLE ... AS``, then the levels above with one ``INSERT ... SELECT`` each, two
+levels a statement below the kept ones (``LEAD`` pairs a node with its right neighbour;
+a lone last node is promoted): about log2 N statements and no row of members in Python.
+Only the levels from ``BLOCK_LEVEL`` up are kept (``ShareTreeNode``), with the key of each
+block's first leaf and the ids of its members; a proof recomputes its block from those
+members' shares (``selectors.share_tree``). The same SQL runs on
 PostgreSQL (built-in ``sha256(bytea)``) and SQLite (``ms_sha256`` from ``claims.db``),
 written through the small dialect helpers below.
 """
@@ -140,24 +141,63 @@ def _leaves_create(cursor, period: ApportionmentPeriod) -> int:
     return count
 
 
+def _below(level: int) -> str:
+    """The nodes of level ``level`` (idx, hash): the leaves' table, or the scratch table."""
+    if level == 0:
+        return f"SELECT idx, hash FROM {LEAVES}"  # noqa: S608 - constant SQL
+    return f"SELECT idx, hash FROM {SCRATCH} WHERE lvl = {int(level)}"  # noqa: S608 - constant SQL
+
+
 def _level_insert(cursor, level: int) -> int:
     """Level ``level`` from the one below, in one statement: even nodes with their right
     neighbour (``LEAD``), a lone last node promoted unchanged."""
     node = sql_sha256("%s", "p.hash", "p.next_hash")
-    below = (
-        f"SELECT idx, hash FROM {LEAVES}"  # noqa: S608 - constant SQL
-        if level == 1
-        else f"SELECT idx, hash FROM {SCRATCH} WHERE lvl = {int(level) - 1}"  # noqa: S608 - constant SQL
-    )
     cursor.execute(
         f"INSERT INTO {SCRATCH} (lvl, idx, hash) "  # noqa: S608 - constant SQL; values are parameters
         f"SELECT %s, p.idx / 2, CASE WHEN p.next_hash IS NULL THEN p.hash ELSE {node} END "
         f"FROM (SELECT b.idx, b.hash, LEAD(b.hash) OVER (ORDER BY b.idx) AS next_hash "
-        f"FROM ({below}) b) p "
+        f"FROM ({_below(level - 1)}) b) p "
         "WHERE p.idx %% 2 = 0",
         [level, NODE_PREFIX],
     )
     return cursor.rowcount
+
+
+def _two_levels_insert(cursor, level: int) -> int:
+    """Level ``level`` from the one two below, in one statement, for levels not kept:
+    each run of four nodes a, b, c, d (``LEAD`` 1 to 3) becomes H(H(a, b), H(c, d)), with
+    the same promotions as two steps of ``_level_insert`` (d missing: H(H(a, b), c); c
+    missing: H(a, b); b missing: a). The level between is never written: half the rows
+    written and read again of the levels below the kept ones."""
+    pair = sql_sha256("%s", "w.hash", "w.h1")
+    right = f"CASE WHEN q.h3 IS NULL THEN q.h2 ELSE {sql_sha256('%s', 'q.h2', 'q.h3')} END"
+    cursor.execute(
+        f"INSERT INTO {SCRATCH} (lvl, idx, hash) "  # noqa: S608 - constant SQL; values are parameters
+        f"SELECT %s, q.idx / 4, CASE WHEN q.h2 IS NULL THEN q.p "
+        f"ELSE {sql_sha256('%s', 'q.p', right)} END "
+        f"FROM (SELECT w.idx, w.h2, w.h3, CASE WHEN w.h1 IS NULL THEN w.hash ELSE {pair} END "
+        "AS p FROM (SELECT b.idx, b.hash, LEAD(b.hash, 1) OVER (ORDER BY b.idx) AS h1, "
+        "LEAD(b.hash, 2) OVER (ORDER BY b.idx) AS h2, "
+        "LEAD(b.hash, 3) OVER (ORDER BY b.idx) AS h3 "
+        f"FROM ({_below(level - 2)}) b) w WHERE w.idx %% 4 = 0) q",
+        [level, NODE_PREFIX, NODE_PREFIX, NODE_PREFIX],
+    )
+    return cursor.rowcount
+
+
+def _levels_insert(cursor, count: int) -> int:
+    """Every level above the leaves, up to the root; returns the root's level. Two levels
+    a statement while the level between is not kept (below ``BLOCK_LEVEL``) and is not
+    the root (more than two nodes below it), one at a time from there."""
+    level, width = 0, count
+    while width > 1:
+        if width > 2 and level + 2 <= BLOCK_LEVEL:
+            level += 2
+            width = _two_levels_insert(cursor, level)
+        else:
+            level += 1
+            width = _level_insert(cursor, level)
+    return level
 
 
 @contextmanager
@@ -203,10 +243,7 @@ def share_tree_build(*, period: ApportionmentPeriod | int) -> ApportionmentPerio
         _scratch_create(cursor)
         with _planner_settings(cursor):
             count = _leaves_create(cursor, period)
-            level, width = 0, count
-            while width > 1:
-                level += 1
-                width = _level_insert(cursor, level)
+            level = _levels_insert(cursor, count)
         if count:
             block = min(BLOCK_LEVEL, level)
             nodes = SCRATCH

@@ -2,6 +2,7 @@
 inclusion proof (docs/claims.md, "Verifiable apportionment statements")."""
 
 import datetime as dt
+import hashlib
 import json
 import subprocess
 import sys
@@ -116,6 +117,36 @@ def test_sql_tree_equals_the_python_tree_at_every_stored_level(
             == (levels[0][proof["leaf_index"]])
         )
         assert verify(proof).returncode == 0
+
+
+@pytest.mark.parametrize("block_level", [1, 3, 10])
+def test_the_levels_two_at_a_time_are_the_reference_tree_for_every_width(monkeypatch, block_level):
+    """The levels built two a statement (``_two_levels_insert``) promote a lone last
+    node as two single steps would, whatever the width: every level written (the kept
+    ones, the root) equals the reference tree's, for 1 to 70 leaves."""
+    monkeypatch.setattr(share_tree, "BLOCK_LEVEL", block_level)
+    blob = "bytea" if connection.vendor == "postgresql" else "blob"
+    for count in range(1, 71):
+        leaves = [hashlib.sha256(f"leaf {count} {i}".encode()).digest() for i in range(count)]
+        levels = merkle.tree_levels(leaves)
+        with transaction.atomic(), connection.cursor() as cursor:
+            share_tree._scratch_create(cursor)
+            cursor.execute(f"CREATE TEMP TABLE {share_tree.LEAVES} (idx bigint, hash {blob})")
+            cursor.executemany(
+                f"INSERT INTO {share_tree.LEAVES} (idx, hash) VALUES (%s, %s)",  # noqa: S608
+                list(enumerate(leaves)),
+            )
+            top = share_tree._levels_insert(cursor, count)
+            cursor.execute(f"SELECT lvl, idx, hash FROM {share_tree.SCRATCH}")  # noqa: S608
+            written = {(lvl, idx): bytes(h) for lvl, idx, h in cursor.fetchall()}
+            cursor.execute(f"DROP TABLE {share_tree.SCRATCH}")
+            cursor.execute(f"DROP TABLE {share_tree.LEAVES}")
+        assert top == len(levels) - 1, count
+        for lvl, idx in written:
+            assert written[lvl, idx] == levels[lvl][idx], (count, lvl, idx)
+        kept = range(min(block_level, top) or 1, top + 1)
+        assert all((lvl, i) in written for lvl in kept for i in range(len(levels[lvl]))), count
+        assert top == 0 or written[top, 0] == merkle.tree_root(leaves)
 
 
 def test_a_members_proof_verifies_with_the_shipped_script(shared):
