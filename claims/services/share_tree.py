@@ -208,7 +208,12 @@ def _planner_settings(cursor) -> Iterator[None]:
     would not think a parallel plan worth its start). The dues table is analysed first:
     the chunks that wrote the shares have just grown it, and with the statistics from
     before them PostgreSQL joined each of a million shares to its coverage through the
-    index, one by one. The settings are the transaction's and are put back after."""
+    index, one by one. The settings are the transaction's and are put back after; when a
+    statement fails they are not (the transaction is aborted), and the rollback of the
+    build's savepoint undoes them. The ``ANALYZE`` holds its lock on the dues table to
+    the end of the caller's transaction: two periods' trees finishing at once are built
+    one after the other, as are a ``VACUUM`` or ``CREATE INDEX CONCURRENTLY`` of the table
+    meanwhile."""
     if not _postgres():
         yield
         return
@@ -220,13 +225,12 @@ def _planner_settings(cursor) -> Iterator[None]:
     }
     before = {}
     for name, value in wanted.items():
-        cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
+        cursor.execute("SELECT current_setting(%s)", [name])
         before[name] = cursor.fetchone()[0]
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    yield
+    for name, value in before.items():
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 @transaction.atomic
