@@ -31,9 +31,10 @@ instead of LEAST, derived tables instead of CTEs).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -51,11 +52,7 @@ from ..models import ApportionmentPeriod, Claim
 from ..signals import apportionment_published
 from ..transitions import PERIOD
 from .apportionment_batch import apportionment_resume, shares_start
-from .apportionment_sql import (
-    cap_summary,
-    members_sharing,
-    shares_summary,
-)
+from .apportionment_sql import SharesChunk, cap_summary, members_sharing, shares_chunks
 from .messages import apportionment_notify_start
 from .notice import notices_clear
 from .share_tree import share_tree_build
@@ -89,6 +86,9 @@ class Preview:
     shortfall: Decimal
     shortfall_fee_waived: Decimal
     shortfall_from_surplus: Decimal
+    #: The shares by chunk of ``BATCH_CHUNK_SIZE`` coverage ids, of which the figures
+    #: above are the sums: what each chunk of the run must write.
+    chunks: tuple[SharesChunk, ...] = field(default=(), repr=False, compare=False)
 
 
 def plan_terms(plan: Plan, on: dt.date) -> PlanVersion:
@@ -142,15 +142,20 @@ def apportionment_preview(
     split = equal_split(total, members)
     base_cents = int(split.base / CENT)
     cap_cents = int(version.annual_cap / CENT) if version.annual_cap is not None else None
-    dues = capped = shares_cents = 0
+    chunks: list[SharesChunk] = []
     if members and total > 0:
-        dues, shares_cents, capped = shares_summary(
+        # One pass over the members gives the figures and the run's chunks both.
+        chunks = shares_chunks(
             plan_id=plan.pk,
             cutoff=cutoff,
             base_cents=base_cents,
             extra_cents=split.extra_cents,
             cap_cents=cap_cents,
+            size=settings.BATCH_CHUNK_SIZE,
         )
+    dues = sum(c.dues for c in chunks)
+    shares_cents = sum(c.cents for c in chunks)
+    capped = sum(c.capped for c in chunks)
     shares_total = CENT * int(shares_cents)
     shortfall = total - shares_total
     waived, surplus = shortfall_cover(shortfall, fee)
@@ -173,6 +178,7 @@ def apportionment_preview(
         shortfall=shortfall,
         shortfall_fee_waived=waived,
         shortfall_from_surplus=surplus,
+        chunks=tuple(chunks),
     )
 
 
@@ -260,7 +266,7 @@ def apportionment_run(*, plan: Plan | int, cutoff: dt.date, actor=None) -> Appor
             PERIOD.move(period, ApportionmentPeriod.Status.BILLED)
             period.save(update_fields=["status"])
             return share_tree_build(period=period)
-        shares_start(period, dues=preview.dues, grace_period_days=version.grace_period_days)
+        shares_start(period, chunks=preview.chunks, grace_period_days=version.grace_period_days)
         period.refresh_from_db()
         return period
 

@@ -11,6 +11,7 @@ run's own transaction. docs/scaling.md, "Apportionment across workers", has the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,7 +27,7 @@ from mutualsociety.common.services.batches import batch_job_register, batch_resu
 
 from ..models import ApportionmentPeriod
 from ..transitions import PERIOD
-from .apportionment_sql import shares_chunks, shares_insert
+from .apportionment_sql import SharesChunk, shares_insert
 from .share_tree import share_tree_build
 
 #: The batch job that writes a period's shares.
@@ -37,37 +38,33 @@ def _run_key(plan_id: int, cutoff: dt.date) -> str:
     return f"{BATCH_KIND}:{plan_id}:{cutoff.isoformat()}"
 
 
-def shares_start(period: ApportionmentPeriod, *, dues: int, grace_period_days: int) -> BatchRun:
+def shares_start(
+    period: ApportionmentPeriod, *, chunks: Sequence[SharesChunk], grace_period_days: int
+) -> BatchRun:
     """Start writing the period's shares as a batch run over ranges of coverage ids,
-    ``BATCH_CHUNK_SIZE`` wide. What each chunk must write (dues, cents) is fixed now by
-    one grouped aggregate over the sharing coverages, with the place of the extra cents:
-    the id of the last coverage paying one (the k-th by coverage id of the whole plan),
-    so that a chunk places them as a run over the whole plan would. A chunk finding other
-    totals (a coverage changed meanwhile) is refused and the run waits, unpublished."""
+    ``BATCH_CHUNK_SIZE`` wide. What each chunk must write (dues, cents) was fixed by the
+    preview's one grouped aggregate over the sharing coverages (``chunks``), with the
+    place of the extra cents: the id of the last coverage paying one (the k-th by
+    coverage id of the whole plan), so that a chunk places them as a run over the whole
+    plan would. A chunk finding other totals (a coverage changed meanwhile) is refused
+    and the run waits, unpublished."""
     size = settings.BATCH_CHUNK_SIZE
     base_cents = int(period.share_per_member / CENT)
     cap_cents = int(period.annual_cap / CENT) if period.annual_cap is not None else None
     cents = int(period.shares_total / CENT)
-    chunks = []
-    if dues:
-        chunks = shares_chunks(
-            plan_id=period.plan_id,
-            cutoff=period.cutoff,
-            base_cents=base_cents,
-            extra_cents=period.extra_cent_members,
-            cap_cents=cap_cents,
-            size=size,
-        )
-    last_extra_id = max((c[3] for c in chunks), default=0)
+    dues = sum(c.dues for c in chunks)
+    if not dues:  # every share capped to nothing: no chunk to write
+        chunks = []
+    last_extra_id = max((c.last_extra_id for c in chunks), default=0)
     inline = period.members_sharing <= size or len(chunks) <= 1
     if not chunks:
         ranges, chunk_expected = [(0, 0)], [{"dues": 0, "cents": 0}]
     elif inline:
-        ranges = [(chunks[0][0] * size, (chunks[-1][0] + 1) * size)]
+        ranges = [(chunks[0].chunk * size, (chunks[-1].chunk + 1) * size)]
         chunk_expected = [{"dues": dues, "cents": cents}]
     else:
-        ranges = [(c * size, (c + 1) * size) for c, _dues, _cents, _k in chunks]
-        chunk_expected = [{"dues": d, "cents": n} for _c, d, n, _k in chunks]
+        ranges = [(c.chunk * size, (c.chunk + 1) * size) for c in chunks]
+        chunk_expected = [{"dues": c.dues, "cents": c.cents} for c in chunks]
     return batch_start(
         kind=BATCH_KIND,
         key=_run_key(period.plan_id, period.cutoff),

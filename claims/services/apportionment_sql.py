@@ -11,6 +11,7 @@ of CTEs, so that the same SQL runs on PostgreSQL and SQLite. The rules are in
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.db import connection
 from django.utils import timezone
@@ -24,7 +25,8 @@ ELIGIBLE_TEMPLATE = """
            COALESCE(y.shared_cents, 0) AS shared_cents
     FROM members_coverage c
     LEFT JOIN (
-        SELECT d.coverage_id, SUM(CAST(ROUND(d.amount * 100) AS BIGINT)) AS shared_cents
+        SELECT d.coverage_id,
+               CAST(SUM(CAST(ROUND(d.amount * 100) AS BIGINT)) AS BIGINT) AS shared_cents
         FROM members_contributiondue d
         WHERE d.kind = 'share' AND d.status <> 'cancelled'
           AND d.due_date >= %s AND d.due_date <= %s{dues_range}
@@ -99,23 +101,16 @@ def members_sharing(*, plan_id: int, cutoff: dt.date) -> int:
         return int(cursor.fetchone()[0])
 
 
-def shares_summary(
-    *, plan_id: int, cutoff: dt.date, base_cents: int, extra_cents: int, cap_cents: int | None
-) -> tuple[int, int, int]:
-    """(dues to write, their total in cents, coverages the cap held below their share)."""
-    sql = (
-        "SELECT COUNT(CASE WHEN s.cents > 0 THEN 1 END), "  # noqa: S608 - constant SQL; values are parameters
-        "COALESCE(SUM(CASE WHEN s.cents > 0 THEN s.cents ELSE 0 END), 0), "
-        "COUNT(CASE WHEN s.cents < s.want_cents THEN 1 END) "
-        f"FROM ({shares_sql(cap_cents is not None)}) s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            share_params(base_cents, extra_cents, cap_cents) + eligible_params(plan_id, cutoff),
-        )
-        dues, cents, capped = cursor.fetchone()
-    return int(dues), int(cents), int(capped)
+class SharesChunk(NamedTuple):
+    """The shares of one chunk of coverage ids (``shares_chunks``)."""
+
+    chunk: int
+    dues: int
+    cents: int
+    #: The last coverage id of the chunk that pays the extra cent, or 0.
+    last_extra_id: int
+    #: Coverages the annual cap held below their share.
+    capped: int
 
 
 def shares_chunks(
@@ -126,17 +121,20 @@ def shares_chunks(
     extra_cents: int,
     cap_cents: int | None,
     size: int,
-) -> list[tuple[int, int, int, int]]:
-    """The shares above zero by chunk of ``size`` coverage ids (the chunk of an id is
+) -> list[SharesChunk]:
+    """The shares by chunk of ``size`` coverage ids (the chunk of an id is
     ``(id - 1) // size``, ids ``chunk * size < id <= (chunk + 1) * size``), in one grouped
-    aggregate over the plan's sharing coverages: (chunk, dues, cents, the last coverage id
-    of the chunk that pays the extra cent or 0), chunks with a sharing coverage only, in
-    order. The extra cent goes by the plan's numbering, as ``shares_summary``'s."""
+    aggregate over the plan's sharing coverages: each chunk's dues above zero, their
+    cents, the last coverage id paying the extra cent and the coverages capped, chunks
+    with a sharing coverage only, in order. Their sums are the period's figures (one
+    pass over the members for the preview and the run's chunks both). The extra cent
+    goes by the plan's numbering (``ROW_NUMBER()`` by coverage id)."""
     sql = (
         "SELECT (s.coverage_id - 1) / %s AS chunk, "  # noqa: S608 - constant SQL; values are parameters
         "COUNT(CASE WHEN s.cents > 0 THEN 1 END), "
         "COALESCE(SUM(CASE WHEN s.cents > 0 THEN s.cents ELSE 0 END), 0), "
-        "COALESCE(MAX(CASE WHEN s.want_cents > %s THEN s.coverage_id END), 0) "
+        "COALESCE(MAX(CASE WHEN s.want_cents > %s THEN s.coverage_id END), 0), "
+        "COUNT(CASE WHEN s.cents < s.want_cents THEN 1 END) "
         f"FROM ({shares_sql(cap_cents is not None)}) s "
         "GROUP BY (s.coverage_id - 1) / %s ORDER BY 1"
     )
@@ -151,7 +149,7 @@ def shares_chunks(
                 size,
             ],
         )
-        return [(int(c), int(d), int(n), int(k)) for c, d, n, k in cursor.fetchall()]
+        return [SharesChunk(*(int(v) for v in row)) for row in cursor.fetchall()]
 
 
 def shares_insert(
