@@ -20,8 +20,7 @@ from django.utils import timezone
 # with the cents each already shared in the calendar year. Parameters, in order:
 # year_start, cutoff, plan_id, cutoff, cutoff, cutoff, cutoff (``eligible_params``).
 ELIGIBLE_TEMPLATE = """
-    SELECT c.id AS coverage_id, c.member_id AS member_id,
-           ROW_NUMBER() OVER (ORDER BY c.id) AS rn,
+    SELECT c.id AS coverage_id, c.member_id AS member_id,{rn}
            COALESCE(y.shared_cents, 0) AS shared_cents
     FROM members_coverage c
     LEFT JOIN (
@@ -38,12 +37,15 @@ ELIGIBLE_TEMPLATE = """
       AND (c.end_date IS NULL OR c.end_date > %s)
       AND (c.status = 'in_force' OR (c.end_date IS NOT NULL AND c.end_date > %s))
 """
-ELIGIBLE = ELIGIBLE_TEMPLATE.format(dues_range="", coverage_range="")
+ELIGIBLE = ELIGIBLE_TEMPLATE.format(
+    rn="\n           ROW_NUMBER() OVER (ORDER BY c.id) AS rn,", dues_range="", coverage_range=""
+)
 #: ``ELIGIBLE`` for the coverages ``lo < id <= hi`` only (one chunk of a run): the range
 #: also bounds the year's shares read, so a chunk reads its own coverages' rows alone.
-#: Its ``rn`` numbers the chunk's coverages, not the plan's: a chunk places the extra
-#: cents by coverage id instead (``shares_sql(..., by_id=True)``).
+#: It has no ``rn`` (a chunk's numbering would not be the plan's): a chunk places the
+#: extra cents by coverage id instead (``shares_sql(..., ranged=True)``).
 ELIGIBLE_RANGE = ELIGIBLE_TEMPLATE.format(
+    rn="",
     dues_range=" AND d.coverage_id > %s AND d.coverage_id <= %s",
     coverage_range=" AND c.id > %s AND c.id <= %s",
 )
@@ -101,6 +103,14 @@ def members_sharing(*, plan_id: int, cutoff: dt.date) -> int:
         return int(cursor.fetchone()[0])
 
 
+def _fence() -> str:
+    """Keeps a derived table from being merged into the query around it (PostgreSQL's
+    ``OFFSET 0``; SQLite wants a ``LIMIT`` with it): each share's capped amount is then
+    worked out once a coverage, not again for each place the query around uses it (the
+    ``WHERE`` and the row written; the chunks' four aggregates)."""
+    return " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
+
+
 class SharesChunk(NamedTuple):
     """The shares of one chunk of coverage ids (``shares_chunks``)."""
 
@@ -135,7 +145,7 @@ def shares_chunks(
         "COALESCE(SUM(CASE WHEN s.cents > 0 THEN s.cents ELSE 0 END), 0), "
         "COALESCE(MAX(CASE WHEN s.want_cents > %s THEN s.coverage_id END), 0), "
         "COUNT(CASE WHEN s.cents < s.want_cents THEN 1 END) "
-        f"FROM ({shares_sql(cap_cents is not None)}) s "
+        f"FROM ({shares_sql(cap_cents is not None)}{_fence()}) s "
         "GROUP BY (s.coverage_id - 1) / %s ORDER BY 1"
     )
     with connection.cursor() as cursor:
@@ -175,7 +185,7 @@ def shares_insert(
         "period_end, due_date, grace_ends_on, amount, paid_amount, status, ledger_entry_id, "
         "created_at) "
         "SELECT s.member_id, s.coverage_id, 'share', %s, %s, %s, %s, s.cents / 100.0, 0, "
-        f"'open', NULL, %s FROM ({shares_sql(cap_cents is not None, ranged=True)}) s "
+        f"'open', NULL, %s FROM ({shares_sql(cap_cents is not None, ranged=True)}{_fence()}) s "
         "WHERE s.cents > 0"
     )
     params = [
