@@ -14,7 +14,8 @@ At a cut-off date (the plan's apportionment days, e.g. the 14th and 28th):
   in the calendar year; what the cap leaves unfunded is the shortfall, met first by
   waiving the management fee and then out of the society's surplus (4104);
 - each share becomes a ``members.ContributionDue`` of kind share, written by one
-  ``INSERT ... SELECT`` with a window function (no Python loop over members); the total
+  ``INSERT ... SELECT`` per chunk of coverage ids (no Python loop over members; the place
+  of the extra cents fixed first by a window function over the whole plan); the total
   is one balanced entry: Dr 1122 shares, Dr 4104 from surplus / Cr 6031 benefits,
   Cr 6051 fee kept; it hangs on the period (the dues carry no entry of their own).
 - the shares as billed are committed to by a Merkle root on the period, built in the same
@@ -86,8 +87,9 @@ class Preview:
     shortfall: Decimal
     shortfall_fee_waived: Decimal
     shortfall_from_surplus: Decimal
-    #: The shares by chunk of ``BATCH_CHUNK_SIZE`` coverage ids, of which the figures
-    #: above are the sums: what each chunk of the run must write.
+    #: The shares by chunk of ``BATCH_CHUNK_SIZE`` coverage ids: what each chunk of the
+    #: run must write; ``dues``, ``shares_total`` and ``capped_members`` are their sums.
+    #: Empty when there is nothing to share or no member sharing.
     chunks: tuple[SharesChunk, ...] = field(default=(), repr=False, compare=False)
 
 

@@ -53,7 +53,7 @@ def shares_start(
     cap_cents = int(period.annual_cap / CENT) if period.annual_cap is not None else None
     cents = int(period.shares_total / CENT)
     dues = sum(c.dues for c in chunks)
-    if not dues:  # every share capped to nothing: no chunk to write
+    if not dues:  # no member sharing, or every share capped to nothing: no chunk to write
         chunks = []
     last_extra_id = max((c.last_extra_id for c in chunks), default=0)
     inline = period.members_sharing <= size or len(chunks) <= 1

@@ -16,9 +16,11 @@ from typing import NamedTuple
 from django.db import connection
 from django.utils import timezone
 
-# The coverages sharing at the cut-off, numbered by coverage id (the remainder's place),
-# with the cents each already shared in the calendar year. Parameters, in order:
-# year_start, cutoff, plan_id, cutoff, cutoff, cutoff, cutoff (``eligible_params``).
+# The coverages sharing at the cut-off, with the cents each already shared in the
+# calendar year; ``ELIGIBLE`` numbers them by coverage id too (``rn``, the remainder's
+# place). Parameters, in order (``eligible_params``): year_start, cutoff, plan_id, cutoff,
+# cutoff, cutoff, cutoff; ``ELIGIBLE_RANGE`` has lo, hi after the first two and after
+# plan_id.
 ELIGIBLE_TEMPLATE = """
     SELECT c.id AS coverage_id, c.member_id AS member_id,{rn}
            COALESCE(y.shared_cents, 0) AS shared_cents
@@ -55,7 +57,8 @@ def shares_sql(capped: bool, *, ranged: bool = False) -> str:
     """Each sharing coverage's share in cents: base (+1 for the first k), capped.
     Extra parameters before the eligible ones: base, k, [cap]. ``ranged``: over one
     range of coverage ids, the extra cent going to the coverages whose id is at most the
-    k-th's of the whole plan (``k`` is then that id; ``range_params``)."""
+    k-th's of the whole plan (``k`` is then that id: ``share_params(base, last_extra_id,
+    cap)`` with ``eligible_params(..., ids)``)."""
     extra = "e.coverage_id <= %s" if ranged else "e.rn <= %s"
     want = f"(%s + CASE WHEN {extra} THEN 1 ELSE 0 END)"
     if capped:
