@@ -86,16 +86,30 @@ def test_run_is_idempotent(aid, period_setup):
     assert shares(aid.plan_id).count() == 7
 
 
-def test_annual_cap_shortfall_met_by_fee_then_surplus(aid, period_setup, handler, approver):
+@pytest.mark.parametrize("chunk_size", [None, 2], ids=["one transaction", "chunks of 2"])
+def test_annual_cap_shortfall_met_by_fee_then_surplus(
+    aid, period_setup, handler, approver, settings, django_capture_on_commit_callbacks, chunk_size
+):
     """Second period: 188.00 cap less 154.28/154.29 already shared leaves 33.72/33.71; the
-    unfunded rest is waived fee first, then surplus."""
+    unfunded rest is waived fee first, then surplus. The same to the cent when the shares
+    are written in chunks of two coverages (the capped count summed over the chunks)."""
+    if chunk_size:
+        settings.BATCH_CHUNK_SIZE = chunk_size
     sharing, waiting, claims = period_setup
     Claim.objects.update(cleared_on=TODAY() - dt.timedelta(days=2))
-    first = apportionment_run(plan=aid.plan, cutoff=TODAY() - dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = apportionment_run(plan=aid.plan, cutoff=TODAY() - dt.timedelta(days=1))
+    first.refresh_from_db()
     assert first.shares_total == D("1080.00")
     claim = claim_approved(sharing[0], handler, approver, amount="500.00")
     Claim.objects.filter(pk=claim.pk).update(notice_status="cleared", cleared_on=TODAY())
-    period = apportionment_run(plan=aid.plan, cutoff=TODAY())
+    preview = apportionment_preview(plan=aid.plan, cutoff=TODAY())
+    assert (preview.capped_members, preview.dues, preview.shares_total) == (7, 7, D("236.00"))
+    assert (len(preview.chunks) > 1) == bool(chunk_size)  # 7 coverages, 2 ids a chunk
+    with django_capture_on_commit_callbacks(execute=True):
+        period = apportionment_run(plan=aid.plan, cutoff=TODAY())
+    period.refresh_from_db()
+    assert period.status == ApportionmentPeriod.Status.BILLED
     assert period.period_start == TODAY()
     assert period.total == D("540.00")  # 500 + 40 fee
     assert period.capped_members == 7
