@@ -19,7 +19,10 @@ in its transaction, rebuilt alone to time it; the nodes kept and their size on d
 time of one member's inclusion proof (its block of leaves recomputed from the shares).
 Then the period is published (``publish_seconds``): the summary at once, and one
 notification per member written by the batch run of ``apportionment_notify_start``, on
-the last worker count of the list (inline for 0), timed to the last member told.
+the last worker count of the list (inline for 0), timed to the last member told; beside
+it (``publish_baseline_seconds``, ``publish_ratio``), the same notifications copied by one
+bare ``INSERT ... SELECT`` into a copy of the notifications table with its indexes and
+deferred foreign key.
 
 With ``--workers W`` (bench/run.py) the run goes through real Celery workers: one
 ``celery worker`` process with a prefork pool of W processes, on the Redis of
@@ -416,8 +419,38 @@ def _publish(period: ApportionmentPeriod, workers: int, scale: int, log) -> dict
     told = Notification.objects.filter(key__startswith=f"claims.apportionment:{period.pk}:")
     assert told.count() == scale
     log(f"apportionment_publish, {scale:,} told in {run.chunk_count} chunks: {seconds:.2f} s")
+    bare = _publish_baseline(period)
+    log(f"bare INSERT ... SELECT of the same notifications, same indexes and keys: {bare:.2f} s")
     return {
         "publish_seconds": round(seconds, 4),
         "publish_workers": workers,
         "publish_chunks": run.chunk_count,
+        "publish_baseline_seconds": round(bare, 4),
+        "publish_ratio": round(seconds / bare, 2),
     }
+
+
+def _publish_baseline(period: ApportionmentPeriod) -> float:
+    """The publishing's bare statement: the notifications it wrote, copied by one
+    ``INSERT ... SELECT`` into a copy of the notifications table as it is (its indexes,
+    its unique key, its deferred foreign key to the members), in one transaction."""
+    columns = (
+        "member_id, topic, key, batch, subject, body, link, created_at, read_at, "
+        "email_state, emailed_at, sms_state, sms_sent_at, sms_message_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_notes (LIKE members_notification INCLUDING ALL)")
+        cursor.execute(
+            "ALTER TABLE bench_notes ADD FOREIGN KEY (member_id) REFERENCES members_member (id) "
+            "DEFERRABLE INITIALLY DEFERRED"
+        )
+        started = time.perf_counter()
+        with transaction.atomic():
+            cursor.execute(
+                f"INSERT INTO bench_notes ({columns}) SELECT {columns} "  # noqa: S608 - constant SQL
+                "FROM members_notification WHERE batch = %s",
+                [f"claims.apportionment:{period.pk}"],
+            )
+        seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_notes")
+    return seconds

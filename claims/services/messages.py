@@ -98,9 +98,22 @@ def apportionment_notify(
     ``queue=False`` leaves the sending to the caller). Returns how many were told now
     (a replay tells nobody)."""
     dues = _sharers(period)
+    members = Member.objects.all()
     if ids is not None:
-        dues = dues.filter(member_id__gt=ids[0], member_id__lte=ids[1])
-    members = Member.objects.filter(pk__in=dues.values("member_id"))
+        # Bounded on every table it reads, the coverages by their member (a due's member
+        # is its coverage's, as every writer of dues makes it): a chunk reads its own
+        # rows by their keys. Bounded on the dues alone, each chunk read every member
+        # three times and every coverage of the plan once, and publishing grew with the
+        # square of the members (docs/scaling.md, "Publishing a period").
+        lo, hi = ids
+        dues = dues.filter(
+            member_id__gt=lo,
+            member_id__lte=hi,
+            coverage__member_id__gt=lo,
+            coverage__member_id__lte=hi,
+        )
+        members = members.filter(pk__gt=lo, pk__lte=hi)
+    members = members.filter(pk__in=dues.values("member_id"))
     return member_notify_many(
         members=members,
         topic=Topic.APPORTIONMENT,
@@ -113,6 +126,7 @@ def apportionment_notify(
         },
         link=reverse("claims:shares"),
         queue=queue,
+        ids=ids,
     )
 
 

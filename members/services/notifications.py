@@ -169,6 +169,7 @@ def member_notify_many(
     body: str = "",
     link: str = "",
     queue: bool = True,
+    ids: tuple[int, int] | None = None,
 ) -> int:
     """Tell every member of ``members`` the same thing, set-based: one
     ``INSERT ... SELECT`` of the notification rows (keyed ``<key>:<member id>``; rows
@@ -177,8 +178,11 @@ def member_notify_many(
     template is a ``MemberPlaceholder``), each member's e-mail / SMS choice read in the
     same statement. Then one outbox row sends the batch after the commit
     (``notifications_deliver``) — or none with ``queue=False``, for a caller that is
-    itself the after-commit task and sends the batch right away. Returns how many rows
-    were added."""
+    itself the after-commit task and sends the batch right away. ``ids`` (lo, hi): only
+    the members ``lo < id <= hi`` of them, one chunk of a batch run; the bound is put on
+    the members' table itself, so that a chunk reads its own members by their key and not
+    every member of the society (docs/scaling.md, "Publishing a period"). Returns how many
+    rows were added."""
     if topic not in Topic.values:
         raise ValueError(f"Unknown notification topic {topic!r}.")
     default = settings.LANGUAGE_CODE
@@ -213,12 +217,8 @@ def member_notify_many(
         if topic in ALWAYS_EMAILED
         else f"COALESCE(p.email, {'TRUE' if email_default(topic) else 'FALSE'})"
     )
-    ids_sql, ids_params = (
-        Member.objects.filter(pk__in=members.order_by().values("pk"))
-        .order_by()
-        .values("pk")
-        .query.sql_with_params()
-    )
+    ids_sql, ids_params = members.order_by().values("pk").query.sql_with_params()
+    bounds = " AND m.id > %s AND m.id <= %s" if ids is not None else ""
     user_table = Member._meta.get_field("user").related_model._meta.db_table
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     sql = (
@@ -233,7 +233,7 @@ def member_notify_many(
         f"FROM {Member._meta.db_table} m LEFT JOIN {user_table} u ON u.id = m.user_id "
         f"LEFT JOIN {NotificationPreference._meta.db_table} p "
         "ON p.member_id = m.id AND p.topic = %s "
-        f"WHERE m.id IN ({ids_sql}) "
+        f"WHERE m.id IN ({ids_sql}){bounds} "
         "ON CONFLICT (key) DO NOTHING"
     )
     params = [
@@ -246,6 +246,7 @@ def member_notify_many(
         now,
         topic,
         *ids_params,
+        *(ids or ()),
     ]
     with transaction.atomic():
         with connection.cursor() as cursor:

@@ -348,3 +348,45 @@ def test_a_period_published_in_chunks_tells_each_member_once_and_sends_the_batch
         apportionment_publish(period=period)  # a replay
         batch_resume(run)
     assert told.count() == 11 and sending.count() == 1
+
+
+def test_each_chunk_of_the_telling_tells_the_members_of_its_range_who_share_and_no_one_else(
+    aid, world
+):
+    """A chunk of the telling (member ids ``lo < id <= hi``) reads the members, their
+    dues and their coverages by that range: it tells exactly the members of the range who
+    owe a share of the period. Not the member of the range who shares nothing (still
+    waiting), nor the members who owe a share of another plan billed for the same dates;
+    and the chunks together tell every member sharing once."""
+    from claims.services.messages import apportionment_notify
+    from members.models import Notification
+    from tests.members.factories import mutual_aid_plan_make
+
+    period = apportionment_run(plan=aid.plan, cutoff=TODAY())  # one chunk: billed inline
+    other = mutual_aid_plan_make(code="AID-OTHER")
+    outsiders = [covered_member(other) for _ in range(2)]
+    for member in outsiders:  # what the other plan's period of the same dates writes
+        ContributionDue.objects.create(
+            member=member,
+            coverage=member.coverages.get(),
+            kind=ContributionDue.Kind.SHARE,
+            period_start=period.period_start,
+            period_end=period.cutoff,
+            due_date=period.cutoff,
+            grace_ends_on=period.cutoff,
+            amount=D("5.00"),
+        )
+    told = Notification.objects.filter(key__startswith=f"claims.apportionment:{period.pk}:")
+    ids = [m.pk for m in world]  # in the order they joined; the waiting one after ids[4]
+    chunks = [(0, ids[3]), (ids[3], ids[7]), (ids[7], outsiders[-1].pk)]
+
+    # Last chunk first: a chunk reaching one member below its range would tell the
+    # member of the chunk before it, and be caught here.
+    added = [apportionment_notify(period, ids=chunk, queue=False) for chunk in chunks[::-1]]
+    assert added == [3, 4, 4]
+    for lo, hi in chunks:
+        assert sorted(told.filter(member_id__gt=lo, member_id__lte=hi).values_list(
+            "member_id", flat=True
+        )) == [i for i in ids if lo < i <= hi]  # fmt: skip
+    assert told.count() == 11 and not told.filter(member__in=outsiders).exists()
+    assert [apportionment_notify(period, ids=chunk, queue=False) for chunk in chunks] == [0, 0, 0]

@@ -279,6 +279,21 @@ def test_notify_many_twice_adds_nothing_and_fills_in_each_name(premium, settings
     assert sorted(message.to[0] for message in mail.outbox) == sorted(m.email for m in members[:2])
 
 
+def test_notify_many_in_a_range_of_ids_tells_only_the_members_in_it(premium):
+    """``ids=(lo, hi)``, one chunk of a batch run: of the members given, only those with
+    ``lo < id <= hi`` are told; the other chunks tell the rest, nobody twice."""
+    members = [member_make(premium) for _ in range(4)]
+    ids = [m.pk for m in members]
+    everyone = Member.objects.filter(pk__in=ids)
+    kwargs = {"members": everyone, "topic": Topic.MEETINGS, "key": "batch:ranged",
+              "subject": "Notice of meeting", "body": "Dear member,", "queue": False}  # fmt: skip
+    assert member_notify_many(**kwargs, ids=(ids[0], ids[2])) == 2
+    told = Notification.objects.filter(batch="batch:ranged")
+    assert sorted(told.values_list("member_id", flat=True)) == ids[1:3]
+    assert member_notify_many(**kwargs, ids=(0, ids[3])) == 2
+    assert sorted(told.values_list("member_id", flat=True)) == ids
+
+
 def test_the_same_key_for_another_member_is_a_conflict(member, premium):
     from mutualsociety.common.exceptions import IdempotencyConflict
 
