@@ -123,9 +123,11 @@ def _leaves_create(cursor, period: ApportionmentPeriod) -> int:
     ``INSERT``), and the member keys, two SHA-256 each, are most of a tree's time. The
     key is a grouping expression, so that the workers work it out before the grouping.
     On PostgreSQL the leaves get no index: they are written in ``idx`` order, so the
-    level above sorts them at the cost of checking that they are sorted, where building a
-    primary key (and counting them again) cost 0.25 s at 1,000,000 members and 2.6 s at
-    10,000,000 (docs/scaling.md); the statement's row count is the number of leaves.
+    level above sorts them at little more than the cost of checking that they are sorted
+    (up to 1.4 s at 10,000,000 members, where the sort spills past
+    ``SHARE_TREE_WORK_MEM``), where building a primary key and counting them again cost
+    0.25 s at 1,000,000 and 2.6 s at 10,000,000 (docs/scaling.md); the statement's row
+    count is the number of leaves.
     """
     leaf = sql_sha256(
         "%s",
