@@ -5,7 +5,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from .services import billing, jobs, notices, notifications
+from .services import billing, delivery, jobs, notices
 
 
 def _day(today: str | None) -> dt.date | None:
@@ -35,7 +35,7 @@ def send_welcome(member_id: int) -> bool:
 )
 def notification_email(notification_id: int) -> bool:
     """After the commit: e-mail one notification (once)."""
-    return notifications.notification_email_send(notification_id=notification_id)
+    return delivery.notification_email_send(notification_id=notification_id)
 
 
 @shared_task(
@@ -47,7 +47,7 @@ def notification_email(notification_id: int) -> bool:
 )
 def notification_sms(notification_id: int) -> bool:
     """After the commit: text one notification to the member's phone (once)."""
-    return notifications.notification_sms_send(notification_id=notification_id)
+    return delivery.notification_sms_send(notification_id=notification_id)
 
 
 @shared_task(
@@ -59,7 +59,7 @@ def notification_sms(notification_id: int) -> bool:
 )
 def deliver_notifications(batch: str) -> int:
     """After the commit: send what is still waiting in a batch of notifications."""
-    return notifications.notifications_deliver(batch=batch)
+    return delivery.notifications_deliver(batch=batch)
 
 
 @shared_task(name="members.bill_premiums", ignore_result=True)

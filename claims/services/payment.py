@@ -13,7 +13,8 @@ from django.utils.translation import pgettext
 from ledger.chart import CASH, CLAIMS_PAID
 from ledger.services import Credit, Debit, entry_post
 from members.models import Topic
-from members.services.notifications import member_notify, notification_email_send
+from members.services.delivery import notification_email_send
+from members.services.notifications import member_notify
 from mutualsociety.common.display import format_money
 from mutualsociety.common.exceptions import InvalidInput
 from mutualsociety.common.money import ZERO

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Delivery, Member, Notification, Topic
-from members.services.notifications import member_notify_many, notifications_deliver
+from members.services.delivery import notifications_deliver
+from members.services.notifications import member_notify_many
 from mutualsociety.common.selectors import society_get
 from mutualsociety.common.services import outbox_enqueue
 

@@ -9,7 +9,8 @@ from mutualsociety.common.selectors import society_get
 
 from ..events import member_event
 from ..models import Member, MemberEvent, Notification, Topic
-from .notifications import member_notify, notification_email_send
+from .delivery import notification_email_send
+from .notifications import member_notify
 
 
 def member_welcome(*, member: Member) -> Notification:

@@ -56,7 +56,7 @@ def test_a_notice_whose_send_fails_is_sent_on_the_retry(articles):
     from django.core.mail import send_mail as real_send_mail
 
     from governance.services import notices
-    from members.services import notifications
+    from members.services import delivery
 
     voters = members_make(2)
     with mock.patch("governance.services.meetings._notices_after_commit"):
@@ -70,7 +70,7 @@ def test_a_notice_whose_send_fails_is_sent_on_the_retry(articles):
         return real_send_mail(*args, **kwargs)
 
     # The notice's e-mail goes through the members' notification centre.
-    with mock.patch.object(notifications, "send_mail", side_effect=flaky), pytest.raises(OSError):
+    with mock.patch.object(delivery, "send_mail", side_effect=flaky), pytest.raises(OSError):
         notices.meeting_send_notices(meeting_id=meeting.pk)
     assert len(mail.outbox) == 0
     assert not ConveningNotice.objects.filter(meeting=meeting, sent_at__isnull=False).exists()

@@ -19,12 +19,12 @@ from members.models import (
     mask_identity_number,
 )
 from members.providers import ConsoleSmsProvider
+from members.services.delivery import notifications_deliver
 from members.services.notifications import (
     member_notify,
     member_notify_many,
     notification_mark_read,
     notification_preferences_set,
-    notifications_deliver,
     notifications_mark_all_read,
 )
 from mutualsociety.common.exceptions import InvalidInput
